@@ -1,0 +1,112 @@
+package prom
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+)
+
+// lineEncoder renders series as "name{labels} value" lines, for tests of the core that do not
+// depend on an exposition format.
+type lineEncoder struct{ b strings.Builder }
+
+func (e *lineEncoder) Family(d *Desc) { fmt.Fprintf(&e.b, "# %s %s\n", d.Name, d.Type) }
+func (e *lineEncoder) Series(d *Desc, s *Series) {
+	names := s.LabelNames
+	if names == nil {
+		names = d.LabelNames
+	}
+	fmt.Fprintf(&e.b, "%s%v%v %v\n", d.Name, names, s.LabelValues, s.Value)
+}
+
+func collect(t testing.TB, r *Registry, names ...string) string {
+	t.Helper()
+	var e lineEncoder
+	if err := r.Collect(context.Background(), &e, names...); err != nil {
+		t.Fatal(err)
+	}
+	return e.b.String()
+}
+
+func TestCoreCounterVecTyped(t *testing.T) {
+	r := NewRegistry()
+	c := Must(NewCounter("a_total", "A.", Opts{Registry: r}))
+	c.Inc()
+	c.Add(2)
+	c.Add(-1)
+	v := Must(NewCounterVec("b", "B.", []string{"x", "y"}, Opts{Registry: r}))
+	v.With("1", "2").Inc()
+	v.With("3", "4").Add(1.5)
+	v.With("1", "2").Inc()
+	type lab struct {
+		Method     string
+		StatusCode string `label:"code"`
+	}
+	tv := Must(NewCounterOf[lab]("c", "C.", Opts{Registry: r}))
+	tv.With(lab{"GET", "200"}).Inc()
+	g := Must(NewGauge("d", "D.", Opts{Registry: r}))
+	g.Set(3)
+	g.Dec()
+	got := collect(t, r)
+	want := `# a counter
+a[][] 3
+# b counter
+b[x y][1 2] 2
+b[x y][3 4] 1.5
+# c counter
+c[method code][GET 200] 1
+# d gauge
+d[][] 2
+# prom_runtime_errors counter
+prom_runtime_errors[kind][negative_increment] 1
+`
+	if got != want {
+		t.Errorf("got\n%s\nwant\n%s", got, want)
+	}
+	if got := collect(t, r, "b_total"); got != "# b counter\nb[x y][1 2] 2\nb[x y][3 4] 1.5\n" {
+		t.Errorf("filtered: %q", got)
+	}
+}
+
+func TestCoreAllocs(t *testing.T) {
+	r := NewRegistry()
+	c := Must(NewCounter("a", "A.", Opts{Registry: r}))
+	v := Must(NewCounterVec("b", "B.", []string{"x", "y"}, Opts{Registry: r}))
+	type lab struct{ X, Y string }
+	tv := Must(NewCounterOf[lab]("c", "C.", Opts{Registry: r}))
+	v.With("1", "2")
+	tv.With(lab{"1", "2"})
+	for name, f := range map[string]func(){
+		"Inc":       c.Inc,
+		"Add":       func() { c.Add(1.5) },
+		"With":      func() { v.With("1", "2").Inc() },
+		"WithTyped": func() { tv.With(lab{"1", "2"}).Inc() },
+	} {
+		if n := testing.AllocsPerRun(100, f); n != 0 {
+			t.Errorf("%s: %v allocs", name, n)
+		}
+	}
+}
+
+func BenchmarkCoreInc(b *testing.B) {
+	c := Must(NewCounter("a", "A.", Opts{Registry: NoRegistry}))
+	for b.Loop() {
+		c.Inc()
+	}
+}
+
+func BenchmarkCoreWith(b *testing.B) {
+	v := Must(NewCounterVec("b", "B.", []string{"method", "code"}, Opts{Registry: NoRegistry}))
+	for b.Loop() {
+		v.With("GET", "200").Inc()
+	}
+}
+
+func BenchmarkCoreWithTyped(b *testing.B) {
+	type lab struct{ Method, Code string }
+	v := Must(NewCounterOf[lab]("b", "B.", Opts{Registry: NoRegistry}))
+	for b.Loop() {
+		v.With(lab{"GET", "200"}).Inc()
+	}
+}

@@ -1,0 +1,80 @@
+package expfmt
+
+import "strings"
+
+// Format is an exposition format with its version.
+type Format uint8
+
+// The formats prom writes. The zero value is TextFormat, the format every Prometheus server
+// understands.
+const (
+	// TextFormat is the Prometheus text format 0.0.4 (text/plain; version=0.0.4). Names that
+	// are not legacy names are escaped.
+	TextFormat Format = iota
+	// Text1Format is the Prometheus text format 1.0.0, which may quote UTF-8 names
+	// (text/plain; version=1.0.0).
+	Text1Format
+	// OpenMetricsFormat is OpenMetrics 1.0.0 (application/openmetrics-text; version=1.0.0).
+	OpenMetricsFormat
+	// OpenMetrics001Format is OpenMetrics 0.0.1, the version Prometheus 2.x asks for; its body
+	// is the same as 1.0.0's.
+	OpenMetrics001Format
+	// ProtobufFormat is the delimited protobuf format of io.prometheus.client.MetricFamily.
+	ProtobufFormat
+)
+
+// Escaping is how names outside the legacy character set are written (Prometheus 3's
+// escaping schemes; see ../shared/conformance/escaping-vectors.json for the vectors).
+type Escaping uint8
+
+// The escaping schemes. The zero value is Underscores, what a scraper that does not say gets.
+const (
+	// Underscores replaces each character outside the legacy set with '_'.
+	Underscores Escaping = iota
+	// AllowUTF8 writes names as they are, quoting those that are not legacy names.
+	AllowUTF8
+	// Dots writes '.' as "_dot_", '_' as "__", and other invalid characters as "__".
+	Dots
+	// Values writes U__ followed by the name with each invalid character as _<hex>_.
+	Values
+)
+
+var escapingNames = [...]string{"underscores", "allow-utf-8", "dots", "values"}
+
+// String returns the scheme's name as it appears in the escaping parameter of a media type.
+func (e Escaping) String() string {
+	if int(e) < len(escapingNames) {
+		return escapingNames[e]
+	}
+	return "underscores"
+}
+
+// ParseEscaping returns the scheme of the escaping parameter value s, and false when s names
+// none.
+func ParseEscaping(s string) (Escaping, bool) {
+	for i, n := range escapingNames {
+		if strings.EqualFold(s, n) {
+			return Escaping(i), true
+		}
+	}
+	return Underscores, false
+}
+
+// ContentType returns the media type of format f with escaping e, as a response's
+// Content-Type header states it: format, version, charset (for the text formats) and escaping.
+func ContentType(f Format, e Escaping) string {
+	var base string
+	switch f {
+	case Text1Format:
+		base = "text/plain; version=1.0.0; charset=utf-8"
+	case OpenMetricsFormat:
+		base = "application/openmetrics-text; version=1.0.0; charset=utf-8"
+	case OpenMetrics001Format:
+		base = "application/openmetrics-text; version=0.0.1; charset=utf-8"
+	case ProtobufFormat:
+		base = "application/vnd.google.protobuf; proto=io.prometheus.client.MetricFamily; encoding=delimited"
+	default:
+		base = "text/plain; version=0.0.4; charset=utf-8"
+	}
+	return base + "; escaping=" + e.String()
+}

@@ -1,0 +1,3 @@
+module github.com/prom-go/prom
+
+go 1.24

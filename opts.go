@@ -1,0 +1,108 @@
+package prom
+
+import (
+	"fmt"
+	"time"
+)
+
+// Opts are the options of every metric constructor. The zero value means the defaults, and a
+// constructor given no Opts uses it. Fields that belong to another metric type than the one being
+// built are rejected with an error that names them, so a mistake never passes silently.
+//
+// One struct serves every type so there is one thing to learn, and options move with a metric
+// when its type changes.
+type Opts struct {
+	// Namespace and Subsystem prefix the name: namespace_subsystem_name.
+	Namespace, Subsystem string
+	// Unit is the unit of the metric in base units ("seconds", "bytes"); it is appended to the
+	// name when missing and written as "# UNIT" in OpenMetrics.
+	Unit string
+	// ConstLabels are labels with fixed values written on every series, after none of the
+	// variable labels; use them sparingly (the guidelines prefer target labels).
+	ConstLabels map[string]string
+	// Registry is where the metric registers. Nil means Default; NoRegistry leaves it
+	// unregistered.
+	Registry *Registry
+
+	// Buckets are the upper bounds of a histogram's classic buckets, strictly increasing; +Inf
+	// is implicit. Nil means DefBuckets. Histograms only.
+	Buckets []float64
+
+	// Objectives are a summary's quantiles with their allowed absolute rank error, such as
+	// {0.5: 0.05, 0.9: 0.01, 0.99: 0.001}. Nil means no quantiles, only _count and _sum.
+	// Summaries only.
+	Objectives map[float64]float64
+	// MaxAge is how long an observation counts towards a summary's quantiles; 0 means
+	// DefMaxAge. Summaries with Objectives only.
+	MaxAge time.Duration
+	// AgeBuckets is the number of steps in which the quantile window slides; 0 means
+	// DefAgeBuckets. Summaries with Objectives only.
+	AgeBuckets int
+}
+
+func (o *Opts) registry() *Registry {
+	if o.Registry == nil {
+		return Default
+	}
+	return o.Registry
+}
+
+// oneOpts returns the single Opts of a constructor call, or the zero Opts.
+func oneOpts(name string, opts []Opts) (*Opts, error) {
+	switch len(opts) {
+	case 0:
+		return &Opts{}, nil
+	case 1:
+		o := opts[0]
+		return &o, nil
+	}
+	return nil, fmt.Errorf("prom: metric %q: got %d Opts; give at most one", name, len(opts))
+}
+
+// checkFor rejects the fields that do not apply to type t.
+func (o *Opts) checkFor(name string, t Type) error {
+	var bad []string
+	if t != HistogramType && o.Buckets != nil {
+		bad = append(bad, "Buckets")
+	}
+	if t != SummaryType {
+		if o.Objectives != nil {
+			bad = append(bad, "Objectives")
+		}
+		if o.MaxAge != 0 {
+			bad = append(bad, "MaxAge")
+		}
+		if o.AgeBuckets != 0 {
+			bad = append(bad, "AgeBuckets")
+		}
+	}
+	if len(bad) > 0 {
+		return fmt.Errorf("prom: %s %q: option %v does not apply to a %s", t, name, bad, t)
+	}
+	return nil
+}
+
+// newVec validates the options, builds the Desc and the vector, and registers it.
+func newVec[T any, P Child[T]](v *Vec[T, P], t Type, name, help string, labels []string, opts []Opts, newChild func(*core) *T) error {
+	o, err := oneOpts(name, opts)
+	if err != nil {
+		return err
+	}
+	if err := o.checkFor(name, t); err != nil {
+		return err
+	}
+	d, err := NewDesc(t, name, help, DescOpts{Namespace: o.Namespace, Subsystem: o.Subsystem, Unit: o.Unit, LabelNames: labels, ConstLabels: o.ConstLabels})
+	if err != nil {
+		return err
+	}
+	v.init(d, o, newChild)
+	return nil
+}
+
+// register registers c in the registry the options name, unless it is NoRegistry.
+func register(o *Opts, c Collector) error {
+	if o.Registry == NoRegistry {
+		return nil
+	}
+	return o.registry().Register(c)
+}

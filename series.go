@@ -1,0 +1,98 @@
+package prom
+
+// Series is one series of a family as it is handed to an Encoder: label values and the state of
+// the metric at collection. Only the fields of the family's type are meaningful; the rest are
+// zero. A Series passed to an Encoder is valid only during that call.
+type Series struct {
+	// LabelNames are the names of the variable labels of this series. Nil means the family's
+	// Desc.LabelNames; parsed documents and info metrics set them per series.
+	LabelNames []string
+	// LabelValues are the values of the variable labels, aligned with the names.
+	LabelValues []string
+
+	// Value is the value of a counter, gauge or unknown series (an info series is always 1).
+	Value float64
+	// Timestamp is the sample time in milliseconds since the Unix epoch, when HasTimestamp is
+	// set. Metrics of this package never set it; custom collectors mirroring another system may.
+	Timestamp    int64
+	HasTimestamp bool
+	// Created is the creation time of a counter, histogram or summary in nanoseconds since the
+	// Unix epoch; 0 means unknown.
+	Created int64
+	// Exemplar is the exemplar of a counter series, or nil.
+	Exemplar *Exemplar
+
+	// Count and Sum are the number and sum of the observations of a histogram, gauge histogram
+	// or summary.
+	Count uint64
+	Sum   float64
+	// Buckets are the classic buckets of a histogram or gauge histogram, cumulative, by
+	// ascending upper bound, the last one +Inf with Count equal to the Count above.
+	Buckets []Bucket
+	// Quantiles are the quantiles of a summary, by ascending quantile.
+	Quantiles []Quantile
+	// States are the states of a stateset, each set or not.
+	States []State
+	// Native is the native (exponential) histogram of a histogram or gauge histogram, or nil.
+	Native *NativeHistogram
+}
+
+// Bucket is one cumulative classic histogram bucket.
+type Bucket struct {
+	UpperBound float64
+	Count      uint64 // observations less than or equal to UpperBound
+	Exemplar   *Exemplar
+}
+
+// Quantile is one quantile of a summary.
+type Quantile struct {
+	Quantile, Value float64
+}
+
+// State is one state of a stateset.
+type State struct {
+	Name    string
+	Enabled bool
+}
+
+// Exemplar is a sample from outside the metric's own data, typically a trace ID, attached to a
+// counter or histogram bucket.
+type Exemplar struct {
+	Labels       []Label
+	Value        float64
+	Timestamp    int64 // nanoseconds since the Unix epoch, when HasTimestamp is set
+	HasTimestamp bool
+}
+
+// NativeHistogram is the state of a native (exponential bucket) histogram, in the form the
+// protobuf exposition format carries it.
+type NativeHistogram struct {
+	Schema        int32
+	ZeroThreshold float64
+	ZeroCount     uint64
+	// Spans and deltas of the positive and negative buckets, as in the protobuf format: each
+	// span gives an offset from the end of the previous one and a length; deltas are the
+	// differences between consecutive bucket counts, the first one absolute.
+	PositiveSpans  []BucketSpan
+	PositiveDeltas []int64
+	NegativeSpans  []BucketSpan
+	NegativeDeltas []int64
+	Exemplars      []*Exemplar
+}
+
+// BucketSpan is a run of consecutive native histogram buckets.
+type BucketSpan struct {
+	Offset int32
+	Length uint32
+}
+
+// Encoder is the back end a collection writes into: an exposition format (package expfmt), or
+// anything else that consumes families. prom calls Family once before the series of each
+// family, then Series for each of its series. Implementations may keep the first I/O error and
+// report it when the caller finishes; prom does not expect errors back.
+//
+// An Encoder must not keep the pointers it is given beyond the call.
+type Encoder interface {
+	Family(d *Desc)
+	Series(d *Desc, s *Series)
+}

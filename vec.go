@@ -1,0 +1,355 @@
+package prom
+
+import (
+	"fmt"
+	"hash/maphash"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+	"unicode/utf8"
+)
+
+// Child is the constraint satisfied by the series types of a vector: *Counter, *Gauge,
+// *Histogram, *Summary and *StateSet. Its methods are internal; other types cannot satisfy it.
+type Child[T any] interface {
+	*T
+	head() *seriesHead[T]
+	collect(w *Writer)
+}
+
+// seriesHead is embedded in every series type: what the vector needs to find, order and expose
+// the series.
+type seriesHead[T any] struct {
+	hash   uint64
+	values []string
+	next   atomic.Pointer[T] // creation order
+	core   *core
+}
+
+func (h *seriesHead[T]) head() *seriesHead[T] { return h }
+
+// core is the part of a metric family that its series share.
+type core struct {
+	desc  *Desc
+	descs []*Desc
+	reg   atomic.Pointer[Registry]
+	opts  *Opts
+}
+
+func (c *core) registry() *Registry {
+	if r := c.reg.Load(); r != nil && r != NoRegistry {
+		return r
+	}
+	return Default
+}
+
+func (c *core) report(kind ErrorKind, format string, args ...any) {
+	c.registry().report(kind, c.desc.Name, format, args...)
+}
+
+// Vec is a metric family with variable labels: one series (a child) per combination of label
+// values, created on first use. CounterVec, GaugeVec, HistogramVec, SummaryVec and StateSetVec
+// are its instances.
+//
+// Finding an existing child takes no lock and allocates nothing: a hash of the label values and
+// a probe of an open-addressing table that writers replace atomically. Creating a child takes a
+// lock. Children are exposed in creation order, which costs nothing at scrape time. A child may
+// be kept and reused: it stays valid and exposed until it is removed.
+type Vec[T any, P Child[T]] struct {
+	core
+	seed     maphash.Seed
+	tab      atomic.Pointer[table[T]]
+	first    atomic.Pointer[T]
+	mu       sync.Mutex
+	last     *T
+	n        int
+	newChild func(c *core) *T
+	detached atomic.Pointer[T]
+}
+
+type table[T any] struct {
+	slots []atomic.Pointer[T]
+	mask  uint64
+}
+
+func (v *Vec[T, P]) init(d *Desc, o *Opts, newChild func(*core) *T) {
+	v.desc, v.descs, v.opts = d, []*Desc{d}, o
+	v.seed = maphash.MakeSeed()
+	v.newChild = newChild
+	v.tab.Store(&table[T]{slots: make([]atomic.Pointer[T], 8), mask: 7})
+}
+
+func (v *Vec[T, P]) setRegistry(r *Registry) { v.reg.CompareAndSwap(nil, r) }
+
+// Describe returns the description of the family.
+func (v *Vec[T, P]) Describe() []*Desc { return v.descs }
+
+// Collect writes every child, in creation order.
+func (v *Vec[T, P]) Collect(w *Writer) {
+	if !w.Family(v.desc) {
+		return
+	}
+	for p := v.first.Load(); p != nil; p = P(p).head().next.Load() {
+		P(p).collect(w)
+	}
+}
+
+// Len returns the number of children.
+func (v *Vec[T, P]) Len() int {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	return v.n
+}
+
+const hashMul = 0x9E3779B97F4A7C15
+
+func (v *Vec[T, P]) hash(values []string) uint64 {
+	h := uint64(len(values)) * hashMul
+	for _, s := range values {
+		h = (h ^ maphash.String(v.seed, s)) * hashMul
+	}
+	return h
+}
+
+func equalValues(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// With returns the child for the given label values, in the order of the label names, creating
+// it on first use. Calling With once for each known combination at start-up exposes those series
+// from the start (the Prometheus guidelines' advice to initialise them).
+//
+// With never panics. Given the wrong number of values it reports ErrLabelCount to the registry's
+// error handler and returns a detached child that is never exposed. An invalid UTF-8 value is
+// repaired (each bad byte becomes U+FFFD) and reported as ErrInvalidUTF8.
+//
+// Looking up an existing child allocates nothing and takes no lock.
+func (v *Vec[T, P]) With(values ...string) *T {
+	h := v.hash(values)
+	t := v.tab.Load()
+	for i := h & t.mask; ; i = (i + 1) & t.mask {
+		p := t.slots[i].Load()
+		if p == nil {
+			break
+		}
+		if hd := P(p).head(); hd.hash == h && equalValues(hd.values, values) {
+			return p
+		}
+	}
+	return v.create(values)
+}
+
+// WithMap returns the child for the label values given by name. Like With, it never panics: a
+// map whose names are not exactly the label names gets a detached child and an ErrLabelCount
+// report. It allocates a slice for the values; use With on hot paths.
+func (v *Vec[T, P]) WithMap(labels map[string]string) *T {
+	values, ok := v.fromMap(labels)
+	if !ok {
+		return v.detachedChild(fmt.Sprintf("labels %v do not match the label names %v", labels, v.desc.LabelNames))
+	}
+	return v.With(values...)
+}
+
+func (v *Vec[T, P]) fromMap(labels map[string]string) ([]string, bool) {
+	if len(labels) != len(v.desc.LabelNames) {
+		return nil, false
+	}
+	values := make([]string, len(v.desc.LabelNames))
+	for i, n := range v.desc.LabelNames {
+		s, ok := labels[n]
+		if !ok {
+			return nil, false
+		}
+		values[i] = s
+	}
+	return values, true
+}
+
+func (v *Vec[T, P]) detachedChild(detail string) *T {
+	v.report(ErrLabelCount, "%s", detail)
+	if p := v.detached.Load(); p != nil {
+		return p
+	}
+	p := v.newChild(&v.core)
+	P(p).head().core = &v.core
+	v.detached.CompareAndSwap(nil, p)
+	return v.detached.Load()
+}
+
+// create is the slow path of With: validate, then find or insert under the lock.
+func (v *Vec[T, P]) create(values []string) *T {
+	if len(values) != len(v.desc.LabelNames) {
+		return v.detachedChild("got " + strconv.Itoa(len(values)) + " label values " + quoteAll(values) +
+			" for the label names " + quoteAll(v.desc.LabelNames))
+	}
+	own := make([]string, len(values))
+	for i, s := range values {
+		if !utf8.ValidString(s) {
+			v.report(ErrInvalidUTF8, "value %q of label %q is not valid UTF-8; invalid bytes replaced by U+FFFD", s, v.desc.LabelNames[i])
+			s = strings.ToValidUTF8(s, "\uFFFD")
+		}
+		own[i] = strings.Clone(s)
+	}
+	h := v.hash(own)
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	t := v.tab.Load()
+	i := h & t.mask
+	for ; ; i = (i + 1) & t.mask {
+		p := t.slots[i].Load()
+		if p == nil {
+			break
+		}
+		if hd := P(p).head(); hd.hash == h && equalValues(hd.values, own) {
+			return p
+		}
+	}
+	p := v.newChild(&v.core)
+	hd := P(p).head()
+	hd.hash, hd.values, hd.core = h, own, &v.core
+	if (v.n+1)*4 > len(t.slots)*3 {
+		t = v.rebuild(len(t.slots)*2, nil)
+		v.insert(t, p)
+		v.tab.Store(t)
+	} else {
+		t.slots[i].Store(p)
+	}
+	v.n++
+	if v.last == nil {
+		v.first.Store(p)
+	} else {
+		P(v.last).head().next.Store(p)
+	}
+	v.last = p
+	return p
+}
+
+func (v *Vec[T, P]) insert(t *table[T], p *T) {
+	for i := P(p).head().hash & t.mask; ; i = (i + 1) & t.mask {
+		if t.slots[i].Load() == nil {
+			t.slots[i].Store(p)
+			return
+		}
+	}
+}
+
+// rebuild returns a new table of the given size holding every child but drop. Called with mu.
+func (v *Vec[T, P]) rebuild(size int, drop map[*T]bool) *table[T] {
+	t := &table[T]{slots: make([]atomic.Pointer[T], size), mask: uint64(size - 1)}
+	for p := v.first.Load(); p != nil; p = P(p).head().next.Load() {
+		if !drop[p] {
+			v.insert(t, p)
+		}
+	}
+	return t
+}
+
+// Remove deletes the child with the given label values and reports whether it existed. A
+// removed child disappears from the next scrape; code still holding it updates a series that is
+// no longer exposed. Remove takes the vector's lock and costs time proportional to the number of
+// children.
+func (v *Vec[T, P]) Remove(values ...string) bool {
+	return v.removeIf(func(vals []string) bool { return equalValues(vals, values) }) > 0
+}
+
+// RemoveMap deletes the child with the label values given by name.
+func (v *Vec[T, P]) RemoveMap(labels map[string]string) bool {
+	values, ok := v.fromMap(labels)
+	return ok && v.Remove(values...)
+}
+
+// RemoveMatching deletes every child whose labels include all the given name/value pairs (a
+// partial match), and returns how many it deleted.
+func (v *Vec[T, P]) RemoveMatching(partial map[string]string) int {
+	idx := make(map[int]string, len(partial))
+	for n, val := range partial {
+		i := indexOf(v.desc.LabelNames, n)
+		if i < 0 {
+			return 0
+		}
+		idx[i] = val
+	}
+	return v.removeIf(func(vals []string) bool {
+		for i, val := range idx {
+			if vals[i] != val {
+				return false
+			}
+		}
+		return true
+	})
+}
+
+// Clear deletes every child.
+func (v *Vec[T, P]) Clear() { v.removeIf(func([]string) bool { return true }) }
+
+func (v *Vec[T, P]) removeIf(match func([]string) bool) int {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	drop := make(map[*T]bool)
+	for p := v.first.Load(); p != nil; p = P(p).head().next.Load() {
+		if match(P(p).head().values) {
+			drop[p] = true
+		}
+	}
+	if len(drop) == 0 {
+		return 0
+	}
+	// Relink the survivors. A scrape walking the old links still sees a consistent list,
+	// because removed children keep their next pointers.
+	var first, last *T
+	for p := v.first.Load(); p != nil; p = P(p).head().next.Load() {
+		if drop[p] {
+			continue
+		}
+		if last == nil {
+			first = p
+		} else {
+			P(last).head().next.Store(p)
+		}
+		last = p
+	}
+	if last != nil {
+		P(last).head().next.Store(nil)
+	}
+	t := v.tab.Load()
+	size := len(t.slots)
+	v.first.Store(first)
+	v.last = last
+	v.n -= len(drop)
+	v.tab.Store(v.rebuild(size, drop))
+	return len(drop)
+}
+
+// quoteAll renders values as ["a" "b"] without letting them escape, so that With's variadic
+// slice stays on the caller's stack.
+func quoteAll(values []string) string {
+	b := []byte{'['}
+	for i, s := range values {
+		if i > 0 {
+			b = append(b, ' ')
+		}
+		b = strconv.AppendQuote(b, s)
+	}
+	return string(append(b, ']'))
+}
+
+func indexOf(s []string, x string) int {
+	for i, e := range s {
+		if e == x {
+			return i
+		}
+	}
+	return -1
+}
+
+func nowNanos() int64 { return time.Now().UnixNano() }

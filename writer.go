@@ -1,0 +1,110 @@
+package prom
+
+import (
+	"context"
+	"fmt"
+)
+
+// Writer is what a Collector writes its families into during a collection. It routes them to
+// the Encoder of the collection, leaving out the families the collection did not ask for and
+// the "_created" timestamps when they are switched off, and writes a family's header only once
+// its first series arrives, so a family with no series is left out.
+//
+// A Writer is created per collection and is not safe for concurrent use. Its zero value is not
+// usable; registries create Writers.
+type Writer struct {
+	ctx     context.Context
+	enc     Encoder
+	only    map[string]bool // nil: every family
+	created bool
+	reg     *Registry
+
+	cur     *Desc
+	skip    bool
+	started bool
+	seen    map[string]bool // families written, to catch a collector repeating one
+	series  Series
+	errs    []error
+}
+
+// Context returns the context of the collection. Collectors that do I/O or long work should
+// stop when it is done.
+func (w *Writer) Context() context.Context { return w.ctx }
+
+// Family starts family d; the series written next belong to it. It reports whether the
+// collection wants the family: a collector may skip the work of computing its series when it
+// does not. Calling Family again with another Desc ends the previous family.
+func (w *Writer) Family(d *Desc) bool {
+	w.cur = d
+	w.started = false
+	w.skip = w.only != nil && !w.only[d.Name]
+	return !w.skip
+}
+
+// Series returns the Writer's scratch Series, emptied, for the collector to fill and pass to
+// Emit. Its slices keep their capacity, so a collector can append to Buckets, Quantiles and
+// States without allocating in steady state.
+func (w *Writer) Series() *Series {
+	s := &w.series
+	*s = Series{Buckets: s.Buckets[:0], Quantiles: s.Quantiles[:0], States: s.States[:0]}
+	return s
+}
+
+// Emit writes series s of the current family. s is usually the one Series returned; it may be
+// any Series the caller owns. Emit does not keep s.
+func (w *Writer) Emit(s *Series) {
+	d := w.cur
+	if d == nil {
+		w.Error(fmt.Errorf("prom: a collector emitted a series before calling Family"))
+		return
+	}
+	if w.skip {
+		return
+	}
+	if !w.started {
+		if w.seen[d.Name] {
+			w.Error(fmt.Errorf("prom: family %q was written twice in one collection; the second time is dropped", d.Name))
+			w.skip = true
+			return
+		}
+		if w.seen == nil {
+			w.seen = make(map[string]bool)
+		}
+		w.seen[d.Name] = true
+		w.started = true
+		w.enc.Family(d)
+	}
+	if !w.created {
+		s.Created = 0
+	}
+	w.enc.Series(d, s)
+}
+
+// Value writes one series with value v (a counter, gauge, unknown or info series) and the given
+// label values. It is the short way for custom collectors; the label values escape to the heap,
+// so it costs one allocation per call where Series and Emit cost none.
+func (w *Writer) Value(v float64, labelValues ...string) {
+	s := w.Series()
+	s.Value = v
+	s.LabelValues = labelValues
+	w.Emit(s)
+}
+
+// Write writes a whole family built as plain data (see Family), as custom collectors mirroring
+// another system and parsers produce them.
+func (w *Writer) Write(f *Family) {
+	if !w.Family(&f.Desc) {
+		return
+	}
+	for i := range f.Series {
+		w.Emit(&f.Series[i])
+	}
+}
+
+// Error records an error of the collection. The collection goes on; the errors are returned by
+// Registry.Collect and reported to the registry's error handler.
+func (w *Writer) Error(err error) {
+	if err != nil {
+		w.errs = append(w.errs, err)
+	}
+}
