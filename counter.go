@@ -1,7 +1,6 @@
 package prom
 
 import (
-	"fmt"
 	"math"
 	"sync/atomic"
 	"time"
@@ -147,5 +146,3 @@ func (c *Counter) collect(w *Writer) {
 	s.Exemplar = c.ex.Load()
 	w.Emit(s)
 }
-
-func (c *Counter) String() string { return fmt.Sprintf("%s%v %v", c.core.desc.Name, c.values, c.Value()) }

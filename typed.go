@@ -2,7 +2,6 @@ package prom
 
 import (
 	"fmt"
-	"hash/maphash"
 	"reflect"
 	"strings"
 	"unicode"
@@ -105,9 +104,9 @@ func (tv *TypedVec[L, T, P]) field(l *L, i int) string {
 // invalid UTF-8 is handled as by Vec.With.
 func (tv *TypedVec[L, T, P]) With(l L) *T {
 	v := tv.vec
-	h := uint64(len(tv.offs)) * hashMul
+	h := v.seed ^ uint64(len(tv.offs))
 	for i := range tv.offs {
-		h = (h ^ maphash.String(v.seed, tv.field(&l, i))) * hashMul
+		h = hashString(tv.field(&l, i), h)
 	}
 	t := v.tab.Load()
 probe:
@@ -116,12 +115,13 @@ probe:
 		if p == nil {
 			break
 		}
-		hd := P(p).head()
-		if hd.hash != h {
+		ph := hd(p)
+		if ph.hash != h {
 			continue
 		}
 		for j := range tv.offs {
-			if hd.values[j] != tv.field(&l, j) {
+			a, b := ph.values[j], tv.field(&l, j)
+			if len(a) != len(b) || unsafe.StringData(a) != unsafe.StringData(b) && a != b {
 				continue probe
 			}
 		}

@@ -2,13 +2,15 @@ package prom
 
 import (
 	"fmt"
-	"hash/maphash"
+	"math/rand/v2"
+	"reflect"
 	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // Child is the constraint satisfied by the series types of a vector: *Counter, *Gauge,
@@ -29,6 +31,11 @@ type seriesHead[T any] struct {
 }
 
 func (h *seriesHead[T]) head() *seriesHead[T] { return h }
+
+// hd returns the head of child p. Every series type embeds seriesHead as its first field (init
+// checks it), so this is a conversion rather than a call through the generic dictionary, which
+// the compiler cannot inline on the lookup path.
+func hd[T any](p *T) *seriesHead[T] { return (*seriesHead[T])(unsafe.Pointer(p)) }
 
 // core is the part of a metric family that its series share.
 type core struct {
@@ -59,7 +66,7 @@ func (c *core) report(kind ErrorKind, format string, args ...any) {
 // be kept and reused: it stays valid and exposed until it is removed.
 type Vec[T any, P Child[T]] struct {
 	core
-	seed     maphash.Seed
+	seed     uint64
 	tab      atomic.Pointer[table[T]]
 	first    atomic.Pointer[T]
 	mu       sync.Mutex
@@ -76,8 +83,11 @@ type table[T any] struct {
 
 func (v *Vec[T, P]) init(d *Desc, o *Opts, newChild func(*core) *T) {
 	v.desc, v.descs, v.opts = d, []*Desc{d}, o
-	v.seed = maphash.MakeSeed()
+	v.seed = rand.Uint64()
 	v.newChild = newChild
+	if p := newChild(&v.core); unsafe.Pointer(P(p).head()) != unsafe.Pointer(p) {
+		panic("prom: internal error: seriesHead is not the first field of " + reflect.TypeOf(p).String())
+	}
 	v.tab.Store(&table[T]{slots: make([]atomic.Pointer[T], 8), mask: 7})
 }
 
@@ -103,22 +113,26 @@ func (v *Vec[T, P]) Len() int {
 	return v.n
 }
 
-const hashMul = 0x9E3779B97F4A7C15
-
 func (v *Vec[T, P]) hash(values []string) uint64 {
-	h := uint64(len(values)) * hashMul
+	h := v.seed ^ uint64(len(values))
 	for _, s := range values {
-		h = (h ^ maphash.String(v.seed, s)) * hashMul
+		h = hashString(s, h)
 	}
 	return h
 }
 
+// equalValues compares label values. Callers mostly pass the same string constants every time,
+// and a child keeps the caller's strings, so identical data pointers settle most comparisons
+// without reading the bytes.
 func equalValues(a, b []string) bool {
 	if len(a) != len(b) {
 		return false
 	}
 	for i := range a {
-		if a[i] != b[i] {
+		if len(a[i]) != len(b[i]) {
+			return false
+		}
+		if unsafe.StringData(a[i]) != unsafe.StringData(b[i]) && a[i] != b[i] {
 			return false
 		}
 	}
@@ -133,7 +147,9 @@ func equalValues(a, b []string) bool {
 // error handler and returns a detached child that is never exposed. An invalid UTF-8 value is
 // repaired (each bad byte becomes U+FFFD) and reported as ErrInvalidUTF8.
 //
-// Looking up an existing child allocates nothing and takes no lock.
+// Looking up an existing child allocates nothing and takes no lock. A new child keeps the strings
+// it is given (Go strings do not change); a value sliced out of a large buffer keeps that buffer
+// alive, so pass strings.Clone of such values.
 func (v *Vec[T, P]) With(values ...string) *T {
 	h := v.hash(values)
 	t := v.tab.Load()
@@ -142,7 +158,7 @@ func (v *Vec[T, P]) With(values ...string) *T {
 		if p == nil {
 			break
 		}
-		if hd := P(p).head(); hd.hash == h && equalValues(hd.values, values) {
+		if h2 := hd(p); h2.hash == h && equalValues(h2.values, values) {
 			return p
 		}
 	}
@@ -198,7 +214,7 @@ func (v *Vec[T, P]) create(values []string) *T {
 			v.report(ErrInvalidUTF8, "value %q of label %q is not valid UTF-8; invalid bytes replaced by U+FFFD", s, v.desc.LabelNames[i])
 			s = strings.ToValidUTF8(s, "\uFFFD")
 		}
-		own[i] = strings.Clone(s)
+		own[i] = s
 	}
 	h := v.hash(own)
 	v.mu.Lock()
