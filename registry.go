@@ -49,8 +49,11 @@ var NoRegistry = &Registry{}
 
 var createdByDefault atomic.Bool
 
-func init() {
-	createdByDefault.Store(!strings.EqualFold(os.Getenv("PROMETHEUS_DISABLE_CREATED_SERIES"), "true"))
+func init() { createdByDefault.Store(createdFromEnv(os.Getenv)) }
+
+// createdFromEnv reads the Python client's switch, PROMETHEUS_DISABLE_CREATED_SERIES=true.
+func createdFromEnv(getenv func(string) string) bool {
+	return !strings.EqualFold(getenv("PROMETHEUS_DISABLE_CREATED_SERIES"), "true")
 }
 
 // SetCreatedSeries turns the "_created" series (and the created timestamps of the protobuf
@@ -303,6 +306,9 @@ func (r *Registry) Collect(ctx context.Context, enc Encoder, names ...string) er
 		}
 	} else {
 		r.self.Collect(w)
+	}
+	for _, e := range w.errs {
+		r.reportCollect(e)
 	}
 	err := errors.Join(w.errs...)
 	w.ctx, w.enc, w.reg, w.cur, w.only = nil, nil, nil, nil, nil

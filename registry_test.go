@@ -1,0 +1,266 @@
+package prom
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"sync"
+	"testing"
+)
+
+func TestRegistryConflicts(t *testing.T) {
+	tests := []struct {
+		name        string
+		first, next func(r *Registry) error
+		want        string
+	}{
+		{"gauge x_created against counter x",
+			func(r *Registry) error { _, err := NewCounter("x", "h", Opts{Registry: r}); return err },
+			func(r *Registry) error { _, err := NewGauge("x_created", "h", Opts{Registry: r}); return err },
+			`gauge "x_created" clashes with counter "x": both would write samples named "x_created"`},
+		{"gauge y_bucket against histogram-like family y",
+			func(r *Registry) error {
+				return r.Register(staticCollector{&Desc{Name: "y", Type: HistogramType, Help: "h"}})
+			},
+			func(r *Registry) error { _, err := NewGauge("y_bucket", "h", Opts{Registry: r}); return err },
+			`gauge "y_bucket" clashes with histogram "y"`},
+		{"same name, other type",
+			func(r *Registry) error { _, err := NewCounter("z", "h", Opts{Registry: r}); return err },
+			func(r *Registry) error { _, err := NewGauge("z", "h", Opts{Registry: r}); return err },
+			`gauge "z" is already registered as a counter`},
+		{"gauge named like a counter's samples",
+			func(r *Registry) error { _, err := NewCounter("w", "h", Opts{Registry: r}); return err },
+			func(r *Registry) error { _, err := NewGauge("w_total", "h", Opts{Registry: r}); return err },
+			`both would write samples named "w_total"`},
+	}
+	for _, tt := range tests {
+		r := NewRegistry()
+		if err := tt.first(r); err != nil {
+			t.Fatalf("%s: first: %v", tt.name, err)
+		}
+		err := tt.next(r)
+		var ce *ConflictError
+		if !errors.As(err, &ce) || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%s: err = %v, want a *ConflictError containing %q", tt.name, err, tt.want)
+		}
+	}
+}
+
+type staticCollector struct{ d *Desc }
+
+func (s staticCollector) Describe() []*Desc { return []*Desc{s.d} }
+func (s staticCollector) Collect(w *Writer) {}
+
+func TestAlreadyRegistered(t *testing.T) {
+	r := NewRegistry()
+	c1 := Must(NewCounterVec("c", "h", []string{"a"}, Opts{Registry: r}))
+	_, err := NewCounterVec("c", "h", []string{"a"}, Opts{Registry: r})
+	var are *AlreadyRegisteredError
+	if !errors.As(err, &are) || are.Existing != c1 {
+		t.Fatalf("err = %v, want *AlreadyRegisteredError with the first vector", err)
+	}
+	if err := r.Register(c1); !errors.As(err, &are) {
+		t.Errorf("registering the same collector twice: %v", err)
+	}
+	if !r.Unregister(c1) || r.Unregister(c1) {
+		t.Error("Unregister should succeed once")
+	}
+	if _, err := NewCounterVec("c", "h", []string{"a"}, Opts{Registry: r}); err != nil {
+		t.Errorf("register after unregister: %v", err)
+	}
+}
+
+func TestRegistryInvalidDesc(t *testing.T) {
+	r := NewRegistry()
+	err := r.Register(staticCollector{&Desc{Name: "c_total", Type: CounterType}})
+	if err == nil || !strings.Contains(err.Error(), `"_total"`) {
+		t.Errorf("counter desc with _total: %v", err)
+	}
+	if err := r.Register(staticCollector{&Desc{Name: "", Type: GaugeType}}); err == nil {
+		t.Error("empty name accepted")
+	}
+}
+
+// spy counts its collections.
+type spy struct {
+	d     *Desc
+	mu    sync.Mutex
+	calls int
+}
+
+func (s *spy) Describe() []*Desc { return []*Desc{s.d} }
+func (s *spy) Collect(w *Writer) {
+	s.mu.Lock()
+	s.calls++
+	s.mu.Unlock()
+	w.Family(s.d)
+	w.Value(1)
+}
+
+// unchecked writes two families without describing them.
+type unchecked struct{}
+
+func (unchecked) Describe() []*Desc { return nil }
+func (unchecked) Collect(w *Writer) {
+	w.Family(&Desc{Name: "u1", Type: GaugeType})
+	w.Value(1)
+	w.Family(&Desc{Name: "u2", Type: CounterType})
+	w.Value(2)
+}
+
+func TestCollectOrderAndFilter(t *testing.T) {
+	r := NewRegistry()
+	b := &spy{d: &Desc{Name: "b", Type: GaugeType}}
+	a := &spy{d: &Desc{Name: "a", Type: GaugeType}}
+	r.MustRegister(b, a, unchecked{})
+	if got, want := collect(t, r), "# a gauge\na[][] 1\n# b gauge\nb[][] 1\n# u1 gauge\nu1[][] 1\n# u2 counter\nu2[][] 2\n"; got != want {
+		t.Errorf("order: got\n%s want\n%s", got, want)
+	}
+	a.calls, b.calls = 0, 0
+	if got, want := collect(t, r, "a", "u2_total"), "# a gauge\na[][] 1\n# u2 counter\nu2[][] 2\n"; got != want {
+		t.Errorf("filter: got %q want %q", got, want)
+	}
+	if a.calls != 1 || b.calls != 0 {
+		t.Errorf("filter: collectors called a=%d b=%d; b must not be called", a.calls, b.calls)
+	}
+}
+
+func TestCollectContextCancelled(t *testing.T) {
+	r := NewRegistry()
+	r.MustRegister(&spy{d: &Desc{Name: "a", Type: GaugeType}})
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	var e lineEncoder
+	if err := r.Collect(ctx, &e); !errors.Is(err, context.Canceled) {
+		t.Errorf("err = %v, want context.Canceled", err)
+	}
+}
+
+// createdEncoder records the Created field of each series.
+type createdEncoder struct{ created []int64 }
+
+func (e *createdEncoder) Family(*Desc)              {}
+func (e *createdEncoder) Series(_ *Desc, s *Series) { e.created = append(e.created, s.Created) }
+
+func TestCreatedSwitch(t *testing.T) {
+	r := NewRegistry()
+	Must(NewCounter("c", "h", Opts{Registry: r}))
+	get := func() int64 {
+		var e createdEncoder
+		r.Collect(context.Background(), &e)
+		return e.created[0]
+	}
+	if get() == 0 {
+		t.Error("created timestamp missing by default")
+	}
+	SetCreatedSeries(false)
+	if get() != 0 {
+		t.Error("global switch off: created timestamp still written")
+	}
+	r.SetCreatedSeries(true)
+	if get() == 0 {
+		t.Error("registry switch on overrides the global switch")
+	}
+	SetCreatedSeries(true)
+	r.SetCreatedSeries(false)
+	if get() != 0 {
+		t.Error("registry switch off: created timestamp still written")
+	}
+	for v, want := range map[string]bool{"true": false, "TRUE": false, "": true, "false": true, "1": true} {
+		if got := createdFromEnv(func(string) string { return v }); got != want {
+			t.Errorf("PROMETHEUS_DISABLE_CREATED_SERIES=%q: created on = %v", v, got)
+		}
+	}
+}
+
+func TestErrorHandler(t *testing.T) {
+	r := NewRegistry()
+	var mu sync.Mutex
+	var got []*RuntimeError
+	r.SetErrorHandler(func(err error) {
+		mu.Lock()
+		defer mu.Unlock()
+		var re *RuntimeError
+		if errors.As(err, &re) {
+			got = append(got, re)
+		}
+	})
+	c := Must(NewCounter("c", "h", Opts{Registry: r}))
+	c.Add(-1)
+	c.Add(nan())
+	v := Must(NewCounterVec("v", "h", []string{"a", "b"}, Opts{Registry: r}))
+	v.With("only one").Inc()
+	v.WithMap(map[string]string{"a": "1"}).Inc()
+	v.With("\xffbad", "ok").Inc()
+	wantKinds := []ErrorKind{ErrNegativeIncrement, ErrNaNIncrement, ErrLabelCount, ErrLabelCount, ErrInvalidUTF8}
+	if len(got) != len(wantKinds) {
+		t.Fatalf("got %d errors %v, want %d", len(got), got, len(wantKinds))
+	}
+	for i, k := range wantKinds {
+		if got[i].Kind != k || got[i].Metric == "" {
+			t.Errorf("error %d = %v, want kind %v", i, got[i], k)
+		}
+	}
+	if c.Value() != 0 {
+		t.Errorf("counter changed by bad increments: %v", c.Value())
+	}
+	if out := collect(t, r, "v"); out != "# v counter\nv[a b][\uFFFDbad ok] 1\n" {
+		t.Errorf("wrong-count updates must go to a detached child; invalid UTF-8 repaired: %q", out)
+	}
+	r.SetErrorHandler(nil)
+	c.Add(-2)
+	if out := collect(t, r, "prom_runtime_errors"); !strings.Contains(out, "[negative_increment] 1") {
+		t.Errorf("default handler counts errors: %q", out)
+	}
+}
+
+func TestNoRegistry(t *testing.T) {
+	c := Must(NewCounter("only_here", "h", Opts{Registry: NoRegistry}))
+	c.Inc()
+	if err := Default.Register(c); err != nil {
+		t.Fatal(err)
+	}
+	defer Default.Unregister(c)
+	if out := collect(t, Default, "only_here"); out != "# only_here counter\nonly_here[][] 1\n" {
+		t.Errorf("got %q", out)
+	}
+}
+
+func TestTargetInfo(t *testing.T) {
+	r := NewRegistry()
+	if err := r.SetTargetInfo(map[string]string{"service": "api", "env": "prod"}); err != nil {
+		t.Fatal(err)
+	}
+	if out := collect(t, r); out != "# target info\ntarget[env service][prod api] 1\n" {
+		t.Errorf("got %q", out)
+	}
+	r.SetTargetInfo(nil)
+	if out := collect(t, r); out != "" {
+		t.Errorf("after removal got %q", out)
+	}
+}
+
+func TestFamilyWrittenTwice(t *testing.T) {
+	r := NewRegistry()
+	r.SetErrorHandler(func(error) {})
+	r.MustRegister(twice{})
+	var e lineEncoder
+	err := r.Collect(context.Background(), &e)
+	if err == nil || !strings.Contains(err.Error(), "written twice") {
+		t.Errorf("err = %v", err)
+	}
+	if e.b.String() != "# d gauge\nd[][] 1\n" {
+		t.Errorf("got %q", e.b.String())
+	}
+}
+
+type twice struct{}
+
+func (twice) Describe() []*Desc { return nil }
+func (twice) Collect(w *Writer) {
+	d := &Desc{Name: "d", Type: GaugeType}
+	w.Family(d)
+	w.Value(1)
+	w.Family(d)
+	w.Value(2)
+}
