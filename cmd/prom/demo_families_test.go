@@ -1,0 +1,27 @@
+package main
+
+import "github.com/prom-go/prom"
+
+// demoFamilies are the families the demo exposes: name, type, and the name of one of its
+// samples in the text format.
+var demoFamilies = []struct {
+	name   string
+	typ    prom.Type
+	sample string
+}{
+	{"demo_ticks", prom.CounterType, "demo_ticks_total"},
+	{"demo_jobs_processed", prom.CounterType, "demo_jobs_processed_total"},
+	{"demo_read_bytes", prom.CounterType, "demo_read_bytes_total"},
+	{"demo_job_failures", prom.CounterType, "demo_job_failures_total"},
+	{"demo_http_requests", prom.CounterType, "demo_http_requests_total"},
+	{"demo_http_route_hits", prom.CounterType, "demo_http_route_hits_total"},
+	{"demo_http_requests_in_flight", prom.GaugeType, "demo_http_requests_in_flight"},
+	{"demo_queue_length", prom.GaugeType, "demo_queue_length"},
+	{"demo_temperature_celsius", prom.GaugeType, "demo_temperature_celsius"},
+	{"demo_last_tick_timestamp_seconds", prom.GaugeType, "demo_last_tick_timestamp_seconds"},
+}
+
+// clockFamilies follow the clock rather than the seeded workload.
+var clockFamilies = map[string]bool{
+	"demo_last_tick_timestamp_seconds": true,
+}

@@ -1,0 +1,259 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/prom-go/prom"
+)
+
+// recorder is an Encoder that keeps what a collection wrote: each family's type, and the value
+// of each series (or its count, for histograms and summaries) under "name{values}".
+type recorder struct {
+	types  map[string]prom.Type
+	values map[string]float64
+	series map[string]*prom.Series // a copy of the last series of each family
+}
+
+func (r *recorder) Family(d *prom.Desc) { r.types[d.Name] = d.Type }
+func (r *recorder) Series(d *prom.Desc, s *prom.Series) {
+	v := s.Value
+	if d.Type == prom.HistogramType || d.Type == prom.SummaryType {
+		v = float64(s.Count)
+	}
+	r.values[d.Name+"{"+strings.Join(s.LabelValues, ",")+"}"] = v
+	c := *s
+	c.Buckets = append([]prom.Bucket(nil), s.Buckets...)
+	c.Quantiles = append([]prom.Quantile(nil), s.Quantiles...)
+	c.States = append([]prom.State(nil), s.States...)
+	r.series[d.Name] = &c
+}
+
+func collect(t *testing.T, reg *prom.Registry) *recorder {
+	t.Helper()
+	r := &recorder{types: map[string]prom.Type{}, values: map[string]float64{}, series: map[string]*prom.Series{}}
+	if err := reg.Collect(context.Background(), r); err != nil {
+		t.Fatalf("Collect: %v", err)
+	}
+	return r
+}
+
+func newTestDemo(t *testing.T, seed uint64) (*demo, *prom.Registry) {
+	t.Helper()
+	reg := prom.NewRegistry()
+	d, err := newDemo(reg, seed)
+	if err != nil {
+		t.Fatalf("newDemo: %v", err)
+	}
+	return d, reg
+}
+
+// TestDemoFamilies checks that the demo exposes each of its families with the right type, and
+// so every metric type it promises.
+func TestDemoFamilies(t *testing.T) {
+	d, reg := newTestDemo(t, 1)
+	for range 3 {
+		d.step()
+	}
+	got := collect(t, reg)
+	for _, f := range demoFamilies {
+		typ, ok := got.types[f.name]
+		if !ok {
+			t.Errorf("family %s (%s) is missing", f.name, f.typ)
+			continue
+		}
+		if typ != f.typ {
+			t.Errorf("family %s is a %s, want %s", f.name, typ, f.typ)
+		}
+	}
+	if len(got.types) != len(demoFamilies) {
+		t.Errorf("collected %d families, the test knows %d: %v", len(got.types), len(demoFamilies), got.types)
+	}
+}
+
+// TestDemoMetricsEndpoint scrapes /metrics over HTTP and looks for a sample of every family.
+func TestDemoMetricsEndpoint(t *testing.T) {
+	d, reg := newTestDemo(t, 1)
+	d.step()
+	srv := httptest.NewServer(d.handler(reg))
+	defer srv.Close()
+	body, ctype := get(t, srv.URL+"/metrics")
+	if !strings.HasPrefix(ctype, "text/plain") {
+		t.Errorf("Content-Type %q, want text/plain for a scraper that sends no Accept", ctype)
+	}
+	for _, f := range demoFamilies {
+		if !hasSample(body, f.sample) {
+			t.Errorf("no %s sample in /metrics:\n%s", f.sample, body)
+		}
+	}
+	if page, _ := get(t, srv.URL+"/"); !strings.Contains(page, `href="/metrics"`) {
+		t.Errorf("home page does not link to /metrics:\n%s", page)
+	}
+}
+
+func hasSample(body, name string) bool {
+	for line := range strings.Lines(body) {
+		if strings.HasPrefix(line, name+" ") || strings.HasPrefix(line, name+"{") {
+			return true
+		}
+	}
+	return false
+}
+
+func get(t *testing.T, url string) (body, contentType string) {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET %s: %s\n%s", url, resp.Status, b)
+	}
+	return string(b), resp.Header.Get("Content-Type")
+}
+
+// TestDemoDeterministic checks that equal seeds move the metrics the same way and different
+// seeds do not, apart from the metrics that follow the clock.
+func TestDemoDeterministic(t *testing.T) {
+	run := func(seed uint64) map[string]float64 {
+		d, reg := newTestDemo(t, seed)
+		for range 50 {
+			d.step()
+		}
+		v := collect(t, reg).values
+		for k := range v {
+			if clockFamilies[strings.Split(k, "{")[0]] {
+				delete(v, k)
+			}
+		}
+		return v
+	}
+	a, b, c := run(7), run(7), run(8)
+	if len(a) == 0 {
+		t.Fatal("no values collected")
+	}
+	for k, v := range a {
+		if b[k] != v {
+			t.Errorf("seed 7 twice: %s = %v then %v", k, v, b[k])
+		}
+	}
+	same := true
+	for k, v := range a {
+		if c[k] != v {
+			same = false
+		}
+	}
+	if same {
+		t.Error("seeds 7 and 8 gave the same values")
+	}
+}
+
+// TestDemoMoves checks that each step moves the counters and the fake traffic.
+func TestDemoMoves(t *testing.T) {
+	d, reg := newTestDemo(t, 1)
+	d.step()
+	before := collect(t, reg).values
+	for range 10 {
+		d.step()
+	}
+	after := collect(t, reg).values
+	for _, k := range []string{"demo_ticks{}", "demo_jobs_processed{}", "demo_read_bytes{}"} {
+		if !(after[k] > before[k]) {
+			t.Errorf("%s did not grow over 10 steps: %v then %v", k, before[k], after[k])
+		}
+	}
+	if got := after["demo_ticks{}"]; got != 11 {
+		t.Errorf("demo_ticks = %v after 11 steps", got)
+	}
+	var reqs float64
+	for k, v := range after {
+		if strings.HasPrefix(k, "demo_http_requests{") {
+			reqs += v
+		}
+	}
+	if reqs < 11 {
+		t.Errorf("%v fake requests over 11 steps; want at least one per step", reqs)
+	}
+}
+
+// TestServeDemo runs the whole service on a free port, scrapes it, and checks that it stops
+// cleanly, leaving no goroutine behind, when its context is cancelled.
+func TestServeDemo(t *testing.T) {
+	goroutines := runtime.NumGoroutine()
+	ctx, cancel := context.WithCancel(context.Background())
+	addrc := make(chan net.Addr, 1)
+	done := make(chan error, 1)
+	go func() {
+		done <- serveDemo(ctx, demoConfig{addr: "127.0.0.1:0", tick: time.Millisecond, seed: 1,
+			registry: prom.NewRegistry(), ready: func(a net.Addr) { addrc <- a }})
+	}()
+	var addr net.Addr
+	select {
+	case addr = <-addrc:
+	case err := <-done:
+		t.Fatalf("serveDemo returned before serving: %v", err)
+	}
+	body, _ := get(t, "http://"+addr.String()+"/metrics")
+	if !hasSample(body, "demo_ticks_total") {
+		t.Fatalf("no demo_ticks_total in /metrics:\n%s", body)
+	}
+	http.DefaultClient.CloseIdleConnections()
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("serveDemo after cancel: %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("serveDemo did not return within 10s of cancel")
+	}
+	if _, err := net.DialTimeout("tcp", addr.String(), time.Second); err == nil {
+		t.Error("the listener is still open after shutdown")
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for runtime.NumGoroutine() > goroutines {
+		if time.Now().After(deadline) {
+			buf := make([]byte, 1<<16)
+			t.Fatalf("%d goroutines before, %d after shutdown:\n%s", goroutines, runtime.NumGoroutine(), buf[:runtime.Stack(buf, true)])
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// TestRunUsage checks the exit codes and messages of the command line for usage mistakes.
+func TestRunUsage(t *testing.T) {
+	tests := []struct {
+		args []string
+		code int
+		msg  string // in stderr
+	}{
+		{nil, 2, "Usage: prom <command>"},
+		{[]string{"help"}, 0, "demo"},
+		{[]string{"nope"}, 2, `unknown command "nope"`},
+		{[]string{"demo", "-h"}, 0, "-tick"},
+		{[]string{"demo", "--bogus"}, 2, "flag provided but not defined: -bogus"},
+		{[]string{"demo", "extra"}, 2, `unexpected argument "extra"`},
+		{[]string{"demo", "--tick", "0s"}, 2, "must be positive"},
+		{[]string{"demo", "--addr", "127.0.0.1:-1"}, 1, "prom demo:"},
+	}
+	for _, tt := range tests {
+		var stdout, stderr bytes.Buffer
+		code := run(context.Background(), tt.args, &stdout, &stderr)
+		if code != tt.code || !strings.Contains(stderr.String(), tt.msg) {
+			t.Errorf("prom %v: exit %d, stderr %q; want exit %d and %q", tt.args, code, stderr.String(), tt.code, tt.msg)
+		}
+	}
+}
