@@ -1,0 +1,94 @@
+package collectors
+
+import (
+	"runtime"
+	"runtime/debug"
+
+	"github.com/prom-go/prom"
+)
+
+// BuildInfo collects go_build_info: the main module the binary was built from, its version and
+// checksum, and the version control revision, from debug.ReadBuildInfo. Label values the build
+// did not record are empty. Everything is read once, when the collector is created, so a
+// collection costs one series and no allocation.
+type BuildInfo struct {
+	desc   *prom.Desc
+	descs  []*prom.Desc
+	values []string
+}
+
+var buildInfoDesc = prom.Must(prom.NewDesc(prom.InfoType, "go_build_info",
+	"Build information about the main Go module: its path, version, checksum and version control revision.",
+	prom.DescOpts{LabelNames: []string{"checksum", "path", "revision", "version"}}))
+
+// NewBuildInfo returns a collector of the build information of the running binary.
+func NewBuildInfo() *BuildInfo {
+	return newBuildInfo(debug.ReadBuildInfo())
+}
+
+func newBuildInfo(bi *debug.BuildInfo, ok bool) *BuildInfo {
+	c := &BuildInfo{desc: buildInfoDesc, descs: []*prom.Desc{buildInfoDesc}, values: make([]string, 4)}
+	if !ok || bi == nil {
+		return c
+	}
+	c.values[0], c.values[1], c.values[3] = bi.Main.Sum, bi.Main.Path, bi.Main.Version
+	for _, s := range bi.Settings {
+		if s.Key == "vcs.revision" {
+			c.values[2] = s.Value
+		}
+	}
+	return c
+}
+
+// Describe returns the description of go_build_info.
+func (c *BuildInfo) Describe() []*prom.Desc { return c.descs }
+
+// Collect writes go_build_info.
+func (c *BuildInfo) Collect(w *prom.Writer) {
+	w.Family(c.desc)
+	s := w.Series()
+	s.Value = 1
+	s.LabelValues = c.values
+	w.Emit(s)
+}
+
+// Platform collects go_info, the version of Go the binary was built with, and
+// go_platform_info, the operating system and architecture it runs on: the role of the Python
+// client's platform collector. Its values never change, so a collection costs two series and no
+// allocation.
+type Platform struct {
+	descs   []*prom.Desc
+	version []string
+	plat    []string
+}
+
+var (
+	goInfoDesc = prom.Must(prom.NewDesc(prom.InfoType, "go_info",
+		"Information about the Go environment.", prom.DescOpts{LabelNames: []string{"version"}}))
+	platformInfoDesc = prom.Must(prom.NewDesc(prom.InfoType, "go_platform_info",
+		"The operating system and architecture the program runs on, as GOOS and GOARCH name them.",
+		prom.DescOpts{LabelNames: []string{"arch", "os"}}))
+)
+
+// NewPlatform returns a collector of go_info and go_platform_info.
+func NewPlatform() *Platform {
+	return &Platform{
+		descs:   []*prom.Desc{goInfoDesc, platformInfoDesc},
+		version: []string{runtime.Version()},
+		plat:    []string{runtime.GOARCH, runtime.GOOS},
+	}
+}
+
+// Describe returns the descriptions of go_info and go_platform_info.
+func (c *Platform) Describe() []*prom.Desc { return c.descs }
+
+// Collect writes go_info and go_platform_info.
+func (c *Platform) Collect(w *prom.Writer) {
+	for i, vals := range [2][]string{c.version, c.plat} {
+		w.Family(c.descs[i])
+		s := w.Series()
+		s.Value = 1
+		s.LabelValues = vals
+		w.Emit(s)
+	}
+}
