@@ -1,0 +1,218 @@
+package expfmt
+
+import (
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/prom-go/prom"
+)
+
+// EscapeName returns metric name written under escaping scheme e, as Prometheus 3's content
+// negotiation defines the schemes:
+//
+//   - Underscores replaces each character outside [a-zA-Z0-9_:] (and a leading digit) by '_'.
+//     It cannot be undone.
+//   - Dots writes '_' as "__", '.' as "_dot_" and any other invalid character as "__", so that
+//     the dots of an OpenTelemetry-style name come back with UnescapeName.
+//   - Values leaves legacy names alone and writes any other name as "U__" followed by the
+//     name with '_' doubled and each invalid character as '_' + its lowercase hexadecimal code
+//     point + '_'. It can always be undone.
+//   - AllowUTF8 returns the name unchanged: the writers quote it instead.
+//
+// The encoders escape names without allocating; EscapeName is for callers that need the
+// string, and allocates when the name changes.
+func EscapeName(name string, e Escaping) string {
+	if e == AllowUTF8 || e != Dots && prom.IsLegacyName(name) {
+		return name
+	}
+	return string(appendEscaped(nil, name, e, true))
+}
+
+// UnescapeName undoes EscapeName for the schemes that can be undone: Dots turns "_dot_" back
+// into '.' and "__" into '_'; Values decodes a name starting with "U__". A name that is not
+// a valid escape of its scheme is returned unchanged, as are names under Underscores and
+// AllowUTF8.
+func UnescapeName(name string, e Escaping) string {
+	switch e {
+	case Dots:
+		if !strings.Contains(name, "_") {
+			return name
+		}
+		var b strings.Builder
+		for i := 0; i < len(name); i++ {
+			switch {
+			case strings.HasPrefix(name[i:], "_dot_"):
+				b.WriteByte('.')
+				i += 4
+			case strings.HasPrefix(name[i:], "__"):
+				b.WriteByte('_')
+				i++
+			default:
+				b.WriteByte(name[i])
+			}
+		}
+		return b.String()
+	case Values:
+		rest, ok := strings.CutPrefix(name, "U__")
+		if !ok {
+			return name
+		}
+		var b strings.Builder
+		for i := 0; i < len(rest); i++ {
+			c := rest[i]
+			if c != '_' {
+				if !legacyByte(c, true, b.Len() > 0) {
+					return name
+				}
+				b.WriteByte(c)
+				continue
+			}
+			if i+1 < len(rest) && rest[i+1] == '_' {
+				b.WriteByte('_')
+				i++
+				continue
+			}
+			end := strings.IndexByte(rest[i+1:], '_')
+			if end <= 0 {
+				return name
+			}
+			code, err := strconv.ParseUint(rest[i+1:i+1+end], 16, 32)
+			if err != nil || !utf8.ValidRune(rune(code)) {
+				return name
+			}
+			b.WriteRune(rune(code))
+			i += end + 1
+		}
+		return b.String()
+	}
+	return name
+}
+
+// legacyByte reports whether c may appear in a legacy name: at position 0 when notFirst is
+// false. colon selects the metric name set, which allows ':'; label names do not.
+func legacyByte(c byte, colon, notFirst bool) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_' || colon && c == ':' || notFirst && c >= '0' && c <= '9'
+}
+
+func legacyRune(r rune, colon, notFirst bool) bool {
+	return r < utf8.RuneSelf && legacyByte(byte(r), colon, notFirst)
+}
+
+// appendEscaped appends name escaped under e (never AllowUTF8: callers quote instead). colon
+// selects the metric name character set; label names are escaped with the label name set, so
+// that a ':' in a label name does not reach a parser that rejects it. Invalid UTF-8 counts as
+// invalid characters.
+func appendEscaped(b []byte, name string, e Escaping, colon bool) []byte {
+	return appendEscapedName(b, name, "", e, colon)
+}
+
+// appendEscapedName appends name+suffix escaped under e as one name, without building the
+// concatenation: a sample name such as "my.metric_total" must be escaped whole, because under
+// Values its "_" belongs to the escaped body ("U__my_2e_metric__total"). suffix is made of
+// legacy characters.
+func appendEscapedName(b []byte, name, suffix string, e Escaping, colon bool) []byte {
+	if e != Dots && isLegacy(name, colon) {
+		return append(append(b, name...), suffix...)
+	}
+	if e == Values {
+		b = append(b, "U__"...)
+	}
+	b = appendEscapedRunes(b, name, e, colon, false)
+	return appendEscapedRunes(b, suffix, e, colon, true)
+}
+
+func appendEscapedRunes(b []byte, s string, e Escaping, colon, notFirst bool) []byte {
+	for i, r := range s {
+		valid := legacyRune(r, colon, notFirst || i > 0)
+		switch e {
+		case Dots:
+			switch {
+			case r == '_':
+				b = append(b, '_', '_')
+			case r == '.':
+				b = append(b, "_dot_"...)
+			case valid:
+				b = append(b, byte(r))
+			default:
+				b = append(b, '_', '_')
+			}
+		case Values:
+			switch {
+			case r == '_':
+				b = append(b, '_', '_')
+			case valid:
+				b = append(b, byte(r))
+			default:
+				b = append(b, '_')
+				b = strconv.AppendUint(b, uint64(r), 16)
+				b = append(b, '_')
+			}
+		default:
+			if valid {
+				b = append(b, byte(r))
+			} else {
+				b = append(b, '_')
+			}
+		}
+	}
+	return b
+}
+
+func isLegacy(name string, colon bool) bool {
+	if colon {
+		return prom.IsLegacyName(name)
+	}
+	return prom.IsLegacyLabelName(name)
+}
+
+// appendLabelValue appends v as it appears between the quotes of a label value or a quoted
+// name: '\\', '"' and newline escaped, invalid UTF-8 replaced by U+FFFD. It scans v once; a
+// value that needs nothing is copied whole.
+func appendLabelValue(b []byte, v string) []byte {
+	for i := 0; i < len(v); i++ {
+		if c := v[i]; c == '\\' || c == '"' || c == '\n' || c >= utf8.RuneSelf {
+			return appendEscapedText(append(b, v[:i]...), v[i:], true)
+		}
+	}
+	return append(b, v...)
+}
+
+// appendHelp appends help text: '\\' and newline escaped, and in OpenMetrics '"' too; invalid
+// UTF-8 replaced by U+FFFD.
+func appendHelp(b []byte, h string, quote bool) []byte {
+	for i := 0; i < len(h); i++ {
+		if c := h[i]; c == '\\' || quote && c == '"' || c == '\n' || c >= utf8.RuneSelf {
+			return appendEscapedText(append(b, h[:i]...), h[i:], quote)
+		}
+	}
+	return append(b, h...)
+}
+
+func appendEscapedText(b []byte, s string, quote bool) []byte {
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			switch {
+			case c == '\\':
+				b = append(b, '\\', '\\')
+			case c == '\n':
+				b = append(b, '\\', 'n')
+			case c == '"' && quote:
+				b = append(b, '\\', '"')
+			default:
+				b = append(b, c)
+			}
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && n == 1 {
+			b = append(b, "\uFFFD"...)
+		} else {
+			b = append(b, s[i:i+n]...)
+		}
+		i += n
+	}
+	return b
+}

@@ -1,0 +1,104 @@
+package expfmt
+
+import (
+	"math"
+	"strconv"
+)
+
+// Number rendering.
+//
+// Text format: Go's shortest representation, strconv 'g' with precision -1, as client_golang
+// and the Prometheus server write it: 1, 0.005, 1e+06, +Inf, -Inf, NaN.
+//
+// OpenMetrics: the same, made canonical in the OpenMetrics sense by giving whole numbers a
+// fractional part: 1.0, 0.005, 1e+06, -0.0. This is what client_golang's and client_python's
+// OpenMetrics writers produce for values.
+//
+// The "le" of histogram buckets and the "quantile" of summaries follow the same rule as the
+// values of their format: le="1" in text, le="1.0" in OpenMetrics. OpenMetrics asks for
+// canonical numbers there, so that a bucket keeps one identity whatever wrote it. The text
+// format has no such rule; we keep client_golang's "1" there so that series scraped from a
+// program that moves from client_golang to prom keep their labels (Prometheus 3 normalises
+// both spellings on ingestion anyway). Python's text writer would say "1.0".
+//
+// Counts (of a histogram, a summary, a bucket) are integers and are written as integers in
+// both formats, exactly, however large.
+
+// smallWhole is the bound below which a whole float64 is written by strconv.AppendInt: 'g'
+// switches to an exponent at 1e6, and every whole number below it is exact.
+const smallWhole = 1e6
+
+// appendTextFloat appends v as the text format writes it.
+func appendTextFloat(b []byte, v float64) []byte {
+	if v > -smallWhole && v < smallWhole {
+		if i := int64(v); float64(i) == v && (i != 0 || !math.Signbit(v)) {
+			return strconv.AppendInt(b, i, 10)
+		}
+	}
+	switch {
+	case math.IsNaN(v):
+		return append(b, "NaN"...)
+	case math.IsInf(v, 1):
+		return append(b, "+Inf"...)
+	case math.IsInf(v, -1):
+		return append(b, "-Inf"...)
+	}
+	return strconv.AppendFloat(b, v, 'g', -1, 64)
+}
+
+// appendOMFloat appends v as OpenMetrics writes it: canonical, with ".0" on whole numbers that
+// have neither a point nor an exponent.
+func appendOMFloat(b []byte, v float64) []byte {
+	if v > -smallWhole && v < smallWhole {
+		if i := int64(v); float64(i) == v {
+			if i == 0 && math.Signbit(v) {
+				return append(b, "-0.0"...)
+			}
+			return append(strconv.AppendInt(b, i, 10), '.', '0')
+		}
+	}
+	switch {
+	case math.IsNaN(v):
+		return append(b, "NaN"...)
+	case math.IsInf(v, 1):
+		return append(b, "+Inf"...)
+	case math.IsInf(v, -1):
+		return append(b, "-Inf"...)
+	}
+	n := len(b)
+	b = strconv.AppendFloat(b, v, 'g', -1, 64)
+	for _, c := range b[n:] {
+		if c == '.' || c == 'e' {
+			return b
+		}
+	}
+	return append(b, '.', '0')
+}
+
+// appendSeconds appends t, a time in units of 1/scale seconds (scale 1000 for milliseconds,
+// 1e9 for nanoseconds), as decimal seconds: exact, trailing zeros trimmed, at least one
+// fractional digit ("1.5", "1700000000.0"). Integer arithmetic keeps every digit that a
+// float64 would lose at nanosecond precision.
+func appendSeconds(b []byte, t int64, scale uint64, digits int) []byte {
+	u := uint64(t)
+	if t < 0 {
+		b = append(b, '-')
+		u = -u
+	}
+	b = strconv.AppendUint(b, u/scale, 10)
+	frac := u % scale
+	b = append(b, '.')
+	if frac == 0 {
+		return append(b, '0')
+	}
+	for digits > 0 && frac%10 == 0 {
+		frac /= 10
+		digits--
+	}
+	var tmp [20]byte
+	s := strconv.AppendUint(tmp[:0], frac, 10)
+	for i := len(s); i < digits; i++ {
+		b = append(b, '0')
+	}
+	return append(b, s...)
+}

@@ -1,0 +1,369 @@
+package expfmt
+
+import (
+	"math"
+	"strconv"
+
+	"github.com/prom-go/prom"
+)
+
+// textWriter writes the Prometheus text formats and OpenMetrics, which share their line
+// syntax. At the start of each family it renders once what every series of the family
+// repeats — the sample names with their suffixes, the constant labels, the variable label
+// names — so that a series is a handful of appends.
+type textWriter struct {
+	out   *sink
+	om    bool     // OpenMetrics rather than the Prometheus text format
+	quote bool     // AllowUTF8 outside TextFormat: names that are not legacy are quoted
+	esc   Escaping // the scheme of names that are not quoted
+
+	d      *prom.Desc   // the family rendered below
+	arena  []byte       // the rendered pieces
+	names  [numSfx]span // sample names; when quoted, they open the braces: {"a.b_total"
+	quoted bool         // the sample names are quoted (and the braces are open after them)
+	consts span         // the constant labels: a="1",b="2"
+	labels []span       // the variable label names of the Desc, each with its ="
+	extra  span         // le=", quantile=" or the stateset label name with its ="
+}
+
+type span struct{ start, end int32 }
+
+// The sample name suffixes.
+const (
+	sfxNone = iota
+	sfxTotal
+	sfxCreated
+	sfxBucket
+	sfxCount
+	sfxSum
+	sfxGCount
+	sfxGSum
+	sfxInfo
+	numSfx
+)
+
+var suffixes = [numSfx]string{"", "_total", "_created", "_bucket", "_count", "_sum", "_gcount", "_gsum", "_info"}
+
+// sfxByType lists the suffixes each type writes (OpenMetrics' list; the text format writes a
+// subset).
+var sfxByType = [...][]int{
+	prom.Unknown:            {sfxNone},
+	prom.CounterType:        {sfxTotal, sfxCreated},
+	prom.GaugeType:          {sfxNone},
+	prom.HistogramType:      {sfxBucket, sfxCount, sfxSum, sfxCreated},
+	prom.GaugeHistogramType: {sfxBucket, sfxGCount, sfxGSum},
+	prom.SummaryType:        {sfxNone, sfxCount, sfxSum, sfxCreated},
+	prom.InfoType:           {sfxInfo},
+	prom.StateSetType:       {sfxNone},
+}
+
+func (w *textWriter) init(out *sink, f Format, e Escaping) {
+	w.out = out
+	w.om = f == OpenMetricsFormat || f == OpenMetrics001Format
+	w.quote = e == AllowUTF8 && f != TextFormat
+	w.esc = e
+	if e == AllowUTF8 || e > Values {
+		w.esc = Underscores
+	}
+	w.d = nil
+}
+
+func (w *textWriter) reset() {
+	w.out, w.d = nil, nil
+	w.arena = w.arena[:0]
+	w.labels = w.labels[:0]
+}
+
+func (w *textWriter) piece(s span) []byte { return w.arena[s.start:s.end] }
+
+// mark returns the span from start to the end of the arena.
+func (w *textWriter) mark(start int) span { return span{int32(start), int32(len(w.arena))} }
+
+// prepare renders the repeated pieces of family d.
+func (w *textWriter) prepare(d *prom.Desc) {
+	w.d = d
+	w.arena = w.arena[:0]
+	w.labels = w.labels[:0]
+	w.quoted = w.quote && !prom.IsLegacyName(d.Name)
+	t := d.Type
+	if int(t) >= len(sfxByType) {
+		t = prom.Unknown
+	}
+	w.names = [numSfx]span{}
+	for _, sfx := range sfxByType[t] {
+		start := len(w.arena)
+		if w.quoted {
+			w.arena = append(w.arena, '{', '"')
+			w.arena = appendLabelValue(w.arena, d.Name)
+			w.arena = append(w.arena, suffixes[sfx]...)
+			w.arena = append(w.arena, '"')
+		} else {
+			w.arena = w.appendName(w.arena, d.Name, suffixes[sfx])
+		}
+		w.names[sfx] = w.mark(start)
+	}
+	start := len(w.arena)
+	for i, l := range d.ConstLabels {
+		if i > 0 {
+			w.arena = append(w.arena, ',')
+		}
+		w.arena = w.appendLabelName(w.arena, l.Name)
+		w.arena = append(w.arena, '=', '"')
+		w.arena = appendLabelValue(w.arena, l.Value)
+		w.arena = append(w.arena, '"')
+	}
+	w.consts = w.mark(start)
+	for _, l := range d.LabelNames {
+		start := len(w.arena)
+		w.arena = w.appendLabelName(w.arena, l)
+		w.arena = append(w.arena, '=', '"')
+		w.labels = append(w.labels, w.mark(start))
+	}
+	start = len(w.arena)
+	switch t {
+	case prom.HistogramType, prom.GaugeHistogramType:
+		w.arena = append(w.arena, `le="`...)
+	case prom.SummaryType:
+		w.arena = append(w.arena, `quantile="`...)
+	case prom.StateSetType:
+		w.arena = w.appendLabelName(w.arena, d.Name)
+		w.arena = append(w.arena, '=', '"')
+	}
+	w.extra = w.mark(start)
+}
+
+// appendName appends metric name+suffix, escaped or, when it must be quoted, quoted.
+func (w *textWriter) appendName(b []byte, name, suffix string) []byte {
+	if w.quote {
+		if prom.IsLegacyName(name) {
+			return append(append(b, name...), suffix...)
+		}
+		b = append(b, '"')
+		b = appendLabelValue(b, name)
+		return append(append(b, suffix...), '"')
+	}
+	return appendEscapedName(b, name, suffix, w.esc, true)
+}
+
+// appendLabelName appends label name l, escaped or quoted.
+func (w *textWriter) appendLabelName(b []byte, l string) []byte {
+	if w.quote {
+		if prom.IsLegacyLabelName(l) {
+			return append(b, l...)
+		}
+		b = append(b, '"')
+		b = appendLabelValue(b, l)
+		return append(b, '"')
+	}
+	return appendEscapedName(b, l, "", w.esc, false)
+}
+
+// family writes the metadata lines of family d.
+func (w *textWriter) family(d *prom.Desc) {
+	w.prepare(d)
+	if w.om {
+		w.omFamily(d)
+		return
+	}
+	var sfx, typ string
+	switch d.Type {
+	case prom.CounterType:
+		sfx, typ = "_total", "counter"
+	case prom.GaugeType, prom.StateSetType:
+		typ = "gauge"
+	case prom.InfoType:
+		sfx, typ = "_info", "gauge"
+	case prom.HistogramType, prom.GaugeHistogramType:
+		typ = "histogram"
+	case prom.SummaryType:
+		typ = "summary"
+	default:
+		typ = "untyped"
+	}
+	b := w.out.buf
+	if d.Help != "" {
+		b = append(b, "# HELP "...)
+		b = w.appendName(b, d.Name, sfx)
+		b = append(b, ' ')
+		b = appendHelp(b, d.Help, false)
+		b = append(b, '\n')
+	}
+	b = append(b, "# TYPE "...)
+	b = w.appendName(b, d.Name, sfx)
+	b = append(b, ' ')
+	b = append(b, typ...)
+	w.out.buf = append(b, '\n')
+}
+
+// start appends the sample name with suffix sfx and the labels of s, leaving the braces open
+// for an extra label; it reports whether they are open.
+func (w *textWriter) start(b []byte, sfx int, s *prom.Series) ([]byte, bool) {
+	b = append(b, w.piece(w.names[sfx])...)
+	open := w.quoted
+	if w.consts.end > w.consts.start {
+		if open {
+			b = append(b, ',')
+		} else {
+			b = append(b, '{')
+			open = true
+		}
+		b = append(b, w.piece(w.consts)...)
+	}
+	values := s.LabelValues
+	if s.LabelNames == nil {
+		n := min(len(values), len(w.labels))
+		for i := 0; i < n; i++ {
+			if open {
+				b = append(b, ',')
+			} else {
+				b = append(b, '{')
+				open = true
+			}
+			b = append(b, w.piece(w.labels[i])...)
+			b = appendLabelValue(b, values[i])
+			b = append(b, '"')
+		}
+		return b, open
+	}
+	n := min(len(values), len(s.LabelNames))
+	for i := 0; i < n; i++ {
+		if open {
+			b = append(b, ',')
+		} else {
+			b = append(b, '{')
+			open = true
+		}
+		b = w.appendLabelName(b, s.LabelNames[i])
+		b = append(b, '=', '"')
+		b = appendLabelValue(b, values[i])
+		b = append(b, '"')
+	}
+	return b, open
+}
+
+// startExtra is start followed by the family's extra label (le, quantile or the state) whose
+// value the caller appends, then closes with `"}`.
+func (w *textWriter) startExtra(b []byte, sfx int, s *prom.Series) []byte {
+	b, open := w.start(b, sfx, s)
+	if open {
+		b = append(b, ',')
+	} else {
+		b = append(b, '{')
+	}
+	return append(b, w.piece(w.extra)...)
+}
+
+// sample appends the name and labels of a sample and closes them, leaving the line ready for
+// " value".
+func (w *textWriter) sample(b []byte, sfx int, s *prom.Series) []byte {
+	b, open := w.start(b, sfx, s)
+	if open {
+		b = append(b, '}')
+	}
+	return b
+}
+
+func (w *textWriter) float(b []byte, v float64) []byte {
+	if w.om {
+		return appendOMFloat(b, v)
+	}
+	return appendTextFloat(b, v)
+}
+
+// value appends " value" and the timestamp of s, if any.
+func (w *textWriter) value(b []byte, v float64, s *prom.Series) []byte {
+	b = append(b, ' ')
+	b = w.float(b, v)
+	return w.timestamp(b, s)
+}
+
+// count appends " count" and the timestamp of s, if any.
+func (w *textWriter) count(b []byte, n uint64, s *prom.Series) []byte {
+	b = append(b, ' ')
+	b = strconv.AppendUint(b, n, 10)
+	return w.timestamp(b, s)
+}
+
+func (w *textWriter) timestamp(b []byte, s *prom.Series) []byte {
+	if !s.HasTimestamp {
+		return b
+	}
+	b = append(b, ' ')
+	if w.om {
+		return appendSeconds(b, s.Timestamp, 1000, 3)
+	}
+	return strconv.AppendInt(b, s.Timestamp, 10)
+}
+
+// series writes the samples of series s of family d.
+func (w *textWriter) series(d *prom.Desc, s *prom.Series) {
+	if d != w.d {
+		w.prepare(d)
+	}
+	b := w.out.buf
+	switch d.Type {
+	case prom.CounterType:
+		b = w.sample(b, sfxTotal, s)
+		b = w.value(b, s.Value, s)
+		b = w.exemplar(b, s.Exemplar)
+		b = append(b, '\n')
+		b = w.created(b, s)
+	case prom.InfoType:
+		b = w.sample(b, sfxInfo, s)
+		b = append(w.value(b, 1, s), '\n')
+	case prom.StateSetType:
+		for _, st := range s.States {
+			b = w.startExtra(b, sfxNone, s)
+			b = appendLabelValue(b, st.Name)
+			b = append(b, '"', '}')
+			v := 0.0
+			if st.Enabled {
+				v = 1
+			}
+			b = append(w.value(b, v, s), '\n')
+		}
+	case prom.HistogramType, prom.GaugeHistogramType:
+		inf := false
+		for i := range s.Buckets {
+			bk := &s.Buckets[i]
+			b = w.startExtra(b, sfxBucket, s)
+			b = w.float(b, bk.UpperBound)
+			b = append(b, '"', '}')
+			b = w.count(b, bk.Count, s)
+			b = append(w.exemplar(b, bk.Exemplar), '\n')
+			inf = math.IsInf(bk.UpperBound, 1)
+		}
+		if !inf {
+			b = w.startExtra(b, sfxBucket, s)
+			b = append(b, `+Inf"}`...)
+			b = append(w.count(b, s.Count, s), '\n')
+		}
+		cnt, sum := sfxCount, sfxSum
+		if d.Type == prom.GaugeHistogramType {
+			cnt, sum = sfxGCount, sfxGSum
+		}
+		b = w.sample(b, cnt, s)
+		b = append(w.count(b, s.Count, s), '\n')
+		b = w.sample(b, sum, s)
+		b = append(w.value(b, s.Sum, s), '\n')
+		if d.Type == prom.HistogramType {
+			b = w.created(b, s)
+		}
+	case prom.SummaryType:
+		for _, q := range s.Quantiles {
+			b = w.startExtra(b, sfxNone, s)
+			b = w.float(b, q.Quantile)
+			b = append(b, '"', '}')
+			b = append(w.value(b, q.Value, s), '\n')
+		}
+		b = w.sample(b, sfxCount, s)
+		b = append(w.count(b, s.Count, s), '\n')
+		b = w.sample(b, sfxSum, s)
+		b = append(w.value(b, s.Sum, s), '\n')
+		b = w.created(b, s)
+	default: // gauge, unknown
+		b = w.sample(b, sfxNone, s)
+		b = append(w.value(b, s.Value, s), '\n')
+	}
+	w.out.buf = b
+}
