@@ -26,7 +26,7 @@ func (rc registryCollector) Collect(w *prom.Writer) {
 // forwarder hands the families of one collection to the Writer of another.
 type forwarder struct{ w *prom.Writer }
 
-func (f forwarder) Family(d *prom.Desc)                   { f.w.Family(d) }
+func (f forwarder) Family(d *prom.Desc)                 { f.w.Family(d) }
 func (f forwarder) Series(_ *prom.Desc, s *prom.Series) { f.w.Emit(s) }
 
 // collectorOnly hides every method of a collector but Describe and Collect, so registering
