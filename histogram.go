@@ -1,0 +1,209 @@
+package prom
+
+import (
+	"math"
+	"sync/atomic"
+	"time"
+)
+
+// Histogram counts observations, such as request latencies or response sizes, in buckets of
+// configurable upper bounds (Opts.Buckets, DefBuckets when nil), and keeps their count and sum.
+// Prometheus computes quantiles from the buckets with histogram_quantile, across instances and
+// over any time range, which makes a histogram the usual choice for latencies; use a Summary
+// only when exact-rank quantiles of one instance matter more than aggregation.
+//
+// A Histogram is one series: a metric without labels from NewHistogram, or one child of a
+// HistogramVec. Observe is safe for concurrent use, takes no lock and allocates nothing: a
+// bucket search (linear for up to 8 bounds, binary beyond), one atomic add on the bucket and a
+// compare-and-swap on the sum. A child costs 8 bytes per bucket plus about 100 bytes.
+//
+// Every collection writes a consistent snapshot: the buckets are cumulative and the count
+// equals the +Inf bucket, even while observations race with the collection, because the count
+// is derived from the bucket counts read in one pass. The sum is read separately and may lag or
+// lead the buckets by the observations in flight.
+type Histogram struct {
+	seriesHead[Histogram]
+	upper   []float64       // the upper bounds without +Inf, shared by the family
+	counts  []atomic.Uint64 // per bucket, not cumulative; the last one is +Inf
+	sumBits atomic.Uint64   // float64 bits of the sum
+	created atomic.Int64
+	// exemplars, when not nil, holds one exemplar per bucket, aligned with counts; collect
+	// exposes them. It stays nil until exemplars are enabled, so classic Observe never pays
+	// for them.
+	exemplars []atomic.Pointer[Exemplar]
+	// Native (exponential) buckets will hang here as a pointer that stays nil for classic-only
+	// histograms, so that the classic path pays one nil check for them.
+}
+
+// HistogramVec is a family of histograms with variable labels; see Vec.
+type HistogramVec = Vec[Histogram, *Histogram]
+
+// HistogramOf is a histogram family labelled by the fields of struct type L; see TypedVec.
+type HistogramOf[L any] = TypedVec[L, Histogram, *Histogram]
+
+// linearBuckets is the number of bounds up to which Observe searches linearly.
+const linearBuckets = 8
+
+// histogramMaker validates the options of a histogram family and makes its children.
+func histogramMaker(name string, opts []Opts) (func(*core) *Histogram, error) {
+	var b []float64
+	if len(opts) == 1 {
+		b = opts[0].Buckets
+	}
+	upper, err := checkBuckets(name, b)
+	if err != nil {
+		return nil, err
+	}
+	return func(*core) *Histogram {
+		h := &Histogram{upper: upper, counts: make([]atomic.Uint64, len(upper)+1)}
+		h.created.Store(nowNanos())
+		return h
+	}, nil
+}
+
+func newHistogramVec(v *HistogramVec, name, help string, labelNames []string, opts []Opts) error {
+	mk, err := histogramMaker(name, opts)
+	if err != nil {
+		return err
+	}
+	return newVec(v, HistogramType, name, help, labelNames, opts, mk)
+}
+
+// NewHistogram creates a histogram without variable labels and registers it (see
+// Opts.Registry). Opts.Buckets sets the bucket bounds; nil means DefBuckets. Bounds that are
+// NaN or not strictly increasing are an error; a trailing +Inf is accepted and dropped, since
+// the +Inf bucket is always there.
+func NewHistogram(name, help string, opts ...Opts) (*Histogram, error) {
+	v := new(HistogramVec)
+	if err := newHistogramVec(v, name, help, nil, opts); err != nil {
+		return nil, err
+	}
+	h := v.With()
+	if err := register(v.opts, h); err != nil {
+		return nil, err
+	}
+	return h, nil
+}
+
+// NewHistogramVec creates a family of histograms with the given label names and registers it.
+// The label name "le" is reserved for the buckets.
+func NewHistogramVec(name, help string, labelNames []string, opts ...Opts) (*HistogramVec, error) {
+	v := new(HistogramVec)
+	if err := newHistogramVec(v, name, help, labelNames, opts); err != nil {
+		return nil, err
+	}
+	if err := register(v.opts, v); err != nil {
+		return nil, err
+	}
+	return v, nil
+}
+
+// NewHistogramOf creates a histogram family labelled by the fields of L and registers it.
+func NewHistogramOf[L any](name, help string, opts ...Opts) (*HistogramOf[L], error) {
+	mk, err := histogramMaker(name, opts)
+	if err != nil {
+		return nil, err
+	}
+	return newTyped[L](HistogramType, name, help, opts, mk)
+}
+
+// Observe adds one observation of v. It counts in the first bucket whose upper bound is at
+// least v, and v is added to the sum. +Inf counts in the +Inf bucket and makes the sum +Inf;
+// -Inf counts in the first bucket. NaN is dropped — a NaN sum would hide every later
+// observation — and reported to the registry's error handler as ErrNaNIncrement.
+func (h *Histogram) Observe(v float64) {
+	i := h.index(v)
+	if i == len(h.upper) && v != v {
+		h.core.report(ErrNaNIncrement, "Observe(NaN) ignored")
+		return
+	}
+	h.counts[i].Add(1)
+	addFloat(&h.sumBits, v)
+}
+
+// index returns the bucket of v: the first bound at least v, or len(upper) for +Inf and NaN.
+func (h *Histogram) index(v float64) int {
+	u := h.upper
+	if len(u) <= linearBuckets {
+		for i, b := range u {
+			if v <= b {
+				return i
+			}
+		}
+		return len(u)
+	}
+	lo, hi := 0, len(u) // the answer is in [lo, hi]
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if v <= u[m] {
+			hi = m
+		} else {
+			lo = m + 1
+		}
+	}
+	return lo // NaN compares false everywhere and ends at len(u)
+}
+
+// Time returns a function that observes the seconds elapsed since Time was called:
+//
+//	defer latency.Time()()
+//
+// The returned function allocates once, when Time is called.
+func (h *Histogram) Time() func() {
+	start := time.Now()
+	return func() { h.Observe(time.Since(start).Seconds()) }
+}
+
+// Reset clears the buckets and the sum and sets the created time to now, as when a process
+// restarts. Observations racing with Reset may survive it in part.
+func (h *Histogram) Reset() {
+	for i := range h.counts {
+		h.counts[i].Store(0)
+	}
+	h.sumBits.Store(0)
+	h.created.Store(nowNanos())
+}
+
+// Created returns the time the histogram was created or last reset.
+func (h *Histogram) Created() time.Time { return time.Unix(0, h.created.Load()) }
+
+// Describe returns the description of the histogram's family.
+func (h *Histogram) Describe() []*Desc { return h.core.descs }
+
+// Collect writes the histogram as a family of one series. Registries call it for histograms
+// made by NewHistogram; a child of a HistogramVec is collected with its vector.
+func (h *Histogram) Collect(w *Writer) {
+	if w.Family(h.core.desc) {
+		h.collect(w)
+	}
+}
+
+func (h *Histogram) setRegistry(r *Registry) { h.core.reg.CompareAndSwap(nil, r) }
+
+func (h *Histogram) collect(w *Writer) {
+	s := w.Series()
+	s.LabelValues = h.values
+	s.Sum = math.Float64frombits(h.sumBits.Load())
+	s.Created = h.created.Load()
+	s.Buckets = h.appendBuckets(s.Buckets)
+	s.Count = s.Buckets[len(s.Buckets)-1].Count
+	w.Emit(s)
+}
+
+// appendBuckets appends the cumulative buckets, reading each count once.
+func (h *Histogram) appendBuckets(b []Bucket) []Bucket {
+	var cum uint64
+	for i := range h.counts {
+		cum += h.counts[i].Load()
+		ub := math.Inf(+1)
+		if i < len(h.upper) {
+			ub = h.upper[i]
+		}
+		bk := Bucket{UpperBound: ub, Count: cum}
+		if h.exemplars != nil {
+			bk.Exemplar = h.exemplars[i].Load()
+		}
+		b = append(b, bk)
+	}
+	return b
+}

@@ -1,0 +1,350 @@
+package prom
+
+import (
+	"context"
+	"errors"
+	"math"
+	"strings"
+	"sync"
+	"testing"
+)
+
+// seriesRecorder is an Encoder that keeps a deep copy of every series, for tests that check
+// the numbers a metric writes.
+type seriesRecorder struct {
+	descs  []*Desc
+	series []Series
+}
+
+func (r *seriesRecorder) Family(d *Desc) { r.descs = append(r.descs, d) }
+func (r *seriesRecorder) Series(d *Desc, s *Series) {
+	c := *s
+	c.Buckets = append([]Bucket(nil), s.Buckets...)
+	c.Quantiles = append([]Quantile(nil), s.Quantiles...)
+	r.series = append(r.series, c)
+}
+
+// collectSeries collects c alone and returns its series.
+func collectSeries(t testing.TB, c Collector) []Series {
+	t.Helper()
+	r := NewRegistry()
+	if err := r.Register(c); err != nil {
+		t.Fatal(err)
+	}
+	var rec seriesRecorder
+	if err := r.Collect(context.Background(), &rec); err != nil {
+		t.Fatal(err)
+	}
+	return rec.series
+}
+
+func TestCheckBuckets(t *testing.T) {
+	inf := math.Inf(1)
+	for _, tc := range []struct {
+		in   []float64
+		want []float64
+		err  string
+	}{
+		{in: nil, want: DefBuckets},
+		{in: []float64{}, want: []float64{}},
+		{in: []float64{1, 2, 3}, want: []float64{1, 2, 3}},
+		{in: []float64{1, 2, inf}, want: []float64{1, 2}},
+		{in: []float64{inf}, want: []float64{}},
+		{in: []float64{math.Inf(-1), 0, 1}, want: []float64{math.Inf(-1), 0, 1}},
+		{in: []float64{1, 1}, err: "bucket 1 (1) is not greater than bucket 0 (1)"},
+		{in: []float64{2, 1}, err: "strictly increasing"},
+		{in: []float64{1, math.NaN()}, err: "bucket 1 is NaN"},
+		{in: []float64{inf, inf}, err: "+Inf may only come last"},
+	} {
+		got, err := checkBuckets("h", tc.in)
+		if tc.err != "" {
+			if err == nil || !strings.Contains(err.Error(), tc.err) || !strings.Contains(err.Error(), `"h"`) {
+				t.Errorf("%v: error %v, want one containing %q and the name", tc.in, err, tc.err)
+			}
+			continue
+		}
+		if err != nil || !equalFloats(got, tc.want) {
+			t.Errorf("%v: got %v, %v; want %v", tc.in, got, err, tc.want)
+		}
+	}
+	// The family owns its copy: changing the caller's slice later changes nothing.
+	in := []float64{1, 2}
+	got, _ := checkBuckets("h", in)
+	in[0] = 5
+	if got[0] != 1 {
+		t.Error("checkBuckets kept the caller's slice")
+	}
+}
+
+func equalFloats(a, b []float64) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+func TestBucketGenerators(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		got  func() ([]float64, error)
+		want []float64
+		err  string
+	}{
+		{"linear", func() ([]float64, error) { return LinearBuckets(1, 2, 4) }, []float64{1, 3, 5, 7}, ""},
+		{"linear negative start", func() ([]float64, error) { return LinearBuckets(-1, 1, 3) }, []float64{-1, 0, 1}, ""},
+		{"linear count", func() ([]float64, error) { return LinearBuckets(1, 2, 0) }, nil, "count 0"},
+		{"linear width", func() ([]float64, error) { return LinearBuckets(1, 0, 3) }, nil, "width 0"},
+		{"linear NaN", func() ([]float64, error) { return LinearBuckets(math.NaN(), 1, 3) }, nil, "start NaN"},
+		{"linear overflow", func() ([]float64, error) { return LinearBuckets(0, math.MaxFloat64, 3) }, nil, "overflows"},
+		{"exp", func() ([]float64, error) { return ExponentialBuckets(1, 2, 4) }, []float64{1, 2, 4, 8}, ""},
+		{"exp count", func() ([]float64, error) { return ExponentialBuckets(1, 2, -1) }, nil, "count -1"},
+		{"exp start", func() ([]float64, error) { return ExponentialBuckets(0, 2, 3) }, nil, "start 0"},
+		{"exp factor", func() ([]float64, error) { return ExponentialBuckets(1, 1, 3) }, nil, "factor 1"},
+		{"exp overflow", func() ([]float64, error) { return ExponentialBuckets(1, 1e300, 3) }, nil, "overflows"},
+		{"range", func() ([]float64, error) { return ExponentialBucketsRange(1, 1000, 4) }, []float64{1, 10, 100, 1000}, ""},
+		{"range count", func() ([]float64, error) { return ExponentialBucketsRange(1, 10, 1) }, nil, "count 1"},
+		{"range order", func() ([]float64, error) { return ExponentialBucketsRange(10, 1, 3) }, nil, "min 10, max 1"},
+		{"range min", func() ([]float64, error) { return ExponentialBucketsRange(0, 1, 3) }, nil, "min 0"},
+	} {
+		got, err := tc.got()
+		if tc.err != "" {
+			if err == nil || !strings.Contains(err.Error(), tc.err) {
+				t.Errorf("%s: error %v, want one containing %q", tc.name, err, tc.err)
+			}
+			continue
+		}
+		if err != nil || len(got) != len(tc.want) {
+			t.Fatalf("%s: got %v, %v; want %v", tc.name, got, err, tc.want)
+		}
+		for i := range got {
+			if math.Abs(got[i]-tc.want[i]) > 1e-9*math.Abs(tc.want[i]) {
+				t.Errorf("%s: got %v, want %v", tc.name, got, tc.want)
+				break
+			}
+		}
+		if _, err := checkBuckets("h", got); err != nil {
+			t.Errorf("%s: generated buckets rejected: %v", tc.name, err)
+		}
+	}
+}
+
+func TestHistogramObserve(t *testing.T) {
+	for _, bounds := range [][]float64{
+		{1, 2, 5},                   // linear search
+		{1, 2, 3, 4, 5, 6, 7, 8, 9}, // binary search
+	} {
+		h := Must(NewHistogram("h", "H.", Opts{Registry: NoRegistry, Buckets: bounds}))
+		obs := []float64{0.5, 1, 1.5, 2, 4.5, 5, 100, math.Inf(1), math.Inf(-1), -3}
+		for _, v := range obs {
+			h.Observe(v)
+		}
+		ss := collectSeries(t, h)
+		if len(ss) != 1 {
+			t.Fatalf("got %d series", len(ss))
+		}
+		s := ss[0]
+		if len(s.Buckets) != len(bounds)+1 {
+			t.Fatalf("got %d buckets", len(s.Buckets))
+		}
+		for i, b := range s.Buckets {
+			ub := math.Inf(1)
+			if i < len(bounds) {
+				ub = bounds[i]
+			}
+			var want uint64
+			for _, v := range obs {
+				if v <= ub {
+					want++
+				}
+			}
+			if b.UpperBound != ub || b.Count != want {
+				t.Errorf("bounds %v: bucket %d = {%v %d}, want {%v %d}", bounds, i, b.UpperBound, b.Count, ub, want)
+			}
+		}
+		if s.Count != uint64(len(obs)) || !math.IsNaN(s.Sum) {
+			// +Inf + -Inf makes the sum NaN, as arithmetic says.
+			t.Errorf("count %d sum %v", s.Count, s.Sum)
+		}
+		if s.Created == 0 || s.Created != h.Created().UnixNano() {
+			t.Errorf("created %d", s.Created)
+		}
+	}
+}
+
+func TestHistogramNaNAndReset(t *testing.T) {
+	r := NewRegistry()
+	var got []error
+	var mu sync.Mutex
+	r.SetErrorHandler(func(err error) { mu.Lock(); got = append(got, err); mu.Unlock() })
+	h := Must(NewHistogram("h", "H.", Opts{Registry: r, Buckets: []float64{1}}))
+	h.Observe(0.5)
+	h.Observe(math.NaN())
+	s := collectSeries(t, h)[0]
+	if s.Count != 1 || s.Sum != 0.5 || s.Buckets[1].Count != 1 {
+		t.Errorf("after NaN: count %d sum %v buckets %v", s.Count, s.Sum, s.Buckets)
+	}
+	var re *RuntimeError
+	if len(got) != 1 || !errors.As(got[0], &re) || re.Kind != ErrNaNIncrement || re.Metric != "h" {
+		t.Errorf("errors %v", got)
+	}
+	before := h.Created()
+	h.Reset()
+	s = collectSeries(t, h)[0]
+	if s.Count != 0 || s.Sum != 0 || s.Buckets[0].Count != 0 || h.Created().Before(before) {
+		t.Errorf("after Reset: %+v", s)
+	}
+}
+
+func TestHistogramTime(t *testing.T) {
+	h := Must(NewHistogram("h", "H.", Opts{Registry: NoRegistry, Buckets: []float64{60}}))
+	func() { defer h.Time()() }()
+	s := collectSeries(t, h)[0]
+	if s.Count != 1 || s.Buckets[0].Count != 1 || !(s.Sum >= 0 && s.Sum < 60) {
+		t.Errorf("after Time: %+v", s)
+	}
+}
+
+func TestHistogramVecAndOf(t *testing.T) {
+	v := Must(NewHistogramVec("h", "H.", []string{"code"}, Opts{Registry: NoRegistry, Buckets: []float64{1}}))
+	v.With("200").Observe(2)
+	v.With("500").Observe(0)
+	ss := collectSeries(t, v)
+	if len(ss) != 2 || ss[0].LabelValues[0] != "200" || ss[0].Buckets[0].Count != 0 || ss[1].Buckets[0].Count != 1 {
+		t.Errorf("vec: %+v", ss)
+	}
+	type lab struct{ Code string }
+	tv := Must(NewHistogramOf[lab]("t", "T.", Opts{Registry: NoRegistry}))
+	tv.With(lab{"200"}).Observe(0.3)
+	ss = collectSeries(t, tv)
+	if len(ss) != 1 || len(ss[0].Buckets) != len(DefBuckets)+1 || ss[0].Count != 1 {
+		t.Errorf("typed: %+v", ss)
+	}
+	for _, tc := range []struct {
+		err  error
+		want string
+	}{
+		{second(NewHistogram("h", "H.", Opts{Registry: NoRegistry, Buckets: []float64{2, 1}})), "not greater"},
+		{second(NewHistogramVec("h", "H.", []string{"le"}, Opts{Registry: NoRegistry})), `"le" is reserved`},
+		{second(NewHistogramOf[lab]("h", "H.", Opts{Registry: NoRegistry, Buckets: []float64{math.NaN()}})), "NaN"},
+		{second(NewHistogram("h", "H.", Opts{Registry: NoRegistry, Objectives: map[float64]float64{0.5: 0.1}})), "Objectives"},
+		{second(NewHistogram("h", "H.", Opts{}, Opts{})), "2 Opts"},
+	} {
+		if tc.err == nil || !strings.Contains(tc.err.Error(), tc.want) {
+			t.Errorf("error %v, want one containing %q", tc.err, tc.want)
+		}
+	}
+}
+
+func second[T any](_ T, err error) error { return err }
+
+// TestHistogramConsistentUnderRace hammers Observe from several goroutines while collecting
+// repeatedly, and checks that every snapshot is cumulative, has the count of the +Inf bucket,
+// and never goes back in time.
+func TestHistogramConsistentUnderRace(t *testing.T) {
+	bounds := []float64{1, 2, 3, 4, 5, 6, 7, 8, 9, 10}
+	h := Must(NewHistogram("h", "H.", Opts{Registry: NoRegistry, Buckets: bounds}))
+	const workers, perWorker = 4, 20000
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range perWorker {
+				h.Observe(float64((i + w) % 12))
+			}
+		}()
+	}
+	done := make(chan struct{})
+	go func() { wg.Wait(); close(done) }()
+	r := NewRegistry()
+	r.MustRegister(h)
+	var rec seriesRecorder
+	var prev []Bucket
+	for scrapes := 0; ; scrapes++ {
+		finished := false
+		select {
+		case <-done:
+			finished = true
+		default:
+		}
+		rec.series = rec.series[:0]
+		if err := r.Collect(context.Background(), &rec); err != nil {
+			t.Fatal(err)
+		}
+		s := rec.series[0]
+		for i := 1; i < len(s.Buckets); i++ {
+			if s.Buckets[i].Count < s.Buckets[i-1].Count {
+				t.Fatalf("scrape %d: buckets not cumulative: %v", scrapes, s.Buckets)
+			}
+		}
+		if s.Count != s.Buckets[len(s.Buckets)-1].Count {
+			t.Fatalf("scrape %d: count %d != +Inf bucket %d", scrapes, s.Count, s.Buckets[len(s.Buckets)-1].Count)
+		}
+		for i := range prev {
+			if s.Buckets[i].Count < prev[i].Count {
+				t.Fatalf("scrape %d: bucket %d went down", scrapes, i)
+			}
+		}
+		prev = s.Buckets
+		if finished {
+			if s.Count != workers*perWorker {
+				t.Fatalf("final count %d, want %d", s.Count, workers*perWorker)
+			}
+			return
+		}
+	}
+}
+
+func TestHistogramAllocs(t *testing.T) {
+	few := Must(NewHistogram("a", "A.", Opts{Registry: NoRegistry, Buckets: []float64{1, 2}}))
+	many := Must(NewHistogram("b", "B.", Opts{Registry: NoRegistry}))
+	v := Must(NewHistogramVec("c", "C.", []string{"x"}, Opts{Registry: NoRegistry}))
+	type lab struct{ X string }
+	tv := Must(NewHistogramOf[lab]("d", "D.", Opts{Registry: NoRegistry}))
+	v.With("1")
+	tv.With(lab{"1"})
+	for name, f := range map[string]func(){
+		"ObserveLinear": func() { few.Observe(1.5) },
+		"ObserveBinary": func() { many.Observe(0.3) },
+		"With":          func() { v.With("1").Observe(0.3) },
+		"WithTyped":     func() { tv.With(lab{"1"}).Observe(0.3) },
+	} {
+		if n := testing.AllocsPerRun(100, f); n != 0 {
+			t.Errorf("%s: %v allocs", name, n)
+		}
+	}
+}
+
+// observations cycles through values spread over DefBuckets, as latencies are.
+var observations = func() []float64 {
+	vs := make([]float64, 64)
+	for i := range vs {
+		vs[i] = 0.003 * math.Pow(1.15, float64(i)) // 3 ms … 20 s
+	}
+	return vs
+}()
+
+func BenchmarkHistogramObserve(b *testing.B) {
+	h := Must(NewHistogram("h", "H.", Opts{Registry: NoRegistry}))
+	i := 0
+	for b.Loop() {
+		h.Observe(observations[i&63])
+		i++
+	}
+}
+
+func BenchmarkHistogramObserveParallel(b *testing.B) {
+	h := Must(NewHistogram("h", "H.", Opts{Registry: NoRegistry}))
+	b.RunParallel(func(pb *testing.PB) {
+		i := 0
+		for pb.Next() {
+			h.Observe(observations[i&63])
+			i++
+		}
+	})
+}
