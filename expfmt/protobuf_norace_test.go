@@ -1,0 +1,5 @@
+//go:build !race
+
+package expfmt
+
+const raceEnabled = false
