@@ -85,7 +85,7 @@ var goDefaults = []goDefault{
 	{prom.GaugeType, "go_gc_gomemlimit_bytes", "Memory limit of the Go runtime set by GOMEMLIMIT or debug.SetMemoryLimit.", "bytes", []string{"/gc/gomemlimit:bytes"}, nil},
 	{prom.CounterType, "go_gc_heap_allocs_bytes_total", "Cumulative bytes allocated on the heap.", "bytes", []string{"/gc/heap/allocs:bytes"}, nil},
 	{prom.HistogramType, "go_gc_pauses_seconds", "Distribution of the stop-the-world pauses of garbage collection.", "seconds", []string{"/sched/pauses/total/gc:seconds"}, nil},
-	{prom.GaugeType, "go_goroutines", "Number of goroutines that currently exist.", "", []string{"/sched/goroutines:goroutines"}, nil},
+	{prom.GaugeType, "go_goroutines", "Number of goroutines that currently exist.", "", nil, (*GoRuntime).goroutines},
 	{prom.GaugeType, "go_memstats_alloc_bytes", "Bytes of allocated heap objects, reachable or not yet freed.", "bytes", []string{heapObjects}, nil},
 	{prom.CounterType, "go_memstats_frees_total", "Cumulative number of heap objects freed.", "", []string{"/gc/heap/frees:objects"}, nil},
 	{prom.GaugeType, "go_memstats_heap_alloc_bytes", "Bytes of allocated heap objects, reachable or not yet freed (same as go_memstats_alloc_bytes).", "bytes", []string{heapObjects}, nil},
@@ -331,6 +331,10 @@ func (c *GoRuntime) gcDuration(s *prom.Series) {
 	s.Sum = c.gc.PauseTotal.Seconds()
 	s.Quantiles = c.quant
 }
+
+// goroutines fills go_goroutines with runtime.NumGoroutine, which, unlike
+// /sched/goroutines:goroutines, leaves out the runtime's own goroutines.
+func (c *GoRuntime) goroutines(s *prom.Series) { s.Value = float64(runtime.NumGoroutine()) }
 
 // threads fills go_threads with the number of OS threads the runtime created.
 func (c *GoRuntime) threads(s *prom.Series) {
