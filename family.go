@@ -156,13 +156,13 @@ func (f *Family) check(s *Series) error {
 			return fmt.Errorf("value %v: an info series is always 1", s.Value)
 		}
 	case StateSetType:
-		return checkStates(s.States)
+		return checkSeriesStates(s.States)
 	case HistogramType, GaugeHistogramType:
 		if s.Native == nil || len(s.Buckets) > 0 {
-			return checkBuckets(s.Buckets, s.Count)
+			return checkSeriesBuckets(s.Buckets, s.Count)
 		}
 	case SummaryType:
-		return checkQuantiles(s.Quantiles)
+		return checkSeriesQuantiles(s.Quantiles)
 	}
 	return nil
 }
@@ -192,7 +192,7 @@ func (f *Family) checkNames(names []string, nValues int) error {
 	return nil
 }
 
-func checkStates(states []State) error {
+func checkSeriesStates(states []State) error {
 	if len(states) == 0 {
 		return errors.New("a stateset series needs at least one state")
 	}
@@ -209,7 +209,7 @@ func checkStates(states []State) error {
 	return nil
 }
 
-func checkBuckets(buckets []Bucket, count uint64) error {
+func checkSeriesBuckets(buckets []Bucket, count uint64) error {
 	n := len(buckets)
 	if n == 0 || !math.IsInf(buckets[n-1].UpperBound, 1) {
 		return errors.New("the buckets must end with the +Inf bucket")
@@ -233,7 +233,7 @@ func checkBuckets(buckets []Bucket, count uint64) error {
 	return nil
 }
 
-func checkQuantiles(qs []Quantile) error {
+func checkSeriesQuantiles(qs []Quantile) error {
 	for i, q := range qs {
 		if !(q.Quantile >= 0 && q.Quantile <= 1) {
 			return fmt.Errorf("quantile %v is outside [0, 1]", q.Quantile)

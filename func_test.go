@@ -1,0 +1,199 @@
+package prom
+
+import (
+	"context"
+	"errors"
+	"math"
+	"strings"
+	"sync/atomic"
+	"testing"
+)
+
+func TestGaugeFuncAndCounterFunc(t *testing.T) {
+	r := NewRegistry()
+	var depth atomic.Int64
+	depth.Store(7)
+	g := Must(NewGaugeFunc("queue_depth", "Jobs waiting.", func() float64 { return float64(depth.Load()) }, Opts{Registry: r}))
+	Must(NewCounterFunc("served_total", "Requests served.", func() float64 { return 42 }, Opts{Registry: r, Namespace: "lib"}))
+	Must(NewGaugeFuncVec("pool_connections", "Connections by state.", []string{"state"}, func(e *Emitter) {
+		e.Emit(3, "idle")
+		e.Emit(5, "in_use")
+	}, Opts{Registry: r}))
+	Must(NewCounterFuncVec("transfer_total", "Bytes by direction.", []string{"dir"}, func(e *Emitter) {
+		e.Emit(10, "in")
+		e.Emit(20, "out")
+	}, Opts{Registry: r, Unit: "bytes"}))
+	Must(NewGaugeFuncVec("empty", "Reports nothing.", []string{"x"}, func(e *Emitter) {}, Opts{Registry: r}))
+
+	want := `# TYPE lib_served counter
+lib_served_total 42
+# TYPE pool_connections gauge
+pool_connections{state="idle"} 3
+pool_connections{state="in_use"} 5
+# TYPE queue_depth gauge
+queue_depth 7
+# TYPE transfer_bytes counter
+transfer_bytes_total{dir="in"} 10
+transfer_bytes_total{dir="out"} 20
+`
+	if got := mustSamples(t, r); got != want {
+		t.Errorf("got\n%s\nwant\n%s", got, want)
+	}
+	depth.Store(9)
+	if got := mustSamples(t, r, "queue_depth"); got != "# TYPE queue_depth gauge\nqueue_depth 9\n" {
+		t.Errorf("read at collection: %q", got)
+	}
+	if !r.Unregister(g) {
+		t.Error("Unregister did not find the GaugeFunc")
+	}
+}
+
+func TestFuncCallbackSkippedWhenFiltered(t *testing.T) {
+	r := NewRegistry()
+	calls := 0
+	Must(NewGaugeFunc("a", "A.", func() float64 { calls++; return 1 }, Opts{Registry: r}))
+	Must(NewGauge("b", "B.", Opts{Registry: r}))
+	mustSamples(t, r, "b")
+	if calls != 0 {
+		t.Errorf("callback called %d times for a collection that did not ask for its family", calls)
+	}
+}
+
+func TestFuncBadValues(t *testing.T) {
+	tests := []struct {
+		name    string
+		t       Type
+		emit    func(e *Emitter)
+		want    string
+		errKind ErrorKind
+		errText string
+	}{
+		{"label count", GaugeType, func(e *Emitter) { e.Emit(1, "a", "b"); e.Emit(2, "c") },
+			"# TYPE m gauge\nm{k=\"c\"} 2\n", ErrLabelCount, `got 2 label values ["a" "b"] for the label names ["k"]`},
+		{"negative counter", CounterType, func(e *Emitter) { e.Emit(-1, "a"); e.Emit(1, "b") },
+			"# TYPE m counter\nm_total{k=\"b\"} 1\n", ErrNegativeIncrement, "never negative"},
+		{"NaN counter", CounterType, func(e *Emitter) { e.Emit(math.NaN(), "a") },
+			"", ErrNaNIncrement, "NaN"},
+		{"invalid UTF-8 repaired", GaugeType, func(e *Emitter) { e.Emit(1, "a\xff") },
+			"# TYPE m gauge\nm{k=\"a\uFFFD\"} 1\n", ErrInvalidUTF8, "not valid UTF-8"},
+		{"several problems, one report", GaugeType, func(e *Emitter) { e.Emit(1); e.Emit(2); e.Emit(3) },
+			"", ErrLabelCount, "and 2 more problems"},
+		{"panic", GaugeType, func(e *Emitter) { e.Emit(1, "a"); panic("boom") },
+			"# TYPE m gauge\nm{k=\"a\"} 1\n", ErrCollect, "the callback panicked: boom"},
+		{"NaN gauge is a value", GaugeType, func(e *Emitter) { e.Emit(math.NaN(), "a") },
+			"# TYPE m gauge\nm{k=\"a\"} NaN\n", 0, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := NewRegistry()
+			r.SetErrorHandler(func(error) {}) // the errors are checked in Collect's result
+			var err error
+			if tt.t == CounterType {
+				_, err = NewCounterFuncVec("m", "M.", []string{"k"}, tt.emit, Opts{Registry: r})
+			} else {
+				_, err = NewGaugeFuncVec("m", "M.", []string{"k"}, tt.emit, Opts{Registry: r})
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := samples(r)
+			if got != tt.want {
+				t.Errorf("got\n%s\nwant\n%s", got, tt.want)
+			}
+			if tt.errText == "" {
+				if err != nil {
+					t.Errorf("error %v, want none", err)
+				}
+				return
+			}
+			var re *RuntimeError
+			if !errors.As(err, &re) || re.Kind != tt.errKind || re.Metric != "m" || !strings.Contains(re.Detail, tt.errText) {
+				t.Errorf("error %v, want a %v RuntimeError for m containing %q", err, tt.errKind, tt.errText)
+			}
+			if n := strings.Count(err.Error(), "prom: metric"); n != 1 {
+				t.Errorf("%d errors reported, want 1: %v", n, err)
+			}
+		})
+	}
+}
+
+func TestCounterFuncNegative(t *testing.T) {
+	r := NewRegistry()
+	Must(NewCounterFunc("c", "C.", func() float64 { return -3 }, Opts{Registry: r}))
+	got, err := samples(r, "c")
+	if got != "" || err == nil || !strings.Contains(err.Error(), "-3") {
+		t.Errorf("got %q, %v; want no series and an error naming -3", got, err)
+	}
+	// The default error handler counts the bad value under its own kind.
+	got, _ = samples(r, "prom_runtime_errors")
+	if want := "# TYPE prom_runtime_errors counter\nprom_runtime_errors_total{kind=\"negative_increment\"} 1\n"; got != want {
+		t.Errorf("self-metric:\n%s\nwant\n%s", got, want)
+	}
+}
+
+func TestFuncContext(t *testing.T) {
+	r := NewRegistry()
+	type key struct{}
+	var seen any
+	Must(NewGaugeFuncVec("m", "M.", nil, func(e *Emitter) { seen = e.Context().Value(key{}); e.Emit(1) }, Opts{Registry: r}))
+	ctx := context.WithValue(context.Background(), key{}, "scrape")
+	if err := r.Collect(ctx, &discardEncoder{}); err != nil {
+		t.Fatal(err)
+	}
+	if seen != "scrape" {
+		t.Errorf("callback saw context value %v, want the collection's", seen)
+	}
+}
+
+func TestNewFuncErrors(t *testing.T) {
+	no := Opts{Registry: NoRegistry}
+	for name, f := range map[string]func() error{
+		"nil gauge callback":   func() error { _, err := NewGaugeFunc("g", "G.", nil, no); return err },
+		"nil counter callback": func() error { _, err := NewCounterFuncVec("c", "C.", []string{"a"}, nil, no); return err },
+		"bad label":            func() error { _, err := NewGaugeFuncVec("g", "G.", []string{"__a"}, func(*Emitter) {}, no); return err },
+		"bad option":           func() error { _, err := NewCounterFunc("c", "C.", func() float64 { return 0 }, Opts{Buckets: []float64{1}}); return err },
+		"two opts":             func() error { _, err := NewGaugeFunc("g", "G.", func() float64 { return 0 }, no, no); return err },
+	} {
+		if err := f(); err == nil {
+			t.Errorf("%s: no error", name)
+		}
+	}
+	r := NewRegistry()
+	Must(NewGauge("dup", "D.", Opts{Registry: r}))
+	if _, err := NewGaugeFunc("dup", "D.", func() float64 { return 0 }, Opts{Registry: r}); err == nil {
+		t.Error("a GaugeFunc registered over a gauge of the same name")
+	}
+}
+
+func TestFuncCollectAllocs(t *testing.T) {
+	if poolsDropUnderRace {
+		t.Skip("sync.Pool drops objects at random under the race detector")
+	}
+	r := NewRegistry()
+	codes := []string{"200", "404", "500"}
+	Must(NewGaugeFunc("g", "G.", func() float64 { return 1 }, Opts{Registry: r}))
+	Must(NewCounterFuncVec("c", "C.", []string{"method", "code"}, func(e *Emitter) {
+		for i, c := range codes {
+			e.Emit(float64(i), "GET", c)
+		}
+	}, Opts{Registry: r}))
+	var e discardEncoder
+	collectOnce(r, &e)
+	if n := testing.AllocsPerRun(100, func() { collectOnce(r, &e) }); n != 0 {
+		t.Errorf("collecting callback metrics: %v allocs", n)
+	}
+}
+
+func BenchmarkCounterFuncVecCollect(b *testing.B) {
+	r := NewRegistry()
+	Must(NewCounterFuncVec("c", "C.", []string{"method", "code"}, func(e *Emitter) {
+		for range 100 {
+			e.Emit(1, "GET", "200")
+		}
+	}, Opts{Registry: r}))
+	var e discardEncoder
+	b.ReportAllocs()
+	for b.Loop() {
+		collectOnce(r, &e)
+	}
+}
