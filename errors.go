@@ -87,7 +87,11 @@ func (r *Registry) reportCollect(err error) {
 		(*f)(err)
 		return
 	}
-	r.self.count(&RuntimeError{Kind: ErrCollect, Detail: err.Error()})
+	re, ok := err.(*RuntimeError) // a collector's bad value keeps its kind and metric
+	if !ok {
+		re = &RuntimeError{Kind: ErrCollect, Detail: err.Error()}
+	}
+	r.self.count(re)
 }
 
 const runtimeErrorsName = "prom_runtime_errors"
