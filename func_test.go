@@ -151,8 +151,11 @@ func TestNewFuncErrors(t *testing.T) {
 		"nil gauge callback":   func() error { _, err := NewGaugeFunc("g", "G.", nil, no); return err },
 		"nil counter callback": func() error { _, err := NewCounterFuncVec("c", "C.", []string{"a"}, nil, no); return err },
 		"bad label":            func() error { _, err := NewGaugeFuncVec("g", "G.", []string{"__a"}, func(*Emitter) {}, no); return err },
-		"bad option":           func() error { _, err := NewCounterFunc("c", "C.", func() float64 { return 0 }, Opts{Buckets: []float64{1}}); return err },
-		"two opts":             func() error { _, err := NewGaugeFunc("g", "G.", func() float64 { return 0 }, no, no); return err },
+		"bad option": func() error {
+			_, err := NewCounterFunc("c", "C.", func() float64 { return 0 }, Opts{Buckets: []float64{1}})
+			return err
+		},
+		"two opts": func() error { _, err := NewGaugeFunc("g", "G.", func() float64 { return 0 }, no, no); return err },
 	} {
 		if err := f(); err == nil {
 			t.Errorf("%s: no error", name)

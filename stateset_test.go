@@ -110,13 +110,17 @@ func TestStateSetConcurrent(t *testing.T) {
 	v := Must(NewStateSetVec("s", "S.", states, []string{"k"}, Opts{Registry: r}))
 	var wg sync.WaitGroup
 	for g := range 4 {
-		wg.Go(func() {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
 			for i := range 2000 {
 				v.With(fmt.Sprint(i % 3)).Set(states[(g+i)%len(states)])
 			}
-		})
+		}()
 	}
-	wg.Go(func() {
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
 		for range 50 {
 			var e stateCheckEncoder
 			if err := r.Collect(t.Context(), &e); err != nil {
@@ -126,7 +130,7 @@ func TestStateSetConcurrent(t *testing.T) {
 				t.Error(e.bad)
 			}
 		}
-	})
+	}()
 	wg.Wait()
 	if v.Len() != 3 {
 		t.Errorf("%d children, want 3", v.Len())
