@@ -107,19 +107,23 @@ func appendEscaped(b []byte, name string, e Escaping, colon bool) []byte {
 	return appendEscapedName(b, name, "", e, colon)
 }
 
-// appendEscapedName appends name+suffix escaped under e as one name, without building the
-// concatenation: a sample name such as "my.metric_total" must be escaped whole, because under
-// Values its "_" belongs to the escaped body ("U__my_2e_metric__total"). suffix is made of
-// legacy characters.
+// appendEscapedName appends name escaped under e, then suffix as it is.
+//
+// The writers escape the family name and append the sample suffix ("_total", "_bucket"…)
+// unescaped, rather than escaping the sample name whole. The samples then keep the family's
+// name as a prefix, which is how OpenMetrics parsers tie them to their family (under Values,
+// escaping "x.y_total" whole would give "U__x_2e_y__total", not "U__x_2e_y" + "_total"), and a
+// reader that removes the suffix and unescapes the rest recovers the name. Under Dots the
+// sample name also unescapes whole, since a single '_' comes back as itself.
 func appendEscapedName(b []byte, name, suffix string, e Escaping, colon bool) []byte {
-	if e != Dots && isLegacy(name, colon) {
+	if e != Dots && isLegacy(name, colon) || name == "" {
 		return append(append(b, name...), suffix...)
 	}
 	if e == Values {
 		b = append(b, "U__"...)
 	}
 	b = appendEscapedRunes(b, name, e, colon, false)
-	return appendEscapedRunes(b, suffix, e, colon, true)
+	return append(b, suffix...)
 }
 
 func appendEscapedRunes(b []byte, s string, e Escaping, colon, notFirst bool) []byte {

@@ -51,7 +51,7 @@ var sfxByType = [...][]int{
 	prom.CounterType:        {sfxTotal, sfxCreated},
 	prom.GaugeType:          {sfxNone},
 	prom.HistogramType:      {sfxBucket, sfxCount, sfxSum, sfxCreated},
-	prom.GaugeHistogramType: {sfxBucket, sfxGCount, sfxGSum},
+	prom.GaugeHistogramType: {sfxBucket, sfxCount, sfxSum, sfxGCount, sfxGSum},
 	prom.SummaryType:        {sfxNone, sfxCount, sfxSum, sfxCreated},
 	prom.InfoType:           {sfxInfo},
 	prom.StateSetType:       {sfxNone},
@@ -339,7 +339,11 @@ func (w *textWriter) series(d *prom.Desc, s *prom.Series) {
 			b = append(w.count(b, s.Count, s), '\n')
 		}
 		cnt, sum := sfxCount, sfxSum
-		if d.Type == prom.GaugeHistogramType {
+		if d.Type == prom.GaugeHistogramType && w.om {
+			// The text formats have no gauge histogram: it is written as the histogram it
+			// resembles, with _count and _sum, so that parsers and promtool see one coherent
+			// family. The price is that these two series are named _gcount and _gsum in
+			// OpenMetrics and _count and _sum in text.
 			cnt, sum = sfxGCount, sfxGSum
 		}
 		b = w.sample(b, cnt, s)
