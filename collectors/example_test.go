@@ -1,0 +1,125 @@
+package collectors_test
+
+import (
+	"context"
+	"database/sql"
+	"expvar"
+	"fmt"
+	"os"
+
+	"github.com/prom-go/prom"
+	"github.com/prom-go/prom/collectors"
+)
+
+// printer prints each family's name and type, and each series' value.
+type printer struct{}
+
+func (printer) Family(d *prom.Desc) { fmt.Printf("%s (%s)\n", d.Name, d.Type) }
+func (printer) Series(d *prom.Desc, s *prom.Series) {
+	fmt.Printf("  %v %v\n", s.LabelValues, s.Value)
+}
+
+// names collects the families of prom.Default that have the given names and returns the names
+// of those written.
+func names(want ...string) []string {
+	var n nameList
+	prom.Default.Collect(context.Background(), &n, want...)
+	return n
+}
+
+type nameList []string
+
+func (n *nameList) Family(d *prom.Desc)             { *n = append(*n, d.Name) }
+func (n *nameList) Series(*prom.Desc, *prom.Series) {}
+
+// Importing the package registers the process, Go runtime, build info and platform collectors
+// on prom.Default. Unregister one to turn it off; register it again to turn it back on.
+func Example_turnOff() {
+	fmt.Println(names("go_info", "go_build_info", "go_goroutines"))
+
+	prom.Default.Unregister(collectors.DefaultGoRuntime)
+	fmt.Println(names("go_info", "go_build_info", "go_goroutines"))
+
+	prom.Default.MustRegister(collectors.DefaultGoRuntime)
+	fmt.Println(names("go_info", "go_build_info", "go_goroutines"))
+
+	// Unregister reports whether the collector was registered.
+	fmt.Println(prom.Default.Unregister(collectors.DefaultProcess), prom.Default.Unregister(collectors.DefaultProcess))
+	prom.Default.MustRegister(collectors.DefaultProcess)
+	// Output:
+	// [go go_build go_goroutines]
+	// [go go_build]
+	// [go go_build go_goroutines]
+	// true false
+}
+
+// Replace the default process collector by one with a namespace, or one describing another
+// process. Here it reads the fixtures of the package's tests instead of /proc.
+func ExampleNewProcess() {
+	r := prom.NewRegistry()
+	p, err := collectors.NewProcess(collectors.ProcessOpts{PID: 100, Namespace: "app", ProcRoot: "testdata/proc"})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	r.MustRegister(p)
+	r.Collect(context.Background(), printer{}, "app_process_cpu_seconds_total", "app_process_max_fds")
+	// Output:
+	// app_process_cpu_seconds (counter)
+	//   [] 18.01
+	// app_process_max_fds (gauge)
+	//   [] 1024
+}
+
+// Add runtime/metrics to the default set by name pattern.
+func ExampleNewGoRuntime() {
+	prom.Default.Unregister(collectors.DefaultGoRuntime)
+	defer prom.Default.MustRegister(collectors.DefaultGoRuntime)
+	g, err := collectors.NewGoRuntime(collectors.GoRuntimeOpts{Metrics: []string{`^/sync/mutex/wait/total:seconds$`}})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	r := prom.NewRegistry()
+	r.MustRegister(g)
+	for _, d := range g.Describe() {
+		if d.Name == "go_sync_mutex_wait_total_seconds" {
+			fmt.Println(d.Name, d.Type, d.Unit)
+		}
+	}
+	// Output:
+	// go_sync_mutex_wait_total_seconds counter seconds
+}
+
+// Expose the pool statistics of database handles, labelled by name.
+func ExampleNewDBStats() {
+	var primary, replica *sql.DB // from sql.Open
+	c, err := collectors.NewDBStats(map[string]*sql.DB{"primary": primary, "replica": replica})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return
+	}
+	prom.Default.MustRegister(c)
+}
+
+// Expose an expvar map as a counter with one label.
+func ExampleNewExpvar() {
+	jobs := expvar.NewMap("example_jobs")
+	jobs.Add("email", 3)
+	jobs.Add("report", 1)
+	c, err := collectors.NewExpvar(collectors.ExpvarRule{
+		Var: "example_jobs", Name: "jobs_done_total", Help: "Jobs done by kind.",
+		Type: prom.CounterType, Labels: []string{"kind"},
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	r := prom.NewRegistry()
+	r.MustRegister(c)
+	r.Collect(context.Background(), printer{}, "jobs_done_total")
+	// Output:
+	// jobs_done (counter)
+	//   [email] 3
+	//   [report] 1
+}
