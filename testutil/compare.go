@@ -21,12 +21,13 @@ import (
 // set are escaped with underscores, as for a scraper that does not ask otherwise. The
 // "_created" series are left out on both sides, since their values change from run to run.
 //
-// The comparison ignores what layout changes without changing meaning: blank lines, spaces
+// The comparison ignores what changes the layout but not the meaning: blank lines, spaces
 // at the start and end of lines (so expected may be indented in the test source), the order
-// of the families, the order of the "# HELP", "# TYPE" and "# UNIT" lines of a family, and the
-// order of its sample lines. Everything else is compared as text, so values and label sets
-// must be written as the format writes them: labels in the order the family declares them
-// (constant labels first), "1" in the text format and "1.0" in OpenMetrics.
+// of the families, the order of the "# HELP", "# TYPE" and "# UNIT" lines of a family, the
+// order of its sample lines, the order of the labels of a sample, and the way a number is
+// written in sample values and in "le" and "quantile" labels ("1", "1.0" and "1e0" are the
+// same). Everything else, help text and label values included, is compared as text, and the
+// diff shows the lines in this normalized form.
 //
 // The error also reports a collection that failed, joined with the difference.
 func Compare(c prom.Collector, expected string, names ...string) error {
@@ -87,7 +88,7 @@ func canonical(text string, names []string) []string {
 			cur = &block{}
 			blocks = append(blocks, cur)
 		}
-		cur.samples = append(cur.samples, line)
+		cur.samples = append(cur.samples, normalizeSample(line))
 	}
 	sort.SliceStable(blocks, func(i, j int) bool { return blocks[i].name < blocks[j].name })
 	var out []string

@@ -181,3 +181,42 @@ func TestCanonical(t *testing.T) {
 		t.Errorf("canonical =\n%q\nwant\n%q", got, want)
 	}
 }
+
+func TestNormalizeSample(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"x 1.0", "x 1"},
+		{"x 1e3", "x 1000"},
+		{"x   +Inf", "x +Inf"},
+		{"x NaN", "x NaN"},
+		{`x{b="2",a="1"} 1.50`, `x{a="1",b="2"} 1.5`},
+		{`x{ a="1" , b="2" } 1`, `x{a="1",b="2"} 1`},
+		{`h_bucket{le="1.0",op="r"} 2`, `h_bucket{le="1",op="r"} 2`},
+		{`s{quantile="0.50"} 2.0`, `s{quantile="0.5"} 2`},
+		{`x{a="1.0"} 1`, `x{a="1.0"} 1`}, // other label values are text
+		{`x{a="q\"},b"} 1`, `x{a="q\"},b"} 1`},
+		{`x{} 1`, `x 1`},
+		{"x 1 1700000000000", "x 1 1700000000000"},
+		{`x_total 1.0 # {trace_id="a"} 1.0 1.5`, `x_total 1 # {trace_id="a"} 1.0 1.5`},
+		{"x abc", "x abc"},
+		{`x{a=1} 1`, `x{a=1} 1`}, // unreadable: unchanged
+		{`x{a="1"`, `x{a="1"`},
+		{"x", "x"},
+	}
+	for _, tt := range tests {
+		if got := normalizeSample(tt.in); got != tt.want {
+			t.Errorf("normalizeSample(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func FuzzNormalizeSample(f *testing.F) {
+	for _, s := range []string{`x{a="1",le="0.5"} 1.0`, `x{a="\\"} 2`, "x 1 2", `x{`} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, line string) {
+		n := normalizeSample(line)
+		if normalizeSample(n) != n {
+			t.Errorf("not idempotent: %q -> %q -> %q", line, n, normalizeSample(n))
+		}
+	})
+}
