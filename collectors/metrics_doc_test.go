@@ -1,0 +1,62 @@
+package collectors
+
+import (
+	"fmt"
+	"runtime/metrics"
+	"strings"
+	"testing"
+
+	"github.com/prom-go/prom"
+)
+
+// metricsDoc renders METRICS.md from the collectors' own descriptions, so the list cannot drift
+// from the code. go test -update rewrites the file.
+func metricsDoc() string {
+	var b strings.Builder
+	b.WriteString("## Metrics of the standard collectors\n\n")
+	b.WriteString("Generated from the collectors' descriptions by `go test -update ./collectors` (package `collectors`, METRICS.md).\n")
+	b.WriteString("Sample names are those of the text format: counters end in `_total`, info metrics in `_info`.\n")
+	section := func(title, intro string, descs []*prom.Desc) {
+		fmt.Fprintf(&b, "\n### %s\n\n%s\n\n| Metric | Type | Labels | Help |\n|---|---|---|---|\n", title, intro)
+		for _, d := range descs {
+			name := d.Name
+			switch d.Type {
+			case prom.CounterType:
+				name += "_total"
+			case prom.InfoType:
+				name += "_info"
+			}
+			labels := strings.Join(d.LabelNames, ", ")
+			fmt.Fprintf(&b, "| `%s` | %s | %s | %s |\n", name, d.Type, labels, strings.ReplaceAll(d.Help, "|", "\\|"))
+		}
+	}
+	section("Process (`collectors.DefaultProcess`, on by default)",
+		"From /proc/<pid> on Linux; a value that cannot be read is left out. `ProcessOpts.Namespace` prefixes the names.",
+		prom.Must(NewProcess(ProcessOpts{})).Describe())
+	section("Go runtime (`collectors.DefaultGoRuntime`, on by default)",
+		"From runtime/metrics, plus debug.ReadGCStats for `go_gc_duration_seconds`. Histograms have buckets at least 4× apart and an estimated sum. `GoRuntimeOpts.Metrics` adds any runtime/metrics by regular expression; the names are listed below.",
+		DefaultGoRuntime.Describe())
+	section("Build information (`collectors.DefaultBuildInfo`, on by default)",
+		"From debug.ReadBuildInfo; a value the build did not record is an empty label.", DefaultBuildInfo.Describe())
+	section("Platform (`collectors.DefaultPlatform`, on by default)", "From the runtime package.", DefaultPlatform.Describe())
+	section("database/sql (`collectors.NewDBStats`, opt-in)", "One series per pool, labelled with the name given to NewDBStats.", dbStatsDescs)
+	b.WriteString("\n### expvar (`collectors.NewExpvar`, opt-in)\n\nThe families are the ones the rules name.\n")
+	b.WriteString("\n### Names of the families `GoRuntimeOpts.Metrics` adds\n\n" +
+		"A runtime/metrics name `/a/b-c:unit` becomes `go_a_b_c_unit` (every character other than a letter or digit becomes `_`), " +
+		"as client_golang names them. Cumulative values are counters (with `_total`), cumulative distributions histograms, " +
+		"other distributions gauge histograms, and the rest gauges; the help text is the runtime's description. Examples:\n\n" +
+		"| runtime/metrics name | Family | Type |\n|---|---|---|\n")
+	for _, n := range []string{"/gc/heap/allocs:bytes", "/gc/heap/allocs-by-size:bytes", "/sched/goroutines:goroutines", "/sync/mutex/wait/total:seconds", "/cpu/classes/gc/total:cpu-seconds"} {
+		for _, d := range metrics.All() {
+			if d.Name == n {
+				t, name, _ := runtimeFamilyName(d)
+				fmt.Fprintf(&b, "| `%s` | `%s` | %s |\n", d.Name, name, t)
+			}
+		}
+	}
+	return b.String()
+}
+
+func TestMetricsDoc(t *testing.T) {
+	golden(t, "../METRICS.md", metricsDoc())
+}
