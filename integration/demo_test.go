@@ -24,6 +24,14 @@ var demoFamilies = []struct {
 	{"demo_queue_length", "gauge", "gauge"},
 	{"demo_temperature_celsius", "gauge", "gauge"},
 	{"demo_last_tick_timestamp_seconds", "gauge", "gauge"},
+	{"demo_cache_hits", "counter", "counter"},
+	{"demo_uptime_seconds", "gauge", "gauge"},
+	{"demo_http_request_duration_seconds", "histogram", "histogram"},
+	{"demo_fixed_observations", "histogram", "histogram"},
+	{"demo_build_info", "gauge", ""},
+	{"demo_build", "", "info"},
+	{"demo_worker_state", "gauge", "stateset"},
+	{"promhttp_metric_handler_requests", "counter", "counter"},
 }
 
 // TestDemoPromtool checks that promtool parses the demo's text output and finds nothing to
@@ -54,7 +62,7 @@ func TestDemoPythonOpenMetrics(t *testing.T) {
 	_, base := startDemo(t)
 	body, ctype := httpGet(t, base+"/metrics", "Accept", "application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5")
 	if !strings.HasPrefix(ctype, "application/openmetrics-text") {
-		t.Skipf("the demo answered %q: it does not negotiate OpenMetrics yet (promhttp has not landed)", ctype)
+		t.Fatalf("the demo answered %q to an Accept header preferring OpenMetrics", ctype)
 	}
 	if !strings.HasSuffix(body, "# EOF\n") {
 		t.Errorf("OpenMetrics body does not end with # EOF:\n%s", tail(body, 500))

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/prom-go/prom"
+	"github.com/prom-go/prom/promhttp"
 )
 
 // demoConfig is what the demo command runs with.
@@ -110,16 +111,15 @@ func (d *demo) loop(ctx context.Context, tick time.Duration) {
 	}
 }
 
-// handler returns the demo's HTTP routes: /metrics, and / with a short description.
+// handler returns the demo's HTTP routes: the metrics at /metrics, served with the handler's
+// own metrics, and a landing page at /.
 func (d *demo) handler(reg *prom.Registry) http.Handler {
 	mux := http.NewServeMux()
-	mux.Handle("GET /metrics", metricsHandler(reg))
-	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		io.WriteString(w, `<html><head><title>prom demo</title></head><body>
-<h1>prom demo</h1><p>An instrumented demo service. Its metrics are at <a href="/metrics">/metrics</a>.</p>
-</body></html>
-`)
+	mux.Handle("/metrics", promhttp.NewHandler(promhttp.HandlerOpts{Metrics: reg}, reg))
+	mux.Handle("/", promhttp.LandingPage{
+		Title:       "prom demo",
+		Version:     version,
+		Description: "An instrumented demo service whose metrics of every type keep moving.",
 	})
 	return mux
 }

@@ -15,13 +15,20 @@ var demoFamilies = []struct {
 	{"demo_job_failures", prom.CounterType, "demo_job_failures_total"},
 	{"demo_http_requests", prom.CounterType, "demo_http_requests_total"},
 	{"demo_http_route_hits", prom.CounterType, "demo_http_route_hits_total"},
+	{"demo_cache_hits", prom.CounterType, "demo_cache_hits_total"},
 	{"demo_http_requests_in_flight", prom.GaugeType, "demo_http_requests_in_flight"},
 	{"demo_queue_length", prom.GaugeType, "demo_queue_length"},
 	{"demo_temperature_celsius", prom.GaugeType, "demo_temperature_celsius"},
 	{"demo_last_tick_timestamp_seconds", prom.GaugeType, "demo_last_tick_timestamp_seconds"},
+	{"demo_uptime_seconds", prom.GaugeType, "demo_uptime_seconds"},
+	{"demo_http_request_duration_seconds", prom.HistogramType, "demo_http_request_duration_seconds_bucket"},
+	{"demo_fixed_observations", prom.HistogramType, "demo_fixed_observations_bucket"},
+	{"demo_build", prom.InfoType, "demo_build_info"},
+	{"demo_worker_state", prom.StateSetType, "demo_worker_state"},
 }
 
 // clockFamilies follow the clock rather than the seeded workload.
 var clockFamilies = map[string]bool{
 	"demo_last_tick_timestamp_seconds": true,
+	"demo_uptime_seconds":              true,
 }

@@ -14,6 +14,7 @@ import (
 // of prom appears in it at least once. step advances the workload by one tick; it is called
 // from one goroutine only.
 type demo struct {
+	more
 	rnd   *rand.Rand
 	ticks int
 	start time.Time

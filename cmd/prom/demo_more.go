@@ -1,15 +1,67 @@
 package main
 
-import "github.com/prom-go/prom"
+import (
+	"sync/atomic"
+	"time"
 
-// The demo's metrics of the types that are still being added to prom: histograms, summaries,
-// info, stateset and callback gauges.
+	"github.com/prom-go/prom"
+)
+
+// The demo's distributions (histograms), its info and state set, and its callback metrics.
+
+// version is the demo's version as its build info shows it.
+const version = "0.1.0-demo"
+
+// workerStates are the states of the demo's fake worker, which moves through them in turn.
+var workerStates = []string{"idle", "busy", "draining"}
+
+// fixedBuckets are the bounds of the fixed-distribution histogram: each fixed value falls in
+// its own bucket.
+var fixedBuckets = []float64{0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1}
+
+// more holds the metrics of this file; it is embedded in demo.
+type more struct {
+	latency     *prom.HistogramVec
+	fixed       *prom.Histogram
+	build       *prom.Info
+	workerState *prom.StateSet
+	cacheHits   atomic.Uint64 // read by the demo_cache_hits_total callback
+}
 
 // newMore creates the metrics of this file; it panics on a construction mistake (see newDemo).
-func (d *demo) newMore(o prom.Opts) {}
+func (d *demo) newMore(o prom.Opts) {
+	lo := o
+	lo.Buckets = prom.Must(prom.ExponentialBuckets(0.005, 2, 10))
+	d.latency = prom.Must(prom.NewHistogramVec("demo_http_request_duration_seconds", "Latency of the fake HTTP requests, by method.", []string{"method"}, lo))
+	fo := o
+	fo.Buckets = fixedBuckets
+	d.fixed = prom.Must(prom.NewHistogram("demo_fixed_observations",
+		"Ten observations per tick, 0.05, 0.15, ..., 0.95: after n ticks the bucket le=k/10 holds exactly k*n, the count is 10n and the sum 5n.", fo))
+
+	d.build = prom.Must(prom.NewInfo("demo_build", "Version of the demo and of the Go it was built with.", o))
+	prom.Must(0, d.build.Set(map[string]string{"version": version, "go_version": goVersion}))
+	d.workerState = prom.Must(prom.NewStateSet("demo_worker_state", "State of the fake worker; it moves to the next state every 10 ticks.", workerStates, o))
+
+	prom.Must(prom.NewGaugeFunc("demo_uptime_seconds", "Seconds since the demo started, read from a callback at each scrape.",
+		func() float64 { return time.Since(d.start).Seconds() }, o))
+	prom.Must(prom.NewCounterFunc("demo_cache_hits_total", "Hits of a fake cache that keeps its own count, read from a callback at each scrape.",
+		func() float64 { return float64(d.cacheHits.Load()) }, o))
+
+	for _, r := range routes {
+		d.latency.With(r.Method)
+	}
+}
 
 // stepMore advances the metrics of this file by one tick.
-func (d *demo) stepMore() {}
+func (d *demo) stepMore() {
+	for _, v := range fixedValues {
+		d.fixed.Observe(v)
+	}
+	d.workerState.Set(workerStates[(d.ticks/10)%len(workerStates)])
+	d.cacheHits.Add(uint64(d.rnd.IntN(20)))
+}
 
 // observeRequest records the latency and response size of one fake request.
-func (d *demo) observeRequest(method string, seconds, bytes float64) {}
+func (d *demo) observeRequest(method string, seconds, bytes float64) {
+	d.latency.With(method).Observe(seconds)
+}

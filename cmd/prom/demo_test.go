@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"io"
+	"math"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -93,6 +94,9 @@ func TestDemoMetricsEndpoint(t *testing.T) {
 		if !hasSample(body, f.sample) {
 			t.Errorf("no %s sample in /metrics:\n%s", f.sample, body)
 		}
+	}
+	if !hasSample(body, "promhttp_metric_handler_requests_total") {
+		t.Errorf("the handler's own metrics are missing from /metrics")
 	}
 	if page, _ := get(t, srv.URL+"/"); !strings.Contains(page, `href="/metrics"`) {
 		t.Errorf("home page does not link to /metrics:\n%s", page)
@@ -254,6 +258,86 @@ func TestRunUsage(t *testing.T) {
 		code := run(context.Background(), tt.args, &stdout, &stderr)
 		if code != tt.code || !strings.Contains(stderr.String(), tt.msg) {
 			t.Errorf("prom %v: exit %d, stderr %q; want exit %d and %q", tt.args, code, stderr.String(), tt.code, tt.msg)
+		}
+	}
+}
+
+// TestDemoFixedDistribution checks the known distribution integration tests rely on: after n
+// ticks, bucket le=k/10 holds k*n observations, the count is 10n and the sum 5n.
+func TestDemoFixedDistribution(t *testing.T) {
+	const n = 7
+	d, reg := newTestDemo(t, 1)
+	for range n {
+		d.step()
+	}
+	s := collect(t, reg).series["demo_fixed_observations"]
+	if s == nil {
+		t.Fatal("demo_fixed_observations not collected")
+	}
+	if s.Count != 10*n || math.Abs(s.Sum-5*n) > 1e-9 {
+		t.Errorf("count %d, sum %v; want %d and %d", s.Count, s.Sum, 10*n, 5*n)
+	}
+	if len(s.Buckets) != len(fixedBuckets)+1 {
+		t.Fatalf("%d buckets, want %d and +Inf: %+v", len(s.Buckets), len(fixedBuckets), s.Buckets)
+	}
+	for k, b := range s.Buckets {
+		want := uint64(n * (k + 1))
+		if k == len(fixedBuckets) {
+			want = 10 * n
+			if !math.IsInf(b.UpperBound, 1) {
+				t.Errorf("last bucket le=%v, want +Inf", b.UpperBound)
+			}
+		} else if b.UpperBound != fixedBuckets[k] {
+			t.Errorf("bucket %d le=%v, want %v", k, b.UpperBound, fixedBuckets[k])
+		}
+		if b.Count != want {
+			t.Errorf("bucket le=%v holds %d, want %d", b.UpperBound, b.Count, want)
+		}
+	}
+}
+
+// TestDemoWorkerState checks that the state set moves through its states every 10 ticks and
+// that exactly one state is set.
+func TestDemoWorkerState(t *testing.T) {
+	d, reg := newTestDemo(t, 1)
+	for tick := 1; tick <= 35; tick++ {
+		d.step()
+		s := collect(t, reg).series["demo_worker_state"]
+		want := workerStates[(tick/10)%len(workerStates)]
+		var on []string
+		for _, st := range s.States {
+			if st.Enabled {
+				on = append(on, st.Name)
+			}
+		}
+		if len(s.States) != len(workerStates) || len(on) != 1 || on[0] != want {
+			t.Fatalf("tick %d: states %+v, want only %q set", tick, s.States, want)
+		}
+	}
+}
+
+// TestDemoOpenMetrics checks that the demo negotiates OpenMetrics, where info and stateset
+// keep their types.
+func TestDemoOpenMetrics(t *testing.T) {
+	d, reg := newTestDemo(t, 1)
+	d.step()
+	srv := httptest.NewServer(d.handler(reg))
+	defer srv.Close()
+	req, _ := http.NewRequest("GET", srv.URL+"/metrics", nil)
+	req.Header.Set("Accept", "application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	body := string(b)
+	if ct := resp.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/openmetrics-text; version=1.0.0") {
+		t.Errorf("Content-Type %q, want OpenMetrics 1.0.0", ct)
+	}
+	for _, want := range []string{"# TYPE demo_build info\n", "# TYPE demo_worker_state stateset\n", "# TYPE demo_ticks counter\n", "demo_ticks_created ", "\n# EOF\n"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("OpenMetrics body lacks %q:\n%s", want, body)
 		}
 	}
 }
