@@ -1,0 +1,220 @@
+package prom
+
+import (
+	"fmt"
+	"math"
+	"sort"
+	"sync/atomic"
+	"time"
+)
+
+// DefMaxAge is how long an observation counts towards a summary's quantiles when Opts.MaxAge
+// is zero.
+const DefMaxAge = 10 * time.Minute
+
+// DefAgeBuckets is the number of steps in which a summary's quantile window slides when
+// Opts.AgeBuckets is zero.
+const DefAgeBuckets = 5
+
+// Summary keeps the count and sum of observations, such as request latencies, and, when
+// Opts.Objectives asks for them, quantiles of the recent observations. Quantiles of different
+// instances cannot be aggregated; prefer a Histogram unless you need the quantiles of one
+// instance with a known rank error.
+//
+// A Summary is one series: a metric without labels from NewSummary, or one child of a
+// SummaryVec. Its methods are safe for concurrent use and allocate nothing. Without objectives,
+// Observe is an atomic add and a compare-and-swap (about 10 ns) and a child costs under 100
+// bytes.
+//
+// With objectives, Observe takes a per-child mutex to append to a buffer of 64 observations,
+// which is sorted and merged into a compact summary when full (about 50 ns per observation
+// in all, on a 2-core x86-64 machine); a child costs about 4 to 7 KB with the three objectives
+// {0.5: 0.05, 0.9: 0.01, 0.99: 0.001}.
+//
+// The guarantee. For each objective φ with error ε, the value exposed at a collection is an
+// observation of the window whose position among the n observations of the window, sorted,
+// is within ε·n of φ·n — the same rank-error guarantee as the other Prometheus clients,
+// without their bias from error accumulating across age buckets. The window is the last
+// MaxAge/AgeBuckets steps: the time is cut into steps of MaxAge/AgeBuckets (2 minutes by
+// default), and the window at a collection is the current step and the AgeBuckets−1 before
+// it, so it spans between MaxAge−MaxAge/AgeBuckets and MaxAge. Observations are stamped in
+// batches: a batch ends when 64 observations are buffered and at every collection, and takes
+// the step of its end, so an observation may count for up to the time its batch stayed open
+// longer than that. Quantiles of an empty window are NaN. _count and _sum count every
+// observation since creation.
+type Summary struct {
+	seriesHead[Summary]
+	count   atomic.Uint64
+	sumBits atomic.Uint64
+	created atomic.Int64
+	q       *quantileWindow // nil without objectives; then count and sum are the atomics above
+}
+
+// SummaryVec is a family of summaries with variable labels; see Vec.
+type SummaryVec = Vec[Summary, *Summary]
+
+// SummaryOf is a summary family labelled by the fields of struct type L; see TypedVec.
+type SummaryOf[L any] = TypedVec[L, Summary, *Summary]
+
+// summaryMaker validates the options of a summary family and makes its children.
+func summaryMaker(name string, opts []Opts) (func(*core) *Summary, error) {
+	var o Opts
+	if len(opts) == 1 {
+		o = opts[0]
+	}
+	cfg, err := checkObjectives(name, &o)
+	if err != nil {
+		return nil, err
+	}
+	return func(*core) *Summary {
+		s := &Summary{}
+		if cfg != nil {
+			s.q = newQuantileWindow(cfg)
+		}
+		s.created.Store(nowNanos())
+		return s
+	}, nil
+}
+
+// checkObjectives validates the quantile options and returns the shared quantile
+// configuration, or nil without objectives.
+func checkObjectives(name string, o *Opts) (*quantileConfig, error) {
+	if o.MaxAge < 0 {
+		return nil, fmt.Errorf("prom: summary %q: MaxAge %v is negative", name, o.MaxAge)
+	}
+	if o.AgeBuckets < 0 {
+		return nil, fmt.Errorf("prom: summary %q: AgeBuckets %d is negative", name, o.AgeBuckets)
+	}
+	if len(o.Objectives) == 0 {
+		if o.MaxAge != 0 || o.AgeBuckets != 0 {
+			return nil, fmt.Errorf("prom: summary %q: MaxAge and AgeBuckets apply only to a summary with Objectives", name)
+		}
+		return nil, nil
+	}
+	qs := make([]float64, 0, len(o.Objectives))
+	for q := range o.Objectives {
+		qs = append(qs, q)
+	}
+	sort.Float64s(qs)
+	for _, q := range qs {
+		e := o.Objectives[q]
+		if !(q > 0 && q < 1) {
+			return nil, fmt.Errorf("prom: summary %q: objective quantile %v is outside (0, 1)", name, q)
+		}
+		if !(e > 0) || math.IsInf(e, 0) {
+			return nil, fmt.Errorf("prom: summary %q: objective %v has error %v; the allowed rank error must be a number greater than 0 (an exact quantile needs unbounded memory)", name, q, e)
+		}
+	}
+	maxAge, ageBuckets := o.MaxAge, o.AgeBuckets
+	if maxAge == 0 {
+		maxAge = DefMaxAge
+	}
+	if ageBuckets == 0 {
+		ageBuckets = DefAgeBuckets
+	}
+	return newQuantileConfig(o.Objectives, int64(maxAge), ageBuckets), nil
+}
+
+func newSummaryVec(v *SummaryVec, name, help string, labelNames []string, opts []Opts) error {
+	mk, err := summaryMaker(name, opts)
+	if err != nil {
+		return err
+	}
+	return newVec(v, SummaryType, name, help, labelNames, opts, mk)
+}
+
+// NewSummary creates a summary without variable labels and registers it (see Opts.Registry).
+// Opts.Objectives asks for quantiles, as a map from quantile to allowed rank error: each
+// quantile must lie in (0, 1) and each error be greater than 0. Opts.MaxAge and
+// Opts.AgeBuckets shape the window (DefMaxAge, DefAgeBuckets when zero).
+func NewSummary(name, help string, opts ...Opts) (*Summary, error) {
+	v := new(SummaryVec)
+	if err := newSummaryVec(v, name, help, nil, opts); err != nil {
+		return nil, err
+	}
+	s := v.With()
+	if err := register(v.opts, s); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// NewSummaryVec creates a family of summaries with the given label names and registers it. The
+// label name "quantile" is reserved.
+func NewSummaryVec(name, help string, labelNames []string, opts ...Opts) (*SummaryVec, error) {
+	v := new(SummaryVec)
+	if err := newSummaryVec(v, name, help, labelNames, opts); err != nil {
+		return nil, err
+	}
+	if err := register(v.opts, v); err != nil {
+		return nil, err
+	}
+	return v, nil
+}
+
+// NewSummaryOf creates a summary family labelled by the fields of L and registers it.
+func NewSummaryOf[L any](name, help string, opts ...Opts) (*SummaryOf[L], error) {
+	mk, err := summaryMaker(name, opts)
+	if err != nil {
+		return nil, err
+	}
+	return newTyped[L](SummaryType, name, help, opts, mk)
+}
+
+// Observe adds one observation of v. NaN is dropped and reported to the registry's error
+// handler as ErrNaNIncrement; infinities count, and make the sum infinite.
+func (s *Summary) Observe(v float64) {
+	if v != v {
+		s.core.report(ErrNaNIncrement, "Observe(NaN) ignored")
+		return
+	}
+	if s.q != nil {
+		s.q.observe(v)
+		return
+	}
+	s.count.Add(1)
+	addFloat(&s.sumBits, v)
+}
+
+// Time returns a function that observes the seconds elapsed since Time was called:
+//
+//	defer latency.Time()()
+//
+// The returned function allocates once, when Time is called.
+func (s *Summary) Time() func() {
+	start := time.Now()
+	return func() { s.Observe(time.Since(start).Seconds()) }
+}
+
+// Created returns the time the summary was created.
+func (s *Summary) Created() time.Time { return time.Unix(0, s.created.Load()) }
+
+// Describe returns the description of the summary's family.
+func (s *Summary) Describe() []*Desc { return s.core.descs }
+
+// Collect writes the summary as a family of one series. Registries call it for summaries made
+// by NewSummary; a child of a SummaryVec is collected with its vector.
+func (s *Summary) Collect(w *Writer) {
+	if w.Family(s.core.desc) {
+		s.collect(w)
+	}
+}
+
+func (s *Summary) setRegistry(r *Registry) { s.core.reg.CompareAndSwap(nil, r) }
+
+func (s *Summary) collect(w *Writer) {
+	ser := w.Series()
+	ser.LabelValues = s.values
+	ser.Created = s.created.Load()
+	if q := s.q; q != nil {
+		now := q.cfg.now()
+		q.mu.Lock()
+		ser.Count, ser.Sum = q.count, q.sum
+		ser.Quantiles = q.appendQuantiles(ser.Quantiles, now)
+		q.mu.Unlock()
+	} else {
+		ser.Count = s.count.Load()
+		ser.Sum = math.Float64frombits(s.sumBits.Load())
+	}
+	w.Emit(ser)
+}
