@@ -1,0 +1,155 @@
+package integration
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net"
+	"net/http"
+	"net/url"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/prom-go/prom"
+	"github.com/prom-go/prom/expfmt"
+)
+
+// TestPrometheusIngestsProtobuf has a real Prometheus server scrape the protobuf exposition,
+// as it does when native histograms are on, and queries what it stored: the counter under its
+// "_total" name, a native histogram with negative, zero and positive buckets, and an empty
+// native histogram.
+//
+// The empty one has the usual zero threshold of 2^-128: Prometheus 2.42 (Debian 12's package)
+// tells native from classic histograms by their deltas and zero bucket only. The no-op span the
+// writer adds for a histogram without any bucket is for later versions, which look at spans;
+// TestProtobufDecodesWithClientModel checks it.
+func TestPrometheusIngestsProtobuf(t *testing.T) {
+	promBin := requireBinary(t, "prometheus")
+
+	reg := prom.NewRegistry()
+	jobs := prom.Must(prom.NewCounterVec("pb_jobs_total", "Jobs done.", []string{"queue"}, prom.Opts{Registry: reg}))
+	jobs.With("fast").Add(5)
+	native := &familiesCollector{[]*prom.Family{{
+		Desc: mustDesc(t, prom.HistogramType, "pb_latency_seconds", "Native latency.", prom.DescOpts{}),
+		Series: []prom.Series{{Count: 16, Sum: -0.75, Native: &prom.NativeHistogram{
+			Schema: 3, ZeroThreshold: 1e-9, ZeroCount: 2,
+			NegativeSpans: []prom.BucketSpan{{Offset: -5, Length: 2}, {Offset: 3, Length: 1}}, NegativeDeltas: []int64{1, 2, -2}, // 1 3 1
+			PositiveSpans: []prom.BucketSpan{{Offset: 0, Length: 1}, {Offset: 20, Length: 3}}, PositiveDeltas: []int64{4, -3, 1, 0}, // 4 1 2 2
+		}}},
+	}, {
+		Desc:   mustDesc(t, prom.HistogramType, "pb_empty_seconds", "No observation yet.", prom.DescOpts{}),
+		Series: []prom.Series{{Native: &prom.NativeHistogram{Schema: 3, ZeroThreshold: 0x1p-128}}},
+	}}}
+	if err := reg.Register(native); err != nil {
+		t.Fatal(err)
+	}
+
+	var mu sync.Mutex
+	var accepts []string
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		accepts = append(accepts, r.Header.Get("Accept"))
+		mu.Unlock()
+		w.Header().Set("Content-Type", expfmt.ContentType(expfmt.ProtobufFormat, expfmt.Underscores))
+		enc := expfmt.NewEncoder(w, expfmt.ProtobufFormat, expfmt.Underscores)
+		if err := reg.Collect(r.Context(), enc); err != nil {
+			enc.Abort()
+			return
+		}
+		enc.Close()
+	})}
+	go srv.Serve(ln)
+	t.Cleanup(func() { srv.Close() })
+
+	dir := t.TempDir()
+	cfg := writeFile(t, dir, "prometheus.yml", fmt.Sprintf(`global:
+  scrape_interval: 1s
+  scrape_timeout: 1s
+scrape_configs:
+  - job_name: pb
+    static_configs:
+      - targets: [%q]
+`, ln.Addr().String()))
+	addr := freeAddr(t)
+	p := startProcess(t, exec.Command(promBin,
+		"--config.file="+cfg,
+		"--storage.tsdb.path="+filepath.Join(dir, "data"),
+		"--web.listen-address="+addr,
+		"--enable-feature=native-histograms",
+	))
+	p.waitReady(t, "http://"+addr+"/-/ready")
+
+	api := "http://" + addr
+	checks := []struct {
+		query string
+		want  float64
+	}{
+		{`pb_jobs_total{queue="fast"}`, 5},
+		{`histogram_count(pb_latency_seconds)`, 16},
+		{`histogram_sum(pb_latency_seconds)`, -0.75},
+		{`histogram_count(pb_empty_seconds)`, 0},
+	}
+	for _, c := range checks {
+		got, err := pollQuery(api, c.query, 30*time.Second)
+		if err != nil {
+			mu.Lock()
+			t.Fatalf("%s: %v (%d scrapes)", c.query, err, len(accepts))
+		}
+		if got != c.want {
+			t.Errorf("%s = %v, want %v", c.query, got, c.want)
+		}
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(accepts) == 0 || !strings.HasPrefix(accepts[0], "application/vnd.google.protobuf") {
+		t.Errorf("Prometheus did not ask for protobuf first: Accept %q", accepts)
+	}
+}
+
+// pollQuery runs an instant query until it returns one sample, and returns its value.
+func pollQuery(api, query string, timeout time.Duration) (float64, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	last := "no answer"
+	for ctx.Err() == nil {
+		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, api+"/api/v1/query?query="+url.QueryEscape(query), nil)
+		resp, err := http.DefaultClient.Do(req)
+		if err == nil {
+			var r struct {
+				Status string
+				Error  string
+				Data   struct {
+					Result []struct {
+						Value [2]any
+					}
+				}
+			}
+			err = json.NewDecoder(resp.Body).Decode(&r)
+			resp.Body.Close()
+			switch {
+			case err != nil:
+				last = err.Error()
+			case r.Status != "success":
+				last = r.Error
+			case len(r.Data.Result) == 1:
+				s, _ := r.Data.Result[0].Value[1].(string)
+				return strconv.ParseFloat(s, 64)
+			default:
+				last = fmt.Sprintf("%d samples", len(r.Data.Result))
+			}
+		} else {
+			last = err.Error()
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	return 0, fmt.Errorf("no single sample within %v: %s", timeout, last)
+}
