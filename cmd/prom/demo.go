@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"strconv"
 	"sync"
 	"time"
 
@@ -44,9 +45,17 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return errUsage
 	}
 	cfg.ready = func(a net.Addr) {
-		fmt.Fprintf(stdout, "prom demo: serving metrics on http://%s/metrics (Ctrl-C to stop)\n", a)
+		fmt.Fprintf(stdout, "prom demo: serving metrics on http://%s/metrics (Ctrl-C to stop)\n", displayAddr(a))
 	}
 	return serveDemo(ctx, cfg)
+}
+
+// displayAddr is a for a person to open: "localhost:port" when listening on every interface.
+func displayAddr(a net.Addr) string {
+	if ta, ok := a.(*net.TCPAddr); ok && ta.IP.IsUnspecified() {
+		return net.JoinHostPort("localhost", strconv.Itoa(ta.Port))
+	}
+	return a.String()
 }
 
 // serveDemo runs the demo service until ctx is done, then shuts the server down gracefully

@@ -16,7 +16,10 @@ const version = "0.1.0-demo"
 var workerStates = []string{"idle", "busy", "draining"}
 
 // fixedBuckets are the bounds of the fixed-distribution histogram: each fixed value falls in
-// its own bucket.
+// its own bucket. After n ticks the bucket le=k/10 holds k*n observations, the count is 10n and
+// the sum 5n (up to float rounding), so the median is 0.5 and histogram_quantile(q) is q; a scrape may land between two
+// observations of one tick, so a test allows for one tick's worth (10 observations) of skew.
+// (Kept as a literal rather than LinearBuckets so the le labels are exact decimals.)
 var fixedBuckets = []float64{0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1}
 
 // more holds the metrics of this file; it is embedded in demo.
@@ -36,7 +39,7 @@ func (d *demo) newMore(o prom.Opts) {
 	fo := o
 	fo.Buckets = fixedBuckets
 	d.fixed = prom.Must(prom.NewHistogram("demo_fixed_observations",
-		"Ten observations per tick, 0.05, 0.15, ..., 0.95: after n ticks the bucket le=k/10 holds exactly k*n, the count is 10n and the sum 5n.", fo))
+		"A known distribution for tests: ten observations per tick, 0.05, 0.15, ..., 0.95, uniform over the buckets.", fo))
 
 	d.build = prom.Must(prom.NewInfo("demo_build", "Version of the demo and of the Go it was built with.", o))
 	prom.Must(0, d.build.Set(map[string]string{"version": version, "go_version": goVersion}))

@@ -341,3 +341,20 @@ func TestDemoOpenMetrics(t *testing.T) {
 		}
 	}
 }
+
+func TestDisplayAddr(t *testing.T) {
+	tests := []struct {
+		addr net.Addr
+		want string
+	}{
+		{&net.TCPAddr{IP: net.IPv6unspecified, Port: 8000}, "localhost:8000"},
+		{&net.TCPAddr{IP: net.IPv4zero, Port: 80}, "localhost:80"},
+		{&net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 9}, "127.0.0.1:9"},
+		{&net.TCPAddr{IP: net.IPv6loopback, Port: 9}, "[::1]:9"},
+	}
+	for _, tt := range tests {
+		if got := displayAddr(tt.addr); got != tt.want {
+			t.Errorf("displayAddr(%v) = %q, want %q", tt.addr, got, tt.want)
+		}
+	}
+}
