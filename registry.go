@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"reflect"
 	"sort"
 	"strings"
 	"sync"
@@ -132,8 +133,10 @@ func (r *Registry) Register(c Collector) error {
 		r.byColl = make(map[Collector]*entry)
 		r.addLocked(&entry{c: &r.self, descs: r.self.Describe(), name: runtimeErrorsName})
 	}
-	if e, ok := r.byColl[c]; ok {
-		return &AlreadyRegisteredError{Existing: e.c, Name: e.name}
+	if comparable(c) {
+		if e, ok := r.byColl[c]; ok {
+			return &AlreadyRegisteredError{Existing: e.c, Name: e.name}
+		}
 	}
 	e := &entry{c: c, descs: descs, seq: seq.Add(1)}
 	if len(descs) > 0 {
@@ -174,8 +177,14 @@ func (r *Registry) MustRegister(cs ...Collector) {
 	}
 }
 
+// comparable reports whether c can be a map key. A collector whose dynamic type is a slice, map
+// or func cannot; such collectors are still registered, found by their families.
+func comparable(c Collector) bool { return reflect.TypeOf(c).Comparable() }
+
 func (r *Registry) addLocked(e *entry) {
-	r.byColl[e.c] = e
+	if comparable(e.c) {
+		r.byColl[e.c] = e
+	}
 	for _, d := range e.descs {
 		for _, n := range append(d.SampleNames(), d.Name) {
 			r.names[n] = e
@@ -204,11 +213,18 @@ func (r *Registry) addLocked(e *entry) {
 func (r *Registry) Unregister(c Collector) bool {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	e, ok := r.byColl[c]
-	if !ok {
+	var e *entry
+	if comparable(c) {
+		e = r.byColl[c]
+		delete(r.byColl, c)
+	} else if ds := c.Describe(); len(ds) > 0 {
+		if o := r.names[ds[0].Name]; o != nil && !comparable(o.c) && sameDescs(ds, o.descs) {
+			e = o
+		}
+	}
+	if e == nil {
 		return false
 	}
-	delete(r.byColl, c)
 	for n, o := range r.names {
 		if o == e {
 			delete(r.names, n)

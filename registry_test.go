@@ -264,3 +264,29 @@ func (twice) Collect(w *Writer) {
 	w.Family(d)
 	w.Value(2)
 }
+
+// sliceCollector has a dynamic type that cannot be a map key.
+type sliceCollector []*Desc
+
+func (s sliceCollector) Describe() []*Desc { return s }
+func (s sliceCollector) Collect(w *Writer) {
+	w.Family(s[0])
+	w.Value(1)
+}
+
+func TestUnhashableCollector(t *testing.T) {
+	r := NewRegistry()
+	c := sliceCollector{{Name: "s", Type: GaugeType}}
+	if err := r.Register(c); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.Register(sliceCollector{{Name: "s", Type: GaugeType}}); err == nil {
+		t.Error("a second collector of the same family was accepted")
+	}
+	if got := collect(t, r); got != "# s gauge\ns[][] 1\n" {
+		t.Errorf("got %q", got)
+	}
+	if !r.Unregister(c) || collect(t, r) != "" {
+		t.Error("Unregister of an unhashable collector failed")
+	}
+}
