@@ -15,8 +15,8 @@ import (
 //
 // An Info is one series: a metric without variable labels from NewInfo, or one child of an
 // InfoVec. Until Set is called it is exposed with no labels of its own, as name_info 1, as the
-// Python client does. Set takes no lock and allocates once per call; collecting allocates
-// nothing.
+// Python client does. Set takes no lock; it allocates the new label set, which is meant for
+// values that change rarely. Collecting allocates nothing.
 type Info struct {
 	seriesHead[Info]
 	set atomic.Pointer[infoSet]
