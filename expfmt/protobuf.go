@@ -27,7 +27,9 @@ import (
 
 func init() {
 	newProtobufWriter = func(out *sink, e Escaping) formatWriter {
-		return &protobufWriter{out: out, esc: e}
+		p := protobufWriters.Get().(*protobufWriter)
+		p.out, p.esc = out, e
+		return p
 	}
 }
 
@@ -45,29 +47,43 @@ const (
 // prefix of the delimited encoding, so the family goes out without being moved.
 const familyPrefix = binary.MaxVarintLen64
 
-// protobufBufs holds family buffers between collections. A family is held whole until it ends,
-// because its length comes before it.
-var protobufBufs = sync.Pool{New: func() any {
-	b := make([]byte, 0, 16<<10)
-	return &b
+// protobufWriters holds writers, with their buffers, between collections.
+var protobufWriters = sync.Pool{New: func() any {
+	return &protobufWriter{buf: make([]byte, 0, 16<<10)}
 }}
 
-// protobufWriter is the formatWriter of ProtobufFormat. It builds each family in a pooled
-// buffer and hands it to the sink, with its length prefix, when the next family starts or the
-// document ends.
+// protobufWriter is the formatWriter of ProtobufFormat. It builds each family in its buffer,
+// whole because the family's length comes before it, and hands it to the sink with its length
+// prefix when the next family starts or the document ends.
 type protobufWriter struct {
-	out *sink
-	esc Escaping
-	buf *[]byte // the family being written, after familyPrefix reserved bytes; nil when none
+	out  *sink
+	esc  Escaping
+	open bool   // a family is being written
+	buf  []byte // the family being written, after familyPrefix reserved bytes
+
+	// The family's labels encoded once for all its series: the LabelPair fields of the
+	// constant labels, and the name fields of the variable labels, names[nameEnd[i-1]:nameEnd[i]]
+	// being that of Desc.LabelNames[i].
+	consts  []byte
+	names   []byte
+	nameEnd []int
 }
 
 // family ends the previous family and starts family d.
 func (p *protobufWriter) family(d *prom.Desc) {
 	p.endFamily()
-	if p.buf == nil {
-		p.buf = protobufBufs.Get().(*[]byte)
+	p.open = true
+	p.consts = p.consts[:0]
+	for _, l := range d.ConstLabels {
+		p.consts = appendLabelPair(p.consts, l.Name, l.Value, p.esc)
 	}
-	b := append((*p.buf)[:0], zeros[:familyPrefix]...)
+	p.names, p.nameEnd = p.names[:0], p.nameEnd[:0]
+	for _, n := range d.LabelNames {
+		p.names = appendNameField(p.names, 1, n, p.esc, false)
+		p.nameEnd = append(p.nameEnd, len(p.names))
+	}
+
+	b := append(p.buf[:0], zeros[:familyPrefix]...)
 	var suffix string
 	switch d.Type {
 	case prom.CounterType:
@@ -83,15 +99,15 @@ func (p *protobufWriter) family(d *prom.Desc) {
 	if d.Unit != "" && unitFits(d.Name, d.Unit) && d.Type != prom.InfoType {
 		b = appendStringField(b, 5, d.Unit)
 	}
-	*p.buf = b
+	p.buf = b
 }
 
 // series appends series s of family d to the family being written.
 func (p *protobufWriter) series(d *prom.Desc, s *prom.Series) {
-	if p.buf == nil || p.out.err != nil {
+	if !p.open || p.out.err != nil {
 		return
 	}
-	b := *p.buf
+	b := p.buf
 	var m, sub int
 	switch d.Type {
 	case prom.CounterType:
@@ -149,7 +165,7 @@ func (p *protobufWriter) series(d *prom.Desc, s *prom.Series) {
 		b = p.appendHistogram(b, d, s)
 		b = endMetric(b, m, s)
 	}
-	*p.buf = b
+	p.buf = b
 }
 
 // appendHistogram writes the Histogram message (Metric field 7) of a histogram or gauge
@@ -225,18 +241,27 @@ func appendDeltas(b []byte, field int, deltas []int64) []byte {
 // constant labels of d, then the variable labels of s.
 func (p *protobufWriter) beginMetric(b []byte, d *prom.Desc, s *prom.Series) ([]byte, int) {
 	b, m := beginMessage(b, 4)
-	for _, l := range d.ConstLabels {
-		b = appendLabelPair(b, l.Name, l.Value, p.esc)
+	b = append(b, p.consts...)
+	if s.LabelNames != nil {
+		for i, v := range s.LabelValues {
+			if i >= len(s.LabelNames) {
+				break
+			}
+			b = appendLabelPair(b, s.LabelNames[i], v, p.esc)
+		}
+		return b, m
 	}
-	names := s.LabelNames
-	if names == nil {
-		names = d.LabelNames
-	}
+	start := 0
 	for i, v := range s.LabelValues {
-		if i >= len(names) {
+		if i >= len(p.nameEnd) {
 			break
 		}
-		b = appendLabelPair(b, names[i], v, p.esc)
+		var l int
+		b, l = beginMessage(b, 1)
+		b = append(b, p.names[start:p.nameEnd[i]]...)
+		b = appendTextField(b, 2, v)
+		b = endMessage(b, l)
+		start = p.nameEnd[i]
 	}
 	return b, m
 }
@@ -273,11 +298,11 @@ func appendExemplar(b []byte, field int, e *prom.Exemplar, esc Escaping) []byte 
 // endFamily hands the family being written, if any, to the sink with its length prefix: a
 // small family joins the sink's buffer, a large one is written straight through.
 func (p *protobufWriter) endFamily() {
-	if p.buf == nil || len(*p.buf) <= familyPrefix {
+	if !p.open {
 		return
 	}
-	b := *p.buf
-	*p.buf = b[:0]
+	p.open = false
+	b := p.buf
 	n := uint64(len(b) - familyPrefix)
 	start := familyPrefix - uvarintLen(n)
 	putUvarint(b[start:], n)
@@ -291,14 +316,13 @@ func (p *protobufWriter) endFamily() {
 	}
 }
 
-// end writes the last family and gives the family buffer back.
+// end writes the last family and puts the writer back in the pool, unless one exceptional
+// family grew its buffer too much to keep.
 func (p *protobufWriter) end() {
 	p.endFamily()
-	if p.buf != nil {
-		if cap(*p.buf) <= maxPool {
-			protobufBufs.Put(p.buf)
-		}
-		p.buf = nil
+	p.out = nil
+	if cap(p.buf) <= maxPool {
+		protobufWriters.Put(p)
 	}
 }
 

@@ -22,11 +22,11 @@ const (
 var zeros [binary.MaxVarintLen64]byte
 
 func appendTag(b []byte, field, wire int) []byte {
-	return binary.AppendUvarint(b, uint64(field)<<3|uint64(wire))
+	return appendUvarint(b, uint64(field)<<3|uint64(wire))
 }
 
 func appendVarintField(b []byte, field int, v uint64) []byte {
-	return binary.AppendUvarint(appendTag(b, field, wireVarint), v)
+	return appendUvarint(appendTag(b, field, wireVarint), v)
 }
 
 // appendInt64Field writes an int64 or int32 field: negative values take ten bytes, as the
@@ -48,7 +48,7 @@ func appendDoubleField(b []byte, field int, v float64) []byte {
 }
 
 func appendStringField(b []byte, field int, s string) []byte {
-	b = binary.AppendUvarint(appendTag(b, field, wireBytes), uint64(len(s)))
+	b = appendUvarint(appendTag(b, field, wireBytes), uint64(len(s)))
 	return append(b, s...)
 }
 
@@ -103,6 +103,13 @@ func appendTimestampField(b []byte, field int, ns int64) []byte {
 	return endMessage(b, start)
 }
 
-func appendUvarint(b []byte, v uint64) []byte { return binary.AppendUvarint(b, v) }
+// appendUvarint is binary.AppendUvarint with the one-byte case, that of nearly every tag and
+// length, inlined.
+func appendUvarint(b []byte, v uint64) []byte {
+	if v < 0x80 {
+		return append(b, byte(v))
+	}
+	return binary.AppendUvarint(b, v)
+}
 
 func putUvarint(b []byte, v uint64) int { return binary.PutUvarint(b, v) }
