@@ -16,7 +16,7 @@ type responseWriter struct {
 	http.ResponseWriter
 	code      int
 	written   int64
-	firstByte time.Time // zero until the header or the first byte is written
+	firstByte time.Duration // monotonic() when the header or the first byte was written; 0 before
 	ttfb      bool      // record firstByte
 }
 
@@ -31,8 +31,8 @@ func (w *responseWriter) WriteHeader(code int) {
 }
 
 func (w *responseWriter) mark() {
-	if w.ttfb && w.firstByte.IsZero() {
-		w.firstByte = time.Now()
+	if w.ttfb && w.firstByte == 0 {
+		w.firstByte = monotonic()
 	}
 }
 
