@@ -175,12 +175,22 @@ func isLegacy(name string, colon bool) bool {
 // value that needs nothing is copied whole.
 func appendLabelValue(b []byte, v string) []byte {
 	for i := 0; i < len(v); i++ {
-		if c := v[i]; c == '\\' || c == '"' || c == '\n' || c >= utf8.RuneSelf {
+		if special[v[i]] {
 			return appendEscapedText(append(b, v[:i]...), v[i:], true)
 		}
 	}
 	return append(b, v...)
 }
+
+// special marks the bytes a label value cannot hold as they are: '\\', '"', newline, and the
+// bytes of multi-byte UTF-8 sequences, which must be checked for validity.
+var special = func() (t [256]bool) {
+	t['\\'], t['"'], t['\n'] = true, true, true
+	for c := utf8.RuneSelf; c < 256; c++ {
+		t[c] = true
+	}
+	return t
+}()
 
 // appendHelp appends help text: '\\' and newline escaped, and in OpenMetrics '"' too; invalid
 // UTF-8 replaced by U+FFFD.

@@ -76,9 +76,9 @@ func appendOMFloat(b []byte, v float64) []byte {
 }
 
 // appendSeconds appends t, a time in units of 1/scale seconds (scale 1000 for milliseconds,
-// 1e9 for nanoseconds), as decimal seconds: exact, trailing zeros trimmed, at least one
-// fractional digit ("1.5", "1700000000.0"). Integer arithmetic keeps every digit that a
-// float64 would lose at nanosecond precision.
+// 1e9 for nanoseconds, with digits its number of decimal digits), as decimal seconds: exact,
+// trailing zeros trimmed, at least one fractional digit ("1.5", "1700000000.0"). Integer
+// arithmetic keeps every digit that a float64 would lose at nanosecond precision.
 func appendSeconds(b []byte, t int64, scale uint64, digits int) []byte {
 	u := uint64(t)
 	if t < 0 {
@@ -86,19 +86,44 @@ func appendSeconds(b []byte, t int64, scale uint64, digits int) []byte {
 		u = -u
 	}
 	b = strconv.AppendUint(b, u/scale, 10)
-	frac := u % scale
-	b = append(b, '.')
-	if frac == 0 {
-		return append(b, '0')
+	return appendFraction(b, u%scale, digits)
+}
+
+// appendFraction appends '.' and frac < 10^digits as digits decimal digits, trailing zeros
+// trimmed but one kept.
+func appendFraction(b []byte, frac uint64, digits int) []byte {
+	// 10^digits + frac has digits+1 digits: a leading 1, which becomes the point, then the
+	// fraction with its leading zeros.
+	n := len(b)
+	b = strconv.AppendUint(b, pow10[digits]+frac, 10)
+	b[n] = '.'
+	for len(b) > n+2 && b[len(b)-1] == '0' {
+		b = b[:len(b)-1]
 	}
-	for digits > 0 && frac%10 == 0 {
-		frac /= 10
-		digits--
+	return b
+}
+
+var pow10 = [...]uint64{1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9}
+
+// secondsCache remembers the rendering of the last whole second appendNanos wrote: the
+// created times of a family's series mostly fall in the same second.
+type secondsCache struct {
+	sec uint64
+	n   int // length of buf used; 0 when empty
+	buf [20]byte
+}
+
+// appendNanos appends ns nanoseconds since the epoch as decimal seconds, like appendSeconds.
+func (c *secondsCache) appendNanos(b []byte, ns int64) []byte {
+	if ns < 0 {
+		return appendSeconds(b, ns, 1e9, 9)
 	}
-	var tmp [20]byte
-	s := strconv.AppendUint(tmp[:0], frac, 10)
-	for i := len(s); i < digits; i++ {
-		b = append(b, '0')
+	u := uint64(ns)
+	sec := u / 1e9
+	if c.n == 0 || c.sec != sec {
+		c.sec = sec
+		c.n = len(strconv.AppendUint(c.buf[:0], sec, 10))
 	}
-	return append(b, s...)
+	b = append(b, c.buf[:c.n]...)
+	return appendFraction(b, u%1e9, 9)
 }

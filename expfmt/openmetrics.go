@@ -41,7 +41,7 @@ func (w *textWriter) created(b []byte, s *prom.Series) []byte {
 	}
 	b = w.sample(b, sfxCreated, s)
 	b = append(b, ' ')
-	b = appendSeconds(b, s.Created, 1e9, 9)
+	b = w.secs.appendNanos(b, s.Created)
 	return append(b, '\n')
 }
 

@@ -24,6 +24,13 @@ type textWriter struct {
 	consts span         // the constant labels: a="1",b="2"
 	labels []span       // the variable label names of the Desc, each with its ="
 	extra  span         // le=", quantile=" or the stateset label name with its ="
+
+	// The labels of the series being written, as its first line wrote them into the buffer
+	// (ls < 0 before that line), and whether the braces are open after them.
+	ls, le int
+	open   bool
+
+	secs secondsCache // the seconds of the last "_created" value
 }
 
 type span struct{ start, end int32 }
@@ -195,10 +202,23 @@ func (w *textWriter) family(d *prom.Desc) {
 	w.out.buf = append(b, '\n')
 }
 
-// start appends the sample name with suffix sfx and the labels of s, leaving the braces open
-// for an extra label; it reports whether they are open.
-func (w *textWriter) start(b []byte, sfx int, s *prom.Series) ([]byte, bool) {
+// name appends the sample name with suffix sfx and the labels of s, leaving the braces open
+// for an extra label. The first line of a series renders the labels; the next lines of the
+// same series copy them from where the first one wrote them, which is one memmove.
+func (w *textWriter) name(b []byte, sfx int, s *prom.Series) []byte {
 	b = append(b, w.piece(w.names[sfx])...)
+	if w.ls >= 0 {
+		return append(b, b[w.ls:w.le]...)
+	}
+	w.ls = len(b)
+	b, w.open = w.labelsOf(b, s)
+	w.le = len(b)
+	return b
+}
+
+// labelsOf appends the constant labels and the labels of s, opening the braces unless the
+// sample name opened them already; it reports whether they are open.
+func (w *textWriter) labelsOf(b []byte, s *prom.Series) ([]byte, bool) {
 	open := w.quoted
 	if w.consts.end > w.consts.start {
 		if open {
@@ -241,11 +261,11 @@ func (w *textWriter) start(b []byte, sfx int, s *prom.Series) ([]byte, bool) {
 	return b, open
 }
 
-// startExtra is start followed by the family's extra label (le, quantile or the state) whose
-// value the caller appends, then closes with `"}`.
+// startExtra is name followed by the family's extra label (le, quantile or the state), whose
+// value the caller appends before closing with `"}`.
 func (w *textWriter) startExtra(b []byte, sfx int, s *prom.Series) []byte {
-	b, open := w.start(b, sfx, s)
-	if open {
+	b = w.name(b, sfx, s)
+	if w.open {
 		b = append(b, ',')
 	} else {
 		b = append(b, '{')
@@ -256,8 +276,8 @@ func (w *textWriter) startExtra(b []byte, sfx int, s *prom.Series) []byte {
 // sample appends the name and labels of a sample and closes them, leaving the line ready for
 // " value".
 func (w *textWriter) sample(b []byte, sfx int, s *prom.Series) []byte {
-	b, open := w.start(b, sfx, s)
-	if open {
+	b = w.name(b, sfx, s)
+	if w.open {
 		b = append(b, '}')
 	}
 	return b
@@ -301,6 +321,7 @@ func (w *textWriter) series(d *prom.Desc, s *prom.Series) {
 		w.prepare(d)
 	}
 	b := w.out.buf
+	w.ls = -1
 	switch d.Type {
 	case prom.CounterType:
 		b = w.sample(b, sfxTotal, s)
