@@ -17,7 +17,7 @@ type responseWriter struct {
 	code      int
 	written   int64
 	firstByte time.Duration // monotonic() when the header or the first byte was written; 0 before
-	ttfb      bool      // record firstByte
+	ttfb      bool          // record firstByte
 }
 
 func (w *responseWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
