@@ -31,6 +31,10 @@ var demoFamilies = []struct {
 	{"demo_build_info", "gauge", ""},
 	{"demo_build", "", "info"},
 	{"demo_worker_state", "gauge", "stateset"},
+	{"demo_http_response_size_bytes", "summary", "summary"},
+	{"demo_fixed_quantiles", "summary", "summary"},
+	{"http_server_requests", "counter", "counter"},
+	{"http_server_request_duration_seconds", "histogram", "histogram"},
 	{"promhttp_metric_handler_requests", "counter", "counter"},
 }
 

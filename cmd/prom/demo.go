@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/prom-go/prom"
-	"github.com/prom-go/prom/promhttp"
 )
 
 // demoConfig is what the demo command runs with.
@@ -69,7 +68,7 @@ func serveDemo(ctx context.Context, cfg demoConfig) error {
 	if err != nil {
 		return err
 	}
-	srv := &http.Server{Handler: d.handler(cfg.registry), ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{Handler: d.handler(), ReadHeaderTimeout: 10 * time.Second}
 
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -118,17 +117,4 @@ func (d *demo) loop(ctx context.Context, tick time.Duration) {
 		case <-t.C:
 		}
 	}
-}
-
-// handler returns the demo's HTTP routes: the metrics at /metrics, served with the handler's
-// own metrics, and a landing page at /.
-func (d *demo) handler(reg *prom.Registry) http.Handler {
-	mux := http.NewServeMux()
-	mux.Handle("/metrics", promhttp.NewHandler(promhttp.HandlerOpts{Metrics: reg}, reg))
-	mux.Handle("/", promhttp.LandingPage{
-		Title:       "prom demo",
-		Version:     version,
-		Description: "An instrumented demo service whose metrics of every type keep moving.",
-	})
-	return mux
 }

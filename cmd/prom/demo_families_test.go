@@ -23,8 +23,21 @@ var demoFamilies = []struct {
 	{"demo_uptime_seconds", prom.GaugeType, "demo_uptime_seconds"},
 	{"demo_http_request_duration_seconds", prom.HistogramType, "demo_http_request_duration_seconds_bucket"},
 	{"demo_fixed_observations", prom.HistogramType, "demo_fixed_observations_bucket"},
+	{"demo_http_response_size_bytes", prom.SummaryType, "demo_http_response_size_bytes"},
+	{"demo_fixed_quantiles", prom.SummaryType, "demo_fixed_quantiles"},
 	{"demo_build", prom.InfoType, "demo_build_info"},
 	{"demo_worker_state", prom.StateSetType, "demo_worker_state"},
+	// promhttp's server middleware, over the fake API and the real requests.
+	{"http_server_requests", prom.CounterType, "http_server_requests_total"},
+	{"http_server_requests_in_flight", prom.GaugeType, "http_server_requests_in_flight"},
+	{"http_server_request_duration_seconds", prom.HistogramType, "http_server_request_duration_seconds_bucket"},
+	{"http_server_request_size_bytes", prom.HistogramType, "http_server_request_size_bytes_bucket"},
+	{"http_server_response_size_bytes", prom.HistogramType, "http_server_response_size_bytes_bucket"},
+	// The metrics handler's own metrics.
+	{"promhttp_metric_handler_requests", prom.CounterType, "promhttp_metric_handler_requests_total"},
+	{"promhttp_metric_handler_requests_in_flight", prom.GaugeType, "promhttp_metric_handler_requests_in_flight"},
+	{"promhttp_metric_handler_errors", prom.CounterType, "promhttp_metric_handler_errors_total"},
+	{"promhttp_metric_handler_scrape_duration_seconds", prom.HistogramType, "promhttp_metric_handler_scrape_duration_seconds_bucket"},
 }
 
 // clockFamilies follow the clock rather than the seeded workload.

@@ -4,10 +4,13 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"net/http"
 	"runtime"
+	"strconv"
 	"time"
 
 	"github.com/prom-go/prom"
+	"github.com/prom-go/prom/promhttp"
 )
 
 // demo holds the demo service's metrics and the state of its fake workload. Every metric type
@@ -31,6 +34,10 @@ type demo struct {
 	routeHits *prom.CounterOf[route]
 	inflight  *prom.Gauge
 	slow      []func() // ends of slow requests still in flight
+
+	// The HTTP routes, instrumented; the fake requests go through them too.
+	server *promhttp.ServerMetrics
+	http   http.Handler
 
 	// Gauges: a random walk, a labelled family of sine waves, a timestamp.
 	queueLength *prom.Gauge
@@ -93,6 +100,7 @@ func newDemo(reg *prom.Registry, seed uint64) (d *demo, err error) {
 	d.temperature = prom.Must(prom.NewGaugeVec("demo_temperature_celsius", "Fake room temperatures: sine waves.", []string{"room"}, o))
 	d.lastTick = prom.Must(prom.NewGauge("demo_last_tick_timestamp_seconds", "Unix time of the last tick of the workload loop.", o))
 	d.newMore(o)
+	d.newHTTP(reg)
 	// Create every child up front, so the families are complete from the first scrape.
 	for _, r := range routes {
 		d.routeHits.With(r.route)
@@ -161,8 +169,10 @@ func (d *demo) request() {
 	d.requests.With(r.Method, code).Inc()
 	d.routeHits.With(r.route).Inc()
 	latency := d.rnd.ExpFloat64() * 0.05 // seconds, mean 50ms
-	size := d.rnd.ExpFloat64() * r.size
-	d.observeRequest(r.Method, latency, size)
+	size := int(d.rnd.ExpFloat64() * r.size)
+	d.observeRequest(r.Method, latency, float64(size))
+	c, _ := strconv.Atoi(code)
+	d.serveFake(r.Method, concretePath(r.Path, 1+d.rnd.IntN(100)), &fakeOutcome{code: c, size: size, traceID: fmt.Sprintf("%016x", d.rnd.Uint64())})
 }
 
 // goVersion is the Go version the demo was built with, for its build info.

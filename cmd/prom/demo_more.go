@@ -26,6 +26,8 @@ var fixedBuckets = []float64{0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1}
 type more struct {
 	latency     *prom.HistogramVec
 	fixed       *prom.Histogram
+	sizes       *prom.SummaryVec
+	fixedQ      *prom.Summary
 	build       *prom.Info
 	workerState *prom.StateSet
 	cacheHits   atomic.Uint64 // read by the demo_cache_hits_total callback
@@ -40,6 +42,12 @@ func (d *demo) newMore(o prom.Opts) {
 	fo.Buckets = fixedBuckets
 	d.fixed = prom.Must(prom.NewHistogram("demo_fixed_observations",
 		"A known distribution for tests: ten observations per tick, 0.05, 0.15, ..., 0.95, uniform over the buckets.", fo))
+	so := o
+	so.Objectives = map[float64]float64{0.5: 0.05, 0.9: 0.01, 0.99: 0.001}
+	d.sizes = prom.Must(prom.NewSummaryVec("demo_http_response_size_bytes", "Sizes of the fake HTTP responses, by method, with quantiles over the last 10 minutes.", []string{"method"}, so))
+	qo := o
+	qo.Objectives = map[float64]float64{0.1: 0.01, 0.5: 0.01, 0.9: 0.01}
+	d.fixedQ = prom.Must(prom.NewSummary("demo_fixed_quantiles", "The known distribution of demo_fixed_observations, as a summary: its q quantile is close to q.", qo))
 
 	d.build = prom.Must(prom.NewInfo("demo_build", "Version of the demo and of the Go it was built with.", o))
 	prom.Must(0, d.build.Set(map[string]string{"version": version, "go_version": goVersion}))
@@ -52,6 +60,7 @@ func (d *demo) newMore(o prom.Opts) {
 
 	for _, r := range routes {
 		d.latency.With(r.Method)
+		d.sizes.With(r.Method)
 	}
 }
 
@@ -59,6 +68,7 @@ func (d *demo) newMore(o prom.Opts) {
 func (d *demo) stepMore() {
 	for _, v := range fixedValues {
 		d.fixed.Observe(v)
+		d.fixedQ.Observe(v)
 	}
 	d.workerState.Set(workerStates[(d.ticks/10)%len(workerStates)])
 	d.cacheHits.Add(uint64(d.rnd.IntN(20)))
@@ -67,4 +77,5 @@ func (d *demo) stepMore() {
 // observeRequest records the latency and response size of one fake request.
 func (d *demo) observeRequest(method string, seconds, bytes float64) {
 	d.latency.With(method).Observe(seconds)
+	d.sizes.With(method).Observe(bytes)
 }

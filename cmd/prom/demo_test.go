@@ -82,9 +82,9 @@ func TestDemoFamilies(t *testing.T) {
 
 // TestDemoMetricsEndpoint scrapes /metrics over HTTP and looks for a sample of every family.
 func TestDemoMetricsEndpoint(t *testing.T) {
-	d, reg := newTestDemo(t, 1)
+	d, _ := newTestDemo(t, 1)
 	d.step()
-	srv := httptest.NewServer(d.handler(reg))
+	srv := httptest.NewServer(d.handler())
 	defer srv.Close()
 	body, ctype := get(t, srv.URL+"/metrics")
 	if !strings.HasPrefix(ctype, "text/plain") {
@@ -319,9 +319,9 @@ func TestDemoWorkerState(t *testing.T) {
 // TestDemoOpenMetrics checks that the demo negotiates OpenMetrics, where info and stateset
 // keep their types.
 func TestDemoOpenMetrics(t *testing.T) {
-	d, reg := newTestDemo(t, 1)
+	d, _ := newTestDemo(t, 1)
 	d.step()
-	srv := httptest.NewServer(d.handler(reg))
+	srv := httptest.NewServer(d.handler())
 	defer srv.Close()
 	req, _ := http.NewRequest("GET", srv.URL+"/metrics", nil)
 	req.Header.Set("Accept", "application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5")
@@ -355,6 +355,64 @@ func TestDisplayAddr(t *testing.T) {
 	for _, tt := range tests {
 		if got := displayAddr(tt.addr); got != tt.want {
 			t.Errorf("displayAddr(%v) = %q, want %q", tt.addr, got, tt.want)
+		}
+	}
+}
+
+// TestDemoFakeTraffic checks that every fake request goes through the instrumented routes:
+// the middleware counts as many requests, under the route patterns, as the demo's own counter.
+func TestDemoFakeTraffic(t *testing.T) {
+	d, reg := newTestDemo(t, 3)
+	for range 20 {
+		d.step()
+	}
+	v := collect(t, reg).values
+	var own, mw float64
+	for k, n := range v {
+		switch {
+		case strings.HasPrefix(k, "demo_http_requests{"):
+			own += n
+		case strings.HasPrefix(k, "http_server_requests{"):
+			mw += n
+		}
+	}
+	if own == 0 || own != mw {
+		t.Errorf("demo_http_requests_total sums to %v, http_server_requests_total to %v; want equal and > 0", own, mw)
+	}
+	for _, k := range []string{"http_server_requests{/items/{id},GET,200}", "http_server_requests{/items,GET,200}"} {
+		if v[k] == 0 {
+			t.Errorf("no %s after 20 steps; collected %v", k, v)
+		}
+	}
+}
+
+// TestDemoFixedQuantiles checks the summary of the known distribution: its q quantile is
+// within the rank error of q.
+func TestDemoFixedQuantiles(t *testing.T) {
+	d, reg := newTestDemo(t, 1)
+	for range 30 {
+		d.step()
+	}
+	s := collect(t, reg).series["demo_fixed_quantiles"]
+	if s == nil || s.Count != 300 || len(s.Quantiles) != 3 {
+		t.Fatalf("demo_fixed_quantiles: %+v; want 300 observations and 3 quantiles", s)
+	}
+	for _, q := range s.Quantiles {
+		// The values are 0.05 apart around q, and the rank error is 1%.
+		if math.Abs(q.Value-q.Quantile) > 0.051 {
+			t.Errorf("quantile %v = %v, want within 0.05 of %v", q.Quantile, q.Value, q.Quantile)
+		}
+	}
+}
+
+func TestConcretePath(t *testing.T) {
+	for path, want := range map[string]string{
+		"/items/{id}": "/items/42",
+		"/items":      "/items",
+		"/healthz":    "/healthz",
+	} {
+		if got := concretePath(path, 42); got != want {
+			t.Errorf("concretePath(%q, 42) = %q, want %q", path, got, want)
 		}
 	}
 }
