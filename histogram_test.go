@@ -248,30 +248,30 @@ func second[T any](_ T, err error) error { return err }
 func TestHistogramConsistentUnderRace(t *testing.T) {
 	bounds := []float64{1, 2, 3, 4, 5, 6, 7, 8, 9, 10}
 	h := Must(NewHistogram("h", "H.", Opts{Registry: NoRegistry, Buckets: bounds}))
-	const workers, perWorker = 4, 20000
+	const workers, scrapes = 4, 300
+	stop := make(chan struct{})
+	var observed [workers]uint64
 	var wg sync.WaitGroup
 	for w := range workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for i := range perWorker {
+			for i := 0; ; i++ {
+				select {
+				case <-stop:
+					observed[w] = uint64(i)
+					return
+				default:
+				}
 				h.Observe(float64((i + w) % 12))
 			}
 		}()
 	}
-	done := make(chan struct{})
-	go func() { wg.Wait(); close(done) }()
 	r := NewRegistry()
 	r.MustRegister(h)
 	var rec seriesRecorder
 	var prev []Bucket
-	for scrapes := 0; ; scrapes++ {
-		finished := false
-		select {
-		case <-done:
-			finished = true
-		default:
-		}
+	check := func(scrape int) Series {
 		rec.series = rec.series[:0]
 		if err := r.Collect(context.Background(), &rec); err != nil {
 			t.Fatal(err)
@@ -279,24 +279,31 @@ func TestHistogramConsistentUnderRace(t *testing.T) {
 		s := rec.series[0]
 		for i := 1; i < len(s.Buckets); i++ {
 			if s.Buckets[i].Count < s.Buckets[i-1].Count {
-				t.Fatalf("scrape %d: buckets not cumulative: %v", scrapes, s.Buckets)
+				t.Fatalf("scrape %d: buckets not cumulative: %v", scrape, s.Buckets)
 			}
 		}
 		if s.Count != s.Buckets[len(s.Buckets)-1].Count {
-			t.Fatalf("scrape %d: count %d != +Inf bucket %d", scrapes, s.Count, s.Buckets[len(s.Buckets)-1].Count)
+			t.Fatalf("scrape %d: count %d != +Inf bucket %d", scrape, s.Count, s.Buckets[len(s.Buckets)-1].Count)
 		}
 		for i := range prev {
 			if s.Buckets[i].Count < prev[i].Count {
-				t.Fatalf("scrape %d: bucket %d went down", scrapes, i)
+				t.Fatalf("scrape %d: bucket %d went down", scrape, i)
 			}
 		}
 		prev = s.Buckets
-		if finished {
-			if s.Count != workers*perWorker {
-				t.Fatalf("final count %d, want %d", s.Count, workers*perWorker)
-			}
-			return
-		}
+		return s
+	}
+	for i := range scrapes {
+		check(i)
+	}
+	close(stop)
+	wg.Wait()
+	var total uint64
+	for _, n := range observed {
+		total += n
+	}
+	if s := check(scrapes); s.Count != total {
+		t.Fatalf("final count %d, want %d", s.Count, total)
 	}
 }
 

@@ -163,7 +163,7 @@ func (q *quantileWindow) flush(now int64) *ageBucket {
 	b.n += uint32(len(batch))
 	out = q.cfg.compress(out, float64(b.n))
 	if cap(b.t) < len(out) {
-		b.t = make([]tuple, len(out), len(out)+len(out)/4+4)
+		b.t = make([]tuple, len(out), len(out)+len(out)/8+4) // sizes settle; keep the slack small
 	}
 	b.t = b.t[:len(out)]
 	copy(b.t, out)
