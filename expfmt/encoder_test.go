@@ -67,6 +67,14 @@ func BenchmarkOpenMetrics10kCounters(b *testing.B) {
 	benchScrape(b, counters(b, 10000), OpenMetricsFormat, 10000)
 }
 
+// BenchmarkOpenMetrics10kCountersNoCreated is the same without the "_created" lines, which
+// double the lines of an OpenMetrics counter.
+func BenchmarkOpenMetrics10kCountersNoCreated(b *testing.B) {
+	r := counters(b, 10000)
+	r.SetCreatedSeries(false)
+	benchScrape(b, r, OpenMetricsFormat, 10000)
+}
+
 func BenchmarkText1kHistograms(b *testing.B) {
 	benchScrape(b, histograms(b, 1000), TextFormat, 1000)
 }

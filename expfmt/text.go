@@ -25,6 +25,13 @@ type textWriter struct {
 	labels []span       // the variable label names of the Desc, each with its ="
 	extra  span         // le=", quantile=" or the stateset label name with its ="
 
+	// The same pieces as slices of the arena, made once the arena stops growing, so that a
+	// series appends them without computing bounds.
+	nameB  [numSfx][]byte
+	constB []byte
+	labelB [][]byte
+	extraB []byte
+
 	// The labels of the series being written, as its first line wrote them into the buffer
 	// (ls < 0 before that line), and whether the braces are open after them.
 	ls, le int
@@ -79,6 +86,8 @@ func (w *textWriter) reset() {
 	w.out, w.d = nil, nil
 	w.arena = w.arena[:0]
 	w.labels = w.labels[:0]
+	clear(w.labelB)
+	w.labelB = w.labelB[:0]
 }
 
 func (w *textWriter) piece(s span) []byte { return w.arena[s.start:s.end] }
@@ -137,6 +146,15 @@ func (w *textWriter) prepare(d *prom.Desc) {
 		w.arena = append(w.arena, '=', '"')
 	}
 	w.extra = w.mark(start)
+	for i, sp := range w.names {
+		w.nameB[i] = w.piece(sp)
+	}
+	w.constB = w.piece(w.consts)
+	w.labelB = w.labelB[:0]
+	for _, sp := range w.labels {
+		w.labelB = append(w.labelB, w.piece(sp))
+	}
+	w.extraB = w.piece(w.extra)
 }
 
 // appendName appends metric name+suffix, escaped or, when it must be quoted, quoted.
@@ -206,7 +224,7 @@ func (w *textWriter) family(d *prom.Desc) {
 // for an extra label. The first line of a series renders the labels; the next lines of the
 // same series copy them from where the first one wrote them, which is one memmove.
 func (w *textWriter) name(b []byte, sfx int, s *prom.Series) []byte {
-	b = append(b, w.piece(w.names[sfx])...)
+	b = append(b, w.nameB[sfx]...)
 	if w.ls >= 0 {
 		return append(b, b[w.ls:w.le]...)
 	}
@@ -220,18 +238,19 @@ func (w *textWriter) name(b []byte, sfx int, s *prom.Series) []byte {
 // sample name opened them already; it reports whether they are open.
 func (w *textWriter) labelsOf(b []byte, s *prom.Series) ([]byte, bool) {
 	open := w.quoted
-	if w.consts.end > w.consts.start {
+	if len(w.constB) > 0 {
 		if open {
 			b = append(b, ',')
 		} else {
 			b = append(b, '{')
 			open = true
 		}
-		b = append(b, w.piece(w.consts)...)
+		b = append(b, w.constB...)
 	}
 	values := s.LabelValues
 	if s.LabelNames == nil {
-		n := min(len(values), len(w.labels))
+		labels := w.labelB
+		n := min(len(values), len(labels))
 		for i := 0; i < n; i++ {
 			if open {
 				b = append(b, ',')
@@ -239,7 +258,7 @@ func (w *textWriter) labelsOf(b []byte, s *prom.Series) ([]byte, bool) {
 				b = append(b, '{')
 				open = true
 			}
-			b = append(b, w.piece(w.labels[i])...)
+			b = append(b, labels[i]...)
 			b = appendLabelValue(b, values[i])
 			b = append(b, '"')
 		}
@@ -270,7 +289,7 @@ func (w *textWriter) startExtra(b []byte, sfx int, s *prom.Series) []byte {
 	} else {
 		b = append(b, '{')
 	}
-	return append(b, w.piece(w.extra)...)
+	return append(b, w.extraB...)
 }
 
 // sample appends the name and labels of a sample and closes them, leaving the line ready for
