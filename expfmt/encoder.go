@@ -83,9 +83,10 @@ var statePool = sync.Pool{New: func() any {
 // NewEncoder returns an Encoder writing format f to w, with names outside the legacy
 // character set written under escaping scheme e.
 //
-// TextFormat never quotes names, so AllowUTF8 means Underscores there. Text1Format and the
-// OpenMetrics formats quote names under AllowUTF8. ProtobufFormat carries names as they are
-// under AllowUTF8. An unknown format is written as TextFormat.
+// Text1Format and OpenMetricsFormat quote names under AllowUTF8; TextFormat and
+// OpenMetrics001Format predate UTF-8 names, so AllowUTF8 means Underscores there, as
+// Negotiate answers. ProtobufFormat carries names as they are under AllowUTF8. An unknown
+// format is written as TextFormat.
 func NewEncoder(w io.Writer, f Format, e Escaping) *Encoder {
 	st := statePool.Get().(*state)
 	st.out.w, st.out.err = w, nil

@@ -14,7 +14,7 @@ import (
 type textWriter struct {
 	out   *sink
 	om    bool     // OpenMetrics rather than the Prometheus text format
-	quote bool     // AllowUTF8 outside TextFormat: names that are not legacy are quoted
+	quote bool     // AllowUTF8 in Text1Format or OpenMetricsFormat: names that are not legacy are quoted
 	esc   Escaping // the scheme of names that are not quoted
 
 	d      *prom.Desc   // the family rendered below
@@ -74,7 +74,7 @@ var sfxByType = [...][]int{
 func (w *textWriter) init(out *sink, f Format, e Escaping) {
 	w.out = out
 	w.om = f == OpenMetricsFormat || f == OpenMetrics001Format
-	w.quote = e == AllowUTF8 && f != TextFormat
+	w.quote = e == AllowUTF8 && (f == Text1Format || f == OpenMetricsFormat)
 	w.esc = e
 	if e == AllowUTF8 || e > Values {
 		w.esc = Underscores
