@@ -158,7 +158,10 @@ func TestStreams(t *testing.T) {
 
 type recordWriter struct{ sizes []int }
 
-func (r *recordWriter) Write(p []byte) (int, error) { r.sizes = append(r.sizes, len(p)); return len(p), nil }
+func (r *recordWriter) Write(p []byte) (int, error) {
+	r.sizes = append(r.sizes, len(p))
+	return len(p), nil
+}
 func (r *recordWriter) total() (n int) {
 	for _, s := range r.sizes {
 		n += s
