@@ -12,7 +12,7 @@
 //		requests = prom.Must(prom.NewCounterVec("http_requests_total", "HTTP requests handled.", []string{"method", "code"}))
 //		inflight = prom.Must(prom.NewGauge("http_requests_in_flight", "Requests being served."))
 //		latency  = prom.Must(prom.NewHistogram("http_request_duration_seconds", "Request latency.",
-//			prom.Opts{Buckets: prom.ExponentialBuckets(0.005, 2, 12)}))
+//			prom.Opts{Buckets: prom.Must(prom.ExponentialBuckets(0.005, 2, 12))}))
 //	)
 //
 // The types are Counter, Gauge, Histogram, Summary, Info and StateSet, with callback forms
