@@ -228,6 +228,7 @@ func (h *handler) fail(w http.ResponseWriter, out *lazyWriter, enc *expfmt.Encod
 	}
 	if !out.committed {
 		out.discard()
+		enc.Abort() // returns the encoder's buffer; its output is dropped
 		w.Header().Del("Content-Encoding")
 		if h.opts.ErrorHandling == PanicOnError {
 			panic(err)

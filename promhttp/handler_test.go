@@ -419,3 +419,66 @@ func TestLandingPage(t *testing.T) {
 		t.Errorf("/other: status %d, want 404", r.StatusCode)
 	}
 }
+
+func TestHandlerProtobuf(t *testing.T) {
+	if !protobufSupported() {
+		t.Skip("expfmt does not write protobuf yet")
+	}
+	const accept = "application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;encoding=delimited,application/openmetrics-text;version=1.0.0;q=0.8,*/*;q=0.1"
+	reg := testRegistry(t)
+	r := get(t, Handler(reg), "/metrics", "Accept", accept)
+	if ct := r.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/vnd.google.protobuf; proto=io.prometheus.client.MetricFamily; encoding=delimited") {
+		t.Errorf("Content-Type %q", ct)
+	}
+	r = get(t, NewHandler(HandlerOpts{DisableProtobuf: true}, reg), "/metrics", "Accept", accept)
+	if ct := r.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/openmetrics-text") {
+		t.Errorf("DisableProtobuf: Content-Type %q", ct)
+	}
+}
+
+// A scrape allocates the same whatever the number of series.
+func TestHandlerAllocsIndependentOfSeries(t *testing.T) {
+	allocs := func(n int) float64 {
+		reg := prom.NewRegistry()
+		v := prom.Must(prom.NewCounterVec("c_total", "C.", []string{"i"}, prom.Opts{Registry: reg}))
+		for i := range n {
+			v.With(fmt.Sprint(i)).Inc()
+		}
+		h := Handler(reg)
+		req := httptest.NewRequest(http.MethodGet, "/metrics", nil)
+		req.Header.Set("Accept", acceptProm3)
+		req.Header.Set("Accept-Encoding", "gzip")
+		w := &nopWriter{h: http.Header{}}
+		return testing.AllocsPerRun(50, func() {
+			clear(w.h)
+			h.ServeHTTP(w, req)
+		})
+	}
+	small, large := allocs(10), allocs(2000)
+	if large > small+2 {
+		t.Errorf("a scrape of 2000 series allocates %v times, of 10 series %v: allocations grow with series", large, small)
+	}
+	t.Logf("allocations per scrape: %v (10 series), %v (2000 series)", small, large)
+}
+
+func BenchmarkHandler(b *testing.B) {
+	reg := prom.NewRegistry()
+	v := prom.Must(prom.NewCounterVec("c_total", "C.", []string{"i"}, prom.Opts{Registry: reg}))
+	for i := range 1000 {
+		v.With(fmt.Sprint(i)).Inc()
+	}
+	for _, gz := range []string{"identity", "gzip"} {
+		b.Run("1000 series/"+gz, func(b *testing.B) {
+			h := Handler(reg)
+			req := httptest.NewRequest(http.MethodGet, "/metrics", nil)
+			req.Header.Set("Accept", acceptProm3)
+			req.Header.Set("Accept-Encoding", gz)
+			w := &nopWriter{h: http.Header{}}
+			b.ReportAllocs()
+			for b.Loop() {
+				clear(w.h)
+				h.ServeHTTP(w, req)
+			}
+		})
+	}
+}

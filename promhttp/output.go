@@ -2,6 +2,7 @@ package promhttp
 
 import (
 	"compress/gzip"
+	"errors"
 	"io"
 	"net/http"
 	"strconv"
@@ -80,8 +81,13 @@ func (l *lazyWriter) finish() error {
 	return l.err
 }
 
-// discard drops what is buffered, before anything was sent.
-func (l *lazyWriter) discard() { l.buf = l.buf[:0] }
+// discard drops what is buffered, before anything was sent, and whatever is written after.
+func (l *lazyWriter) discard() {
+	l.buf = l.buf[:0]
+	l.err = errDiscarded
+}
+
+var errDiscarded = errors.New("promhttp: response discarded")
 
 // gzipWriter is a pooled gzip.Writer.
 type gzipWriter = gzip.Writer
