@@ -46,7 +46,12 @@ func (w *Writer) Family(d *Desc) bool {
 // States without allocating in steady state.
 func (w *Writer) Series() *Series {
 	s := &w.series
-	*s = Series{Buckets: s.Buckets[:0], Quantiles: s.Quantiles[:0], States: s.States[:0]}
+	// Field by field: a composite literal would build a temporary and copy it, and this runs
+	// once per series of every collection.
+	s.LabelNames, s.LabelValues = nil, nil
+	s.Value, s.Timestamp, s.HasTimestamp, s.Created, s.Exemplar = 0, 0, false, 0, nil
+	s.Count, s.Sum, s.Native = 0, 0, nil
+	s.Buckets, s.Quantiles, s.States = s.Buckets[:0], s.Quantiles[:0], s.States[:0]
 	return s
 }
 
