@@ -32,7 +32,8 @@ func EscapeName(name string, e Escaping) string {
 // UnescapeName undoes EscapeName for the schemes that can be undone: Dots turns "_dot_" back
 // into '.' and "__" into '_'; Values decodes a name starting with "U__". A name that is not
 // a valid escape of its scheme is returned unchanged, as are names under Underscores and
-// AllowUTF8.
+// AllowUTF8. Values round-trips every name except legacy names that themselves start with
+// "U__", which EscapeName leaves as they are and UnescapeName decodes, as in Prometheus.
 func UnescapeName(name string, e Escaping) string {
 	switch e {
 	case Dots:
