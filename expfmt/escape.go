@@ -175,12 +175,32 @@ func isLegacy(name string, colon bool) bool {
 // name: '\\', '"' and newline escaped, invalid UTF-8 replaced by U+FFFD. It scans v once; a
 // value that needs nothing is copied whole.
 func appendLabelValue(b []byte, v string) []byte {
-	for i := 0; i < len(v); i++ {
+	i := 0
+	// Eight bytes at a time while none of them is special.
+	for ; i+8 <= len(v); i += 8 {
+		x := uint64(v[i]) | uint64(v[i+1])<<8 | uint64(v[i+2])<<16 | uint64(v[i+3])<<24 |
+			uint64(v[i+4])<<32 | uint64(v[i+5])<<40 | uint64(v[i+6])<<48 | uint64(v[i+7])<<56
+		if x&hi8 != 0 || hasByte(x, '\\') || hasByte(x, '"') || hasByte(x, '\n') {
+			break
+		}
+	}
+	for ; i < len(v); i++ {
 		if special[v[i]] {
 			return appendEscapedText(append(b, v[:i]...), v[i:], true)
 		}
 	}
 	return append(b, v...)
+}
+
+const (
+	lo8 = 0x0101010101010101
+	hi8 = 0x8080808080808080
+)
+
+// hasByte reports whether one of the eight bytes of x, all below 0x80, is c.
+func hasByte(x uint64, c byte) bool {
+	y := x ^ (lo8 * uint64(c))
+	return (y-lo8)&^y&hi8 != 0
 }
 
 // special marks the bytes a label value cannot hold as they are: '\\', '"', newline, and the

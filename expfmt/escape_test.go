@@ -126,3 +126,21 @@ func TestAppendLabelValueAndHelp(t *testing.T) {
 		}
 	}
 }
+
+// TestAppendLabelValueEveryPosition puts each special byte at each position of a long value,
+// so that the eight-bytes-at-a-time scan is checked against the plain one.
+func TestAppendLabelValueEveryPosition(t *testing.T) {
+	const base = "abcdefghijklmnopqrstuvwx"
+	for _, c := range []string{"\\", "\"", "\n", "\xff", "é"} {
+		for i := 0; i <= len(base); i++ {
+			v := base[:i] + c + base[i:]
+			want := string(appendEscapedText(nil, v, true))
+			if got := string(appendLabelValue(nil, v)); got != want {
+				t.Errorf("%q: got %q, want %q", v, got, want)
+			}
+		}
+	}
+	if got := string(appendLabelValue(nil, base)); got != base {
+		t.Errorf("plain value: got %q", got)
+	}
+}
