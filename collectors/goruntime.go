@@ -289,7 +289,10 @@ func (f *rtFamily) histogram(h *metrics.Float64Histogram, s *prom.Series) {
 	for i := 1; i < len(f.buckets); i++ {
 		f.buckets[i].Count += f.buckets[i-1].Count
 	}
-	s.Count, s.Sum, s.Buckets = count, sum, f.buckets
+	// Copied into the Writer's scratch slice rather than assigned: the Writer reuses the
+	// scratch slices for the next series, and later collectors would append into f.buckets.
+	s.Count, s.Sum = count, sum
+	s.Buckets = append(s.Buckets, f.buckets...)
 }
 
 // layout chooses the exported upper bounds of a runtime histogram: the first positive bound,
@@ -329,7 +332,7 @@ func (c *GoRuntime) gcDuration(s *prom.Series) {
 	}
 	s.Count = uint64(c.gc.NumGC)
 	s.Sum = c.gc.PauseTotal.Seconds()
-	s.Quantiles = c.quant
+	s.Quantiles = append(s.Quantiles, c.quant...) // copied, as in histogram
 }
 
 // goroutines fills go_goroutines with runtime.NumGoroutine, which, unlike
