@@ -1,0 +1,66 @@
+package bench
+
+import (
+	"context"
+	"net/http"
+	"strconv"
+	"testing"
+
+	cg "github.com/prometheus/client_golang/prometheus"
+	"go.opentelemetry.io/otel/exporters/prometheus"
+	sdk "go.opentelemetry.io/otel/sdk/metric"
+)
+
+// The library names, the last element of every benchmark name.
+const (
+	libProm = "prom"
+	libCG   = "client_golang"
+	libVM   = "victoria"
+	libOtel = "otel"
+)
+
+var ctx = context.Background()
+
+// otelSetup returns a meter provider whose only reader is the Prometheus exporter, registered
+// in a fresh client_golang registry, as a service exposing OpenTelemetry metrics to Prometheus
+// does. Extra views (such as exponential histograms) may be given.
+func otelSetup(tb testing.TB, views ...sdk.View) (*sdk.MeterProvider, *cg.Registry) {
+	reg := cg.NewRegistry()
+	exp, err := prometheus.New(prometheus.WithRegisterer(reg), prometheus.WithoutScopeInfo(), prometheus.WithoutTargetInfo())
+	if err != nil {
+		tb.Fatal(err)
+	}
+	opts := []sdk.Option{sdk.WithReader(exp), sdk.WithCardinalityLimit(0)} // no limit: the default of 2000 would fold the large workloads
+	for _, v := range views {
+		opts = append(opts, sdk.WithView(v))
+	}
+	return sdk.NewMeterProvider(opts...), reg
+}
+
+// labelPair returns the i-th pair of label values of the exposition and heap workloads: four
+// methods and a path numbered i, as a busy HTTP service has. The strings are built here.
+func labelPair(i int) (string, string) {
+	return methods[i%len(methods)], "/api/v1/items/" + strconv.Itoa(i)
+}
+
+var methods = []string{"GET", "POST", "PUT", "DELETE"}
+
+// discardResponse is an http.ResponseWriter that throws the body away and keeps one header map,
+// cleared per request, so the handler under test is all that is measured.
+type discardResponse struct {
+	h    http.Header
+	n    int64
+	code int
+}
+
+func newDiscardResponse() *discardResponse { return &discardResponse{h: make(http.Header)} }
+
+func (d *discardResponse) Header() http.Header         { return d.h }
+func (d *discardResponse) WriteHeader(code int)        { d.code = code }
+func (d *discardResponse) Write(p []byte) (int, error) { d.n += int64(len(p)); return len(p), nil }
+func (d *discardResponse) reset()                      { clear(d.h); d.n, d.code = 0, 0 }
+
+// countWriter counts the bytes written to it.
+type countWriter struct{ n int64 }
+
+func (c *countWriter) Write(p []byte) (int, error) { c.n += int64(len(p)); return len(p), nil }
