@@ -92,18 +92,29 @@ func appendSeconds(b []byte, t int64, scale uint64, digits int) []byte {
 // appendFraction appends '.' and frac < 10^digits as digits decimal digits, trailing zeros
 // trimmed but one kept.
 func appendFraction(b []byte, frac uint64, digits int) []byte {
-	// 10^digits + frac has digits+1 digits: a leading 1, which becomes the point, then the
-	// fraction with its leading zeros.
-	n := len(b)
-	b = strconv.AppendUint(b, pow10[digits]+frac, 10)
-	b[n] = '.'
-	for len(b) > n+2 && b[len(b)-1] == '0' {
-		b = b[:len(b)-1]
+	var tmp [10]byte // '.' and up to 9 digits
+	tmp[0] = '.'
+	f := uint32(frac)
+	i := digits
+	for ; i >= 2; i -= 2 {
+		q := f / 100
+		r := (f - q*100) * 2
+		tmp[i-1], tmp[i] = digitPairs[r], digitPairs[r+1]
+		f = q
 	}
-	return b
+	if i == 1 {
+		tmp[1] = byte('0' + f)
+	}
+	n := digits + 1
+	for n > 2 && tmp[n-1] == '0' {
+		n--
+	}
+	return append(b, tmp[:n]...)
 }
 
-var pow10 = [...]uint64{1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9}
+const digitPairs = "00010203040506070809101112131415161718192021222324252627282930313233343536373839" +
+	"40414243444546474849505152535455565758596061626364656667686970717273747576777879" +
+	"8081828384858687888990919293949596979899"
 
 // secondsCache remembers the rendering of the last whole second appendNanos wrote: the
 // created times of a family's series mostly fall in the same second.
