@@ -1,0 +1,354 @@
+package parse
+
+import (
+	"strconv"
+	"unicode/utf8"
+)
+
+// rawLabel locates one label of the line being lexed: name and value are byte ranges of
+// lexer.buf, where they are stored unescaped.
+type rawLabel struct{ ns, ne, vs, ve int32 }
+
+// lexer splits one sample line into its parts. It is shared by the text and OpenMetrics
+// readers; om selects OpenMetrics' strict syntax (single spaces, no trailing comma, legacy
+// names only, exemplars) over the text format's blanks and quoted UTF-8 names.
+type lexer struct {
+	om        bool
+	maxLabels int
+
+	ln     []byte // the line
+	lineNo int
+	pos    int
+
+	buf      []byte // unescaped names and label values of the line
+	name     []byte // the metric name (in ln or buf)
+	labels   []rawLabel
+	value    float64
+	valText  []byte
+	valCol   int
+	hasTS    bool
+	tsText   []byte
+	tsCol    int
+	hasEx    bool
+	exLabels []rawLabel
+	exValue  float64
+	exHasTS  bool
+	exTSText []byte
+	exTSCol  int
+}
+
+func (lx *lexer) str(s, e int32) []byte { return lx.buf[s:e] }
+
+// errAt returns an Error at byte col of the line.
+func (lx *lexer) errAt(col int, msg string) error {
+	return &Error{Line: lx.lineNo, Column: col + 1, Msg: msg}
+}
+
+// expected returns "expected what, found …" at the lexer's position.
+func (lx *lexer) expected(what string) error {
+	return lx.errAt(lx.pos, "expected "+what+", found "+describe(lx.ln, lx.pos))
+}
+
+// describe names what is at ln[i] for an error message.
+func describe(ln []byte, i int) string {
+	if i >= len(ln) {
+		return "end of line"
+	}
+	switch ln[i] {
+	case ' ':
+		return "space"
+	case '\t':
+		return "tab"
+	}
+	r, _ := utf8.DecodeRune(ln[i:])
+	return strconv.QuoteRune(r)
+}
+
+// token returns the text from pos to the next blank (or end of line), for a value or
+// timestamp, and moves past it.
+func (lx *lexer) token() ([]byte, int) {
+	start := lx.pos
+	for lx.pos < len(lx.ln) && lx.ln[lx.pos] != ' ' && (lx.om || lx.ln[lx.pos] != '\t') {
+		lx.pos++
+	}
+	return lx.ln[start:lx.pos], start
+}
+
+func (lx *lexer) skipBlanks() {
+	for lx.pos < len(lx.ln) && (lx.ln[lx.pos] == ' ' || lx.ln[lx.pos] == '\t') {
+		lx.pos++
+	}
+}
+
+func isNameStart(c byte, colon bool) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_' || colon && c == ':'
+}
+
+func isNameChar(c byte, colon bool) bool { return isNameStart(c, colon) || c >= '0' && c <= '9' }
+
+// bareName reads a legacy metric name (colon) or label name at pos.
+func (lx *lexer) bareName(colon bool) []byte {
+	start := lx.pos
+	if lx.pos < len(lx.ln) && isNameStart(lx.ln[lx.pos], colon) {
+		lx.pos++
+		for lx.pos < len(lx.ln) && isNameChar(lx.ln[lx.pos], colon) {
+			lx.pos++
+		}
+	}
+	return lx.ln[start:lx.pos]
+}
+
+// quoted reads a double-quoted string at pos into buf, unescaping \\, \" and \n; other
+// backslash sequences are kept as written. It returns the range in buf.
+func (lx *lexer) quoted() (int32, int32, error) {
+	if lx.pos >= len(lx.ln) || lx.ln[lx.pos] != '"' {
+		return 0, 0, lx.expected(`'"'`)
+	}
+	lx.pos++
+	start := int32(len(lx.buf))
+	ln := lx.ln
+	i := lx.pos
+	for {
+		j := i
+		for j < len(ln) && ln[j] != '"' && ln[j] != '\\' {
+			j++
+		}
+		lx.buf = append(lx.buf, ln[i:j]...)
+		if j >= len(ln) {
+			lx.pos = j
+			return 0, 0, lx.expected(`a closing '"'`)
+		}
+		if ln[j] == '"' {
+			lx.pos = j + 1
+			return start, int32(len(lx.buf)), nil
+		}
+		if j+1 >= len(ln) {
+			lx.pos = j + 1
+			return 0, 0, lx.expected(`an escaped character after '\'`)
+		}
+		switch ln[j+1] {
+		case '\\':
+			lx.buf = append(lx.buf, '\\')
+		case '"':
+			lx.buf = append(lx.buf, '"')
+		case 'n':
+			lx.buf = append(lx.buf, '\n')
+		default:
+			lx.buf = append(lx.buf, '\\', ln[j+1])
+		}
+		i = j + 2
+	}
+}
+
+// sample lexes line ln as a sample.
+func (lx *lexer) sample(ln []byte) error {
+	lx.ln, lx.pos = ln, 0
+	lx.buf = lx.buf[:0]
+	lx.labels = lx.labels[:0]
+	lx.exLabels = lx.exLabels[:0]
+	lx.name = nil
+	lx.hasTS, lx.hasEx, lx.exHasTS = false, false, false
+	if lx.om {
+		lx.name = lx.bareName(true)
+		if len(lx.name) == 0 {
+			return lx.expected("a metric name")
+		}
+	} else {
+		lx.skipBlanks()
+		if lx.pos < len(ln) && ln[lx.pos] == '"' {
+			s, e, err := lx.quoted()
+			if err != nil {
+				return err
+			}
+			lx.name = lx.buf[s:e]
+		} else if lx.pos < len(ln) && ln[lx.pos] != '{' {
+			lx.name = lx.bareName(true)
+			if len(lx.name) == 0 {
+				return lx.expected("a metric name")
+			}
+		}
+	}
+	if lx.pos < len(ln) && ln[lx.pos] == '{' {
+		var err error
+		if lx.labels, err = lx.labelSet(lx.labels, lx.name == nil); err != nil {
+			return err
+		}
+	}
+	if lx.name == nil {
+		return lx.expected("a metric name")
+	}
+	if lx.om {
+		return lx.omRest()
+	}
+	lx.skipBlanks()
+	lx.valText, lx.valCol = lx.token()
+	if len(lx.valText) == 0 {
+		return lx.expected("a value")
+	}
+	v, ok := parseFloat(lx.valText, false)
+	if !ok {
+		return lx.errAt(lx.valCol, "expected a number, found "+strconv.Quote(string(lx.valText)))
+	}
+	lx.value = v
+	lx.skipBlanks()
+	if lx.pos < len(ln) {
+		lx.tsText, lx.tsCol = lx.token()
+		lx.hasTS = true
+		lx.skipBlanks()
+		if lx.pos < len(ln) {
+			return lx.expected("end of line")
+		}
+	}
+	return nil
+}
+
+// omRest lexes the part of an OpenMetrics sample after the labels:
+// " value [timestamp] [# {labels} value [timestamp]]", single spaces only.
+func (lx *lexer) omRest() error {
+	ln := lx.ln
+	if lx.pos >= len(ln) || ln[lx.pos] != ' ' {
+		return lx.expected("a space and the value")
+	}
+	lx.pos++
+	lx.valText, lx.valCol = lx.token()
+	v, ok := parseFloat(lx.valText, true)
+	if !ok {
+		return lx.errAt(lx.valCol, "expected a number, found "+quoteToken(lx.valText))
+	}
+	lx.value = v
+	if lx.pos == len(ln) {
+		return nil
+	}
+	lx.pos++ // the space
+	if lx.pos < len(ln) && ln[lx.pos] != '#' {
+		lx.tsText, lx.tsCol = lx.token()
+		lx.hasTS = true
+		if lx.pos == len(ln) {
+			return nil
+		}
+		lx.pos++
+	}
+	if lx.pos+2 > len(ln) || ln[lx.pos] != '#' || ln[lx.pos+1] != ' ' {
+		return lx.expected(`"# " and an exemplar`)
+	}
+	lx.pos += 2
+	lx.hasEx = true
+	if lx.pos >= len(ln) || ln[lx.pos] != '{' {
+		return lx.expected("'{' opening the exemplar's labels")
+	}
+	var err error
+	if lx.exLabels, err = lx.labelSet(lx.exLabels, false); err != nil {
+		return err
+	}
+	if lx.pos >= len(ln) || ln[lx.pos] != ' ' {
+		return lx.expected("a space and the exemplar's value")
+	}
+	lx.pos++
+	t, col := lx.token()
+	if lx.exValue, ok = parseFloat(t, true); !ok {
+		return lx.errAt(col, "expected the exemplar's value, found "+quoteToken(t))
+	}
+	if lx.pos == len(ln) {
+		return nil
+	}
+	lx.pos++
+	lx.exTSText, lx.exTSCol = lx.token()
+	lx.exHasTS = true
+	if lx.pos != len(ln) {
+		return lx.expected("end of line")
+	}
+	return nil
+}
+
+func quoteToken(t []byte) string {
+	if len(t) == 0 {
+		return "nothing"
+	}
+	if len(t) > 40 {
+		return strconv.Quote(string(t[:40])) + "…"
+	}
+	return strconv.Quote(string(t))
+}
+
+// labelSet lexes "{name="value",…}" at pos, appending to ls. In the text format the first
+// item may be the quoted metric name (needName), names may be quoted, blanks may surround
+// the tokens and a trailing comma is allowed.
+func (lx *lexer) labelSet(ls []rawLabel, needName bool) ([]rawLabel, error) {
+	ln := lx.ln
+	lx.pos++ // '{'
+	first := true
+	for {
+		if !lx.om {
+			lx.skipBlanks()
+		}
+		if lx.pos < len(ln) && ln[lx.pos] == '}' && (first || !lx.om) {
+			lx.pos++
+			return ls, nil
+		}
+		var ns, ne int32
+		switch {
+		case !lx.om && lx.pos < len(ln) && ln[lx.pos] == '"':
+			var err error
+			if ns, ne, err = lx.quoted(); err != nil {
+				return ls, err
+			}
+			lx.skipBlanks()
+			if first && needName && lx.pos < len(ln) && (ln[lx.pos] == ',' || ln[lx.pos] == '}') {
+				lx.name = lx.buf[ns:ne]
+				first = false
+				if ln[lx.pos] == ',' {
+					lx.pos++
+				}
+				continue
+			}
+		default:
+			n := lx.bareName(false)
+			if len(n) == 0 {
+				return ls, lx.expected("a label name")
+			}
+			ns = int32(len(lx.buf))
+			lx.buf = append(lx.buf, n...)
+			ne = int32(len(lx.buf))
+			if !lx.om {
+				lx.skipBlanks()
+			}
+		}
+		first = false
+		if lx.pos >= len(ln) || ln[lx.pos] != '=' {
+			return ls, lx.expected("'=' after the label name")
+		}
+		lx.pos++
+		if !lx.om {
+			lx.skipBlanks()
+		}
+		vs, ve, err := lx.quoted()
+		if err != nil {
+			return ls, err
+		}
+		if len(ls) >= lx.maxLabels {
+			return ls, lx.errAt(lx.pos-1, "expected at most the limit of "+itoa(lx.maxLabels)+" labels, found more")
+		}
+		name := lx.buf[ns:ne]
+		for _, l := range ls {
+			if string(lx.buf[l.ns:l.ne]) == string(name) {
+				return ls, lx.errAt(lx.pos-1, "expected distinct label names, found "+strconv.Quote(string(name))+" twice")
+			}
+		}
+		ls = append(ls, rawLabel{ns, ne, vs, ve})
+		if !lx.om {
+			lx.skipBlanks()
+		}
+		if lx.pos < len(ln) && ln[lx.pos] == ',' {
+			lx.pos++
+			if lx.om && (lx.pos >= len(ln) || ln[lx.pos] == '}') {
+				return ls, lx.expected("a label name after ','")
+			}
+			continue
+		}
+		if lx.pos < len(ln) && ln[lx.pos] == '}' {
+			lx.pos++
+			return ls, nil
+		}
+		return ls, lx.expected("',' or '}'")
+	}
+}

@@ -1,0 +1,165 @@
+package parse
+
+import (
+	"math"
+	"strconv"
+	"unicode/utf8"
+	"unsafe"
+)
+
+// parseFloat parses a sample value. Plain integers of up to 15 digits, the common case, take
+// a fast path; anything else goes to strconv.ParseFloat. In OpenMetrics (om) only the
+// specification's syntax is accepted: decimal numbers with an optional exponent, Inf,
+// Infinity and NaN in any case — no hexadecimal, no underscores.
+func parseFloat(b []byte, om bool) (float64, bool) {
+	if len(b) == 0 {
+		return 0, false
+	}
+	if len(b) <= 15 {
+		var n int64
+		i := 0
+		if b[0] == '-' || b[0] == '+' {
+			i = 1
+		}
+		j := i
+		for ; j < len(b) && b[j] >= '0' && b[j] <= '9'; j++ {
+			n = n*10 + int64(b[j]-'0')
+		}
+		if j == len(b) && j > i {
+			if b[0] == '-' {
+				return -float64(n), true
+			}
+			return float64(n), true
+		}
+	}
+	if om && !isOMNumber(b) {
+		return 0, false
+	}
+	v, err := strconv.ParseFloat(unsafe.String(&b[0], len(b)), 64)
+	if err != nil {
+		// A value too large for float64 is ±Inf, as every exposition reader takes it.
+		if ne, ok := err.(*strconv.NumError); ok && ne.Err == strconv.ErrRange {
+			return v, true
+		}
+		return 0, false
+	}
+	return v, true
+}
+
+// isOMNumber reports whether b has the syntax of an OpenMetrics number.
+func isOMNumber(b []byte) bool {
+	i := 0
+	if i < len(b) && (b[i] == '+' || b[i] == '-') {
+		i++
+	}
+	switch lower(b[i:]) {
+	case "inf", "infinity", "nan":
+		return true
+	}
+	digits := 0
+	for ; i < len(b) && isDigit(b[i]); i++ {
+		digits++
+	}
+	if i < len(b) && b[i] == '.' {
+		i++
+		for ; i < len(b) && isDigit(b[i]); i++ {
+			digits++
+		}
+	}
+	if digits == 0 {
+		return false
+	}
+	if i < len(b) && (b[i] == 'e' || b[i] == 'E') {
+		i++
+		if i < len(b) && (b[i] == '+' || b[i] == '-') {
+			i++
+		}
+		e := i
+		for ; i < len(b) && isDigit(b[i]); i++ {
+		}
+		if i == e {
+			return false
+		}
+	}
+	return i == len(b)
+}
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
+
+// lower returns b in lower case if it is short enough to be a special number, else "".
+func lower(b []byte) string {
+	if len(b) > 8 {
+		return ""
+	}
+	var s [8]byte
+	for i, c := range b {
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		s[i] = c
+	}
+	return string(s[:len(b)])
+}
+
+// parseSeconds parses an OpenMetrics timestamp in seconds and returns it in units of 1/scale
+// seconds (scale 1e3 for milliseconds, 1e9 for nanoseconds), and as a float for ordering.
+// Plain decimals are converted exactly (digits beyond the unit are truncated); exponents go
+// through float64. Values outside int64 saturate. NaN and infinities are refused.
+func parseSeconds(b []byte, scale int64) (int64, float64, bool) {
+	f, ok := parseFloat(b, true)
+	if !ok || math.IsNaN(f) || math.IsInf(f, 0) {
+		return 0, 0, false
+	}
+	i := 0
+	neg := false
+	if len(b) > 0 && (b[0] == '-' || b[0] == '+') {
+		neg = b[0] == '-'
+		i = 1
+	}
+	var whole, frac int64
+	exact := true
+	for ; i < len(b) && isDigit(b[i]); i++ {
+		if whole > (math.MaxInt64-9)/10 {
+			exact = false
+			break
+		}
+		whole = whole*10 + int64(b[i]-'0')
+	}
+	if exact && i < len(b) && b[i] == '.' {
+		i++
+		for unit := scale / 10; i < len(b) && isDigit(b[i]); i++ {
+			frac += int64(b[i]-'0') * unit
+			unit /= 10
+		}
+	}
+	if exact && i == len(b) && whole <= (math.MaxInt64-frac)/scale {
+		v := whole*scale + frac
+		if neg {
+			v = -v
+		}
+		return v, f, true
+	}
+	return saturate(f * float64(scale)), f, true
+}
+
+// saturate converts f to int64, clamping values outside its range.
+func saturate(f float64) int64 {
+	switch {
+	case f >= math.MaxInt64:
+		return math.MaxInt64
+	case f <= math.MinInt64:
+		return math.MinInt64
+	}
+	return int64(f)
+}
+
+// toCount converts a bucket or count value to an integer count, refusing negative,
+// fractional and non-finite values.
+func toCount(v float64) (uint64, bool) {
+	if !(v >= 0) || v != math.Trunc(v) || v >= 1<<64 {
+		return 0, false
+	}
+	return uint64(v), true
+}
+
+func isUTF8(b []byte) bool { return utf8.Valid(b) }

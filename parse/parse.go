@@ -1,0 +1,157 @@
+package parse
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Format is an exposition format a Reader understands.
+type Format uint8
+
+// The formats. The zero value is Text.
+const (
+	// Text is the Prometheus text format 0.0.4, and 1.0.0 whose names may be quoted UTF-8.
+	// It is read leniently, as Prometheus reads it.
+	Text Format = iota
+	// OpenMetrics is OpenMetrics 1.0, read strictly: every rule of the specification that
+	// the conformance suite tests is enforced, unless Options.Lax is set.
+	OpenMetrics
+	// Protobuf is the delimited protobuf format of io.prometheus.client.MetricFamily.
+	Protobuf
+)
+
+var formatNames = [...]string{"text", "openmetrics", "protobuf"}
+
+// String returns "text", "openmetrics" or "protobuf".
+func (f Format) String() string {
+	if int(f) < len(formatNames) {
+		return formatNames[f]
+	}
+	return fmt.Sprintf("Format(%d)", uint8(f))
+}
+
+// FormatOf returns the format of a response whose Content-Type header is contentType:
+// OpenMetrics for application/openmetrics-text, Protobuf for application/vnd.google.protobuf,
+// and Text for anything else, which is what Prometheus assumes too.
+func FormatOf(contentType string) Format {
+	mt, _, _ := strings.Cut(contentType, ";")
+	switch strings.ToLower(strings.TrimSpace(mt)) {
+	case "application/openmetrics-text":
+		return OpenMetrics
+	case "application/vnd.google.protobuf":
+		return Protobuf
+	}
+	return Text
+}
+
+// Detect guesses the format of a whole document: Protobuf when it holds bytes no text
+// document has (control characters or invalid UTF-8), OpenMetrics when its last line is
+// "# EOF", and Text otherwise. Use it for files, where no Content-Type says the format.
+func Detect(doc []byte) Format {
+	for _, c := range doc {
+		if c < '\t' || c > '\r' && c < ' ' || c == 0x7f {
+			return Protobuf
+		}
+	}
+	if !isUTF8(doc) {
+		return Protobuf
+	}
+	t := doc
+	if n := len(t); n > 0 && t[n-1] == '\n' {
+		t = t[:n-1]
+	}
+	if i := lastIndexByte(t, '\n'); i >= 0 {
+		t = t[i+1:]
+	}
+	if string(t) == "# EOF" {
+		return OpenMetrics
+	}
+	return Text
+}
+
+func lastIndexByte(b []byte, c byte) int {
+	for i := len(b) - 1; i >= 0; i-- {
+		if b[i] == c {
+			return i
+		}
+	}
+	return -1
+}
+
+// Options tune a Reader. The zero value (and a nil *Options) means safe defaults.
+type Options struct {
+	// Limits bound what a document may make the reader hold.
+	Limits Limits
+	// Lax makes the OpenMetrics reader accept documents that break the specification's
+	// rules about values — a histogram with negative buckets and a _sum, a _count that
+	// differs from the +Inf bucket, missing _count or _sum — as Prometheus does. The syntax
+	// is still checked. prom convert reads this way; prom check does not.
+	Lax bool
+}
+
+// Limits bound the memory a hostile document can make a Reader use. A zero field means its
+// default; a negative one means no limit.
+type Limits struct {
+	// MaxLineBytes is the longest line of a text document, and so also the longest label
+	// value or help text. Default 1 MiB.
+	MaxLineBytes int
+	// MaxLabels is the most labels one sample may have. Default 256.
+	MaxLabels int
+	// MaxSeriesPerFamily is the most series one family may have. Default 1,000,000.
+	MaxSeriesPerFamily int
+	// MaxFamilies is the most families one document may have. The OpenMetrics reader
+	// remembers every family name to detect clashes, so this also bounds that memory.
+	// Default 1,000,000.
+	MaxFamilies int
+	// MaxMessageBytes is the largest protobuf MetricFamily message. Default 64 MiB. A length
+	// prefix beyond it is an error before anything is allocated; below it, the buffer grows
+	// only as the bytes actually arrive.
+	MaxMessageBytes int
+}
+
+// The default limits.
+const (
+	DefaultMaxLineBytes       = 1 << 20
+	DefaultMaxLabels          = 256
+	DefaultMaxSeriesPerFamily = 1_000_000
+	DefaultMaxFamilies        = 1_000_000
+	DefaultMaxMessageBytes    = 64 << 20
+)
+
+func limit(v, def int) int {
+	switch {
+	case v == 0:
+		return def
+	case v < 0:
+		return int(^uint(0) >> 1)
+	}
+	return v
+}
+
+// resolved returns l with defaults filled in and "no limit" as the largest int.
+func (l Limits) resolved() Limits {
+	return Limits{
+		MaxLineBytes:       limit(l.MaxLineBytes, DefaultMaxLineBytes),
+		MaxLabels:          limit(l.MaxLabels, DefaultMaxLabels),
+		MaxSeriesPerFamily: limit(l.MaxSeriesPerFamily, DefaultMaxSeriesPerFamily),
+		MaxFamilies:        limit(l.MaxFamilies, DefaultMaxFamilies),
+		MaxMessageBytes:    limit(l.MaxMessageBytes, DefaultMaxMessageBytes),
+	}
+}
+
+// Error is a syntax or semantic error in a document. Line and Column are 1-based (the
+// column counts bytes); for protobuf, Line is 0 and Offset is the byte offset of the
+// family message at fault.
+type Error struct {
+	Line, Column int
+	Offset       int64
+	Msg          string
+}
+
+// Error returns "line:column: message", or "byte offset: message" for protobuf.
+func (e *Error) Error() string {
+	if e.Line == 0 {
+		return fmt.Sprintf("byte %d: %s", e.Offset, e.Msg)
+	}
+	return fmt.Sprintf("%d:%d: %s", e.Line, e.Column, e.Msg)
+}
