@@ -279,11 +279,12 @@ func (b *builder) set(lx *lexer, r role, idx int32, special []byte, specialIdx i
 	if lx.hasEx && r != roleBucket && !(r == roleValue && t == prom.CounterType) {
 		return lx.errAt(len(lx.ln)-1, "expected no exemplar on this sample (only counter totals and histogram buckets have them), found one")
 	}
-	counterLike := b.om && (r == roleValue && t == prom.CounterType || r == roleCount || r == roleBucket || r == roleSum && t != prom.GaugeHistogramType)
-	if counterLike && (math.IsNaN(v) || v < 0 && !(b.lax && r == roleSum)) {
+	strict := b.om && !b.lax
+	counterLike := strict && (r == roleValue && t == prom.CounterType || r == roleCount || r == roleBucket || r == roleSum && t != prom.GaugeHistogramType)
+	if counterLike && (math.IsNaN(v) || v < 0) {
 		return valErr("a non-negative number")
 	}
-	if b.om && r == roleSum && math.IsNaN(v) {
+	if strict && r == roleSum && math.IsNaN(v) {
 		return valErr("a number")
 	}
 	switch r {
@@ -298,7 +299,7 @@ func (b *builder) set(lx *lexer, r role, idx int32, special []byte, specialIdx i
 			s.Exemplar = e
 		}
 	case roleInfo:
-		if b.om && v != 1 {
+		if strict && v != 1 {
 			return valErr("1, the value of every info sample")
 		}
 		s.Value = 1
@@ -329,7 +330,7 @@ func (b *builder) set(lx *lexer, r role, idx int32, special []byte, specialIdx i
 		if !ok {
 			return valErr("a non-negative integer bucket count")
 		}
-		if b.om && len(s.Buckets) > 0 {
+		if strict && len(s.Buckets) > 0 {
 			last := s.Buckets[len(s.Buckets)-1]
 			if le <= last.UpperBound {
 				return lx.errAt(len(lx.name), "expected buckets by ascending le, found "+quoteToken(special)+" after "+strconv.FormatFloat(last.UpperBound, 'g', -1, 64))
@@ -352,12 +353,12 @@ func (b *builder) set(lx *lexer, r role, idx int32, special []byte, specialIdx i
 		if !ok || math.IsNaN(q) || b.om && (q < 0 || q > 1) {
 			return lx.errAt(len(lx.name), "expected a quantile between 0 and 1, found "+quoteToken(special))
 		}
-		if b.om && v < 0 {
+		if strict && v < 0 {
 			return valErr("a non-negative quantile value")
 		}
 		s.Quantiles = append(s.Quantiles, prom.Quantile{Quantile: q, Value: v})
 	case roleState:
-		if b.om && v != 0 && v != 1 {
+		if strict && v != 0 && v != 1 {
 			return valErr("0 or 1, the values of a stateset")
 		}
 		s.States = append(s.States, prom.State{Name: string(special), Enabled: v != 0})

@@ -63,7 +63,9 @@ func (t *textReader) omLine(ln []byte) error {
 	}
 	lx.pos++
 	arg := ln[lx.pos:]
-	if t.cur == nil || string(n) != t.meta.name {
+	if t.cur == nil || string(n) != t.meta.name || t.lax && t.meta.hasSamples {
+		// Lax: metadata after samples starts another family of the same name, as a text
+		// document with a gauge "x" and a counter "x_total" becomes in OpenMetrics.
 		if err := t.start(string(n), lx.lineNo); err != nil {
 			return err
 		}
@@ -114,6 +116,9 @@ func (t *textReader) omFamilyChecks(f *prom.Family) error {
 		if !strings.HasSuffix(f.Name, "_"+f.Unit) {
 			return fail("expected the name " + strconv.Quote(f.Name) + " to end with its unit \"_" + f.Unit + "\"")
 		}
+	}
+	if t.lax {
+		return nil
 	}
 	if t.seen == nil {
 		t.seen = make(map[string]struct{})

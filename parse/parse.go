@@ -84,8 +84,10 @@ type Options struct {
 	Limits Limits
 	// Lax makes the OpenMetrics reader accept documents that break the specification's
 	// rules about values — a histogram with negative buckets and a _sum, a _count that
-	// differs from the +Inf bucket, missing _count or _sum — as Prometheus does. The syntax
-	// is still checked. prom convert reads this way; prom check does not.
+	// differs from the +Inf bucket, missing _count or _sum — and families whose names clash
+	// (a gauge "x" and a counter "x", which a text document with "x" and "x_total" becomes),
+	// as Prometheus does. The syntax is still checked. prom convert reads this way; prom
+	// check does not.
 	Lax bool
 }
 

@@ -1,13 +1,636 @@
 package parse
 
 import (
+	"bufio"
+	"bytes"
+	"encoding/binary"
+	"errors"
 	"io"
+	"math"
+	"strings"
 
 	"github.com/prom-go/prom"
 )
 
-type protoReader struct{}
+// protoReader reads the delimited protobuf format: each io.prometheus.client.MetricFamily
+// message preceded by its length as a varint. The wire format is decoded by hand with the
+// field numbers of client_model's metrics.proto; unknown fields are skipped.
+type protoReader struct {
+	br    *bufio.Reader
+	lim   Limits
+	in    interner
+	buf   bytes.Buffer
+	off   int64 // offset of the next message's length prefix
+	count int
+	names []string
+}
 
-func newProtoReader(r io.Reader, o *Options) *protoReader { return &protoReader{} }
-func (p *protoReader) next() (*prom.Family, error)     { return nil, io.EOF }
-func (p *protoReader) sampleNames() []string           { return nil }
+func newProtoReader(r io.Reader, o *Options) *protoReader {
+	return &protoReader{br: bufio.NewReaderSize(r, 64<<10), lim: o.Limits}
+}
+
+func (p *protoReader) sampleNames() []string { return p.names }
+
+func (p *protoReader) fail(msg string) error { return &Error{Offset: p.off, Msg: msg} }
+
+func (p *protoReader) next() (*prom.Family, error) {
+	n, err := binary.ReadUvarint(p.br)
+	if err == io.EOF {
+		return nil, io.EOF
+	}
+	if err != nil {
+		return nil, p.fail("expected a varint length prefix, found " + describeErr(err))
+	}
+	if n > uint64(p.lim.MaxMessageBytes) {
+		return nil, p.fail("expected a message of at most the limit of " + itoa(p.lim.MaxMessageBytes) + " bytes, found a length prefix of " + utoa(n))
+	}
+	p.count++
+	if p.count > p.lim.MaxFamilies {
+		return nil, p.fail("expected at most the limit of " + itoa(p.lim.MaxFamilies) + " families, found more")
+	}
+	// Grow the buffer only as bytes arrive: a prefix that lies about the length costs nothing.
+	p.buf.Reset()
+	if _, err := io.CopyN(&p.buf, p.br, int64(n)); err != nil {
+		return nil, p.fail("expected a message of " + utoa(n) + " bytes, found " + itoa(p.buf.Len()) + " before the end of input")
+	}
+	f, err := p.family(p.buf.Bytes())
+	if err != nil {
+		return nil, p.fail(err.Error())
+	}
+	p.off += int64(uvarintSize(n)) + int64(n)
+	if p.buf.Cap() > 1<<20 {
+		p.buf = bytes.Buffer{}
+	}
+	return f, nil
+}
+
+func uvarintSize(v uint64) int {
+	n := 1
+	for v >= 0x80 {
+		v >>= 7
+		n++
+	}
+	return n
+}
+
+func utoa(v uint64) string {
+	if v <= math.MaxInt64 {
+		return itoa(int(v))
+	}
+	return "more than 2^63"
+}
+
+func describeErr(err error) string {
+	if errors.Is(err, io.ErrUnexpectedEOF) {
+		return "end of input"
+	}
+	return err.Error()
+}
+
+// wire is a cursor over one protobuf message.
+type wire struct {
+	b   []byte
+	err error
+}
+
+const (
+	wVarint  = 0
+	wFixed64 = 1
+	wBytes   = 2
+	wFixed32 = 5
+)
+
+var errTruncated = errors.New("expected more bytes in the message, found its end")
+
+// field returns the next field number and wire type, or ok false at the end or on error.
+func (w *wire) field() (num int, typ int, ok bool) {
+	if w.err != nil || len(w.b) == 0 {
+		return 0, 0, false
+	}
+	k := w.varint()
+	if w.err != nil {
+		return 0, 0, false
+	}
+	if k>>3 == 0 || k>>3 > math.MaxInt32 {
+		w.err = errors.New("expected a field number, found " + utoa(k>>3))
+		return 0, 0, false
+	}
+	return int(k >> 3), int(k & 7), true
+}
+
+func (w *wire) varint() uint64 {
+	v, n := binary.Uvarint(w.b)
+	if n <= 0 {
+		w.err = errors.New("expected a varint, found a malformed one")
+		w.b = nil
+		return 0
+	}
+	w.b = w.b[n:]
+	return v
+}
+
+func (w *wire) fixed64() uint64 {
+	if len(w.b) < 8 {
+		w.err, w.b = errTruncated, nil
+		return 0
+	}
+	v := binary.LittleEndian.Uint64(w.b)
+	w.b = w.b[8:]
+	return v
+}
+
+func (w *wire) bytes() []byte {
+	n := w.varint()
+	if w.err != nil {
+		return nil
+	}
+	if n > uint64(len(w.b)) {
+		w.err, w.b = errTruncated, nil
+		return nil
+	}
+	v := w.b[:n]
+	w.b = w.b[n:]
+	return v
+}
+
+func (w *wire) double(typ int) float64 {
+	if typ != wFixed64 {
+		w.skip(typ)
+		w.err = errors.New("expected a double, found another wire type")
+		return 0
+	}
+	return math.Float64frombits(w.fixed64())
+}
+
+func (w *wire) uint(typ int) uint64 {
+	if typ != wVarint {
+		w.skip(typ)
+		w.err = errors.New("expected a varint, found another wire type")
+		return 0
+	}
+	return w.varint()
+}
+
+func (w *wire) sub(typ int) wire {
+	if typ != wBytes {
+		w.err = errors.New("expected a length-delimited field, found another wire type")
+		return wire{}
+	}
+	return wire{b: w.bytes()}
+}
+
+func (w *wire) skip(typ int) {
+	switch typ {
+	case wVarint:
+		w.varint()
+	case wFixed64:
+		w.fixed64()
+	case wBytes:
+		w.bytes()
+	case wFixed32:
+		if len(w.b) < 4 {
+			w.err, w.b = errTruncated, nil
+			return
+		}
+		w.b = w.b[4:]
+	default:
+		w.err, w.b = errors.New("expected a known wire type, found "+itoa(typ)), nil
+	}
+}
+
+func unzigzag(v uint64) int64 { return int64(v>>1) ^ -int64(v&1) }
+
+// Types of io.prometheus.client.MetricType.
+const (
+	pbCounter        = 0
+	pbGauge          = 1
+	pbSummary        = 2
+	pbUntyped        = 3
+	pbHistogram      = 4
+	pbGaugeHistogram = 5
+)
+
+// family decodes a MetricFamily message.
+func (p *protoReader) family(b []byte) (*prom.Family, error) {
+	f := &prom.Family{}
+	w := wire{b: b}
+	var metrics [][]byte
+	pbType := uint64(pbUntyped)
+	typeSet := false
+	for {
+		num, typ, ok := w.field()
+		if !ok {
+			break
+		}
+		switch num {
+		case 1:
+			s := w.sub(typ)
+			f.Name = string(s.b)
+		case 2:
+			s := w.sub(typ)
+			f.Help = string(s.b)
+		case 3:
+			pbType, typeSet = w.uint(typ), true
+		case 4:
+			s := w.sub(typ)
+			if len(metrics) >= p.lim.MaxSeriesPerFamily {
+				return nil, errors.New("expected at most the limit of " + itoa(p.lim.MaxSeriesPerFamily) + " series in a family, found more")
+			}
+			metrics = append(metrics, s.b)
+		case 5:
+			s := w.sub(typ)
+			f.Unit = string(s.b)
+		default:
+			w.skip(typ)
+		}
+	}
+	if w.err != nil {
+		return nil, w.err
+	}
+	if f.Name == "" {
+		return nil, errors.New("expected a family name, found none")
+	}
+	_ = typeSet
+	p.names = p.names[:0]
+	switch pbType {
+	case pbCounter:
+		f.Type = prom.CounterType
+		p.names = append(p.names, f.Name)
+		f.Name = strings.TrimSuffix(f.Name, "_total")
+	case pbGauge:
+		f.Type = prom.GaugeType
+	case pbSummary:
+		f.Type = prom.SummaryType
+	case pbHistogram:
+		f.Type = prom.HistogramType
+	case pbGaugeHistogram:
+		f.Type = prom.GaugeHistogramType
+	case pbUntyped:
+		f.Type = prom.Unknown
+	default:
+		return nil, errors.New("expected a metric type from 0 to 5, found " + utoa(pbType))
+	}
+	if len(p.names) == 0 {
+		p.names = append(p.names, f.Name)
+	}
+	f.Series = make([]prom.Series, len(metrics))
+	for i, m := range metrics {
+		if err := p.metric(f, &f.Series[i], m); err != nil {
+			return nil, err
+		}
+	}
+	return f, nil
+}
+
+// metric decodes a Metric message into s.
+func (p *protoReader) metric(f *prom.Family, s *prom.Series, b []byte) error {
+	w := wire{b: b}
+	s.LabelNames, s.LabelValues = []string{}, nil
+	for {
+		num, typ, ok := w.field()
+		if !ok {
+			break
+		}
+		switch num {
+		case 1:
+			lw := w.sub(typ)
+			n, v, err := p.labelPair(lw)
+			if err != nil {
+				return err
+			}
+			if len(s.LabelNames) >= p.lim.MaxLabels {
+				return errors.New("expected at most the limit of " + itoa(p.lim.MaxLabels) + " labels, found more")
+			}
+			s.LabelNames = append(s.LabelNames, n)
+			s.LabelValues = append(s.LabelValues, v)
+		case 2, 5: // gauge, untyped
+			sw := w.sub(typ)
+			for {
+				n, t, ok := sw.field()
+				if !ok {
+					break
+				}
+				if n == 1 {
+					s.Value = sw.double(t)
+				} else {
+					sw.skip(t)
+				}
+			}
+			if sw.err != nil {
+				return sw.err
+			}
+		case 3: // counter
+			sw := w.sub(typ)
+			for {
+				n, t, ok := sw.field()
+				if !ok {
+					break
+				}
+				switch n {
+				case 1:
+					s.Value = sw.double(t)
+				case 2:
+					e, err := p.exemplar(sw.sub(t))
+					if err != nil {
+						return err
+					}
+					s.Exemplar = e
+				case 3:
+					s.Created = timestamp(sw.sub(t))
+				default:
+					sw.skip(t)
+				}
+			}
+			if sw.err != nil {
+				return sw.err
+			}
+		case 4:
+			if err := p.summary(s, w.sub(typ)); err != nil {
+				return err
+			}
+		case 6:
+			s.Timestamp, s.HasTimestamp = int64(w.uint(typ)), true
+		case 7:
+			if err := p.histogram(s, w.sub(typ)); err != nil {
+				return err
+			}
+		default:
+			w.skip(typ)
+		}
+	}
+	return w.err
+}
+
+func (p *protoReader) labelPair(w wire) (string, string, error) {
+	var name, value []byte
+	for {
+		n, t, ok := w.field()
+		if !ok {
+			break
+		}
+		switch n {
+		case 1:
+			name = w.sub(t).b
+		case 2:
+			value = w.sub(t).b
+		default:
+			w.skip(t)
+		}
+	}
+	return p.in.get(name), string(value), w.err
+}
+
+// timestamp decodes a google.protobuf.Timestamp into nanoseconds since the epoch.
+func timestamp(w wire) int64 {
+	var sec, nanos int64
+	for {
+		n, t, ok := w.field()
+		if !ok {
+			break
+		}
+		switch n {
+		case 1:
+			sec = int64(w.uint(t))
+		case 2:
+			nanos = int64(int32(w.uint(t)))
+		default:
+			w.skip(t)
+		}
+	}
+	if const1e9 := int64(1e9); sec > math.MaxInt64/const1e9 || sec < math.MinInt64/const1e9 {
+		return saturate(float64(sec) * 1e9)
+	}
+	return sec*1e9 + nanos
+}
+
+func (p *protoReader) exemplar(w wire) (*prom.Exemplar, error) {
+	e := &prom.Exemplar{}
+	for {
+		n, t, ok := w.field()
+		if !ok {
+			break
+		}
+		switch n {
+		case 1:
+			name, value, err := p.labelPair(w.sub(t))
+			if err != nil {
+				return nil, err
+			}
+			if len(e.Labels) >= p.lim.MaxLabels {
+				return nil, errors.New("expected at most the limit of " + itoa(p.lim.MaxLabels) + " exemplar labels, found more")
+			}
+			e.Labels = append(e.Labels, prom.Label{Name: name, Value: value})
+		case 2:
+			e.Value = w.double(t)
+		case 3:
+			e.Timestamp, e.HasTimestamp = timestamp(w.sub(t)), true
+		default:
+			w.skip(t)
+		}
+	}
+	return e, w.err
+}
+
+func (p *protoReader) summary(s *prom.Series, w wire) error {
+	for {
+		n, t, ok := w.field()
+		if !ok {
+			break
+		}
+		switch n {
+		case 1:
+			s.Count = w.uint(t)
+		case 2:
+			s.Sum = w.double(t)
+		case 3:
+			qw := w.sub(t)
+			var q prom.Quantile
+			for {
+				n, t, ok := qw.field()
+				if !ok {
+					break
+				}
+				switch n {
+				case 1:
+					q.Quantile = qw.double(t)
+				case 2:
+					q.Value = qw.double(t)
+				default:
+					qw.skip(t)
+				}
+			}
+			if qw.err != nil {
+				return qw.err
+			}
+			if len(s.Quantiles) >= p.lim.MaxLabels*16 {
+				return errors.New("expected fewer quantiles, found " + itoa(len(s.Quantiles)))
+			}
+			s.Quantiles = append(s.Quantiles, q)
+		case 4:
+			s.Created = timestamp(w.sub(t))
+		default:
+			w.skip(t)
+		}
+	}
+	return w.err
+}
+
+// floatCount converts a float count of a float histogram to an integer count.
+func floatCount(v float64) uint64 {
+	if c, ok := toCount(math.Round(v)); ok {
+		return c
+	}
+	return 0
+}
+
+func (p *protoReader) histogram(s *prom.Series, w wire) error {
+	var nh prom.NativeHistogram
+	native := false
+	for {
+		n, t, ok := w.field()
+		if !ok {
+			break
+		}
+		switch n {
+		case 1:
+			s.Count = w.uint(t)
+		case 4:
+			s.Count = floatCount(w.double(t))
+		case 2:
+			s.Sum = w.double(t)
+		case 3:
+			bw := w.sub(t)
+			var bk prom.Bucket
+			for {
+				n, t, ok := bw.field()
+				if !ok {
+					break
+				}
+				switch n {
+				case 1:
+					bk.Count = bw.uint(t)
+				case 4:
+					bk.Count = floatCount(bw.double(t))
+				case 2:
+					bk.UpperBound = bw.double(t)
+				case 3:
+					e, err := p.exemplar(bw.sub(t))
+					if err != nil {
+						return err
+					}
+					bk.Exemplar = e
+				default:
+					bw.skip(t)
+				}
+			}
+			if bw.err != nil {
+				return bw.err
+			}
+			if len(s.Buckets) >= p.lim.MaxSeriesPerFamily {
+				return errors.New("expected at most the limit of " + itoa(p.lim.MaxSeriesPerFamily) + " buckets, found more")
+			}
+			s.Buckets = append(s.Buckets, bk)
+		case 15:
+			s.Created = timestamp(w.sub(t))
+		case 5:
+			nh.Schema, native = int32(unzigzag(w.uint(t))), true
+		case 6:
+			nh.ZeroThreshold, native = w.double(t), true
+		case 7:
+			nh.ZeroCount, native = w.uint(t), true
+		case 8:
+			nh.ZeroCount, native = floatCount(w.double(t)), true
+		case 9, 12:
+			sp, err := span(w.sub(t))
+			if err != nil {
+				return err
+			}
+			native = true
+			if n == 9 {
+				nh.NegativeSpans = append(nh.NegativeSpans, sp)
+			} else {
+				nh.PositiveSpans = append(nh.PositiveSpans, sp)
+			}
+		case 10, 13:
+			var err error
+			dst := &nh.PositiveDeltas
+			if n == 10 {
+				dst = &nh.NegativeDeltas
+			}
+			if *dst, err = deltas(&w, t, *dst, p.lim.MaxSeriesPerFamily); err != nil {
+				return err
+			}
+			native = true
+		case 11, 14: // float histogram counts: converted to deltas of integer counts
+			cw := w.sub(t)
+			dst := &nh.PositiveDeltas
+			if n == 11 {
+				dst = &nh.NegativeDeltas
+			}
+			prev := int64(0)
+			for len(cw.b) >= 8 {
+				c := int64(floatCount(math.Float64frombits(cw.fixed64())))
+				*dst = append(*dst, c-prev)
+				prev = c
+			}
+			native = true
+		case 16:
+			e, err := p.exemplar(w.sub(t))
+			if err != nil {
+				return err
+			}
+			nh.Exemplars = append(nh.Exemplars, e)
+		default:
+			w.skip(t)
+		}
+	}
+	if w.err != nil {
+		return w.err
+	}
+	if native {
+		// The no-op span that marks a native histogram without buckets is dropped: an empty
+		// NativeHistogram says the same.
+		if len(nh.PositiveSpans) == 1 && nh.PositiveSpans[0] == (prom.BucketSpan{}) && len(nh.PositiveDeltas) == 0 {
+			nh.PositiveSpans = nil
+		}
+		s.Native = &nh
+	}
+	return nil
+}
+
+func span(w wire) (prom.BucketSpan, error) {
+	var sp prom.BucketSpan
+	for {
+		n, t, ok := w.field()
+		if !ok {
+			break
+		}
+		switch n {
+		case 1:
+			sp.Offset = int32(unzigzag(w.uint(t)))
+		case 2:
+			sp.Length = uint32(w.uint(t))
+		default:
+			w.skip(t)
+		}
+	}
+	return sp, w.err
+}
+
+// deltas decodes a repeated sint64 field, packed or not.
+func deltas(w *wire, typ int, dst []int64, max int) ([]int64, error) {
+	if typ == wVarint {
+		return append(dst, unzigzag(w.varint())), w.err
+	}
+	pw := w.sub(typ)
+	for len(pw.b) > 0 && pw.err == nil {
+		if len(dst) >= max {
+			return dst, errors.New("expected at most the limit of " + itoa(max) + " buckets, found more")
+		}
+		dst = append(dst, unzigzag(pw.varint()))
+	}
+	if pw.err != nil {
+		return dst, pw.err
+	}
+	return dst, w.err
+}
