@@ -18,6 +18,7 @@ type Counter struct {
 	bits    atomic.Uint64 // float64 bits of fractional increments
 	created atomic.Int64
 	ex      atomic.Pointer[Exemplar]
+	exLast  atomic.Int64 // time of the last exemplar, for Opts.ExemplarMinInterval
 }
 
 // CounterVec is a family of counters with variable labels; see Vec.

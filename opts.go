@@ -25,8 +25,42 @@ type Opts struct {
 	Registry *Registry
 
 	// Buckets are the upper bounds of a histogram's classic buckets, strictly increasing; +Inf
-	// is implicit. Nil means DefBuckets. Histograms only.
+	// is implicit. Nil means DefBuckets, unless NativeFactor is set: then nil means no classic
+	// buckets (only the +Inf one the text formats need). Histograms only.
 	Buckets []float64
+
+	// NativeFactor turns on a histogram's native (exponential) buckets when greater than 1: the
+	// maximum ratio between the upper and lower bound of a bucket. It picks the schema of the
+	// native histograms specification: the coarsest whose factor 2^(2^-schema) does not exceed
+	// NativeFactor, within [-4, 8]. 1.1 gives schema 3 (factor 1.0905), 2 gives schema 0, 1.01
+	// gives schema 7 (1.0054); a factor below 1.0027 gives schema 8. 0 means no native buckets;
+	// a value of 1 or less is an error. Histograms only.
+	NativeFactor float64
+	// NativeZeroThreshold is the half-width of the native zero bucket: observations with an
+	// absolute value at most this count in it. 0 means DefNativeZeroThreshold (2^-128); a
+	// negative value means exact zeros only.
+	NativeZeroThreshold float64
+	// NativeMaxBuckets bounds the number of populated native buckets, positive and negative
+	// together. When a collection or an observation finds more, the histogram makes room, in
+	// this order: it resets itself when NativeMinResetDuration is set and has passed since the
+	// last reset; it widens the zero bucket over the buckets closest to zero while the threshold
+	// stays within NativeMaxZeroThreshold; it halves the resolution (schema − 1), merging pairs
+	// of buckets without losing counts, down to schema −4, where the whole float64 range is at
+	// most 264 buckets. 0 means DefNativeMaxBuckets; a negative value is an error.
+	NativeMaxBuckets int
+	// NativeMinResetDuration, when positive, lets a native histogram over NativeMaxBuckets reset
+	// (all its counts, classic ones too, and its created time) instead of losing resolution,
+	// once this long has passed since it was created or last reset.
+	NativeMinResetDuration time.Duration
+	// NativeMaxZeroThreshold is how far NativeMaxBuckets may widen the zero bucket. 0 means it
+	// never widens it.
+	NativeMaxZeroThreshold float64
+
+	// ExemplarMinInterval is the least time between two exemplars of one series (one per
+	// counter, one per histogram; 0 means every exemplar offered is kept). Offers within the
+	// interval cost one clock read and are dropped before the exemplar is built, so hot paths
+	// can pass exemplars on every call. Counters and histograms only.
+	ExemplarMinInterval time.Duration
 
 	// Objectives are a summary's quantiles with their allowed absolute rank error, such as
 	// {0.5: 0.05, 0.9: 0.01, 0.99: 0.001}. Nil means no quantiles, only _count and _sum.
@@ -62,8 +96,28 @@ func oneOpts(name string, opts []Opts) (*Opts, error) {
 // checkFor rejects the fields that do not apply to type t.
 func (o *Opts) checkFor(name string, t Type) error {
 	var bad []string
-	if t != HistogramType && o.Buckets != nil {
-		bad = append(bad, "Buckets")
+	if t != HistogramType {
+		if o.Buckets != nil {
+			bad = append(bad, "Buckets")
+		}
+		if o.NativeFactor != 0 {
+			bad = append(bad, "NativeFactor")
+		}
+		if o.NativeZeroThreshold != 0 {
+			bad = append(bad, "NativeZeroThreshold")
+		}
+		if o.NativeMaxBuckets != 0 {
+			bad = append(bad, "NativeMaxBuckets")
+		}
+		if o.NativeMinResetDuration != 0 {
+			bad = append(bad, "NativeMinResetDuration")
+		}
+		if o.NativeMaxZeroThreshold != 0 {
+			bad = append(bad, "NativeMaxZeroThreshold")
+		}
+	}
+	if t != HistogramType && t != CounterType && o.ExemplarMinInterval != 0 {
+		bad = append(bad, "ExemplarMinInterval")
 	}
 	if t != SummaryType {
 		if o.Objectives != nil {

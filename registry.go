@@ -27,6 +27,7 @@ type Registry struct {
 	onError atomic.Pointer[func(error)]
 	self    runtimeErrors
 	target  atomic.Pointer[Family]
+	exHook  atomic.Pointer[func(context.Context) []Label] // see SetExemplarHook (exemplar.go)
 }
 
 type entry struct {

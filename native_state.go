@@ -1,0 +1,431 @@
+package prom
+
+import (
+	"cmp"
+	"fmt"
+	"math"
+	"runtime"
+	"slices"
+	"sync"
+	"sync/atomic"
+)
+
+// The state of a histogram with native buckets.
+//
+// Observations go to one of two buffers, the hot one, chosen and registered in one atomic add
+// on hc (its top bit names the hot buffer, its other bits count the observations started). A
+// buffer holds the observations since it was last folded: classic bucket counts, the sum, the
+// zero bucket and a fixed-size open-addressing table of native buckets whose slots are claimed
+// by compare-and-swap. An observation's last step is the add on its native bucket (or the zero
+// bucket), so a buffer's native counts tell how many of its observations are complete.
+//
+// A collection (under mu) flips hc's top bit, waits until every observation started in the
+// now cold buffer has completed, which takes the few nanoseconds an observation in flight
+// needs, folds the cold buffer into the cumulative total, and clears it, giving it the total's
+// current schema and zero threshold. The snapshot written is the total: classic buckets, count,
+// sum and native buckets all count exactly the same observations, whatever races.
+//
+// When an observation finds its buffer's table full, it does not count there: it marks itself
+// complete (spilled), takes mu, flushes the buffer and adds itself to the total. That is the
+// only path of an observation that takes a lock, and it is rare: the table grows with each
+// flush, up to twice the bucket limit, and the total makes room by the strategy of
+// Opts.NativeMaxBuckets, so the buffers follow its coarser layout.
+type nativeState struct {
+	hc   atomic.Uint64
+	bufs [2]nativeBuf
+
+	mu      sync.Mutex
+	flushed uint64 // observations started and accounted for by earlier flushes
+	tot     nativeTotal
+	cfg     nativeConfig
+	scratch NativeHistogram
+	keys    []nativeBucket
+	created *atomic.Int64 // the histogram's created time, which a reset sets
+}
+
+// nativeConfig are a histogram family's native options, resolved.
+type nativeConfig struct {
+	schema     int32
+	zt         float64 // initial zero threshold, 0 or more
+	maxZT      float64
+	maxBuckets int
+	minReset   int64 // nanoseconds; 0: never reset
+	maxKeys    int32 // the most keys a buffer holds before spilling
+}
+
+type nativeBuf struct {
+	// Layout, written only while the buffer is cold and quiescent.
+	schema int32
+	zt     float64
+	tab    []nativeSlot
+	mask   uint32
+	limit  int32
+
+	used    atomic.Int32 // slots claimed
+	zero    atomic.Uint64
+	spilled atomic.Uint64
+	sumBits atomic.Uint64
+	classic []atomic.Uint64 // nil for a histogram without classic buckets
+}
+
+// nativeSlot is a table entry: a bucket key (0: empty) and its count.
+type nativeSlot struct {
+	key atomic.Uint64
+	n   atomic.Uint64
+}
+
+// nativeTotal is the cumulative state, owned by whoever holds mu.
+type nativeTotal struct {
+	schema   int32
+	zt       float64
+	zero     uint64
+	pos, neg map[int32]uint64
+	classic  []uint64
+	sum      float64
+}
+
+func nativeOpts(name string, o *Opts) (*nativeConfig, error) {
+	if o.NativeFactor == 0 {
+		return nil, nil
+	}
+	s, err := NativeSchema(o.NativeFactor)
+	if err != nil {
+		return nil, fmt.Errorf("prom: histogram %q: NativeFactor: %w", name, err)
+	}
+	c := &nativeConfig{schema: s, zt: o.NativeZeroThreshold, maxZT: o.NativeMaxZeroThreshold, maxBuckets: o.NativeMaxBuckets, minReset: int64(o.NativeMinResetDuration)}
+	switch {
+	case math.IsNaN(c.zt) || math.IsInf(c.zt, 0):
+		return nil, fmt.Errorf("prom: histogram %q: NativeZeroThreshold %v must be finite", name, c.zt)
+	case c.zt == 0:
+		c.zt = DefNativeZeroThreshold
+	case c.zt < 0:
+		c.zt = 0
+	}
+	if !(c.maxZT >= 0) || math.IsInf(c.maxZT, 0) {
+		return nil, fmt.Errorf("prom: histogram %q: NativeMaxZeroThreshold %v must be a finite number, 0 or more", name, c.maxZT)
+	}
+	switch {
+	case c.maxBuckets < 0:
+		return nil, fmt.Errorf("prom: histogram %q: NativeMaxBuckets %d must not be negative", name, c.maxBuckets)
+	case c.maxBuckets == 0:
+		c.maxBuckets = DefNativeMaxBuckets
+	}
+	if c.minReset < 0 {
+		return nil, fmt.Errorf("prom: histogram %q: NativeMinResetDuration %v must not be negative", name, o.NativeMinResetDuration)
+	}
+	// Enough for every bucket of the float64 range at schema −4, so that a flood of distinct
+	// values stops spilling once the total has fallen to the coarsest schema.
+	c.maxKeys = int32(max(2*c.maxBuckets, 300))
+	return c, nil
+}
+
+func newNativeState(c *nativeConfig, classic int, created *atomic.Int64) *nativeState {
+	n := &nativeState{cfg: *c, created: created}
+	n.tot.init(c)
+	if classic > 0 {
+		n.tot.classic = make([]uint64, classic)
+	}
+	for i := range n.bufs {
+		b := &n.bufs[i]
+		if classic > 0 {
+			b.classic = make([]atomic.Uint64, classic)
+		}
+		b.layout(&n.tot, 8)
+	}
+	return n
+}
+
+func (t *nativeTotal) init(c *nativeConfig) {
+	t.schema, t.zt, t.zero, t.sum = c.schema, c.zt, 0, 0
+	t.pos, t.neg = make(map[int32]uint64), make(map[int32]uint64)
+	clear(t.classic)
+}
+
+// layout gives a quiescent, cleared buffer the total's schema and zero threshold and room for
+// at least limit keys.
+func (b *nativeBuf) layout(t *nativeTotal, limit int32) {
+	b.schema, b.zt = t.schema, t.zt
+	if limit > b.limit {
+		size := 16
+		for int32(size) < 2*limit {
+			size <<= 1
+		}
+		b.tab = make([]nativeSlot, size)
+		b.mask = uint32(size - 1)
+		b.limit = limit
+	}
+}
+
+// slot returns the table slot of key enc, claiming an empty one, or nil when the table is full.
+func (b *nativeBuf) slot(enc uint64) *nativeSlot {
+	i := uint32((enc*0x9e3779b97f4a7c15)>>32) & b.mask
+	for {
+		s := &b.tab[i]
+		k := s.key.Load()
+		if k == enc {
+			return s
+		}
+		if k == 0 {
+			if b.used.Add(1) > b.limit {
+				b.used.Add(-1)
+				return nil
+			}
+			if s.key.CompareAndSwap(0, enc) {
+				return s
+			}
+			b.used.Add(-1)
+			if s.key.Load() == enc {
+				return s
+			}
+		}
+		i = (i + 1) & b.mask
+	}
+}
+
+func encodeKey(key int32, neg bool) uint64 {
+	e := uint64(uint32(key)) << 1
+	if neg {
+		e |= 1
+	}
+	return e + 1
+}
+
+func decodeKey(e uint64) (key int32, neg bool) {
+	e--
+	return int32(uint32(e >> 1)), e&1 == 1
+}
+
+// observe records v, which is not NaN; ci is its classic bucket.
+func (n *nativeState) observe(h *Histogram, v float64, ci int) {
+	x := n.hc.Add(1)
+	b := &n.bufs[x>>63]
+	last := &b.zero
+	if a := math.Abs(v); a > b.zt {
+		s := b.slot(encodeKey(nativeKey(a, b.schema), v < 0))
+		if s == nil {
+			b.spilled.Add(1)
+			n.spill(h, v, ci)
+			return
+		}
+		last = &s.n
+	}
+	if b.classic != nil {
+		b.classic[ci].Add(1)
+	}
+	addFloat(&b.sumBits, v)
+	last.Add(1)
+}
+
+// done returns the number of observations of buffer b that are complete.
+func (b *nativeBuf) done() uint64 {
+	d := b.zero.Load() + b.spilled.Load()
+	for i := range b.tab {
+		d += b.tab[i].n.Load()
+	}
+	return d
+}
+
+// flush makes the hot buffer cold, waits for its observations in flight, folds it into the
+// total (or drops it, when discard is set) and clears it. n.mu must be held.
+func (n *nativeState) flush(discard bool) {
+	x := n.hc.Add(1 << 63)
+	started := x &^ (1 << 63)
+	b := &n.bufs[x>>63^1]
+	var d uint64
+	for {
+		if d = b.done(); n.flushed+d == started {
+			break
+		}
+		runtime.Gosched()
+	}
+	n.flushed += d
+	used := b.used.Load()
+	if !discard {
+		n.fold(b)
+	}
+	for i := range b.tab {
+		b.tab[i].key.Store(0)
+		b.tab[i].n.Store(0)
+	}
+	for i := range b.classic {
+		b.classic[i].Store(0)
+	}
+	b.used.Store(0)
+	b.zero.Store(0)
+	b.spilled.Store(0)
+	b.sumBits.Store(0)
+	// Room for twice the keys this buffer needed, so a growing spread of values spills a
+	// few times, not on every new bucket.
+	b.layout(&n.tot, min(max(2*used, 8), n.cfg.maxKeys))
+}
+
+// fold adds quiescent buffer b to the total and makes room if the total has too many buckets.
+func (n *nativeState) fold(b *nativeBuf) {
+	t := &n.tot
+	if b.schema < t.schema {
+		t.reduce(t.schema - b.schema)
+	}
+	if b.zt > t.zt {
+		t.widen(b.zt)
+	}
+	d := b.schema - t.schema
+	for i := range b.tab {
+		s := &b.tab[i]
+		c := s.n.Load()
+		if c == 0 {
+			continue
+		}
+		k, neg := decodeKey(s.key.Load())
+		t.add(reduceKey(k, d), neg, c)
+	}
+	t.zero += b.zero.Load()
+	for i := range b.classic {
+		t.classic[i] += b.classic[i].Load()
+	}
+	t.sum += math.Float64frombits(b.sumBits.Load())
+	n.limit()
+}
+
+// add adds c observations to bucket k (at the total's schema) of the given sign, or to the zero
+// bucket when the bucket lies within the zero threshold.
+func (t *nativeTotal) add(k int32, neg bool, c uint64) {
+	switch {
+	case nativeUpper(t.schema, k) <= t.zt:
+		t.zero += c
+	case neg:
+		t.neg[k] += c
+	default:
+		t.pos[k] += c
+	}
+}
+
+// reduce lowers the total's schema by d, merging buckets.
+func (t *nativeTotal) reduce(d int32) {
+	t.schema -= d
+	for _, m := range [2]map[int32]uint64{t.pos, t.neg} {
+		old := make(map[int32]uint64, len(m))
+		for k, c := range m {
+			old[k] = c
+		}
+		clear(m)
+		for k, c := range old {
+			m[reduceKey(k, d)] += c
+		}
+	}
+}
+
+// widen raises the zero threshold to zt and moves the buckets within it to the zero bucket.
+func (t *nativeTotal) widen(zt float64) {
+	t.zt = zt
+	for _, m := range [2]map[int32]uint64{t.pos, t.neg} {
+		for k, c := range m {
+			if nativeUpper(t.schema, k) <= zt {
+				t.zero += c
+				delete(m, k)
+			}
+		}
+	}
+}
+
+// limit brings the total within the bucket limit: a reset when allowed, else a wider zero
+// bucket when allowed, else a coarser schema.
+func (n *nativeState) limit() {
+	t := &n.tot
+	for len(t.pos)+len(t.neg) > n.cfg.maxBuckets {
+		if n.cfg.minReset > 0 && nowNanos()-n.resetAt() >= n.cfg.minReset {
+			n.reset()
+			return
+		}
+		if zt, ok := t.nextZeroThreshold(); ok && zt <= n.cfg.maxZT {
+			t.widen(zt)
+			continue
+		}
+		if t.schema == MinNativeSchema {
+			return // bounded: at schema −4 the float64 range has few buckets
+		}
+		t.reduce(1)
+	}
+}
+
+// nextZeroThreshold returns the upper bound of the populated bucket closest to zero.
+func (t *nativeTotal) nextZeroThreshold() (float64, bool) {
+	k, ok := int32(math.MaxInt32), false
+	for _, m := range [2]map[int32]uint64{t.pos, t.neg} {
+		for i := range m {
+			k, ok = min(k, i), true
+		}
+	}
+	if !ok {
+		return 0, false
+	}
+	return nativeUpper(t.schema, k), true
+}
+
+func (n *nativeState) resetAt() int64 { return n.created.Load() }
+
+// reset clears the total and drops what both buffers hold. n.mu must be held.
+func (n *nativeState) reset() {
+	n.flush(true)
+	n.flush(true)
+	n.tot.init(&n.cfg)
+	n.created.Store(nowNanos())
+}
+
+// spill records v, which found its buffer full, straight into the total.
+func (n *nativeState) spill(h *Histogram, v float64, ci int) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	n.flush(false)
+	t := &n.tot
+	if a := math.Abs(v); a > t.zt {
+		t.add(nativeKey(a, t.schema), v < 0, 1)
+	} else {
+		t.zero++
+	}
+	if t.classic != nil {
+		t.classic[ci]++
+	}
+	t.sum += v
+	n.limit()
+}
+
+// snapshot flushes and fills s from the total; the slices it sets are n's scratch, valid until
+// n.mu is released.
+func (n *nativeState) snapshot(s *Series, upper []float64) {
+	n.flush(false)
+	t := &n.tot
+	s.Sum = t.sum
+	count := t.zero
+	nh := &n.scratch
+	*nh = NativeHistogram{Schema: t.schema, ZeroThreshold: t.zt, ZeroCount: t.zero,
+		PositiveSpans: nh.PositiveSpans[:0], PositiveDeltas: nh.PositiveDeltas[:0],
+		NegativeSpans: nh.NegativeSpans[:0], NegativeDeltas: nh.NegativeDeltas[:0], Exemplars: nh.Exemplars[:0]}
+	n.keys = n.keys[:0]
+	for k, c := range t.pos {
+		n.keys = append(n.keys, nativeBucket{k, c})
+		count += c
+	}
+	sortBuckets(n.keys)
+	nh.PositiveSpans, nh.PositiveDeltas = encodeBuckets(n.keys, nh.PositiveSpans, nh.PositiveDeltas)
+	n.keys = n.keys[:0]
+	for k, c := range t.neg {
+		n.keys = append(n.keys, nativeBucket{k, c})
+		count += c
+	}
+	sortBuckets(n.keys)
+	nh.NegativeSpans, nh.NegativeDeltas = encodeBuckets(n.keys, nh.NegativeSpans, nh.NegativeDeltas)
+	s.Native = nh
+	s.Count = count
+	var cum uint64
+	for i, c := range t.classic[:len(upper)] {
+		cum += c
+		s.Buckets = append(s.Buckets, Bucket{UpperBound: upper[i], Count: cum})
+	}
+	// Without classic buckets, or with them, the +Inf bucket counts every observation: each
+	// one went to a classic bucket and a native one together.
+	s.Buckets = append(s.Buckets, Bucket{UpperBound: math.Inf(1), Count: count})
+}
+
+func sortBuckets(b []nativeBucket) {
+	slices.SortFunc(b, func(x, y nativeBucket) int { return cmp.Compare(x.key, y.key) })
+}
