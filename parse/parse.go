@@ -1,6 +1,7 @@
 package parse
 
 import (
+	"bytes"
 	"fmt"
 	"strings"
 )
@@ -45,8 +46,10 @@ func FormatOf(contentType string) Format {
 }
 
 // Detect guesses the format of a whole document: Protobuf when it holds bytes no text
-// document has (control characters or invalid UTF-8), OpenMetrics when its last line is
-// "# EOF", and Text otherwise. Use it for files, where no Content-Type says the format.
+// document has (control characters or invalid UTF-8); Text when a TYPE line says "untyped" or
+// declares a counter named "…_total", which only the text format does; OpenMetrics when a
+// UNIT line or a type only OpenMetrics has appears, or when the last line is "# EOF"; and
+// Text otherwise. Use it for files, where no Content-Type says the format.
 func Detect(doc []byte) Format {
 	for _, c := range doc {
 		if c < '\t' || c > '\r' && c < ' ' || c == 0x7f {
@@ -56,6 +59,35 @@ func Detect(doc []byte) Format {
 	if !isUTF8(doc) {
 		return Protobuf
 	}
+	om := false
+	for rest := doc; len(rest) > 0; {
+		ln := rest
+		if i := bytes.IndexByte(rest, '\n'); i >= 0 {
+			ln, rest = rest[:i], rest[i+1:]
+		} else {
+			rest = nil
+		}
+		if bytes.HasPrefix(ln, []byte("# UNIT ")) {
+			om = true
+		}
+		if !bytes.HasPrefix(ln, []byte("# TYPE ")) {
+			continue
+		}
+		f := strings.Fields(string(ln[7:]))
+		if len(f) != 2 {
+			continue
+		}
+		switch f[1] {
+		case "untyped":
+			return Text
+		case "counter":
+			if strings.HasSuffix(f[0], "_total") {
+				return Text
+			}
+		case "gaugehistogram", "info", "stateset", "unknown":
+			om = true
+		}
+	}
 	t := doc
 	if n := len(t); n > 0 && t[n-1] == '\n' {
 		t = t[:n-1]
@@ -63,7 +95,7 @@ func Detect(doc []byte) Format {
 	if i := lastIndexByte(t, '\n'); i >= 0 {
 		t = t[i+1:]
 	}
-	if string(t) == "# EOF" {
+	if om || string(t) == "# EOF" {
 		return OpenMetrics
 	}
 	return Text
@@ -86,8 +118,9 @@ type Options struct {
 	// rules about values — a histogram with negative buckets and a _sum, a _count that
 	// differs from the +Inf bucket, missing _count or _sum — and families whose names clash
 	// (a gauge "x" and a counter "x", which a text document with "x" and "x_total" becomes),
-	// as Prometheus does. The syntax is still checked. prom convert reads this way; prom
-	// check does not.
+	// as Prometheus does. In the text format it lets a repeated HELP or TYPE line start
+	// another family of the same name instead of failing. The syntax is still checked.
+	// prom convert reads this way; prom check does not.
 	Lax bool
 }
 

@@ -234,7 +234,10 @@ func (t *textReader) textLine(ln []byte) error {
 		return lx.expected("a blank after the metric name")
 	}
 	lx.skipBlanks()
-	if t.cur == nil || name != t.meta.name {
+	again := string(kw) == "HELP" && t.meta.hasHelp || string(kw) == "TYPE" && (t.meta.hasType || t.meta.hasSamples)
+	if t.cur == nil || name != t.meta.name || t.lax && again {
+		// Lax: repeated metadata starts another family of the same name, as Prometheus's
+		// own scraper reads such a document without complaint.
 		if err := t.start(name, lx.lineNo); err != nil {
 			return err
 		}

@@ -34,6 +34,9 @@ type command struct {
 // commands lists the subcommands in the order the usage shows them. Each lives in its own file.
 var commands = []command{
 	{"demo", "serve an instrumented demo service whose metrics keep moving", runDemo},
+	{"check", "parse and lint an exposition document (exit 1 invalid, 3 lint findings)", runCheck},
+	{"convert", "convert an exposition document to text, OpenMetrics or protobuf", runConvert},
+	{"push", "push an exposition document to a Pushgateway, or delete a group", runPush},
 }
 
 func main() {
@@ -58,7 +61,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			continue
 		}
 		err := c.run(ctx, args[1:], stdout, stderr)
+		var status exitStatus
 		switch {
+		case errors.As(err, &status):
+			return int(status)
 		case err == nil:
 			return 0
 		case errors.Is(err, flag.ErrHelp):

@@ -1,0 +1,191 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"strconv"
+	"strings"
+
+	"github.com/prom-go/prom"
+	"github.com/prom-go/prom/internal/lint"
+	"github.com/prom-go/prom/parse"
+)
+
+// exitStatus is an error the command has already reported; run exits with its code.
+type exitStatus int
+
+func (e exitStatus) Error() string { return "exit status " + strconv.Itoa(int(e)) }
+
+// stdin is the input of "-"; tests replace it.
+var stdin io.Reader = os.Stdin
+
+// scrapeAccept is the Accept header Prometheus 3 sends when it scrapes a target.
+const scrapeAccept = "application/openmetrics-text;version=1.0.0;escaping=allow-utf-8;q=0.6," +
+	"application/openmetrics-text;version=0.0.1;q=0.5,text/plain;version=1.0.0;escaping=allow-utf-8;q=0.4," +
+	"text/plain;version=0.0.4;q=0.3,*/*;q=0.2"
+
+// maxAutoDetect bounds what --format auto reads into memory to recognise the format.
+const maxAutoDetect = 256 << 20
+
+func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("check", "check [--format auto|text|openmetrics|protobuf] [FILE|URL|-]", stderr)
+	format := fs.String("format", "auto", "`format` of the input: auto, text, openmetrics or protobuf")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	src, err := inputArg(fs, "check", stderr)
+	if err != nil {
+		return err
+	}
+	forced, err := formatFlag(*format, "check", stderr)
+	if err != nil {
+		return err
+	}
+	in, err := openInput(ctx, src, forced)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	r := parse.NewReader(in, in.format, nil)
+	var problems []lint.Problem
+	for f, err := range r.All() {
+		if err != nil {
+			reportParseError(stderr, in.name, err)
+			return exitStatus(1)
+		}
+		problems = append(problems, lint.Check(lintFamily(f, r.SampleNames()))...)
+	}
+	for _, p := range problems {
+		fmt.Fprintf(stdout, "%s: %s: %s (%s)\n", in.name, p.Metric, p.Text, p.Rule)
+	}
+	if len(problems) > 0 {
+		return exitStatus(3)
+	}
+	return nil
+}
+
+// lintFamily describes a parsed family to the lint rules.
+func lintFamily(f *prom.Family, sampleNames []string) *lint.Family {
+	lf := &lint.Family{Name: f.Name, Type: f.Type, Help: f.Help, Unit: f.Unit, SampleNames: sampleNames}
+	seen := map[string]bool{}
+	for i := range f.Series {
+		for _, n := range f.Series[i].LabelNames {
+			if !seen[n] {
+				seen[n] = true
+				lf.LabelNames = append(lf.LabelNames, n)
+			}
+		}
+	}
+	return lf
+}
+
+// reportParseError prints err as "input:line:column: reason".
+func reportParseError(w io.Writer, name string, err error) {
+	var pe *parse.Error
+	if errors.As(err, &pe) && pe.Line > 0 {
+		fmt.Fprintf(w, "%s:%v\n", name, err)
+		return
+	}
+	fmt.Fprintf(w, "%s: %v\n", name, err)
+}
+
+// inputArg returns the single optional argument, "-" when there is none.
+func inputArg(fs *flag.FlagSet, cmd string, stderr io.Writer) (string, error) {
+	switch fs.NArg() {
+	case 0:
+		return "-", nil
+	case 1:
+		return fs.Arg(0), nil
+	}
+	fmt.Fprintf(stderr, "prom %s: expected one FILE, URL or -, found %d arguments\n", cmd, fs.NArg())
+	fs.Usage()
+	return "", errUsage
+}
+
+// formatFlag maps the --format value to a format, or nil for auto.
+func formatFlag(v, cmd string, stderr io.Writer) (*parse.Format, error) {
+	for _, f := range []parse.Format{parse.Text, parse.OpenMetrics, parse.Protobuf} {
+		if v == f.String() {
+			return &f, nil
+		}
+	}
+	if v == "auto" {
+		return nil, nil
+	}
+	fmt.Fprintf(stderr, "prom %s: --format %q: expected auto, text, openmetrics or protobuf\n", cmd, v)
+	return nil, errUsage
+}
+
+// input is an opened document with its name for messages and its format.
+type input struct {
+	io.Reader
+	name   string
+	format parse.Format
+	close  func() error
+}
+
+func (in *input) Close() error {
+	if in.close != nil {
+		return in.close()
+	}
+	return nil
+}
+
+// openInput opens a file, "-" (standard input) or an http(s) URL, which is scraped with the
+// Accept header of Prometheus 3 and read in the format its Content-Type names. forced, when
+// set, overrides the format; otherwise a file's is detected from its content.
+func openInput(ctx context.Context, src string, forced *parse.Format) (*input, error) {
+	in := &input{name: src}
+	switch {
+	case strings.HasPrefix(src, "http://") || strings.HasPrefix(src, "https://"):
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, src, nil)
+		if err != nil {
+			return nil, err
+		}
+		req.Header.Set("Accept", scrapeAccept)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			return nil, err
+		}
+		if resp.StatusCode/100 != 2 {
+			resp.Body.Close()
+			return nil, fmt.Errorf("%s: %s", src, resp.Status)
+		}
+		in.Reader, in.close = resp.Body, resp.Body.Close
+		in.format = parse.FormatOf(resp.Header.Get("Content-Type"))
+		if forced != nil {
+			in.format = *forced
+		}
+		return in, nil
+	case src == "-":
+		in.name, in.Reader = "stdin", stdin
+	default:
+		f, err := os.Open(src)
+		if err != nil {
+			return nil, err
+		}
+		in.Reader, in.close = f, f.Close
+	}
+	if forced != nil {
+		in.format = *forced
+		return in, nil
+	}
+	doc, err := io.ReadAll(io.LimitReader(in.Reader, maxAutoDetect+1))
+	if err != nil {
+		in.Close()
+		return nil, err
+	}
+	if len(doc) > maxAutoDetect {
+		in.Close()
+		return nil, fmt.Errorf("%s: larger than %d MiB; give --format to stream it", in.name, maxAutoDetect>>20)
+	}
+	in.format = parse.Detect(doc)
+	in.Reader = bytes.NewReader(doc)
+	return in, nil
+}

@@ -1,0 +1,61 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+
+	"github.com/prom-go/prom/expfmt"
+	"github.com/prom-go/prom/parse"
+)
+
+func runConvert(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("convert", "convert --to text|openmetrics|protobuf [--format auto|text|openmetrics|protobuf] [FILE|URL|-]", stderr)
+	to := fs.String("to", "", "`format` to write: text, openmetrics or protobuf (required)")
+	format := fs.String("format", "auto", "`format` of the input: auto, text, openmetrics or protobuf")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	var out expfmt.Format
+	esc := expfmt.Underscores
+	switch *to {
+	case "text":
+		out = expfmt.TextFormat
+	case "openmetrics":
+		out = expfmt.OpenMetricsFormat
+	case "protobuf":
+		out, esc = expfmt.ProtobufFormat, expfmt.AllowUTF8
+	default:
+		fmt.Fprintf(stderr, "prom convert: --to %q: expected text, openmetrics or protobuf\n", *to)
+		fs.Usage()
+		return errUsage
+	}
+	src, err := inputArg(fs, "convert", stderr)
+	if err != nil {
+		return err
+	}
+	forced, err := formatFlag(*format, "convert", stderr)
+	if err != nil {
+		return err
+	}
+	in, err := openInput(ctx, src, forced)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	// Lax: convert what Prometheus would ingest, even where OpenMetrics is stricter.
+	r := parse.NewReader(in, in.format, &parse.Options{Lax: true})
+	enc := expfmt.NewEncoder(stdout, out, esc)
+	for f, err := range r.All() {
+		if err != nil {
+			enc.Abort()
+			reportParseError(stderr, in.name, err)
+			return exitStatus(1)
+		}
+		enc.Family(&f.Desc)
+		for i := range f.Series {
+			enc.Series(&f.Desc, &f.Series[i])
+		}
+	}
+	return enc.Close()
+}
