@@ -1,0 +1,199 @@
+package multiprocess
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/prom-go/prom"
+)
+
+// NewCounter creates a counter without variable labels in the process's file. It is served at
+// 0 from the moment it is created. The options are those of prom.NewCounter, except Registry
+// (see Process).
+func (p *Process) NewCounter(name, help string, opts ...prom.Opts) (*Counter, error) {
+	v, err := p.NewCounterVec(name, help, nil, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return v.With(), nil
+}
+
+// NewCounterVec creates a family of counters with the given label names.
+func (p *Process) NewCounterVec(name, help string, labelNames []string, opts ...prom.Opts) (*CounterVec, error) {
+	f, err := p.newFamily(prom.CounterType, 0, name, help, labelNames, opts)
+	if err != nil {
+		return nil, err
+	}
+	return newVec(f, newCounter), nil
+}
+
+// NewGauge creates a gauge without variable labels whose values combine as mode says.
+func (p *Process) NewGauge(name, help string, mode GaugeMode, opts ...prom.Opts) (*Gauge, error) {
+	v, err := p.NewGaugeVec(name, help, nil, mode, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return v.With(), nil
+}
+
+// NewGaugeVec creates a family of gauges with the given label names, combined as mode says. In
+// the modes GaugeAll and GaugeLiveAll the label name "pid" is reserved for the process.
+func (p *Process) NewGaugeVec(name, help string, labelNames []string, mode GaugeMode, opts ...prom.Opts) (*GaugeVec, error) {
+	f, err := p.newFamily(prom.GaugeType, mode, name, help, labelNames, opts)
+	if err != nil {
+		return nil, err
+	}
+	return newVec(f, newGauge), nil
+}
+
+// NewHistogram creates a classic histogram without variable labels; Opts.Buckets sets the
+// bucket bounds, nil meaning prom.DefBuckets.
+func (p *Process) NewHistogram(name, help string, opts ...prom.Opts) (*Histogram, error) {
+	v, err := p.NewHistogramVec(name, help, nil, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return v.With(), nil
+}
+
+// NewHistogramVec creates a family of classic histograms with the given label names.
+func (p *Process) NewHistogramVec(name, help string, labelNames []string, opts ...prom.Opts) (*HistogramVec, error) {
+	f, err := p.newFamily(prom.HistogramType, 0, name, help, labelNames, opts)
+	if err != nil {
+		return nil, err
+	}
+	return newVec(f, newHistogram), nil
+}
+
+// NewSummary creates a summary without variable labels: a count and a sum. Opts.Objectives is
+// refused, because quantiles cannot be aggregated: the quantiles of several processes do not
+// combine into the quantile of all of them.
+func (p *Process) NewSummary(name, help string, opts ...prom.Opts) (*Summary, error) {
+	v, err := p.NewSummaryVec(name, help, nil, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return v.With(), nil
+}
+
+// NewSummaryVec creates a family of summaries without quantiles with the given label names.
+func (p *Process) NewSummaryVec(name, help string, labelNames []string, opts ...prom.Opts) (*SummaryVec, error) {
+	f, err := p.newFamily(prom.SummaryType, 0, name, help, labelNames, opts)
+	if err != nil {
+		return nil, err
+	}
+	return newVec(f, newSummary), nil
+}
+
+// newFamily validates a family and records it in the file.
+func (p *Process) newFamily(t prom.Type, mode GaugeMode, name, help string, labels []string, opts []prom.Opts) (*family, error) {
+	var o prom.Opts
+	switch len(opts) {
+	case 0:
+	case 1:
+		o = opts[0]
+	default:
+		return nil, fmt.Errorf("multiprocess: metric %q: got %d Opts; give at most one", name, len(opts))
+	}
+	if err := checkOpts(t, name, &o); err != nil {
+		return nil, err
+	}
+	if mode >= numGaugeModes {
+		return nil, fmt.Errorf("multiprocess: gauge %q: unknown GaugeMode %d", name, mode)
+	}
+	d, err := prom.NewDesc(t, name, help, prom.DescOpts{Namespace: o.Namespace, Subsystem: o.Subsystem,
+		Unit: o.Unit, LabelNames: labels, ConstLabels: o.ConstLabels})
+	if err != nil {
+		return nil, err
+	}
+	info := familyInfo{typ: t, mode: mode, name: d.Name, help: d.Help, unit: d.Unit, labels: d.LabelNames, consts: d.ConstLabels}
+	if t == prom.GaugeType && mode.pidLabel() {
+		for _, l := range d.LabelNames {
+			if l == "pid" {
+				return nil, fmt.Errorf("multiprocess: gauge %q: label name \"pid\" is reserved in mode %s for the process id", d.Name, mode)
+			}
+		}
+		for _, l := range d.ConstLabels {
+			if l.Name == "pid" {
+				return nil, fmt.Errorf("multiprocess: gauge %q: constant label \"pid\" is reserved in mode %s for the process id", d.Name, mode)
+			}
+		}
+	}
+	if t == prom.HistogramType {
+		if info.upper, err = checkBuckets(d.Name, o.Buckets); err != nil {
+			return nil, err
+		}
+	}
+	key := encodeFamily(&info)
+	p.mu.Lock()
+	if p.families[d.Name] {
+		p.mu.Unlock()
+		return nil, fmt.Errorf("multiprocess: metric %q is already defined in this process", d.Name)
+	}
+	p.families[d.Name] = true
+	ordinal := p.nfam
+	p.mu.Unlock()
+	if _, err := p.appendRecord(recFamily, key, 0); err != nil {
+		p.mu.Lock()
+		delete(p.families, d.Name)
+		p.mu.Unlock()
+		return nil, fmt.Errorf("multiprocess: metric %q: %w", d.Name, err)
+	}
+	p.mu.Lock()
+	p.nfam++
+	p.mu.Unlock()
+	return &family{p: p, info: info, ordinal: ordinal}, nil
+}
+
+// checkOpts refuses the options that cannot be served from files.
+func checkOpts(t prom.Type, name string, o *prom.Opts) error {
+	if o.Registry != nil {
+		return fmt.Errorf("multiprocess: %s %q: Opts.Registry does not apply: the metrics of a Process are served together by its Collector; register that instead", t, name)
+	}
+	if t == prom.SummaryType && (o.Objectives != nil || o.MaxAge != 0 || o.AgeBuckets != 0) {
+		return fmt.Errorf("multiprocess: summary %q: Objectives, MaxAge and AgeBuckets are refused: quantiles cannot be aggregated across processes (the quantiles of several processes do not combine into the quantile of all); use a histogram, or a summary without objectives (count and sum)", name)
+	}
+	var bad []string
+	if t != prom.HistogramType && o.Buckets != nil {
+		bad = append(bad, "Buckets")
+	}
+	if t != prom.SummaryType && (o.Objectives != nil || o.MaxAge != 0 || o.AgeBuckets != 0) {
+		bad = append(bad, "Objectives/MaxAge/AgeBuckets")
+	}
+	if len(bad) > 0 {
+		return fmt.Errorf("multiprocess: %s %q: option %v does not apply to a %s", t, name, bad, t)
+	}
+	return nil
+}
+
+// checkBuckets validates histogram bounds as prom does: strictly increasing, no NaN, a trailing
+// +Inf dropped; nil means prom.DefBuckets.
+func checkBuckets(name string, b []float64) ([]float64, error) {
+	if b == nil {
+		b = prom.DefBuckets
+	}
+	if n := len(b); n > 0 && math.IsInf(b[n-1], +1) {
+		b = b[:n-1]
+	}
+	if len(b) > math.MaxUint16-2 {
+		return nil, fmt.Errorf("multiprocess: histogram %q: %d buckets; at most %d fit a record", name, len(b), math.MaxUint16-2)
+	}
+	for i, u := range b {
+		if math.IsNaN(u) {
+			return nil, fmt.Errorf("multiprocess: histogram %q: bucket bound %d is NaN", name, i)
+		}
+	}
+	if !increasing(b) {
+		return nil, fmt.Errorf("multiprocess: histogram %q: bucket bounds %v are not strictly increasing", name, b)
+	}
+	return append([]float64(nil), b...), nil
+}
+
+func increasing(b []float64) bool {
+	for i := 1; i < len(b); i++ {
+		if !(b[i] > b[i-1]) {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,19 @@
+//go:build !linux
+
+package multiprocess
+
+import (
+	"os"
+)
+
+const supported = false
+
+func mmapShared(*os.File, int, bool) ([]byte, error) { return nil, errUnsupported }
+func munmap([]byte) error                            { return errUnsupported }
+func tryLock(*os.File) (bool, error)                 { return false, errUnsupported }
+func lock(*os.File) error                            { return errUnsupported }
+func unlock(*os.File) error                          { return errUnsupported }
+
+type fileID struct{ dev, ino uint64 }
+
+func idOf(os.FileInfo) fileID { return fileID{} }
