@@ -65,12 +65,12 @@ type view struct {
 	f       *os.File
 	mem     []byte
 	hdr     header
-	parsed  int           // offset up to which records are read
-	fams    []*aggFamily  // by ordinal in the file; nil for conflicting declarations
-	recs    []viewRecord  // the series of the file
-	dead    bool          // the process is gone: its lock was free
-	damaged bool          // a record failed its checks; nothing after it is read
-	bad     int           // records skipped
+	parsed  int          // offset up to which records are read
+	fams    []*aggFamily // by ordinal in the file; nil for conflicting declarations
+	recs    []viewRecord // the series of the file
+	dead    bool         // the process is gone: its lock was free
+	damaged bool         // a record failed its checks; nothing after it is read
+	bad     int          // records skipped
 }
 
 type viewRecord struct {
