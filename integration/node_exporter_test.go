@@ -1,0 +1,208 @@
+package integration
+
+// A real node_exporter (Debian's prometheus-node-exporter) serves the files textfile.Write
+// makes, and never sees a torn one, even when the writer is killed in the middle of a write.
+
+import (
+	"bytes"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/prom-go/prom"
+	"github.com/prom-go/prom/parse"
+	"github.com/prom-go/prom/textfile"
+)
+
+// startNodeExporter starts node_exporter with only its textfile collector, reading dir, and
+// returns the URL of its /metrics.
+func startNodeExporter(t *testing.T, dir string) string {
+	t.Helper()
+	bin := requireBinary(t, "prometheus-node-exporter")
+	addr := freeAddr(t)
+	p := startProcess(t, exec.Command(bin, "--web.listen-address="+addr, "--collector.disable-defaults",
+		"--collector.textfile", "--collector.textfile.directory="+dir))
+	url := "http://" + addr + "/metrics"
+	p.waitReady(t, url)
+	return url
+}
+
+func TestNodeExporterTextfile(t *testing.T) {
+	dir := t.TempDir()
+	url := startNodeExporter(t, dir)
+
+	reg := prom.NewRegistry()
+	o := prom.Opts{Registry: reg}
+	prom.Must(prom.NewCounter("backup_rows_total", "Rows backed up.", o)).Add(1234)
+	prom.Must(prom.NewGaugeVec("backup_last_success_seconds", "Last success.", []string{"db"}, o)).With("orders").Set(1700.5)
+	h := prom.Must(prom.NewHistogram("backup_duration_seconds", "Duration.", prom.Opts{Registry: reg, Buckets: []float64{10, 60}}))
+	h.Observe(42)
+	if err := textfile.Write(filepath.Join(dir, "backup.prom"), reg); err != nil {
+		t.Fatal(err)
+	}
+	body, _ := httpGet(t, url)
+	for _, want := range []string{
+		"# HELP backup_rows_total Rows backed up.\n# TYPE backup_rows_total counter\nbackup_rows_total 1234\n",
+		"# TYPE backup_last_success_seconds gauge\nbackup_last_success_seconds{db=\"orders\"} 1700.5\n",
+		"backup_duration_seconds_bucket{le=\"10\"} 0\n",
+		"backup_duration_seconds_bucket{le=\"60\"} 1\n",
+		"backup_duration_seconds_bucket{le=\"+Inf\"} 1\n",
+		"backup_duration_seconds_sum 42\n",
+		"backup_duration_seconds_count 1\n",
+		"node_textfile_scrape_error 0\n",
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("node_exporter's /metrics lacks %q", want)
+		}
+	}
+	if t.Failed() {
+		b, _ := os.ReadFile(filepath.Join(dir, "backup.prom"))
+		t.Logf("our file:\n%s\nnode_exporter:\n%s", b, grepLines(body, "backup_|node_textfile"))
+	}
+}
+
+func grepLines(s, pattern string) string {
+	re := regexp.MustCompile(pattern)
+	var out []string
+	for _, l := range strings.Split(s, "\n") {
+		if re.MatchString(l) {
+			out = append(out, l)
+		}
+	}
+	return strings.Join(out, "\n")
+}
+
+// The child process of TestNodeExporterTextfileKilledWriter: when the test binary runs with
+// PROM_TEXTFILE_WRITER set, it writes a large registry to that path in a loop until it is
+// killed, each generation's series all carrying the generation's number.
+func init() {
+	path := os.Getenv("PROM_TEXTFILE_WRITER")
+	if path == "" {
+		return
+	}
+	reg := prom.NewRegistry()
+	gen := prom.Must(prom.NewGauge("torn_check_generation", "Generation of the file.", prom.Opts{Registry: reg}))
+	series := prom.Must(prom.NewGaugeVec("torn_check_series", "Series that all carry the generation.", []string{"i", "pad"}, prom.Opts{Registry: reg}))
+	pad := strings.Repeat("p", 100)
+	for g := 1; ; g++ {
+		gen.Set(float64(g))
+		for i := range tornSeries {
+			series.With(fmt.Sprint(i), pad).Set(float64(g))
+		}
+		if err := textfile.Write(path, reg); err != nil {
+			fmt.Fprintln(os.Stderr, "textfile writer:", err)
+			os.Exit(1)
+		}
+	}
+}
+
+// tornSeries is the number of series of the writer's file: about 0.5 MB, so that a write
+// takes long enough to be killed in the middle.
+const tornSeries = 4000
+
+// checkTextfile parses the file at path and returns its generation, failing the test unless
+// it is whole: every series present and of the same generation.
+func checkTextfile(t *testing.T, doc []byte) float64 {
+	t.Helper()
+	fams, err := parse.Parse(bytes.NewReader(doc), parse.Text, nil)
+	if err != nil {
+		t.Fatalf("the file does not parse: %v (%d bytes, ends %q)", err, len(doc), tail(string(doc), 200))
+	}
+	gen, n := -1.0, 0
+	var values []float64
+	for _, f := range fams {
+		switch f.Name {
+		case "torn_check_generation":
+			gen = f.Series[0].Value
+		case "torn_check_series":
+			n = len(f.Series)
+			for _, s := range f.Series {
+				values = append(values, s.Value)
+			}
+		}
+	}
+	if gen < 1 || n != tornSeries {
+		t.Fatalf("torn file: generation %v, %d of %d series", gen, n, tornSeries)
+	}
+	for _, v := range values {
+		if v != gen {
+			t.Fatalf("file mixes generations: a series of generation %v in a file of generation %v", v, gen)
+		}
+	}
+	return gen
+}
+
+// TestNodeExporterTextfileKilledWriter kills a process writing the textfile at random
+// moments: the file must always be absent or a complete earlier version, never torn; no
+// temporary file may end in ".prom"; and node_exporter must keep serving it without error.
+func TestNodeExporterTextfileKilledWriter(t *testing.T) {
+	dir := t.TempDir()
+	url := startNodeExporter(t, dir)
+	path := filepath.Join(dir, "torn.prom")
+	var lastGen float64
+	kills := 0
+	for round := 0; round < 8; round++ {
+		cmd := exec.Command(os.Args[0], "-test.run=^$")
+		cmd.Env = append(os.Environ(), "PROM_TEXTFILE_WRITER="+path)
+		var stderr bytes.Buffer
+		cmd.Stderr = &stderr
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(time.Duration(150+rand.IntN(400)) * time.Millisecond)
+		cmd.Process.Signal(syscall.SIGKILL)
+		err := cmd.Wait()
+		if ws, ok := cmd.ProcessState.Sys().(syscall.WaitStatus); !ok || !ws.Signaled() {
+			t.Fatalf("round %d: the writer ended by itself (%v) instead of being killed:\n%s", round, err, stderr.String())
+		}
+		kills++
+
+		doc, err := os.ReadFile(path)
+		if os.IsNotExist(err) {
+			if lastGen > 0 {
+				t.Fatalf("round %d: the file disappeared", round)
+			}
+			continue // killed before its first rename
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		gen := checkTextfile(t, doc)
+		lastGen = gen
+
+		entries, _ := os.ReadDir(dir)
+		for _, e := range entries {
+			if e.Name() != "torn.prom" && strings.HasSuffix(e.Name(), ".prom") {
+				t.Errorf("round %d: a temporary file ends in .prom, so node_exporter would read it: %s", round, e.Name())
+			}
+		}
+		body, _ := httpGet(t, url)
+		if !strings.Contains(body, "node_textfile_scrape_error 0\n") {
+			t.Errorf("round %d: node_exporter reports a textfile error:\n%s", round, grepLines(body, "node_textfile"))
+		}
+		if want := fmt.Sprintf("torn_check_generation %v\n", gen); !strings.Contains(body, want) {
+			t.Errorf("round %d: node_exporter does not serve %q:\n%s", round, want, grepLines(body, "torn_check_generation|node_textfile"))
+		}
+		if n := strings.Count(body, "\ntorn_check_series{"); n != tornSeries {
+			t.Errorf("round %d: node_exporter serves %d series, want %d", round, n, tornSeries)
+		}
+	}
+	if lastGen == 0 {
+		t.Fatalf("in %d rounds the writer never completed a file; the test proved nothing", kills)
+	}
+	// A kill in the middle of a write leaves its temporary file behind (nothing can remove
+	// it); at least one must have, or the test never killed a write.
+	entries, _ := os.ReadDir(dir)
+	leftovers := len(entries) - 1
+	if leftovers < 1 {
+		t.Errorf("no kill landed in the middle of a write; the test proved nothing")
+	}
+	t.Logf("%d kills, %d in the middle of a write, last complete generation %v", kills, leftovers, lastGen)
+}
