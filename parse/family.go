@@ -67,7 +67,11 @@ func (b *builder) addName(n []byte) {
 		}
 	}
 	if len(b.names) < 16 {
-		b.names = append(b.names, string(n))
+		if string(n) == b.fam.Name {
+			b.names = append(b.names, b.fam.Name) // no copy of the common case
+		} else {
+			b.names = append(b.names, string(n))
+		}
 	}
 }
 
