@@ -45,7 +45,6 @@ func (m workerMetrics) work(n int, code string) {
 	}
 }
 
-
 func compare(t *testing.T, c prom.Collector, want string) {
 	t.Helper()
 	if err := testutil.Compare(c, want, "requests_total", "sent_bytes_total", "latency_seconds", "size_bytes"); err != nil {

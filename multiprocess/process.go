@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -260,4 +261,34 @@ func (p *Process) report(kind prom.ErrorKind, metric, format string, args ...any
 		slog.Warn("multiprocess: run-time error (further errors of this kind are not logged)",
 			"kind", kind.String(), "metric", metric, "error", err.Detail)
 	}
+}
+
+// Reset deletes the files of this package from the directory: process files, the compacted
+// file, temporaries and the lock file. Call it when the whole service starts, before any
+// process opens the directory, as the Python client asks to wipe its directory: otherwise the
+// counters go on from the previous run and its dead processes' gauges stay. Other files are
+// left alone.
+func Reset(dir string) error {
+	dir, err := resolveDir(dir)
+	if err != nil {
+		return err
+	}
+	es, err := os.ReadDir(dir)
+	if err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return nil
+		}
+		return fmt.Errorf("multiprocess: %w", err)
+	}
+	var errs []error
+	for _, e := range es {
+		n := e.Name()
+		if n == compactedName || n == lockName || strings.HasPrefix(n, tmpPrefix) ||
+			strings.HasPrefix(n, procPrefix) && strings.HasSuffix(n, procSuffix) {
+			if err := os.Remove(filepath.Join(dir, n)); err != nil && !errors.Is(err, os.ErrNotExist) {
+				errs = append(errs, err)
+			}
+		}
+	}
+	return errors.Join(errs...)
 }
