@@ -32,11 +32,11 @@ func (l *lineReader) next() ([]byte, error) {
 	if err == bufio.ErrBufferFull {
 		l.long = append(l.long[:0], b...)
 		for err == bufio.ErrBufferFull {
-			if len(l.long) > l.max {
+			b, err = l.br.ReadSlice('\n')
+			if len(l.long)+len(b) > l.max+1 {
 				l.err = &Error{Line: l.lineNo, Column: l.max + 1, Msg: "expected a line of at most the limit of " + itoa(l.max) + " bytes, found a longer one"}
 				return nil, l.err
 			}
-			b, err = l.br.ReadSlice('\n')
 			l.long = append(l.long, b...)
 		}
 		b = l.long

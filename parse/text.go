@@ -29,6 +29,7 @@ type textReader struct {
 	families int
 	eof      bool // OpenMetrics: "# EOF" was read
 	done     bool
+	pending  error // an error to return after the family in ready
 }
 
 // famMeta is what the reader knows of the current family beyond its Desc.
@@ -57,6 +58,9 @@ func (t *textReader) next() (*prom.Family, error) {
 			t.ready = nil
 			return f, nil
 		}
+		if t.pending != nil {
+			return nil, t.pending
+		}
 		if t.done {
 			return nil, io.EOF
 		}
@@ -81,6 +85,14 @@ func (t *textReader) next() (*prom.Family, error) {
 			err = t.textLine(ln)
 		}
 		if err != nil {
+			if t.ready != nil {
+				// Return the family the line completed before the line's error.
+				f := t.ready
+				t.ready, t.done = nil, true
+				t.lr.err = err
+				t.pending = err
+				return f, nil
+			}
 			return nil, err
 		}
 	}
