@@ -1,0 +1,5 @@
+//go:build race
+
+package multiprocess_test
+
+const raceEnabled = true
