@@ -1,0 +1,205 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"math"
+	"strings"
+)
+
+// A target is one promise of the project, checked against the run.
+type target struct {
+	name  string
+	check func(d *data) (met bool, figure string, measured bool)
+}
+
+var exposeSizes = []string{"counters=1k", "counters=10k", "counters=100k", "counters=1M"}
+
+func ratioOf(d *data, wl, path, unit, other string) (float64, string, bool) {
+	p, ok1 := d.get(wl, path, "prom", 0, unit)
+	o, ok2 := d.get(wl, path, other, 0, unit)
+	if !ok1 || !ok2 {
+		return math.NaN(), "", false
+	}
+	return p / o, fmt.Sprintf("prom %s %s, %s %s", format(unit, p), unit, other, format(unit, o)), true
+}
+
+func speedupTarget(wl, path string) func(d *data) (bool, string, bool) {
+	return func(d *data) (bool, string, bool) {
+		s, ok := d.speedup(wl, path, "prom")
+		if !ok {
+			return false, "", false
+		}
+		a, _ := d.get(wl, path, "prom", 1, "ns/op")
+		b, _ := d.get(wl, path, "prom", 2, "ns/op")
+		return s >= 1.5, fmt.Sprintf("%.2f× (%s ns/op on 1 cpu, %s on 2)", s, format("ns/op", a), format("ns/op", b)), true
+	}
+}
+
+func limitTarget(wl, path, unit string, limit float64, allocsToo bool) func(d *data) (bool, string, bool) {
+	return func(d *data) (bool, string, bool) {
+		v, ok := d.get(wl, path, "prom", 0, unit)
+		if !ok {
+			return false, "", false
+		}
+		met := v <= limit
+		fig := format(unit, v) + " " + unit
+		if allocsToo {
+			a, _ := d.get(wl, path, "prom", 0, "allocs/op")
+			met = met && a == 0
+			fig += fmt.Sprintf(", %s allocs/op", format("allocs/op", a))
+		}
+		return met, fig, true
+	}
+}
+
+var targets = []target{
+	{"Counter Inc within 10% of a plain atomic add (uncontended)", func(d *data) (bool, string, bool) {
+		r, fig, ok := ratioOf(d, "CounterInc", "", "ns/op", "baseline-atomic")
+		return r <= 1.10, fig + fmt.Sprintf(" (%.2f×)", r), ok
+	}},
+	{"One shared counter scales ≥ 1.5× on 2 cores", speedupTarget("CounterIncShared", "")},
+	{"One shared histogram scales ≥ 1.5× on 2 cores", speedupTarget("HistogramShared", "default")},
+	{"Positional two-label lookup + Inc ≤ 15 ns, 0 allocations", limitTarget("Labels", "positional", "ns/op", 15, true)},
+	{"Typed two-label lookup + Inc ≤ 10 ns, 0 allocations", limitTarget("Labels", "typed", "ns/op", 10, true)},
+	{"One shared child (positional lookup + Inc) scales ≥ 1.5× on 2 cores", speedupTarget("LabelsShared", "positional")},
+	{"One shared child (typed lookup + Inc) scales ≥ 1.5× on 2 cores", speedupTarget("LabelsShared", "typed")},
+	{"Histogram Observe (default buckets) ≤ 0.5× client_golang", func(d *data) (bool, string, bool) {
+		r, fig, ok := ratioOf(d, "Histogram", "default", "ns/op", "client_golang")
+		return r <= 0.5, fig + fmt.Sprintf(" (%.2f×)", r), ok
+	}},
+	{"Native histogram Observe (factor 1.1) ≤ 0.5× client_golang", func(d *data) (bool, string, bool) {
+		r, fig, ok := ratioOf(d, "Histogram", "native", "ns/op", "client_golang")
+		return r <= 0.5, fig + fmt.Sprintf(" (%.2f×)", r), ok
+	}},
+	{"Summary Observe with 3 quantiles ≤ 0.15× client_golang", func(d *data) (bool, string, bool) {
+		r, fig, ok := ratioOf(d, "Summary", "3-quantiles", "ns/op", "client_golang")
+		return r <= 0.15, fig + fmt.Sprintf(" (%.3f×)", r), ok
+	}},
+	{"Summary with 3 quantiles ≤ 8 KB heap per child", limitTarget("ChildHeap", "summary-3q", "B/child", 8192, false)},
+	{"Exposition ≤ 1/3 of VictoriaMetrics' time per series (every size, discard and http)", exposeTarget("victoria", 1.0/3)},
+	{"Exposition ≤ 1/20 of client_golang's time per series (every size, discard and http)", exposeTarget("client_golang", 1.0/20)},
+	{"Allocations per scrape do not grow with the series count", func(d *data) (bool, string, bool) {
+		var figs []string
+		met, any := true, false
+		for _, out := range []string{"discard", "http", "http-gzip"} {
+			lo, hi := math.Inf(1), math.Inf(-1)
+			var vals []string
+			for _, s := range exposeSizes {
+				if v, ok := d.get("Expose", s+"/"+out, "prom", 0, "allocs/op"); ok {
+					lo, hi = math.Min(lo, v), math.Max(hi, v)
+					vals = append(vals, strings.TrimPrefix(s, "counters=")+": "+format("allocs/op", v))
+				}
+			}
+			if len(vals) > 1 {
+				any = true
+				// Allowed: a constant, give or take the pool refills a scrape may hit.
+				met = met && hi <= lo+2
+				figs = append(figs, out+" "+strings.Join(vals, ", "))
+			}
+		}
+		return met, strings.Join(figs, "; "), any
+	}},
+	{"A 1M-series scrape streams with ≤ 16 B of heap per series", func(d *data) (bool, string, bool) {
+		var figs []string
+		met, any := true, false
+		for _, out := range []string{"discard", "http", "http-gzip"} {
+			if v, ok := d.get("Expose", "counters=1M/"+out, "prom", 0, "B/op"); ok {
+				any = true
+				per := v / 1e6
+				met = met && per <= 16
+				figs = append(figs, fmt.Sprintf("%s %.3f B/series", out, per))
+			}
+		}
+		return met, strings.Join(figs, ", "), any
+	}},
+	{"≤ 128 B of heap per labelled counter child, label strings included", limitTarget("ChildHeap", "counter", "B/child", 128, false)},
+	{"≤ 400 ns to create a labelled counter child", func(d *data) (bool, string, bool) {
+		v, ok := d.get("ChildCreate", "", "prom", 0, "ns/op")
+		h, ok2 := d.get("ChildHeap", "counter", "prom", 0, "ns/child")
+		fig := format("ns/op", v) + " ns/op"
+		if ok2 {
+			fig += fmt.Sprintf(" (%s ns per child while building 100k, GC included)", format("ns/op", h))
+		}
+		return v <= 400, fig, ok
+	}},
+	{"Minimal /metrics binary ≤ 0.6 MB larger than plain net/http", func(d *data) (bool, string, bool) {
+		p, ok1 := d.get("BinarySize", "stripped", "prom", 0, "bytes")
+		n, ok2 := d.get("BinarySize", "stripped", "baseline-nethttp", 0, "bytes")
+		if !ok1 || !ok2 {
+			return false, "", false
+		}
+		return p-n <= 0.6e6, fmt.Sprintf("+%.2f MB (%.2f MB vs %.2f MB, -ldflags='-s -w' -trimpath)", (p-n)/1e6, p/1e6, n/1e6), true
+	}},
+	{"The minimal /metrics binary links no third-party module", func(d *data) (bool, string, bool) {
+		v, ok := d.get("BinarySize", "third-party-modules", "prom", 0, "modules")
+		return v == 0, fmt.Sprintf("%.0f third-party modules", v), ok
+	}},
+}
+
+func exposeTarget(peer string, limit float64) func(d *data) (bool, string, bool) {
+	return func(d *data) (bool, string, bool) {
+		worst, worstAt := 0.0, ""
+		any := false
+		for _, s := range append(exposeSizes, "histograms=1k") {
+			if peer == "victoria" && strings.HasPrefix(s, "histograms") {
+				continue // its histograms have other buckets; not the same work
+			}
+			for _, out := range []string{"discard", "http"} {
+				r, _, ok := ratioOf(d, "Expose", s+"/"+out, "ns/series", peer)
+				if !ok {
+					continue
+				}
+				any = true
+				if r > worst {
+					worst, worstAt = r, s+"/"+out
+				}
+			}
+		}
+		fig := ""
+		if any {
+			p, _ := d.get("Expose", worstAt, "prom", 0, "ns/series")
+			o, _ := d.get("Expose", worstAt, peer, 0, "ns/series")
+			fig = fmt.Sprintf("worst %.3f× (1/%.1f) at %s: prom %s ns/series, %s %s", worst, 1/worst, worstAt, format("ns", p), peer, format("ns", o))
+			if g, ok := d.get("Expose", "counters=10k/discard", "prom", 0, "ns/series"); ok {
+				fig += fmt.Sprintf("; 10k counters to io.Discard: prom %s ns/series", format("ns", g))
+			}
+		}
+		return worst <= limit, fig, any
+	}
+}
+
+func writeTargets(w io.Writer, d *data) {
+	fmt.Fprintf(w, "## Targets\n\n| target | met | measured |\n|---|:---:|---|\n")
+	met, missed, unmeasured := 0, 0, 0
+	for _, t := range targets {
+		ok, fig, measured := t.check(d)
+		mark := "no"
+		switch {
+		case !measured:
+			mark, fig = "—", "not measured in this run"
+			unmeasured++
+		case ok:
+			mark = "yes"
+			met++
+		default:
+			missed++
+		}
+		fmt.Fprintf(w, "| %s | %s | %s |\n", t.name, mark, fig)
+	}
+	fmt.Fprintf(w, "\n%d met, %d missed, %d not measured.\n\n", met, missed, unmeasured)
+}
+
+func writeCalibration(w io.Writer, d *data) {
+	p, ok1 := d.speedup("Calibration", "private", "baseline-atomic")
+	s, ok2 := d.speedup("Calibration", "shared", "baseline-atomic")
+	if !ok1 || !ok2 {
+		fmt.Fprintf(w, "Calibration: not run; 2-core figures cannot be judged.\n\n")
+		return
+	}
+	verdict := "the machine was quiet: 2-core figures can be trusted"
+	if p < 1.8 {
+		verdict = "**the machine was noisy or its two cores are not independent: do not trust the 2-core figures of this run**"
+	}
+	fmt.Fprintf(w, "Calibration: two goroutines on private padded atomics ran %.2f× as fast on 2 cores as on 1 (2.00× is ideal; below 1.80× means noise), one shared atomic %.2f×; %s.\n\n", p, s, verdict)
+}

@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Runs the side-by-side benchmarks of prom and its peers and writes bench/RESULTS.md.
+#
+#   bench/run.sh           full run (about 10-15 minutes on 2 cores), writes RESULTS.md and
+#                          results-raw.txt (the go test output, for benchstat)
+#   bench/run.sh --quick   each benchmark once, large expositions skipped (-short), to prove the
+#                          module builds and runs; the report goes to a temporary file and its
+#                          targets section is printed. CI runs this.
+#
+# Benchmarks on one shared series (Benchmark…Shared) and the calibration pair run at -cpu 1,2;
+# the others at the default GOMAXPROCS. Binary sizes are of bench/binsize/* built with
+# -trimpath -ldflags='-s -w'. Nothing else should run on the machine during a full run: the
+# calibration line at the top of RESULTS.md says whether it was quiet.
+set -euo pipefail
+
+cd "$(dirname "$0")"
+mode=full
+[ "${1:-}" = "--quick" ] && mode=quick
+
+work=$(mktemp -d /tmp/prom-bench.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+raw=$work/raw.txt
+sizes=$work/sizes.txt
+mkdir -p "$work/modules"
+
+# prom's native histogram benchmark builds once prom.Opts has NativeFactor.
+tags=()
+if go doc github.com/prom-go/prom Opts.NativeFactor >/dev/null 2>&1; then
+	tags=(-tags promnative)
+fi
+
+bench() { # bench ARGS...: go test -bench in this module, output appended to $raw
+	echo "--- go test -bench $*" >&2
+	go test "${tags[@]}" -run '^$' "$@" . | tee -a "$raw" | grep -E '^(Benchmark|ok|FAIL|---)' >&2
+}
+
+t0=$(date +%s)
+if [ "$mode" = quick ]; then
+	bench -bench 'Shared|Calibration' -benchtime 1x -cpu 1,2 -short
+	bench -bench . -skip 'Shared|Calibration' -benchtime 1x -short
+else
+	bench -bench 'Shared|Calibration' -benchtime 1s -cpu 1,2
+	bench -bench . -skip 'Shared|Calibration|ChildHeap|Expose' -benchtime 1s
+	bench -bench 'Expose' -benchtime 1s -timeout 30m
+	bench -bench 'ChildHeap' -benchtime 1x
+fi
+
+# Binary size of the minimal /metrics servers, and the third-party modules each links.
+for d in binsize/*/; do
+	lib=$(basename "$d")
+	col=$lib
+	[ "$lib" = nethttp ] && col=baseline-nethttp
+	go build -trimpath -ldflags='-s -w' -o "$work/$lib" "./$d"
+	echo "BenchmarkBinarySize/stripped/$col 1 $(stat -c %s "$work/$lib") bytes" >>"$sizes"
+	go version -m "$work/$lib" >"$work/modules/$col.txt"
+	n=$(awk '$1 == "dep" && $2 != "github.com/prom-go/prom" {n++} END {print n+0}' "$work/modules/$col.txt")
+	echo "BenchmarkBinarySize/third-party-modules/$col 1 $n modules" >>"$sizes"
+done
+cat "$sizes" >&2
+
+if [ "$mode" = quick ]; then
+	go run ./cmd/report -in "$raw,$sizes" -modules "$work/modules" -mode quick >"$work/RESULTS.md"
+	sed -n '/^## Targets/,/^[0-9]* met, /p' "$work/RESULTS.md"
+else
+	go run ./cmd/report -in "$raw,$sizes" -modules "$work/modules" -mode full >RESULTS.md
+	cp "$raw" results-raw.txt
+	cat "$sizes" >>results-raw.txt
+	echo "wrote bench/RESULTS.md" >&2
+fi
+echo "bench: $mode run took $(( $(date +%s) - t0 ))s" >&2
