@@ -1,9 +1,11 @@
 package parse
 
 import (
+	"hash/maphash"
 	"math"
 	"slices"
 	"strconv"
+	"unsafe"
 
 	"github.com/prom-go/prom"
 )
@@ -39,7 +41,8 @@ type builder struct {
 	intern  *interner
 
 	fam   *prom.Family
-	index map[string]int32 // label key → the last series with those labels
+	index map[uint64]int32 // hash of the label key → the last series with those labels
+	arena arena
 	key   []byte
 	cur   int32  // the series the last sample went to, or -1
 	ckey  []byte // its key
@@ -54,7 +57,11 @@ type builder struct {
 
 func (b *builder) reset(f *prom.Family) {
 	b.fam = f
-	clear(b.index)
+	if len(b.index) > 64 {
+		b.index = nil // clearing a big map costs its size; a new one grows as needed
+	} else {
+		clear(b.index)
+	}
 	b.cur = -1
 	b.slots, b.tsF, b.lines, b.names = b.slots[:0], b.tsF[:0], b.lines[:0], nil
 	b.seen = false
@@ -78,7 +85,7 @@ func (b *builder) addName(n []byte) {
 // add adds the sample in lx, whose role in the family is r.
 func (b *builder) add(lx *lexer, r role) error {
 	if b.index == nil {
-		b.index = make(map[string]int32)
+		b.index = make(map[uint64]int32)
 	}
 	b.addName(lx.name)
 	d := &b.fam.Desc
@@ -130,7 +137,7 @@ func (b *builder) add(lx *lexer, r role) error {
 	sameGroup := b.cur >= 0 && string(b.key) == string(b.ckey)
 	if sameGroup {
 		idx = b.cur
-	} else if i, ok := b.index[string(b.key)]; ok {
+	} else if i, ok := b.index[maphash.Bytes(hashSeed, b.key)]; ok && matchKey(&b.fam.Series[i], b.key) {
 		if b.om && d.Type != prom.InfoType {
 			return lx.errAt(0, "expected the samples of one series together, found labels "+labelText(lx, specialIdx)+" again after other series")
 		}
@@ -221,14 +228,14 @@ func (b *builder) newSeries(lx *lexer, skip int) (int32, error) {
 				size += int(l.ve - l.vs)
 			}
 		}
-		vb := make([]byte, 0, size)
+		vb := b.arena.bytes(size)
 		for i, l := range lx.labels {
 			if i != skip {
 				vb = append(vb, lx.str(l.vs, l.ve)...)
 			}
 		}
-		all := string(vb)
-		values := make([]string, 0, n)
+		all := unsafe.String(unsafe.SliceData(vb), len(vb)) // vb is never written again
+		values := b.arena.strings(n)
 		var prev []string
 		if len(f.Series) > 0 {
 			prev = f.Series[len(f.Series)-1].LabelNames
@@ -267,7 +274,7 @@ func (b *builder) newSeries(lx *lexer, skip int) (int32, error) {
 	b.slots = append(b.slots, 0)
 	b.tsF = append(b.tsF, 0)
 	b.lines = append(b.lines, int32(lx.lineNo))
-	b.index[string(b.key)] = idx
+	b.index[maphash.Bytes(hashSeed, b.key)] = idx
 	b.ckey = append(b.ckey[:0], b.key...)
 	return idx, nil
 }
@@ -487,4 +494,50 @@ func (in *interner) get(b []byte) string {
 		in.m[s] = s
 	}
 	return s
+}
+
+var hashSeed = maphash.MakeSeed()
+
+// matchKey reports whether the labels of s are those of key (as builder.add builds it).
+func matchKey(s *prom.Series, key []byte) bool {
+	for i, n := range s.LabelNames {
+		v := s.LabelValues[i]
+		if len(key) < len(n)+len(v)+2 || string(key[:len(n)]) != n || key[len(n)] != 0xff ||
+			string(key[len(n)+1:len(n)+1+len(v)]) != v || key[len(n)+1+len(v)] != 0xfe {
+			return false
+		}
+		key = key[len(n)+len(v)+2:]
+	}
+	return len(key) == 0
+}
+
+// arena hands out the memory of label values in chunks, so that a series costs a fraction
+// of an allocation for them. What it hands out is never written again once filled.
+type arena struct {
+	b []byte
+	s []string
+}
+
+func (a *arena) bytes(n int) []byte {
+	if cap(a.b)-len(a.b) < n {
+		if n > 1024 {
+			return make([]byte, 0, n)
+		}
+		a.b = make([]byte, 0, 8192)
+	}
+	start := len(a.b)
+	a.b = a.b[:start+n]
+	return a.b[start : start : start+n]
+}
+
+func (a *arena) strings(n int) []string {
+	if cap(a.s)-len(a.s) < n {
+		if n > 64 {
+			return make([]string, 0, n)
+		}
+		a.s = make([]string, 0, 512)
+	}
+	start := len(a.s)
+	a.s = a.s[:start+n]
+	return a.s[start : start : start+n]
 }

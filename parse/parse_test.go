@@ -83,7 +83,7 @@ g_gsum 4
 	if fs[1].Unit != "seconds" || fs[0].Type != prom.CounterType || len(fs[0].Series) != 0 {
 		t.Errorf("metadata-only families: %+v %+v", fs[0], fs[1])
 	}
-	if s := fs[2].Series; len(s) != 1 || !reflect.DeepEqual(s[0].States, []prom.State{{"on", true}, {"off", false}}) || s[0].LabelValues[0] != "1" {
+	if s := fs[2].Series; len(s) != 1 || !reflect.DeepEqual(s[0].States, []prom.State{{Name: "on", Enabled: true}, {Name: "off", Enabled: false}}) || s[0].LabelValues[0] != "1" {
 		t.Errorf("stateset: %+v", s)
 	}
 	if s := fs[3].Series; fs[3].Name != "i" || len(s) != 1 || s[0].Value != 1 || s[0].LabelValues[0] != "1.2" {
