@@ -213,3 +213,33 @@ func TestRuntimeErrors(t *testing.T) {
 }
 
 func nabla() float64 { var z float64; return z / z }
+
+// TestChurnDoesNotGrow: after many workers came and went, the collector holds only the series
+// of the live ones and the compacted file one series per counter.
+func TestChurnDoesNotGrow(t *testing.T) {
+	dir := t.TempDir()
+	c := mustCollector(t, dir)
+	for i := 0; i < 50; i++ {
+		p := openAs(t, dir, 1000+i)
+		g, _ := p.NewGauge("started", "S.", GaugeLiveAll)
+		g.Set(float64(i))
+		n, _ := p.NewCounter("jobs", "J.")
+		n.Inc()
+		if _, err := testutil.Samples(c); err != nil {
+			t.Fatal(err)
+		}
+		p.Close()
+	}
+	if v := sample(t, c, "jobs_total"); v != 50 {
+		t.Errorf("jobs_total = %v, want 50", v)
+	}
+	if n := len(c.fams["started"].series); n != 0 {
+		t.Errorf("collector still holds %d liveall series of dead processes", n)
+	}
+	if n := len(c.comp.entries); n != 1 {
+		t.Errorf("compacted file holds %d series, want 1", n)
+	}
+	if n := len(listDir(t, dir)); n != 2 {
+		t.Errorf("directory holds %v, want the compacted file and the lock", listDir(t, dir))
+	}
+}

@@ -33,6 +33,7 @@ import (
 type Collector struct {
 	dir      string
 	lockFile *os.File
+	err      error // set when the collector could not be made; Collect reports it
 
 	mu         sync.Mutex
 	closed     bool
@@ -125,6 +126,10 @@ func (c *Collector) Describe() []*prom.Desc { return nil }
 func (c *Collector) Collect(w *prom.Writer) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if c.err != nil {
+		w.Error(c.err)
+		return
+	}
 	if c.closed {
 		w.Error(errors.New("multiprocess: collector used after Close"))
 		return
@@ -148,6 +153,9 @@ func (c *Collector) Close() error {
 		return nil
 	}
 	c.closed = true
+	if c.lockFile == nil {
+		return nil
+	}
 	for name, v := range c.views {
 		v.close()
 		delete(c.views, name)

@@ -79,7 +79,34 @@ func (c *Collector) compact(dead []*view, present map[string]bool) error {
 	}
 	c.comp = c.parseCompacted(buf)
 	c.comp.mark, c.comp.present = markOf(fi), true
+	c.prune()
 	return nil
+}
+
+// prune forgets the series that no file holds any more, such as the series of mode liveall of
+// the processes just compacted away, so that the collector's memory and the cost of a
+// collection do not grow with the processes that came and went.
+func (c *Collector) prune() {
+	keep := make(map[*aggSeries]bool)
+	for _, e := range c.comp.entries {
+		keep[e.s] = true
+	}
+	for _, v := range c.views {
+		for _, r := range v.recs {
+			keep[r.s] = true
+		}
+	}
+	for _, f := range c.fams {
+		if f == nil {
+			continue
+		}
+		for k, s := range f.series {
+			if !keep[s] {
+				delete(f.series, k)
+				f.dirty = true
+			}
+		}
+	}
 }
 
 func syncDir(dir string) {

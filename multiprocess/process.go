@@ -83,7 +83,6 @@ type Process struct {
 
 	collOnce sync.Once
 	coll     *Collector
-	collErr  error
 }
 
 // Open creates this process's metric file in the directory and returns the Process that owns
@@ -185,7 +184,12 @@ func (p *Process) FileName() string { return p.name }
 //
 // Every call returns the same collector.
 func (p *Process) Collector() *Collector {
-	p.collOnce.Do(func() { p.coll, p.collErr = NewCollector(p.dir) })
+	p.collOnce.Do(func() {
+		var err error
+		if p.coll, err = NewCollector(p.dir); err != nil {
+			p.coll = &Collector{dir: p.dir, err: err} // reports err at every collection
+		}
+	})
 	return p.coll
 }
 
