@@ -254,12 +254,15 @@ func (n *nativeState) flush(discard bool) {
 	b.zero.Store(0)
 	b.spilled.Store(0)
 	b.sumBits.Store(0)
+	if !discard {
+		n.limit() // after the clearing: a reset flushes b again
+	}
 	// Room for twice the keys this buffer needed, so a growing spread of values spills a
 	// few times, not on every new bucket.
 	b.layout(&n.tot, min(max(2*used, 8), n.cfg.maxKeys))
 }
 
-// fold adds quiescent buffer b to the total and makes room if the total has too many buckets.
+// fold adds quiescent buffer b to the total.
 func (n *nativeState) fold(b *nativeBuf) {
 	t := &n.tot
 	if b.schema < t.schema {
@@ -283,7 +286,6 @@ func (n *nativeState) fold(b *nativeBuf) {
 		t.classic[i] += b.classic[i].Load()
 	}
 	t.sum += math.Float64frombits(b.sumBits.Load())
-	n.limit()
 }
 
 // add adds c observations to bucket k (at the total's schema) of the given sign, or to the zero
