@@ -3,6 +3,7 @@ package prom
 import (
 	"context"
 	"fmt"
+	"math"
 	"strings"
 	"testing"
 )
@@ -108,5 +109,36 @@ func BenchmarkCoreWithTyped(b *testing.B) {
 	v := Must(NewCounterOf[lab]("b", "B.", Opts{Registry: NoRegistry}))
 	for b.Loop() {
 		v.With(lab{"GET", "200"}).Inc()
+	}
+}
+
+// ownBuckets assigns a slice it owns to the scratch series, as a collector may.
+type ownBuckets struct{ b []Bucket }
+
+func (o *ownBuckets) Describe() []*Desc { return nil }
+func (o *ownBuckets) Collect(w *Writer) {
+	w.Family(&Desc{Name: "a", Type: HistogramType})
+	s := w.Series()
+	s.Buckets = o.b
+	s.Count = 1
+	w.Emit(s)
+	w.Family(&Desc{Name: "b", Type: HistogramType})
+	s = w.Series()
+	s.Buckets = append(s.Buckets, Bucket{UpperBound: 99, Count: 7}, Bucket{UpperBound: math.Inf(1), Count: 7})
+	w.Emit(s)
+}
+
+// TestScratchNeverAdoptsCollectorSlices: a collector's own slice must not become the scratch
+// that the next series appends into.
+func TestScratchNeverAdoptsCollectorSlices(t *testing.T) {
+	r := NewRegistry()
+	o := &ownBuckets{b: make([]Bucket, 1, 4)}
+	o.b[0] = Bucket{UpperBound: math.Inf(1), Count: 1}
+	r.MustRegister(o)
+	for i := 0; i < 3; i++ {
+		collect(t, r)
+		if got := o.b[:2]; got[0].UpperBound != math.Inf(1) || got[1].UpperBound != 0 {
+			t.Fatalf("collection %d wrote into the collector's slice: %v", i, got)
+		}
 	}
 }

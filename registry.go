@@ -330,7 +330,7 @@ func (r *Registry) Collect(ctx context.Context, enc Encoder, names ...string) er
 	err := errors.Join(w.errs...)
 	w.ctx, w.enc, w.reg, w.cur, w.only = nil, nil, nil, nil, nil
 	// Keep the scratch slices' capacity so that the next collection appends without allocating.
-	w.series = Series{Buckets: w.series.Buckets[:0], Quantiles: w.series.Quantiles[:0], States: w.series.States[:0]}
+	w.series = Series{}
 	writerPool.Put(w)
 	return err
 }

@@ -24,7 +24,14 @@ type Writer struct {
 	started bool
 	seen    map[string]bool // families written, to catch a collector repeating one
 	series  Series
-	errs    []error
+	// The Writer's own scratch slices. Series hands them out empty; Emit grows them to the
+	// largest size a collector needed, so appending to them stops allocating. A slice a
+	// collector assigns to the scratch Series is never adopted, so nothing it owns is
+	// overwritten by a later collector.
+	buckets   []Bucket
+	quantiles []Quantile
+	states    []State
+	errs      []error
 }
 
 // Context returns the context of the collection. Collectors that do I/O or long work should
@@ -42,8 +49,9 @@ func (w *Writer) Family(d *Desc) bool {
 }
 
 // Series returns the Writer's scratch Series, emptied, for the collector to fill and pass to
-// Emit. Its slices keep their capacity, so a collector can append to Buckets, Quantiles and
-// States without allocating in steady state.
+// Emit. Its Buckets, Quantiles and States are empty slices with capacity owned by the Writer:
+// append to them, and in steady state appending allocates nothing. A collector may instead
+// assign slices of its own; the Writer only reads those.
 func (w *Writer) Series() *Series {
 	s := &w.series
 	// Field by field: a composite literal would build a temporary and copy it, and this runs
@@ -51,7 +59,7 @@ func (w *Writer) Series() *Series {
 	s.LabelNames, s.LabelValues = nil, nil
 	s.Value, s.Timestamp, s.HasTimestamp, s.Created, s.Exemplar = 0, 0, false, 0, nil
 	s.Count, s.Sum, s.Native = 0, 0, nil
-	s.Buckets, s.Quantiles, s.States = s.Buckets[:0], s.Quantiles[:0], s.States[:0]
+	s.Buckets, s.Quantiles, s.States = w.buckets[:0], w.quantiles[:0], w.states[:0]
 	return s
 }
 
@@ -83,6 +91,23 @@ func (w *Writer) Emit(s *Series) {
 		s.Created = 0
 	}
 	w.enc.Series(d, s)
+	if s == &w.series {
+		w.fitScratch(s)
+	}
+}
+
+// fitScratch grows the scratch slices to hold what s needed, once, so the next series that
+// needs as much appends without allocating.
+func (w *Writer) fitScratch(s *Series) {
+	if n := len(s.Buckets); n > cap(w.buckets) {
+		w.buckets = make([]Bucket, 0, n)
+	}
+	if n := len(s.Quantiles); n > cap(w.quantiles) {
+		w.quantiles = make([]Quantile, 0, n)
+	}
+	if n := len(s.States); n > cap(w.states) {
+		w.states = make([]State, 0, n)
+	}
 }
 
 // Value writes one series with value v (a counter, gauge, unknown or info series) and the given
