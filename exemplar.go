@@ -90,10 +90,13 @@ func (r *Registry) SetExemplarHook(f func(ctx context.Context) []Label) {
 	r.exHook.Store(&f)
 }
 
+// exemplarClock returns the time of exemplars in nanoseconds since the epoch; tests replace it.
+var exemplarClock = nowNanos
+
 // exemplarTime returns the time of an exemplar offered now, and whether the series' rate limit
 // lets it through; last is the series' time of its last exemplar.
 func (c *core) exemplarTime(last *atomic.Int64) (int64, bool) {
-	now := nowNanos()
+	now := exemplarClock()
 	if iv := int64(c.opts.ExemplarMinInterval); iv > 0 {
 		l := last.Load()
 		if now-l < iv || !last.CompareAndSwap(l, now) {

@@ -1,0 +1,97 @@
+package prom_test
+
+import (
+	"bytes"
+	"context"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/prom-go/prom"
+	"github.com/prom-go/prom/expfmt"
+)
+
+var updateGolden = flag.Bool("update-exemplars", false, "rewrite testdata/exemplars.*.golden")
+
+// exemplarRegistry holds a counter and histograms (classic, native+classic) with exemplars
+// taken at a fixed time.
+func exemplarRegistry(t *testing.T) *prom.Registry {
+	t.Helper()
+	defer prom.SetExemplarClock(func() int64 { return 1_700_000_000_123_456_789 })()
+	r := prom.NewRegistry()
+	o := prom.Opts{Registry: r}
+	c := prom.Must(prom.NewCounter("jobs_total", "Jobs.", o))
+	c.AddWithExemplar(2, prom.Label{Name: "trace_id", Value: "4bf92f3577b34da6"}, prom.Label{Name: "span_id", Value: "00f067aa0ba902b7"})
+	o.Buckets = []float64{0.1, 1}
+	h := prom.Must(prom.NewHistogram("latency_seconds", "Latency.", o))
+	h.ObserveWithExemplar(0.05, prom.Label{Name: "trace_id", Value: "a"})
+	h.ObserveWithExemplar(0.07, prom.Label{Name: "trace_id", Value: "b"}) // replaces a
+	h.ObserveWithExemplar(5, prom.Label{Name: "trace_id", Value: "c"})
+	h.Observe(0.5)
+	o.NativeFactor = 1.1
+	n := prom.Must(prom.NewHistogram("size_bytes", "Sizes.", o))
+	n.ObserveWithExemplar(0.5, prom.Label{Name: "trace_id", Value: "d"})
+	r.SetCreatedSeries(false)
+	return r
+}
+
+// TestExemplarGolden checks the exemplar lines of OpenMetrics and their absence in text 0.0.4.
+func TestExemplarGolden(t *testing.T) {
+	r := exemplarRegistry(t)
+	for _, f := range []struct {
+		name   string
+		format expfmt.Format
+	}{{"openmetrics", expfmt.OpenMetricsFormat}, {"text", expfmt.TextFormat}} {
+		var buf bytes.Buffer
+		enc := expfmt.NewEncoder(&buf, f.format, expfmt.Underscores)
+		if err := r.Collect(context.Background(), enc); err != nil {
+			t.Fatal(err)
+		}
+		if err := enc.Close(); err != nil {
+			t.Fatal(err)
+		}
+		path := filepath.Join("testdata", "exemplars."+f.name+".golden")
+		if *updateGolden {
+			if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		want, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := buf.String(); got != string(want) {
+			t.Errorf("%s:\n%s\nwant (%s):\n%s", f.name, got, path, want)
+		}
+		if f.name == "text" && strings.Contains(buf.String(), "trace_id") {
+			t.Error("text 0.0.4 carries exemplars")
+		}
+	}
+}
+
+// TestCreatedSwitch checks that counters, histograms and summaries write "_created" in
+// OpenMetrics only while the registry's created switch is on.
+func TestCreatedSwitch(t *testing.T) {
+	r := prom.NewRegistry()
+	o := prom.Opts{Registry: r}
+	prom.Must(prom.NewCounter("c_total", "c", o))
+	prom.Must(prom.NewSummary("s", "s", o))
+	o.NativeFactor = 1.1
+	prom.Must(prom.NewHistogram("h", "h", o))
+	for _, on := range []bool{true, false} {
+		r.SetCreatedSeries(on)
+		var buf bytes.Buffer
+		enc := expfmt.NewEncoder(&buf, expfmt.OpenMetricsFormat, expfmt.Underscores)
+		if err := r.Collect(context.Background(), enc); err != nil {
+			t.Fatal(err)
+		}
+		enc.Close()
+		for _, name := range []string{"c_created ", "s_created ", "h_created "} {
+			if got := strings.Contains(buf.String(), "\n"+name); got != on {
+				t.Errorf("created on=%v: %q present=%v\n%s", on, name, got, buf.String())
+			}
+		}
+	}
+}
