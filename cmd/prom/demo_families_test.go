@@ -27,6 +27,9 @@ var demoFamilies = []struct {
 	{"demo_fixed_quantiles", prom.SummaryType, "demo_fixed_quantiles"},
 	{"demo_build", prom.InfoType, "demo_build_info"},
 	{"demo_worker_state", prom.StateSetType, "demo_worker_state"},
+	// demo_native.go: a native histogram and a counter with trace-ID exemplars.
+	{"demo_native_latency_seconds", prom.HistogramType, "demo_native_latency_seconds_bucket"},
+	{"demo_traced_jobs", prom.CounterType, "demo_traced_jobs_total"},
 	// promhttp's server middleware, over the fake API and the real requests.
 	{"http_server_requests", prom.CounterType, "http_server_requests_total"},
 	{"http_server_requests_in_flight", prom.GaugeType, "http_server_requests_in_flight"},

@@ -18,9 +18,10 @@ import (
 // from one goroutine only.
 type demo struct {
 	more
-	rnd   *rand.Rand
-	ticks int
-	start time.Time
+	nativeDemo // demo_native.go
+	rnd        *rand.Rand
+	ticks      int
+	start      time.Time
 
 	// Plain, fractional and error-counting counters.
 	tickCount     *prom.Counter
@@ -100,6 +101,7 @@ func newDemo(reg *prom.Registry, seed uint64) (d *demo, err error) {
 	d.temperature = prom.Must(prom.NewGaugeVec("demo_temperature_celsius", "Fake room temperatures: sine waves.", []string{"room"}, o))
 	d.lastTick = prom.Must(prom.NewGauge("demo_last_tick_timestamp_seconds", "Unix time of the last tick of the workload loop.", o))
 	d.newMore(o)
+	d.newNative(reg, o, seed)
 	d.newHTTP(reg)
 	// Create every child up front, so the families are complete from the first scrape.
 	for _, r := range routes {
@@ -152,6 +154,7 @@ func (d *demo) step() {
 		d.slow = append(d.slow, d.inflight.TrackInProgress())
 	}
 	d.stepMore()
+	d.stepNative()
 }
 
 // request simulates one HTTP request: picks a route and a status code, and records it.
