@@ -21,6 +21,14 @@ import (
 // equals the +Inf bucket, even while observations race with the collection, because the count
 // is derived from the bucket counts read in one pass. The sum is read separately and may lag or
 // lead the buckets by the observations in flight.
+//
+// With Opts.NativeFactor the histogram also keeps native (exponential) buckets, exposed in the
+// protobuf format next to the classic ones (Prometheus ingests whichever it is set to); nil
+// Buckets then means native buckets only. Observe stays lock-free and allocation-free (about
+// 15 ns against 7 ns for classic only), the memory is bounded by Opts.NativeMaxBuckets, and a
+// collection waits for the observations in flight so that count, sum, classic and native
+// buckets all hold exactly the same observations. Exemplars (ObserveWithExemplar, ObserveCtx)
+// are kept one per classic bucket and the latest eight for the native buckets.
 type Histogram struct {
 	seriesHead[Histogram]
 	upper   []float64       // the upper bounds without +Inf, shared by the family
