@@ -40,6 +40,16 @@ type demoConfig struct {
 }
 
 func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	cfg, err := parseDemoFlags(args, stdout, stderr)
+	if err != nil {
+		return err
+	}
+	return serveDemo(ctx, cfg)
+}
+
+// parseDemoFlags turns the demo's arguments into its configuration, serving prom.Default and
+// announcing the address on stdout. Mistakes in the flags are printed and return errUsage.
+func parseDemoFlags(args []string, stdout, stderr io.Writer) (demoConfig, error) {
 	fs := newFlagSet("demo", "demo [--addr :8000] [--tls-cert-file F --tls-key-file F [--tls-client-ca F]] [--basic-auth-file F]", stderr)
 	cfg := demoConfig{registry: prom.Default, logger: slog.New(slog.NewTextHandler(stderr, nil))}
 	var authFile string
@@ -51,29 +61,29 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	fs.StringVar(&cfg.clientCA, "tls-client-ca", "", "PEM `file`, or directory of them, of the CAs that sign client certificates: mutual TLS, clients without such a certificate are refused. Needs --tls-cert-file")
 	fs.StringVar(&authFile, "basic-auth-file", "", "`file` of user:hash lines (hash from promhttp.HashPassword, see the promhttp README): require HTTP basic credentials")
 	if err := parseFlags(fs, args); err != nil {
-		return err
+		return cfg, err
 	}
 	if fs.NArg() > 0 {
 		fmt.Fprintf(stderr, "prom demo: unexpected argument %q\n", fs.Arg(0))
 		fs.Usage()
-		return errUsage
+		return cfg, errUsage
 	}
 	if cfg.tick <= 0 {
 		fmt.Fprintf(stderr, "prom demo: --tick %v: the interval must be positive\n", cfg.tick)
-		return errUsage
+		return cfg, errUsage
 	}
 	if (cfg.certFile == "") != (cfg.keyFile == "") {
 		fmt.Fprintf(stderr, "prom demo: --tls-cert-file %q and --tls-key-file %q: give both or neither\n", cfg.certFile, cfg.keyFile)
-		return errUsage
+		return cfg, errUsage
 	}
 	if cfg.clientCA != "" && cfg.certFile == "" {
 		fmt.Fprintf(stderr, "prom demo: --tls-client-ca needs --tls-cert-file and --tls-key-file: mutual TLS is TLS\n")
-		return errUsage
+		return cfg, errUsage
 	}
 	if authFile != "" {
 		users, err := readBasicAuthFile(authFile)
 		if err != nil {
-			return err
+			return cfg, err
 		}
 		cfg.basicAuth = users
 	}
@@ -84,7 +94,7 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	cfg.ready = func(a net.Addr) {
 		fmt.Fprintf(stdout, "prom demo: serving metrics on %s://%s/metrics (Ctrl-C to stop)\n", scheme, displayAddr(a))
 	}
-	return serveDemo(ctx, cfg)
+	return cfg, nil
 }
 
 // readBasicAuthFile reads the users of --basic-auth-file: one "user:hash" a line, where hash
