@@ -5,13 +5,16 @@ import (
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
+	"crypto/tls"
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/pem"
 	"fmt"
+	"io"
 	"math/big"
 	"net"
 	"net/http"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -179,28 +182,108 @@ var knownAccept = map[string]bool{
 }
 
 // TestPrometheusScrapesDemoOverMutualTLS runs the demo (prom demo) over HTTPS with client
-// certificates required, has a real Prometheus scrape it, and reads the demo's series back.
+// certificates and basic auth required (--tls-cert-file, --tls-key-file, --tls-client-ca,
+// --basic-auth-file), has a real Prometheus scrape it with the configuration the promhttp
+// README shows, and reads the demo's series back through the query API. Scrapes without the
+// client certificate or without the password must fail, for Prometheus and for a Go client.
 func TestPrometheusScrapesDemoOverMutualTLS(t *testing.T) {
 	requireBinary(t, "prometheus")
-	help, _ := exec.Command(demoBinary(t), "demo", "-h").CombinedOutput()
-	for _, f := range []string{"tls-cert-file", "tls-key-file", "tls-client-ca"} {
-		if !strings.Contains(string(help), f) {
-			t.Skipf("prom demo has no --%s flag yet; the demo must serve through promhttp.Serve with --tls-cert-file, --tls-key-file and --tls-client-ca", f)
-		}
-	}
 	p := newPKI(t)
+	dir := t.TempDir()
+	hash, err := promhttp.HashPassword("s3cret")
+	if err != nil {
+		t.Fatal(err)
+	}
+	users := writeFile(t, dir, "users", "prometheus:"+hash+"\n")
+	passwordFile := writeFile(t, dir, "password", "s3cret")
 	addr := freeAddr(t)
 	d := startProcess(t, exec.Command(demoBinary(t), "demo", "--addr", addr, "--tick", "10ms",
-		"--tls-cert-file", p.serverCert, "--tls-key-file", p.serverKey, "--tls-client-ca", p.ca))
-	_ = d
-	api := startPrometheus(t, mtlsScrapeConfig("demo", addr, p))
-	for _, q := range []string{`up{job="demo"}`, `count(demo_ticks_total{job="demo"}) > bool 0`} {
-		got, err := pollQuery(api, q, 30*time.Second)
-		if err != nil {
-			t.Fatalf("%s: %v\ndemo output:\n%s", q, err, tail(d.out.String(), 2000))
+		"--tls-cert-file", p.serverCert, "--tls-key-file", p.serverKey, "--tls-client-ca", p.ca,
+		"--basic-auth-file", users))
+
+	roots := x509.NewCertPool()
+	caPEM, err := os.ReadFile(p.ca)
+	if err != nil || !roots.AppendCertsFromPEM(caPEM) {
+		t.Fatalf("reading %s: %v", p.ca, err)
+	}
+	cert, err := tls.LoadX509KeyPair(p.clientCert, p.clientKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	metrics := "https://" + addr + "/metrics"
+	withCert := httpsClient(roots, cert)
+	waitHTTPS(t, d, withCert, metrics, "prometheus", "s3cret")
+	if resp, err := httpsClient(roots).Get(metrics); err == nil {
+		resp.Body.Close()
+		t.Errorf("GET %s without a client certificate: %s; want the handshake refused", metrics, resp.Status)
+	}
+	if resp, err := withCert.Get(metrics); err != nil || resp.StatusCode != http.StatusUnauthorized {
+		t.Errorf("GET %s with the certificate but no password: %v %v; want 401", metrics, resp, err)
+	} else {
+		resp.Body.Close()
+	}
+
+	job := func(name string, clientCert, password bool) string {
+		s := fmt.Sprintf("  - job_name: %s\n    scheme: https\n    tls_config:\n      ca_file: %s\n", name, p.ca)
+		if clientCert {
+			s += fmt.Sprintf("      cert_file: %s\n      key_file: %s\n", p.clientCert, p.clientKey)
 		}
-		if got != 1 {
-			t.Errorf("%s = %v, want 1", q, got)
+		if password {
+			s += fmt.Sprintf("    basic_auth:\n      username: prometheus\n      password_file: %s\n", passwordFile)
+		}
+		return s + fmt.Sprintf("    static_configs:\n      - targets: [%q]\n", addr)
+	}
+	api := startPrometheus(t, job("demo", true, true)+job("nocert", false, true)+job("nopassword", true, false))
+	checks := []struct {
+		query string
+		want  float64
+	}{
+		{`up{job="demo"}`, 1},
+		{`demo_ticks_total{job="demo"} > bool 0`, 1},
+		{`count(demo_temperature_celsius{job="demo"})`, 3},
+		{`up{job="nocert"}`, 0},
+		{`up{job="nopassword"}`, 0},
+	}
+	for _, c := range checks {
+		got, err := pollQuery(api, c.query, 30*time.Second)
+		if err != nil {
+			t.Fatalf("%s: %v\ndemo output:\n%s", c.query, err, tail(d.out.String(), 2000))
+		}
+		if got != c.want {
+			t.Errorf("%s = %v, want %v", c.query, got, c.want)
 		}
 	}
+}
+
+// httpsClient returns a client trusting roots and presenting certs.
+func httpsClient(roots *x509.CertPool, certs ...tls.Certificate) *http.Client {
+	return &http.Client{Timeout: 5 * time.Second, Transport: &http.Transport{
+		TLSClientConfig: &tls.Config{RootCAs: roots, Certificates: certs},
+	}}
+}
+
+// waitHTTPS polls url with client and basic credentials until it answers 200 OK, for at most
+// 30 seconds, failing the test with p's output when p exits first or the time runs out.
+func waitHTTPS(t *testing.T, p *process, client *http.Client, url, user, password string) {
+	t.Helper()
+	last := "no answer yet"
+	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		req, _ := http.NewRequest(http.MethodGet, url, nil)
+		req.SetBasicAuth(user, password)
+		resp, err := client.Do(req)
+		if err == nil {
+			io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return
+			}
+			last = resp.Status
+		} else {
+			last = err.Error()
+		}
+		if p.exited() {
+			t.Fatalf("%s exited (%v) before %s was ready; output:\n%s", p.name, p.err, url, tail(p.out.String(), 4000))
+		}
+	}
+	t.Fatalf("%s not ready after 30s (%s); output:\n%s", url, last, tail(p.out.String(), 4000))
 }
