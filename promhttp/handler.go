@@ -109,7 +109,7 @@ func NewHandler(opts HandlerOpts, sources ...Source) http.Handler {
 	if !opts.DisableOpenMetrics {
 		h.offered = append(h.offered, expfmt.OpenMetricsFormat, expfmt.OpenMetrics001Format)
 	}
-	if !opts.DisableProtobuf && protobufSupported() {
+	if !opts.DisableProtobuf {
 		h.offered = append(h.offered, expfmt.ProtobufFormat)
 	}
 	if opts.Metrics != nil {

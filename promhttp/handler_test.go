@@ -421,9 +421,6 @@ func TestLandingPage(t *testing.T) {
 }
 
 func TestHandlerProtobuf(t *testing.T) {
-	if !protobufSupported() {
-		t.Skip("expfmt does not write protobuf yet")
-	}
 	const accept = "application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;encoding=delimited,application/openmetrics-text;version=1.0.0;q=0.8,*/*;q=0.1"
 	reg := testRegistry(t)
 	r := get(t, Handler(reg), "/metrics", "Accept", accept)

@@ -153,11 +153,7 @@ func (m *ServerMetrics) Middleware(next http.Handler) http.Handler {
 		}
 		s := m.series(m.route(r), foldMethod(r.Method), code)
 		if ex := m.exemplar(r); ex != nil {
-			if ea, ok := any(s.requests).(exemplarAdder); ok {
-				ea.AddWithExemplar(1, ex...)
-			} else {
-				s.requests.Inc()
-			}
+			s.requests.AddWithExemplar(1, ex...)
 		} else {
 			s.requests.Inc()
 		}
@@ -174,13 +170,6 @@ func (m *ServerMetrics) Middleware(next http.Handler) http.Handler {
 			s.ttfb.Observe((rw.firstByte - start).Seconds())
 		}
 	})
-}
-
-// exemplarAdder is the exemplar method of prom.Counter. It is reached through an interface so
-// that this package builds while the core's exemplar support is being written; without it,
-// exemplars are dropped and the request still counts.
-type exemplarAdder interface {
-	AddWithExemplar(v float64, labels ...prom.Label)
 }
 
 func (m *ServerMetrics) exemplar(r *http.Request) []prom.Label {
