@@ -53,6 +53,7 @@ type RuntimeError struct {
 	Detail string
 }
 
+// Error describes the error: the metric, the kind and what happened.
 func (e *RuntimeError) Error() string {
 	return fmt.Sprintf("prom: metric %q: %s: %s", e.Metric, e.Kind, e.Detail)
 }

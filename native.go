@@ -16,7 +16,7 @@ const (
 	// MinNativeSchema and MaxNativeSchema are the schemas of exponential native histograms:
 	// −4 (each bucket 65536 times wider than the previous) to 8 (1.0027 times).
 	MinNativeSchema = -4
-	MaxNativeSchema = 8
+	MaxNativeSchema = 8 // see MinNativeSchema
 
 	// DefNativeMaxBuckets is the default Opts.NativeMaxBuckets: enough for latencies from a
 	// microsecond to an hour at schema 3 (factor 1.09), small enough that a flood of distinct

@@ -92,6 +92,7 @@ type ConflictError struct {
 	Sample        string // the sample name both would write
 }
 
+// Error names both families and the sample name they share.
 func (e *ConflictError) Error() string {
 	if e.New.Name == e.Existing.Name {
 		return fmt.Sprintf("prom: %s %q is already registered as a %s", e.New.Type, e.New.Name, e.Existing.Type)
@@ -111,6 +112,7 @@ type AlreadyRegisteredError struct {
 	Name     string
 }
 
+// Error names the family already registered.
 func (e *AlreadyRegisteredError) Error() string {
 	return fmt.Sprintf("prom: a collector for %q is already registered", e.Name)
 }

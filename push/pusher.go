@@ -248,6 +248,7 @@ type Error struct {
 	Body       string // the gateway's answer, up to 4 KiB, spaces trimmed
 }
 
+// Error gives the method, URL, status and the gateway's answer.
 func (e *Error) Error() string {
 	if e.Body == "" {
 		return fmt.Sprintf("push: %s %s: %s", e.Method, e.URL, e.Status)

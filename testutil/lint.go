@@ -12,6 +12,7 @@ type Problem struct {
 	Text   string // what is wrong, and what to do instead
 }
 
+// String renders the problem as "metric: text (rule)".
 func (p Problem) String() string { return p.Metric + ": " + p.Text + " (" + p.Rule + ")" }
 
 // Lint checks the families c describes and writes against the Prometheus naming and
