@@ -153,6 +153,8 @@ func (s *aggSeries) slots(b []uint64) []uint64 {
 		return append(b, math.Float64bits(s.f))
 	case prom.GaugeType:
 		return append(b, math.Float64bits(s.f), uint64(s.ts))
+	case prom.InfoType:
+		return b
 	}
 	return append(b, s.n, math.Float64bits(s.f))
 }
@@ -191,6 +193,8 @@ func (c *Collector) emit(w *prom.Writer, gen uint64) {
 				out.Value = float64(s.n) + s.f
 			case prom.GaugeType:
 				out.Value = s.f
+			case prom.InfoType:
+				out.Value = 1
 			case prom.SummaryType:
 				out.Count, out.Sum = s.n, s.f
 			case prom.HistogramType:

@@ -351,7 +351,7 @@ func (c *Collector) apply(v *view, gen uint64, touched *[]*aggSeries) {
 			c.scanView(v)
 		}
 		for _, r := range v.recs {
-			if v.dead && r.s.fam.info.mode.live() && r.s.fam.info.typ == prom.GaugeType {
+			if v.dead && r.s.fam.info.liveOnly() {
 				continue
 			}
 			vals := c.vals[:0]

@@ -9,8 +9,6 @@ import (
 	"slices"
 	"strings"
 	"time"
-
-	"github.com/prom-go/prom"
 )
 
 // compact folds the files of dead processes into the compacted file and deletes them. The
@@ -194,20 +192,20 @@ func (c *Collector) parseCompacted(data []byte) compactedState {
 		return st
 	}
 	var fams []*aggFamily
-	liveGauges := 0
+	liveOnly := 0
 	_, bad, _ := c.scanRecords(data[:cm], headerSize, 0, true, &fams,
 		func(s *aggSeries, r record) {
 			vals := make([]uint64, r.nslots)
 			for i := range vals {
 				vals[i] = binary.LittleEndian.Uint64(data[r.slots+8*i:])
 			}
-			if s.fam.info.typ == prom.GaugeType && s.fam.info.mode.live() {
-				liveGauges++ // never folded: not valid here
+			if s.fam.info.liveOnly() {
+				liveOnly++ // never folded: not valid here
 				return
 			}
 			st.entries = append(st.entries, compactedEntry{s, vals})
 		},
 		func(name string) { st.folded[name] = true })
-	st.bad = bad + liveGauges
+	st.bad = bad + liveOnly
 	return st
 }

@@ -3,6 +3,8 @@ package multiprocess
 import (
 	"fmt"
 	"math"
+	"slices"
+	"strings"
 
 	"github.com/prom-go/prom"
 )
@@ -87,13 +89,9 @@ func (p *Process) NewSummaryVec(name, help string, labelNames []string, opts ...
 
 // newFamily validates a family and records it in the file.
 func (p *Process) newFamily(t prom.Type, mode GaugeMode, name, help string, labels []string, opts []prom.Opts) (*family, error) {
-	var o prom.Opts
-	switch len(opts) {
-	case 0:
-	case 1:
-		o = opts[0]
-	default:
-		return nil, fmt.Errorf("multiprocess: metric %q: got %d Opts; give at most one", name, len(opts))
+	o, err := oneOpts(name, opts)
+	if err != nil {
+		return nil, err
 	}
 	if err := checkOpts(t, name, &o); err != nil {
 		return nil, err
@@ -107,6 +105,7 @@ func (p *Process) newFamily(t prom.Type, mode GaugeMode, name, help string, labe
 		return nil, err
 	}
 	info := familyInfo{typ: t, mode: mode, name: d.Name, help: d.Help, unit: d.Unit, labels: d.LabelNames, consts: d.ConstLabels}
+	served := d
 	if t == prom.GaugeType && mode.pidLabel() {
 		for _, l := range d.LabelNames {
 			if l == "pid" {
@@ -118,52 +117,56 @@ func (p *Process) newFamily(t prom.Type, mode GaugeMode, name, help string, labe
 				return nil, fmt.Errorf("multiprocess: gauge %q: constant label \"pid\" is reserved in mode %s for the process id", d.Name, mode)
 			}
 		}
+		if served, err = prom.NewDesc(t, d.Name, d.Help, prom.DescOpts{Unit: d.Unit,
+			LabelNames: append(slices.Clip(d.LabelNames), "pid"), ConstLabels: o.ConstLabels}); err != nil {
+			return nil, err
+		}
 	}
 	if t == prom.HistogramType {
 		if info.upper, err = checkBuckets(d.Name, o.Buckets); err != nil {
 			return nil, err
 		}
 	}
-	key := encodeFamily(&info)
-	p.mu.Lock()
-	if p.families[d.Name] {
-		p.mu.Unlock()
-		return nil, fmt.Errorf("multiprocess: metric %q is already defined in this process", d.Name)
+	if t == prom.InfoType && strings.HasSuffix(d.Name, "_info") {
+		// It would be served as name_info_info and read back under another name, as NewDesc
+		// strips one "_info" each time.
+		return nil, fmt.Errorf("multiprocess: info %q: the name ends in \"_info\" twice; give the suffix once", name)
 	}
-	p.families[d.Name] = true
-	ordinal := p.nfam
-	p.mu.Unlock()
-	if _, err := p.appendRecord(recFamily, key, 0); err != nil {
-		p.mu.Lock()
-		delete(p.families, d.Name)
-		p.mu.Unlock()
-		return nil, fmt.Errorf("multiprocess: metric %q: %w", d.Name, err)
-	}
-	p.mu.Lock()
-	p.nfam++
-	p.mu.Unlock()
-	return &family{p: p, info: info, ordinal: ordinal}, nil
+	return p.declare(info, served)
 }
 
-// checkOpts refuses the options that cannot be served from files.
-func checkOpts(t prom.Type, name string, o *prom.Opts) error {
-	if o.Registry != nil {
-		return fmt.Errorf("multiprocess: %s %q: Opts.Registry does not apply: the metrics of a Process are served together by its Collector; register that instead", t, name)
+// declare claims the family's name in the registries given to Register, then records the
+// family in the file. Declarations take turns, so family numbers follow the order of records.
+func (p *Process) declare(info familyInfo, served *prom.Desc) (*family, error) {
+	p.declMu.Lock()
+	defer p.declMu.Unlock()
+	if p.families[info.name] {
+		return nil, fmt.Errorf("multiprocess: metric %q is already defined in this process", info.name)
 	}
-	if t == prom.SummaryType && (o.Objectives != nil || o.MaxAge != 0 || o.AgeBuckets != 0) {
-		return fmt.Errorf("multiprocess: summary %q: Objectives, MaxAge and AgeBuckets are refused: quantiles cannot be aggregated across processes (the quantiles of several processes do not combine into the quantile of all); use a histogram, or a summary without objectives (count and sum)", name)
+	claims, err := p.claim(served)
+	if err != nil {
+		return nil, fmt.Errorf("multiprocess: %s %q: %w", info.typ, info.name, err)
 	}
-	var bad []string
-	if t != prom.HistogramType && o.Buckets != nil {
-		bad = append(bad, "Buckets")
+	if _, err := p.appendRecord(recFamily, encodeFamily(&info), 0); err != nil {
+		p.unclaim(claims)
+		return nil, fmt.Errorf("multiprocess: metric %q: %w", info.name, err)
 	}
-	if t != prom.SummaryType && (o.Objectives != nil || o.MaxAge != 0 || o.AgeBuckets != 0) {
-		bad = append(bad, "Objectives/MaxAge/AgeBuckets")
+	p.families[info.name] = true
+	p.descs = append(p.descs, served)
+	f := &family{p: p, info: info, ordinal: p.nfam}
+	p.nfam++
+	return f, nil
+}
+
+// oneOpts returns the single Opts of a constructor call, or the zero Opts.
+func oneOpts(name string, opts []prom.Opts) (prom.Opts, error) {
+	switch len(opts) {
+	case 0:
+		return prom.Opts{}, nil
+	case 1:
+		return opts[0], nil
 	}
-	if len(bad) > 0 {
-		return fmt.Errorf("multiprocess: %s %q: option %v does not apply to a %s", t, name, bad, t)
-	}
-	return nil
+	return prom.Opts{}, fmt.Errorf("multiprocess: metric %q: got %d Opts; give at most one", name, len(opts))
 }
 
 // checkBuckets validates histogram bounds as prom does: strictly increasing, no NaN, a trailing

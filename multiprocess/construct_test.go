@@ -30,7 +30,7 @@ func TestConstructionErrors(t *testing.T) {
 		{"registry", func() error {
 			_, err := p.NewCounter("r", "R.", prom.Opts{Registry: prom.NewRegistry()})
 			return err
-		}, "register that instead"},
+		}, "use Process.Register instead"},
 		{"buckets on counter", func() error {
 			_, err := p.NewCounter("b", "B.", prom.Opts{Buckets: []float64{1}})
 			return err

@@ -146,8 +146,17 @@ func (f *familyInfo) nslots() int {
 	switch f.typ {
 	case prom.HistogramType:
 		return len(f.upper) + 2 // buckets with +Inf, then the sum
+	case prom.InfoType:
+		return 0 // the value is always 1
 	}
 	return 2
+}
+
+// liveOnly reports whether the family's series are served only while their process lives:
+// gauges of the Live modes, and info metrics, whose labels belong to the processes running.
+// They are never folded into the compacted file.
+func (f *familyInfo) liveOnly() bool {
+	return f.typ == prom.InfoType || f.typ == prom.GaugeType && f.mode.live()
 }
 
 func appendString(b []byte, s string) []byte {
@@ -253,7 +262,7 @@ func decodeFamily(key []byte) (*familyInfo, error) {
 		return nil, errDamaged
 	}
 	switch f.typ {
-	case prom.CounterType, prom.GaugeType, prom.HistogramType, prom.SummaryType:
+	case prom.CounterType, prom.GaugeType, prom.HistogramType, prom.SummaryType, prom.InfoType:
 	default:
 		return nil, errDamaged
 	}

@@ -71,12 +71,16 @@ type Process struct {
 	mem  []byte // the whole reservation; only [0, size) is inside the file
 	pid  uint32
 
-	mu       sync.Mutex
-	size     int // current file size
-	used     int // committed length
+	mu     sync.Mutex // guards the file: size, used, closed
+	size   int        // current file size
+	used   int        // committed length
+	closed bool
+
+	declMu   sync.Mutex // guards the declarations and the registries that claim them
 	families map[string]bool
+	descs    []*prom.Desc // the declared families as served, in the order declared
 	nfam     int
-	closed   bool
+	regs     []*prom.Registry // the registries of Register
 
 	onError func(error)
 	logged  [16]atomic.Bool
@@ -177,12 +181,10 @@ func (p *Process) Dir() string { return p.dir }
 // FileName returns the name of the process's file within Dir.
 func (p *Process) FileName() string { return p.name }
 
-// Collector returns the collector of the whole directory, to register in the registry this
-// process serves:
-//
-//	reg.MustRegister(mp.Collector())
-//
-// Every call returns the same collector.
+// Collector returns the collector of the whole directory. Every call returns the same
+// collector. Register registers it together with the names of this process's families, so that
+// clashes are found at registration; registering the Collector alone, as
+// reg.Register(mp.Collector()), leaves them to be found at collection.
 func (p *Process) Collector() *Collector {
 	p.collOnce.Do(func() {
 		var err error
