@@ -28,8 +28,7 @@ import (
 // processes that came and went. Files it cannot read are skipped and counted in the gauge
 // prom_multiprocess_files{state="skipped"}, never a failed scrape.
 //
-// Describe returns nil: the families are known only from the files. Collections may run
-// concurrently; they take turns.
+// Describe returns nil (see Describe). Collections may run concurrently; they take turns.
 type Collector struct {
 	dir      string
 	lockFile *os.File
@@ -119,7 +118,12 @@ func NewCollector(dir string) (*Collector, error) {
 		skipped: make(map[string]fileMark), fams: make(map[string]*aggFamily)}, nil
 }
 
-// Describe returns nil: the collector's families are those found in the files.
+// Describe returns nil: the collector serves the families found in the files of every
+// process, which no process knows in advance. Describing only some of them would be worse
+// than none: a registry asked for certain names (name[] in promhttp) would then never reach
+// the families it was not told of. So the registry cannot check the collector's names at
+// registration; Process.Register adds claims on the names of the process's own families,
+// which it can check.
 func (c *Collector) Describe() []*prom.Desc { return nil }
 
 // Collect writes the aggregate of the directory's files.

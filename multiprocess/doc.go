@@ -11,8 +11,8 @@
 //
 // # Using it
 //
-// Open the directory once per process, create the metrics from the Process, and register its
-// Collector in the registry the process serves:
+// Open the directory once per process, create the metrics from the Process, and register it
+// in the registry the process serves:
 //
 //	mp, err := multiprocess.Open(multiprocess.Opts{Dir: "/run/myservice/metrics"}) // or $PROMETHEUS_MULTIPROC_DIR
 //	if err != nil { … }
@@ -21,7 +21,7 @@
 //	latency := prom.Must(mp.NewHistogram("http_request_duration_seconds", "Latency.", prom.Opts{}))
 //
 //	reg := prom.NewRegistry()
-//	reg.MustRegister(mp.Collector())
+//	if err := mp.Register(reg); err != nil { … }
 //	http.Handle("/metrics", promhttp.Handler(reg))
 //
 // The metrics have the methods of the core types — Inc, Add, Set, Observe, With, Time,
@@ -49,11 +49,45 @@
 // that answers the gauge's question: requests in flight are a GaugeLiveSum, the time of the
 // last successful job a GaugeMostRecent.
 //
-// What cannot be aggregated is refused when the metric is created, with an error that says
-// why, rather than served as wrong numbers: summary quantiles (Opts.Objectives, MaxAge,
-// AgeBuckets), a per-metric Opts.Registry, and, by their absence from the API, callbacks
-// (GaugeFunc), exemplars, native histograms, and Info or StateSet metrics whose value changes.
-// Put what is fixed for the whole service in constant labels or the registry's target info.
+// An info metric whose labels are fixed when it is created (NewInfo: a build's version and
+// commit) is served as one series of value 1 while a live process declares it; processes that
+// declare different values serve one series per label set.
+//
+// # What is refused, and why
+//
+// What cannot be aggregated is refused when the metric is created, with an error that names
+// the metric and says why, rather than served as wrong numbers:
+//
+//   - Summary quantiles (Opts.Objectives, MaxAge, AgeBuckets): the quantiles of several
+//     processes do not combine into the quantile of all. Use a histogram.
+//   - Native histograms (Opts.NativeFactor and the other Native options): their buckets appear
+//     as observations arrive and their schema and zero bucket change at run time, in each
+//     process on its own, while a series in the files has a fixed set of value slots. Use
+//     classic buckets.
+//   - Exemplars (Opts.ExemplarMinInterval; the metrics have no exemplar methods): an exemplar
+//     is one observation of one process, which the files do not keep and a sum has none of.
+//   - Callbacks (NewGaugeFunc, NewCounterFunc): a callback runs only in its own process, and
+//     the aggregate is collected by whichever process is scraped, or by an exporter.
+//   - State sets (NewStateSet) and info metrics that change (there is no Info.Set): the states
+//     or labels of several processes do not combine into one; a collection would have to pick
+//     one process's, or serve stale ones.
+//   - A per-metric Opts.Registry: the metrics of a Process are served together, by Register.
+//   - Any field of prom.Opts this package does not know, so that an option added later is
+//     never silently ignored.
+//
+// Put what is fixed for the whole service in constant labels, a constant Info, or the
+// registry's target info; serve what cannot be aggregated from a registry of the process alone.
+//
+// # Registering, and name clashes
+//
+// Register registers the Collector and claims in the registry the names of the process's
+// families, those declared before and after it, so that a metric of the registry with one of
+// those names is refused when registered, and a family declared later that clashes with the
+// registry is refused by its constructor. The Collector itself describes no family
+// (its Describe returns nil): it serves the families of every process in the directory, which
+// no process knows in advance, and describing only some would make collections filtered by
+// name (name[] in promhttp) miss the others. So a clash with a family that only other
+// processes declare shows at collection, as the registry's error for a family written twice.
 //
 // # Processes dying and coming back
 //
@@ -69,7 +103,7 @@
 // series of mode GaugeAll do grow with churn, one per pid: prefer GaugeLiveAll). Collections
 // take an exclusive flock on the directory's .lock file, which makes folding atomic for every
 // reader: no scrape sees a dead process twice, or not at all, so counters never go backwards.
-// Gauges of the Live modes of a dead process are simply dropped.
+// Gauges of the Live modes and info metrics of a dead process are simply dropped.
 //
 // A process killed while writing never damages its file: records are appended whole and
 // then made visible by the committed length in the header, so a torn append is an
@@ -130,11 +164,11 @@
 // its elements.
 //
 // A family record (kind 1, no slots) declares a metric family; its key is: type (1 byte,
-// prom.Type: 1 counter, 2 gauge, 3 histogram, 5 summary), gauge mode (1 byte, GaugeMode; 0 for
-// other types), name, help, unit, the list of label names, the list of constant labels (name
-// then value of each), and the list of histogram bucket upper bounds without +Inf (each the 8
-// bytes of a float64). The families of a file are numbered 0, 1, … in the order of their
-// records.
+// prom.Type: 1 counter, 2 gauge, 3 histogram, 5 summary, 6 info), gauge mode (1 byte,
+// GaugeMode; 0 for other types), name, help, unit, the list of label names, the list of
+// constant labels (name then value of each), and the list of histogram bucket upper bounds
+// without +Inf (each the 8 bytes of a float64). In an info family, the label names are the info
+// labels. The families of a file are numbered 0, 1, … in the order of their records.
 //
 // A series record (kind 2) holds one series; its key is the uvarint number of its family in
 // the file, the uvarint pid (that of the header in a process file; the process's in a
@@ -145,6 +179,7 @@
 //	gauge      value (float64 bits), time of the last update in Unix nanoseconds (MostRecent modes; else 0)
 //	summary    count (uint64), sum (float64 bits)
 //	histogram  one count per bucket, not cumulative, +Inf last (uint64 each), then the sum (float64 bits)
+//	info       none: the value is 1 while the process lives
 //
 // A folded-file record (kind 3, compacted files only, no slots) has a key of one string: the
 // name of a process file whose values the compacted file includes.

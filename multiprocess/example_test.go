@@ -24,6 +24,7 @@ func Example() {
 			fmt.Println(err)
 			return
 		}
+		prom.Must(mp.NewInfo("build_info", "The running build.", map[string]string{"version": "1.4.2"}))
 		requests := prom.Must(mp.NewCounter("requests_total", "Requests served."))
 		inflight := prom.Must(mp.NewGauge("in_flight", "Requests being served.", multiprocess.GaugeLiveSum))
 		requests.Add(float64(n))
@@ -32,26 +33,63 @@ func Example() {
 	}
 
 	reg := prom.NewRegistry()
-	reg.MustRegister(workers[0].Collector())
+	if err := workers[0].Register(reg); err != nil {
+		fmt.Println(err)
+		return
+	}
 	scrape := func() {
 		enc := expfmt.NewEncoder(os.Stdout, expfmt.TextFormat, expfmt.Underscores)
-		reg.Collect(context.Background(), enc, "requests_total", "in_flight")
+		reg.Collect(context.Background(), enc, "build_info", "requests_total", "in_flight")
 		enc.Close()
 	}
 	scrape()
 	workers[1].Close() // the second worker dies
 	scrape()
 	// Output:
+	// # HELP build_info The running build.
+	// # TYPE build_info gauge
+	// build_info{version="1.4.2"} 1
 	// # HELP in_flight Requests being served.
 	// # TYPE in_flight gauge
 	// in_flight 3
 	// # HELP requests_total Requests served.
 	// # TYPE requests_total counter
 	// requests_total 7
+	// # HELP build_info The running build.
+	// # TYPE build_info gauge
+	// build_info{version="1.4.2"} 1
 	// # HELP in_flight Requests being served.
 	// # TYPE in_flight gauge
 	// in_flight 1
 	// # HELP requests_total Requests served.
 	// # TYPE requests_total counter
 	// requests_total 7
+}
+
+// What cannot be aggregated is refused when the metric is created, with the reason; a name
+// that clashes with a metric of the registry is refused once Register has claimed the
+// process's names.
+func ExampleProcess_Register() {
+	dir, _ := os.MkdirTemp("", "metrics")
+	defer os.RemoveAll(dir)
+	mp, err := multiprocess.Open(multiprocess.Opts{Dir: dir})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer mp.Close()
+	prom.Must(mp.NewCounter("jobs_total", "Jobs done."))
+
+	reg := prom.NewRegistry()
+	if err := mp.Register(reg); err != nil {
+		fmt.Println(err)
+		return
+	}
+	_, err = prom.NewGauge("jobs_total", "Another jobs.", prom.Opts{Registry: reg})
+	fmt.Println(err)
+	_, err = mp.NewGaugeFunc("queue_length", "Jobs waiting.", func() float64 { return 0 })
+	fmt.Println(err)
+	// Output:
+	// prom: gauge "jobs_total" clashes with counter "jobs": both would write samples named "jobs_total"
+	// multiprocess: gauge "queue_length": a GaugeFunc is refused: a callback runs only in the process that made it, while the aggregate is collected by whichever process is scraped, or by an exporter that runs none; keep the value in a gauge or counter of this package and update it from the process, or serve the callback from a registry of this process only
 }

@@ -123,7 +123,9 @@ func worker(addr string) error {
 	started.SetToCurrentTime()
 
 	reg := prom.NewRegistry()
-	reg.MustRegister(mp.Collector())
+	if err := mp.Register(reg); err != nil {
+		return err
+	}
 	mux := http.NewServeMux()
 	mux.Handle("/metrics", promhttp.Handler(reg))
 	mux.HandleFunc("/hello", func(w http.ResponseWriter, r *http.Request) {
