@@ -100,6 +100,17 @@ func (lx *lexer) bareName(colon bool) []byte {
 
 // quoted reads a double-quoted string at pos into buf, unescaping \\, \" and \n; other
 // backslash sequences are kept as written. It returns the range in buf.
+// quotedName reads a quoted metric or label name: a quoted string that is not empty, since an
+// empty name is valid nowhere.
+func (lx *lexer) quotedName() (int32, int32, error) {
+	at := lx.pos
+	s, e, err := lx.quoted()
+	if err == nil && s == e {
+		return 0, 0, lx.errAt(at, `expected a name, found an empty quoted string ""`)
+	}
+	return s, e, err
+}
+
 func (lx *lexer) quoted() (int32, int32, error) {
 	if lx.pos >= len(lx.ln) || lx.ln[lx.pos] != '"' {
 		return 0, 0, lx.expected(`'"'`)
@@ -156,7 +167,7 @@ func (lx *lexer) sample(ln []byte) error {
 	} else {
 		lx.skipBlanks()
 		if lx.pos < len(ln) && ln[lx.pos] == '"' {
-			s, e, err := lx.quoted()
+			s, e, err := lx.quotedName()
 			if err != nil {
 				return err
 			}
@@ -289,7 +300,7 @@ func (lx *lexer) labelSet(ls []rawLabel, needName bool) ([]rawLabel, error) {
 		switch {
 		case !lx.om && lx.pos < len(ln) && ln[lx.pos] == '"':
 			var err error
-			if ns, ne, err = lx.quoted(); err != nil {
+			if ns, ne, err = lx.quotedName(); err != nil {
 				return ls, err
 			}
 			lx.skipBlanks()

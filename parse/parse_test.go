@@ -113,6 +113,9 @@ func TestErrorPositions(t *testing.T) {
 		{Text, "# TYPE a blob\n", `1:10: expected counter, gauge, histogram, summary or untyped, found "blob"`},
 		{Text, "a 1 2 3\n", "1:7: expected end of line, found '3'"},
 		{Text, "# TYPE a gauge\na 1\n# TYPE a gauge\n", `3:1: expected one TYPE line for "a", found a second`},
+		{Text, "#HELP \"\"\n", `1:7: expected a name, found an empty quoted string ""`},
+		{Text, "{\"\"} 1\n", `1:2: expected a name, found an empty quoted string ""`},
+		{Text, "\"\" 1\n", `1:1: expected a name, found an empty quoted string ""`},
 		{Protobuf, "\x05\x0a\x01", "byte 0: expected a message of 5 bytes, found 2 before the end of input"},
 		{Protobuf, "\x02\x0a\x05", "byte 0: expected more bytes in the message, found its end"},
 	}

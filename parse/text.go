@@ -230,7 +230,7 @@ func (t *textReader) textLine(ln []byte) error {
 	lx.skipBlanks()
 	var name string
 	if lx.pos < len(ln) && ln[lx.pos] == '"' {
-		s, e, err := lx.quoted()
+		s, e, err := lx.quotedName()
 		if err != nil {
 			return err
 		}
