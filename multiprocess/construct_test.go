@@ -1,12 +1,15 @@
 package multiprocess
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/prom-go/prom"
+	"github.com/prom-go/prom/testutil"
 )
 
 func TestConstructionErrors(t *testing.T) {
@@ -151,6 +154,46 @@ func TestHotPathAllocs(t *testing.T) {
 	} {
 		if n := testing.AllocsPerRun(100, f); n != 0 {
 			t.Errorf("%s: %v allocations, want 0", name, n)
+		}
+	}
+}
+
+// TestConcurrentDeclarations: families declared from many goroutines at once each get the
+// number of their own record in the file, so every series is read back under its family.
+func TestConcurrentDeclarations(t *testing.T) {
+	dir := t.TempDir()
+	p := openAs(t, dir, 0)
+	const goroutines, each = 8, 16
+	var wg sync.WaitGroup
+	for g := 0; g < goroutines; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; i < each; i++ {
+				c, err := p.NewCounter(fmt.Sprintf("c_%d_%d", g, i), "C.")
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				c.Add(float64(g*100 + i))
+			}
+		}()
+	}
+	wg.Wait()
+	samples, err := testutil.Samples(mustCollector(t, dir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := make(map[string]float64)
+	for _, s := range samples {
+		got[s.Name] = s.Value
+	}
+	for g := 0; g < goroutines; g++ {
+		for i := 0; i < each; i++ {
+			name := fmt.Sprintf("c_%d_%d_total", g, i)
+			if v, ok := got[name]; !ok || v != float64(g*100+i) {
+				t.Errorf("%s = %v (found %v), want %d", name, v, ok, g*100+i)
+			}
 		}
 	}
 }

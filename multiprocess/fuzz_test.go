@@ -19,6 +19,7 @@ func FuzzParse(f *testing.F) {
 	g.With("x").Set(1)
 	h, _ := p.NewHistogram("h", "H.")
 	h.Observe(1)
+	p.NewInfo("build", "B.", map[string]string{"version": "1"})
 	f.Add(append([]byte(nil), p.mem[:p.used]...))
 	c := mustCollectorF(f, dir)
 	c.gen++
