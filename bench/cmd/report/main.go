@@ -95,10 +95,11 @@ func writeModules(w *os.File, dir string) {
 			}
 		}
 		name := strings.TrimSuffix(filepath.Base(f), ".txt")
+		list := strings.Join(deps, ", ")
 		if len(deps) == 0 {
-			deps = []string{"none (standard library only)"}
+			list = "none (standard library only)"
 		}
-		fmt.Fprintf(w, "- **%s** (%d): %s\n", name, len(deps), strings.Join(deps, ", "))
+		fmt.Fprintf(w, "- **%s** (%d): %s\n", name, len(deps), list)
 	}
 	fmt.Fprintln(w)
 }

@@ -10,7 +10,7 @@ import (
 
 var libOrder = []string{"prom", "client_golang", "victoria", "otel", "common"}
 
-var unitOrder = []string{"ns/series", "ns/op", "B/child", "ns/child", "bytes", "B/op", "allocs/op", "body-B"}
+var unitOrder = []string{"ns/series", "ns/op", "B/child", "ns/child", "bytes", "modules", "B/op", "allocs/op", "body-B"}
 
 var unitNames = map[string]string{
 	"ns/series": "ns per series",
@@ -18,6 +18,7 @@ var unitNames = map[string]string{
 	"B/child":   "heap B per child",
 	"ns/child":  "ns to create a child (heap run)",
 	"bytes":     "MB",
+	"modules":   "third-party modules linked",
 	"B/op":      "B/op",
 	"allocs/op": "allocs/op",
 	"body-B":    "response body bytes",
@@ -121,7 +122,11 @@ func writeTables(w io.Writer, d *data) {
 				if !any {
 					continue
 				}
-				writeRow(w, label+" — "+unitNames[u], cols, vals, u, false)
+				l := unitNames[u]
+				if label != "—" {
+					l = label + " — " + l
+				}
+				writeRow(w, l, cols, vals, u, false)
 			}
 			if len(multiProcs[rw.path]) > 1 && multiProcs[rw.path][1] && multiProcs[rw.path][2] && !done[rw.path] && rw.procs == 2 {
 				done[rw.path] = true
@@ -131,18 +136,15 @@ func writeTables(w io.Writer, d *data) {
 						vals[c] = v
 					}
 				}
-				writeRow(w, orDash(rw.path)+" — **speedup, 2 cores vs 1** (×)", cols, vals, "x", true)
+				l := "**speedup, 2 cores vs 1** (×)"
+				if rw.path != "" {
+					l = rw.path + " — " + l
+				}
+				writeRow(w, l, cols, vals, "x", true)
 			}
 		}
 		fmt.Fprintln(w)
 	}
-}
-
-func orDash(s string) string {
-	if s == "" {
-		return "—"
-	}
-	return s
 }
 
 func writeRow(w io.Writer, label string, cols []string, vals map[string]float64, unit string, higherBetter bool) {
@@ -177,7 +179,7 @@ func writeRow(w io.Writer, label string, cols []string, vals map[string]float64,
 
 func format(unit string, v float64) string {
 	switch unit {
-	case "allocs/op":
+	case "allocs/op", "modules":
 		if v == math.Trunc(v) {
 			return thousands(int64(v))
 		}
