@@ -2,7 +2,6 @@ package collectors
 
 import (
 	"context"
-	"database/sql"
 	"testing"
 
 	"github.com/prom-go/prom"
@@ -45,16 +44,4 @@ func BenchmarkBuildInfoPlatformCollect(b *testing.B) {
 	for b.Loop() {
 		r.Collect(context.Background(), &e)
 	}
-}
-
-func BenchmarkDBStatsCollect(b *testing.B) {
-	pools := map[string]*sql.DB{"a": openFake(b), "b": openFake(b)}
-	benchCollect(b, prom.Must(NewDBStats(pools)))
-}
-
-func BenchmarkExpvarCollect(b *testing.B) {
-	benchCollect(b, prom.Must(NewExpvar(
-		ExpvarRule{Var: "collectors_test_hits", Name: "hits_total", Type: prom.CounterType, Labels: []string{"method"}},
-		ExpvarRule{Var: "collectors_test_int", Name: "an_int"},
-	)))
 }

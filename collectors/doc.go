@@ -1,5 +1,6 @@
 // Package collectors provides the standard collectors: the process, the Go runtime, the build
-// and the platform, database/sql connection pools, and expvar variables.
+// and the platform. Its subpackages sqlstats (database/sql connection pools) and expvars (expvar
+// variables) hold the opt-in collectors of things only the program knows about.
 //
 // # On by default
 //
@@ -35,13 +36,14 @@
 //
 // # Opt-in collectors
 //
-// DBStats and Expvar describe things only the program knows about, so they are never registered
-// by default:
+// The statistics of database/sql pools and expvar variables describe things only the program
+// knows about, so they are never registered by default. They live in subpackages, so that a
+// program that does not use them links neither database/sql nor expvar and encoding/json:
 //
 //	db, _ := sql.Open("pgx", dsn)
-//	prom.Default.MustRegister(prom.Must(collectors.NewDBStats(map[string]*sql.DB{"orders": db})))
+//	prom.Default.MustRegister(prom.Must(sqlstats.New(map[string]*sql.DB{"orders": db})))
 //
-//	prom.Default.MustRegister(prom.Must(collectors.NewExpvar(collectors.ExpvarRule{
+//	prom.Default.MustRegister(prom.Must(expvars.New(expvars.Rule{
 //		Var: "requests", Name: "http_requests_total", Help: "Requests by method.",
 //		Type: prom.CounterType, Labels: []string{"method"},
 //	})))
@@ -69,8 +71,8 @@
 // net/dev once, lists /proc/<pid>/fd, and keeps the boot time of /proc/stat after reading it
 // once: about 90µs and 27 allocations. The Go runtime collector reads runtime/metrics once per
 // collection into a buffer it keeps, and allocates nothing, whatever the number of series
-// (2µs for the default set). Build info and platform values are computed once; DBStats calls
-// DB.Stats once per pool and allocates nothing. Expvar decodes the variables' JSON and
+// (2µs for the default set). Build info and platform values are computed once; sqlstats calls
+// DB.Stats once per pool and allocates nothing. expvars decodes the variables' JSON and
 // allocates accordingly. All collectors are safe for concurrent collections.
 //
 // # Values that cannot be read

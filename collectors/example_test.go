@@ -2,10 +2,7 @@ package collectors_test
 
 import (
 	"context"
-	"database/sql"
-	"expvar"
 	"fmt"
-	"os"
 
 	"github.com/prom-go/prom"
 	"github.com/prom-go/prom/collectors"
@@ -89,37 +86,4 @@ func ExampleNewGoRuntime() {
 	}
 	// Output:
 	// go_sync_mutex_wait_total_seconds counter seconds
-}
-
-// Expose the pool statistics of database handles, labelled by name.
-func ExampleNewDBStats() {
-	var primary, replica *sql.DB // from sql.Open
-	c, err := collectors.NewDBStats(map[string]*sql.DB{"primary": primary, "replica": replica})
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return
-	}
-	prom.Default.MustRegister(c)
-}
-
-// Expose an expvar map as a counter with one label.
-func ExampleNewExpvar() {
-	jobs := expvar.NewMap("example_jobs")
-	jobs.Add("email", 3)
-	jobs.Add("report", 1)
-	c, err := collectors.NewExpvar(collectors.ExpvarRule{
-		Var: "example_jobs", Name: "jobs_done_total", Help: "Jobs done by kind.",
-		Type: prom.CounterType, Labels: []string{"kind"},
-	})
-	if err != nil {
-		fmt.Println(err)
-		return
-	}
-	r := prom.NewRegistry()
-	r.MustRegister(c)
-	r.Collect(context.Background(), printer{}, "jobs_done_total")
-	// Output:
-	// jobs_done (counter)
-	//   [email] 3
-	//   [report] 1
 }

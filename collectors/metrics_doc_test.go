@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/prom-go/prom"
+	"github.com/prom-go/prom/collectors/sqlstats"
 )
 
 // metricsDoc renders METRICS.md from the collectors' own descriptions, so the list cannot drift
@@ -39,8 +40,8 @@ func metricsDoc() string {
 	section("Build information (`collectors.DefaultBuildInfo`, on by default)",
 		"From debug.ReadBuildInfo; a value the build did not record is an empty label.", DefaultBuildInfo.Describe())
 	section("Platform (`collectors.DefaultPlatform`, on by default)", "From the runtime package.", DefaultPlatform.Describe())
-	section("database/sql (`collectors.NewDBStats`, opt-in)", "One series per pool, labelled with the name given to NewDBStats.", dbStatsDescs)
-	b.WriteString("\n### expvar (`collectors.NewExpvar`, opt-in)\n\nThe families are the ones the rules name.\n")
+	section("database/sql (package `collectors/sqlstats`, opt-in)", "One series per pool, labelled with the name given to sqlstats.New.", new(sqlstats.Collector).Describe())
+	b.WriteString("\n### expvar (package `collectors/expvars`, opt-in)\n\nThe families are the ones the rules given to expvars.New name.\n")
 	b.WriteString("\n### Names of the families `GoRuntimeOpts.Metrics` adds\n\n" +
 		"A runtime/metrics name `/a/b-c:unit` becomes `go_a_b_c_unit` (every character other than a letter or digit becomes `_`), " +
 		"as client_golang names them. Cumulative values are counters (with `_total`), cumulative distributions histograms, " +

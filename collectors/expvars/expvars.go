@@ -1,4 +1,15 @@
-package collectors
+// Package expvars exposes expvar variables as metric families, following rules that say which
+// variable, or which value inside one, becomes which family:
+//
+//	// expvar.NewMap("requests") holding {"GET": 10, "POST": 2}
+//	prom.Default.MustRegister(prom.Must(expvars.New(expvars.Rule{
+//		Var: "requests", Name: "http_requests_total", Help: "Requests by method.",
+//		Type: prom.CounterType, Labels: []string{"method"},
+//	})))
+//
+// It is a package of its own, apart from package collectors, so that a program that serves
+// metrics without reading expvar variables links neither expvar nor encoding/json.
+package expvars
 
 import (
 	"encoding/json"
@@ -10,7 +21,7 @@ import (
 	"github.com/prom-go/prom"
 )
 
-// ExpvarRule says how one expvar variable, or one value inside it, becomes a family.
+// Rule says how one expvar variable, or one value inside it, becomes a family.
 //
 // The variable's JSON (expvar.Var.String) is decoded; Path selects a value inside it by object
 // keys; each name in Labels then consumes one level of nested objects, the object's keys
@@ -18,12 +29,12 @@ import (
 // booleans (1 or 0); anything else, and any path that does not exist, is left out.
 //
 //	// expvar.NewMap("requests") holding {"GET": 10, "POST": 2}
-//	collectors.ExpvarRule{Var: "requests", Name: "http_requests_total", Help: "Requests.",
+//	expvars.Rule{Var: "requests", Name: "http_requests_total", Help: "Requests.",
 //		Type: prom.CounterType, Labels: []string{"method"}}
 //	// the heap size inside the standard "memstats" variable
-//	collectors.ExpvarRule{Var: "memstats", Path: []string{"HeapAlloc"}, Name: "heap_alloc_bytes",
+//	expvars.Rule{Var: "memstats", Path: []string{"HeapAlloc"}, Name: "heap_alloc_bytes",
 //		Help: "Heap in use.", Type: prom.GaugeType}
-type ExpvarRule struct {
+type Rule struct {
 	// Var is the name the variable is published under.
 	Var string
 	// Path selects a value inside the variable by object keys, outermost first. Empty means the
@@ -38,49 +49,49 @@ type ExpvarRule struct {
 	Labels []string
 }
 
-// Expvar exposes expvar variables as metric families, following a list of rules.
+// Collector exposes expvar variables as metric families, following a list of rules.
 //
 // A collection looks up each variable with expvar.Get and decodes its JSON, so its cost is
 // that of the variables' String methods plus decoding; variables of type *expvar.Int and
-// *expvar.Float with no Path or Labels are read directly. An Expvar is safe for concurrent use.
+// *expvar.Float with no Path or Labels are read directly. A Collector is safe for concurrent use.
 // It is not registered anywhere by default: register it yourself.
-type Expvar struct {
-	rules []expvarRule
+type Collector struct {
+	rules []rule
 	descs []*prom.Desc
 	mu    sync.Mutex
 }
 
-type expvarRule struct {
-	ExpvarRule
+type rule struct {
+	Rule
 	desc *prom.Desc
 }
 
-// NewExpvar returns a collector following the rules. It returns an error naming the rule when a
+// New returns a collector following the rules. It returns an error naming the rule when a
 // Var is empty, a Type is not a counter, gauge or unknown, a name or label is invalid, or two
 // rules make the same family.
-func NewExpvar(rules ...ExpvarRule) (*Expvar, error) {
-	c := &Expvar{}
+func New(rules ...Rule) (*Collector, error) {
+	c := &Collector{}
 	seen := make(map[string]bool)
 	for _, r := range rules {
 		if r.Var == "" {
-			return nil, fmt.Errorf("collectors: ExpvarRule %q: Var is empty; name the expvar variable to read", r.Name)
+			return nil, fmt.Errorf("expvars: Rule %q: Var is empty; name the expvar variable to read", r.Name)
 		}
 		switch r.Type {
 		case prom.CounterType, prom.GaugeType, prom.Unknown:
 		default:
-			return nil, fmt.Errorf("collectors: ExpvarRule %q: type %s is not supported; use counter, gauge or unknown", r.Name, r.Type)
+			return nil, fmt.Errorf("expvars: Rule %q: type %s is not supported; use counter, gauge or unknown", r.Name, r.Type)
 		}
 		d, err := prom.NewDesc(r.Type, r.Name, r.Help, prom.DescOpts{LabelNames: r.Labels})
 		if err != nil {
-			return nil, fmt.Errorf("collectors: ExpvarRule for variable %q: %w", r.Var, err)
+			return nil, fmt.Errorf("expvars: Rule for variable %q: %w", r.Var, err)
 		}
 		if seen[d.Name] {
-			return nil, fmt.Errorf("collectors: ExpvarRule %q: another rule makes the same family", r.Name)
+			return nil, fmt.Errorf("expvars: Rule %q: another rule makes the same family", r.Name)
 		}
 		seen[d.Name] = true
 		r.Path = append([]string(nil), r.Path...)
 		r.Labels = d.LabelNames
-		c.rules = append(c.rules, expvarRule{r, d})
+		c.rules = append(c.rules, rule{r, d})
 	}
 	sort.Slice(c.rules, func(i, j int) bool { return c.rules[i].desc.Name < c.rules[j].desc.Name })
 	for _, r := range c.rules {
@@ -90,10 +101,10 @@ func NewExpvar(rules ...ExpvarRule) (*Expvar, error) {
 }
 
 // Describe returns the descriptions of the families of the rules.
-func (c *Expvar) Describe() []*prom.Desc { return c.descs }
+func (c *Collector) Describe() []*prom.Desc { return c.descs }
 
 // Collect reads each variable and writes the families.
-func (c *Expvar) Collect(w *prom.Writer) {
+func (c *Collector) Collect(w *prom.Writer) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	for i := range c.rules {
@@ -114,7 +125,7 @@ func (c *Expvar) Collect(w *prom.Writer) {
 		}
 		var doc any
 		if err := json.Unmarshal([]byte(v.String()), &doc); err != nil {
-			w.Error(fmt.Errorf("collectors: expvar %q: %w", r.Var, err))
+			w.Error(fmt.Errorf("expvars: variable %q: %w", r.Var, err))
 			continue
 		}
 		for _, k := range r.Path {
@@ -125,13 +136,13 @@ func (c *Expvar) Collect(w *prom.Writer) {
 			}
 			doc = m[k]
 		}
-		walkExpvar(w, doc, len(r.Labels), make([]string, 0, len(r.Labels)))
+		walk(w, doc, len(r.Labels), make([]string, 0, len(r.Labels)))
 	}
 }
 
-// walkExpvar writes the values found depth levels of objects below doc, labelled with the keys
+// walk writes the values found depth levels of objects below doc, labelled with the keys
 // on the way, in key order.
-func walkExpvar(w *prom.Writer, doc any, depth int, labels []string) {
+func walk(w *prom.Writer, doc any, depth int, labels []string) {
 	if depth == 0 {
 		switch x := doc.(type) {
 		case float64:
@@ -155,7 +166,7 @@ func walkExpvar(w *prom.Writer, doc any, depth int, labels []string) {
 	}
 	sort.Strings(keys)
 	for _, k := range keys {
-		walkExpvar(w, m[k], depth-1, append(labels, k))
+		walk(w, m[k], depth-1, append(labels, k))
 	}
 }
 
