@@ -15,7 +15,10 @@ import (
 // A Histogram is one series: a metric without labels from NewHistogram, or one child of a
 // HistogramVec. Observe is safe for concurrent use, takes no lock and allocates nothing: a
 // bucket search (linear for up to 8 bounds, binary beyond), one atomic add on the bucket and a
-// compare-and-swap on the sum. A child costs 8 bytes per bucket plus about 100 bytes.
+// compare-and-swap on the sum. A child costs 8 bytes per bucket plus about 100 bytes. A
+// histogram that goroutines on several cores observe at once switches to striped cells, about
+// 128 bytes (8 bytes per bucket, rounded up) times twice GOMAXPROCS, so that its throughput
+// grows with the cores rather than falling.
 //
 // Every collection writes a consistent snapshot: the buckets are cumulative and the count
 // equals the +Inf bucket, even while observations race with the collection, because the count
@@ -34,6 +37,10 @@ type Histogram struct {
 	upper   []float64       // the upper bounds without +Inf, shared by the family
 	counts  []atomic.Uint64 // per bucket, not cumulative; the last one is +Inf
 	sumBits atomic.Uint64   // float64 bits of the sum
+	// st holds the striped cells once observations have met contention (stripe.go): each
+	// cell has the bucket counts, then the sum; nil before, so an uncontended histogram pays
+	// one pointer for it.
+	st      atomic.Pointer[stripes]
 	created atomic.Int64
 	// ex holds the exemplars once the first one is kept, so a histogram without them pays
 	// nothing; exLast is the time of the last one, for Opts.ExemplarMinInterval.
@@ -154,8 +161,24 @@ func (h *Histogram) Observe(v float64) {
 		h.core.report(ErrNaNIncrement, "Observe(NaN) ignored")
 		return
 	}
+	h.observeClassic(i, v)
+}
+
+// observeClassic counts v, which is not NaN, in bucket i and the sum. Uncontended, that is an
+// atomic add and a compare-and-swap on the sum; the first time the swap fails, because another
+// goroutine changed the sum in between, the histogram switches for good to striped cells, one
+// per goroutine running at once (stripe.go), so that cores stop fighting over the sum's and
+// the buckets' cache lines.
+func (h *Histogram) observeClassic(i int, v float64) {
+	if s := h.st.Load(); s != nil {
+		s.observe(i, len(h.counts), v)
+		return
+	}
 	h.counts[i].Add(1)
-	addFloat(&h.sumBits, v)
+	if old := h.sumBits.Load(); !h.sumBits.CompareAndSwap(old, math.Float64bits(math.Float64frombits(old)+v)) {
+		install(&h.st, len(h.counts)+1)
+		addFloat(&h.sumBits, v)
+	}
 }
 
 func (h *Histogram) observeNative(v float64) {
@@ -177,8 +200,7 @@ func (h *Histogram) observe(v float64) int {
 		h.nat.observe(h, v, i)
 		return i
 	}
-	h.counts[i].Add(1)
-	addFloat(&h.sumBits, v)
+	h.observeClassic(i, v)
 	return i
 }
 
@@ -228,6 +250,9 @@ func (h *Histogram) Reset() {
 		h.counts[i].Store(0)
 	}
 	h.sumBits.Store(0)
+	if s := h.st.Load(); s != nil {
+		s.clear()
+	}
 	h.created.Store(nowNanos())
 }
 
@@ -269,18 +294,26 @@ func (h *Histogram) collect(w *Writer) {
 		return
 	}
 	s.Sum = math.Float64frombits(h.sumBits.Load())
+	if st := h.st.Load(); st != nil {
+		s.Sum += st.sumFloat(len(h.counts))
+	}
 	s.Created = h.created.Load()
 	s.Buckets = h.appendBuckets(s.Buckets)
 	s.Count = s.Buckets[len(s.Buckets)-1].Count
 	w.Emit(s)
 }
 
-// appendBuckets appends the cumulative buckets, reading each count once.
+// appendBuckets appends the cumulative buckets, reading each count once (and each cell's count
+// of a striped histogram), so the last one, the +Inf bucket, is the count of the same reads.
 func (h *Histogram) appendBuckets(b []Bucket) []Bucket {
 	var cum uint64
 	x := h.ex.Load()
+	st := h.st.Load()
 	for i := range h.counts {
 		cum += h.counts[i].Load()
+		if st != nil {
+			cum += st.sum(i)
+		}
 		ub := math.Inf(+1)
 		if i < len(h.upper) {
 			ub = h.upper[i]

@@ -1,0 +1,373 @@
+package prom
+
+import (
+	"context"
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// stripedCounter and stripedHistogram switch a series to striped mode, as contention would.
+func stripedCounter(c *Counter) *Counter       { install(&c.st, 1); return c }
+func stripedHistogram(h *Histogram) *Histogram { install(&h.st, len(h.counts)+1); return h }
+
+func TestNewStripes(t *testing.T) {
+	for _, width := range []int{1, 12, 16, 17, 40} {
+		s := newStripes(width)
+		cells := len(s.w) / s.stride
+		if s.stride%cellWords != 0 || s.stride < width || s.stride >= width+cellWords {
+			t.Errorf("width %d: stride %d words", width, s.stride)
+		}
+		if cells&(cells-1) != 0 || cells > maxCells || cells < min(2*runtime.GOMAXPROCS(0), maxCells) {
+			t.Errorf("width %d: %d cells for GOMAXPROCS %d", width, cells, runtime.GOMAXPROCS(0))
+		}
+		if 1<<(64-s.shift) != cells {
+			t.Errorf("width %d: shift %d for %d cells", width, s.shift, cells)
+		}
+		for range 100 {
+			if o := s.cell(); o < 0 || o+width > len(s.w) || o%s.stride != 0 {
+				t.Fatalf("width %d: cell offset %d", width, o)
+			}
+			s.collided()
+		}
+	}
+}
+
+// TestSampled: the probe for contention comes about once in 256 adds, whatever the step, so
+// that Add(4096) probes no more often than Inc.
+func TestSampled(t *testing.T) {
+	for _, step := range []uint64{1, 2, 3, 256, 1500, 4096, 1 << 20} {
+		const adds = 1 << 18
+		hits := 0
+		for i := uint64(1); i <= adds; i++ {
+			if sampled(i * step) {
+				hits++
+			}
+		}
+		if want := adds / 256; hits < want/2 || hits > want*2 {
+			t.Errorf("step %d: %d probes in %d adds, want about %d", step, hits, adds, want)
+		}
+	}
+}
+
+func TestContended(t *testing.T) {
+	var w atomic.Uint64
+	w.Store(5)
+	if contended(&w, 5) {
+		t.Error("an unchanged word is contended")
+	}
+	if !contended(&w, 4) {
+		t.Error("a word changed since it was set is not contended")
+	}
+}
+
+// TestCounterUncontendedStaysPlain: a counter used by one goroutine never allocates cells.
+func TestCounterUncontendedStaysPlain(t *testing.T) {
+	c := Must(NewCounter("c", "C.", Opts{Registry: NoRegistry}))
+	for range 1 << 20 {
+		c.Inc()
+	}
+	c.Add(4096)
+	if c.st.Load() != nil {
+		t.Error("one goroutine made the counter striped")
+	}
+	if got := c.Value(); got != 1<<20+4096 {
+		t.Errorf("Value() = %v", got)
+	}
+}
+
+// TestCounterStripesUnderContention: goroutines on two cores incrementing at once make the
+// counter striped, and no increment is lost on the way.
+func TestCounterStripesUnderContention(t *testing.T) {
+	if runtime.GOMAXPROCS(0) < 2 {
+		t.Skip("needs GOMAXPROCS >= 2 for goroutines to run at once")
+	}
+	c := Must(NewCounter("c", "C.", Opts{Registry: NoRegistry}))
+	const workers = 2
+	var done [workers]uint64
+	var wg sync.WaitGroup
+	deadline := time.Now().Add(10 * time.Second)
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for c.st.Load() == nil && time.Now().Before(deadline) {
+				for range 1000 {
+					c.Inc()
+				}
+				done[w] += 1000
+			}
+			for range 1000 { // some on the cells too
+				c.Inc()
+			}
+			done[w] += 1000
+		}()
+	}
+	wg.Wait()
+	if c.st.Load() == nil {
+		t.Fatal("counter not striped after 10 s of increments from two goroutines")
+	}
+	if got, want := c.Value(), float64(done[0]+done[1]); got != want {
+		t.Errorf("Value() = %v, want %v", got, want)
+	}
+}
+
+// TestCounterStripedRace hammers a striped and a plain counter with every kind of add while
+// reading them: the value never goes down and ends exact.
+func TestCounterStripedRace(t *testing.T) {
+	for name, c := range map[string]*Counter{
+		"plain":   Must(NewCounter("c", "C.", Opts{Registry: NoRegistry})),
+		"striped": stripedCounter(Must(NewCounter("c", "C.", Opts{Registry: NoRegistry}))),
+	} {
+		const workers, per = 4, 20000
+		var wg sync.WaitGroup
+		stop := make(chan struct{})
+		reads := make(chan int)
+		go func() {
+			last, n := 0.0, 0
+			for {
+				select {
+				case <-stop:
+					reads <- n
+					return
+				default:
+				}
+				v := c.Value()
+				if v < last {
+					t.Errorf("%s: value went down: %v after %v", name, v, last)
+				}
+				last = v
+				n++
+			}
+		}()
+		for range workers {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for i := range per {
+					switch i % 4 {
+					case 0, 1:
+						c.Inc()
+					case 2:
+						c.Add(3)
+					case 3:
+						c.Add(0.5)
+					}
+				}
+			}()
+		}
+		wg.Wait()
+		close(stop)
+		<-reads
+		if got, want := c.Value(), float64(workers*per/4*(1+1+3+0.5)); got != want {
+			t.Errorf("%s: Value() = %v, want %v", name, got, want)
+		}
+		c.Reset()
+		if got := c.Value(); got != 0 {
+			t.Errorf("%s: Value() = %v after Reset", name, got)
+		}
+		c.Inc()
+		if got := c.Value(); got != 1 {
+			t.Errorf("%s: Value() = %v after Reset and Inc", name, got)
+		}
+	}
+}
+
+// TestHistogramStripesUnderContention: goroutines on two cores observing at once make the
+// histogram striped.
+func TestHistogramStripesUnderContention(t *testing.T) {
+	if runtime.GOMAXPROCS(0) < 2 {
+		t.Skip("needs GOMAXPROCS >= 2 for goroutines to run at once")
+	}
+	h := Must(NewHistogram("h", "H.", Opts{Registry: NoRegistry}))
+	var wg sync.WaitGroup
+	deadline := time.Now().Add(10 * time.Second)
+	var done [2]uint64
+	for w := range done {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for h.st.Load() == nil && time.Now().Before(deadline) {
+				for range 1000 {
+					h.Observe(1)
+				}
+				done[w] += 1000
+			}
+		}()
+	}
+	wg.Wait()
+	if h.st.Load() == nil {
+		t.Fatal("histogram not striped after 10 s of observations from two goroutines")
+	}
+	s := collectSeries(t, h)[0]
+	if want := done[0] + done[1]; s.Count != want || s.Sum != float64(want) {
+		t.Errorf("count %d, sum %v, want %d", s.Count, s.Sum, want)
+	}
+}
+
+// TestHistogramStripedRace hammers a striped histogram while collecting: every snapshot is
+// cumulative with the count of its +Inf bucket, never goes back, and the last one is exact.
+func TestHistogramStripedRace(t *testing.T) {
+	h := stripedHistogram(Must(NewHistogram("h", "H.", Opts{Registry: NoRegistry, Buckets: []float64{1, 2, 4, 8}})))
+	r := NewRegistry()
+	r.MustRegister(h)
+	const workers, per = 4, 20000
+	var rec seriesRecorder
+	var prev []Bucket
+	check := func() Series {
+		rec.series = rec.series[:0]
+		if err := r.Collect(context.Background(), &rec); err != nil {
+			t.Fatal(err)
+		}
+		s := rec.series[0]
+		for i := range s.Buckets {
+			if i > 0 && s.Buckets[i].Count < s.Buckets[i-1].Count {
+				t.Fatalf("buckets not cumulative: %v", s.Buckets)
+			}
+			if i < len(prev) && s.Buckets[i].Count < prev[i].Count {
+				t.Fatalf("bucket %d went down: %v after %v", i, s.Buckets, prev)
+			}
+		}
+		if inf := s.Buckets[len(s.Buckets)-1].Count; s.Count != inf {
+			t.Fatalf("count %d != +Inf bucket %d", s.Count, inf)
+		}
+		prev = s.Buckets
+		return s
+	}
+	var wg sync.WaitGroup
+	stop := make(chan struct{})
+	scraped := make(chan struct{})
+	go func() {
+		defer close(scraped)
+		for {
+			select {
+			case <-stop:
+				return
+			default:
+				check()
+			}
+		}
+	}()
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range per {
+				h.Observe(float64((i + w) % 10)) // 0..9: every bucket, +Inf too
+			}
+		}()
+	}
+	wg.Wait()
+	close(stop)
+	<-scraped
+	s := check()
+	// Each worker observes 0..9 per/10 times each: buckets ≤1: {0,1}, ≤2: {2}, ≤4: {3,4},
+	// ≤8: {5..8}, +Inf: {9}.
+	k := uint64(workers * per / 10)
+	want := []uint64{2 * k, 3 * k, 5 * k, 9 * k, 10 * k}
+	for i, b := range s.Buckets {
+		if b.Count != want[i] {
+			t.Errorf("bucket le=%v: %d, want %d", b.UpperBound, b.Count, want[i])
+		}
+	}
+	if wantSum := float64(k * 45); s.Sum != wantSum {
+		t.Errorf("sum %v, want %v", s.Sum, wantSum)
+	}
+	h.Reset()
+	if s := collectSeries(t, h)[0]; s.Count != 0 || s.Sum != 0 {
+		t.Errorf("after Reset: count %d, sum %v", s.Count, s.Sum)
+	}
+}
+
+// TestStripedAllocs: the update paths allocate nothing in either mode, striped included.
+func TestStripedAllocs(t *testing.T) {
+	plainC := Must(NewCounter("c", "C.", Opts{Registry: NoRegistry}))
+	stripedC := stripedCounter(Must(NewCounter("c", "C.", Opts{Registry: NoRegistry})))
+	plainH := Must(NewHistogram("h", "H.", Opts{Registry: NoRegistry}))
+	stripedH := stripedHistogram(Must(NewHistogram("h", "H.", Opts{Registry: NoRegistry})))
+	for name, f := range map[string]func(){
+		"plain Inc":          plainC.Inc,
+		"plain Add":          func() { plainC.Add(7) },
+		"striped Inc":        stripedC.Inc,
+		"striped Add":        func() { stripedC.Add(7) },
+		"striped AddFloat":   func() { stripedC.Add(0.5) },
+		"plain Observe":      func() { plainH.Observe(0.3) },
+		"striped Observe":    func() { stripedH.Observe(0.3) },
+		"striped Value":      func() { _ = stripedC.Value() },
+		"striped ObserveCtx": func() { stripedH.ObserveCtx(context.Background(), 0.3) },
+	} {
+		if n := testing.AllocsPerRun(1000, f); n != 0 {
+			t.Errorf("%s: %v allocs", name, n)
+		}
+	}
+}
+
+// The benchmarks below measure one shared series updated from every P (RunParallel): run them
+// with -cpu 1,2,... and compare the ns/op across the -cpu values. BenchmarkAtomicAdd and
+// BenchmarkAtomicAddShared are the baselines: a plain atomic add, alone and shared.
+
+var atomicSink atomic.Uint64
+
+func BenchmarkAtomicAdd(b *testing.B) {
+	var n atomic.Uint64
+	for b.Loop() {
+		n.Add(1)
+	}
+	atomicSink.Store(n.Load())
+}
+
+func BenchmarkAtomicAddShared(b *testing.B) {
+	var n atomic.Uint64
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			n.Add(1)
+		}
+	})
+	atomicSink.Store(n.Load())
+}
+
+func BenchmarkCounterIncShared(b *testing.B) {
+	c := Must(NewCounter("c", "C.", Opts{Registry: NoRegistry}))
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			c.Inc()
+		}
+	})
+}
+
+func BenchmarkHistogramObserveShared(b *testing.B) {
+	for _, bc := range []struct {
+		name string
+		o    Opts
+	}{
+		{"classic", Opts{}},
+		{"native", Opts{NativeFactor: 1.1}},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			bc.o.Registry = NoRegistry
+			h := Must(NewHistogram("h", "H.", bc.o))
+			b.RunParallel(func(pb *testing.PB) {
+				i := 0
+				for pb.Next() {
+					h.Observe(observations[i&63])
+					i++
+				}
+			})
+		})
+	}
+}
+
+// BenchmarkVecWithShared looks up one child of a vector from every P, without updating it.
+func BenchmarkVecWithShared(b *testing.B) {
+	v := Must(NewCounterVec("v", "V.", []string{"method", "code"}, Opts{Registry: NoRegistry}))
+	v.With("GET", "200")
+	b.RunParallel(func(pb *testing.PB) {
+		var sink *Counter
+		for pb.Next() {
+			sink = v.With("GET", "200")
+		}
+		_ = sink
+	})
+}
