@@ -33,7 +33,7 @@ func BenchmarkGoRuntimeCollect(b *testing.B) {
 }
 
 func BenchmarkGoRuntimeCollectAllMetrics(b *testing.B) {
-	benchCollect(b, prom.Must(NewGoRuntime(GoRuntimeOpts{Metrics: []string{"."}})))
+	benchCollect(b, prom.Must(NewGoRuntime(GoRuntimeOpts{Metrics: []string{"*"}})))
 }
 
 func BenchmarkBuildInfoPlatformCollect(b *testing.B) {

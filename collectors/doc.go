@@ -29,7 +29,7 @@
 //
 //	prom.Default.Unregister(collectors.DefaultGoRuntime)
 //	prom.Default.MustRegister(prom.Must(collectors.NewGoRuntime(collectors.GoRuntimeOpts{
-//		Metrics: []string{`^/sync/`, `^/gc/heap/allocs-by-size:bytes$`},
+//		Metrics: []string{"/sync/*", "/gc/heap/allocs-by-size:bytes"},
 //	})))
 //
 // Own registries start empty; register the collectors you want in them the same way.

@@ -72,7 +72,7 @@ func ExampleNewProcess() {
 func ExampleNewGoRuntime() {
 	prom.Default.Unregister(collectors.DefaultGoRuntime)
 	defer prom.Default.MustRegister(collectors.DefaultGoRuntime)
-	g, err := collectors.NewGoRuntime(collectors.GoRuntimeOpts{Metrics: []string{`^/sync/mutex/wait/total:seconds$`}})
+	g, err := collectors.NewGoRuntime(collectors.GoRuntimeOpts{Metrics: []string{"/sync/mutex/wait/total:seconds"}})
 	if err != nil {
 		fmt.Println(err)
 		return

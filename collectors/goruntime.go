@@ -3,7 +3,6 @@ package collectors
 import (
 	"fmt"
 	"math"
-	"regexp"
 	"runtime"
 	"runtime/debug"
 	"runtime/metrics"
@@ -18,11 +17,23 @@ import (
 // GoRuntimeOpts configure a Go runtime collector. The zero value collects the curated default
 // set of families.
 type GoRuntimeOpts struct {
-	// Metrics adds the runtime/metrics whose names match any of these regular expressions, such
-	// as `^/sync/` or `^/gc/heap/allocs-by-size:bytes$`, to the default set. Each becomes a
-	// family named as client_golang names them: "/gc/heap/allocs:bytes" is
-	// go_gc_heap_allocs_bytes_total (cumulative values are counters, distributions histograms).
-	// Metrics the default set already exports under the same name are not added twice.
+	// Metrics adds the runtime/metrics whose names match any of these patterns to the default
+	// set. A pattern is a runtime/metrics name in which * stands for any run of characters,
+	// slashes included, and every other character stands for itself:
+	//
+	//	"/gc/heap/allocs-by-size:bytes"  that metric
+	//	"/sync/*"                        every metric under /sync/
+	//	"*:seconds"                      every metric measured in seconds
+	//	"*"                              every metric of the running Go version
+	//
+	// A pattern must start with "/" or "*"; regular expressions are not supported (a pattern
+	// is matched without package regexp, which would add about 250 KB to every binary serving
+	// metrics). A pattern that matches no metric of the running Go version adds nothing.
+	//
+	// Each metric added becomes a family named as client_golang names them:
+	// "/gc/heap/allocs:bytes" is go_gc_heap_allocs_bytes_total (cumulative values are
+	// counters, distributions histograms). Metrics the default set already exports under the
+	// same name are not added twice.
 	Metrics []string
 }
 
@@ -104,7 +115,7 @@ var goDefaults = []goDefault{
 }
 
 // NewGoRuntime returns a Go runtime collector. It returns an error naming the pattern when one
-// of o.Metrics is not a valid regular expression.
+// of o.Metrics does not start with "/" or "*".
 func NewGoRuntime(o GoRuntimeOpts) (*GoRuntime, error) {
 	known := make(map[string]metrics.Description)
 	for _, d := range metrics.All() {
@@ -148,17 +159,14 @@ func NewGoRuntime(o GoRuntimeOpts) (*GoRuntime, error) {
 			return nil, err
 		}
 	}
-	var res []*regexp.Regexp
 	for _, p := range o.Metrics {
-		re, err := regexp.Compile(p)
-		if err != nil {
-			return nil, fmt.Errorf("collectors: GoRuntimeOpts.Metrics: pattern %q: %w", p, err)
+		if !strings.HasPrefix(p, "/") && !strings.HasPrefix(p, "*") {
+			return nil, fmt.Errorf("collectors: GoRuntimeOpts.Metrics: pattern %q does not start with \"/\" or \"*\"; a pattern is a runtime/metrics name where * matches any characters, such as \"/sync/*\" (regular expressions are not supported)", p)
 		}
-		res = append(res, re)
 	}
-	if len(res) > 0 {
+	if len(o.Metrics) > 0 {
 		for _, d := range metrics.All() {
-			if d.Kind == metrics.KindBad || !matchAny(res, d.Name) {
+			if d.Kind == metrics.KindBad || !matchAny(o.Metrics, d.Name) {
 				continue
 			}
 			t, name, unit := runtimeFamilyName(d)
@@ -180,13 +188,41 @@ func NewGoRuntime(o GoRuntimeOpts) (*GoRuntime, error) {
 	return c, nil
 }
 
-func matchAny(res []*regexp.Regexp, s string) bool {
-	for _, re := range res {
-		if re.MatchString(s) {
+// matchAny reports whether name matches one of the patterns of GoRuntimeOpts.Metrics.
+func matchAny(patterns []string, name string) bool {
+	for _, p := range patterns {
+		if globMatch(p, name) {
 			return true
 		}
 	}
 	return false
+}
+
+// globMatch reports whether name matches pattern, in which * matches any run of characters
+// and every other byte matches itself. It takes time proportional to
+// len(pattern)*len(name) at worst: on a mismatch only the last * seen is moved on.
+func globMatch(pattern, name string) bool {
+	p, n := 0, 0
+	star, next := -1, 0 // position after the last * in pattern, and where in name it resumes
+	for n < len(name) {
+		switch {
+		case p < len(pattern) && pattern[p] == '*':
+			star, next = p+1, n
+			p++
+		case p < len(pattern) && pattern[p] == name[n]:
+			p++
+			n++
+		case star >= 0:
+			next++
+			p, n = star, next
+		default:
+			return false
+		}
+	}
+	for p < len(pattern) && pattern[p] == '*' {
+		p++
+	}
+	return p == len(pattern)
 }
 
 // runtimeFamilyName maps a runtime/metrics description to a family: "/gc/heap/allocs:bytes"

@@ -2,13 +2,17 @@ package collectors
 
 import (
 	"context"
+	"fmt"
 	"math"
+	"regexp"
 	"runtime"
 	"runtime/debug"
+	"runtime/metrics"
 	"sort"
 	"strings"
 	"sync"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/prom-go/prom"
 )
@@ -147,7 +151,7 @@ func checkHistogram(t *testing.T, name string, h prom.Series) {
 
 func TestGoRuntimeMetricsOption(t *testing.T) {
 	c := prom.Must(NewGoRuntime(GoRuntimeOpts{Metrics: []string{
-		`^/sync/mutex/wait/total:seconds$`, `^/gc/heap/allocs-by-size:bytes$`, `^/sched/goroutines:goroutines$`, `^/gc/heap/allocs:bytes$`,
+		"/sync/mutex/wait/total:seconds", "/gc/heap/allocs-by-size:bytes", "/sched/goroutines:goroutines", "/gc/heap/allocs:bytes",
 	}}))
 	e := record(t, c)
 	want := map[string]prom.Type{
@@ -171,10 +175,12 @@ func TestGoRuntimeMetricsOption(t *testing.T) {
 	}
 	checkHistogram(t, "go_gc_heap_allocs_by_size_bytes", e.series["go_gc_heap_allocs_by_size_bytes"][0])
 
-	if _, err := NewGoRuntime(GoRuntimeOpts{Metrics: []string{"("}}); err == nil || !strings.Contains(err.Error(), `pattern "("`) {
-		t.Errorf("bad pattern: error %v", err)
+	for _, p := range []string{"^/sync/", "sync/*", ""} {
+		if _, err := NewGoRuntime(GoRuntimeOpts{Metrics: []string{"/gc/*", p}}); err == nil || !strings.Contains(err.Error(), fmt.Sprintf("pattern %q", p)) {
+			t.Errorf("pattern %q: error %v, want one naming it", p, err)
+		}
 	}
-	all := prom.Must(NewGoRuntime(GoRuntimeOpts{Metrics: []string{"."}}))
+	all := prom.Must(NewGoRuntime(GoRuntimeOpts{Metrics: []string{"*"}}))
 	if _, err := collectText(t, all); err != nil {
 		t.Errorf("every runtime metric: %v", err)
 	}
@@ -196,7 +202,7 @@ func TestGoRuntimeAllocs(t *testing.T) {
 	}
 	base := allocs()
 	small := allocs(prom.Must(NewGoRuntime(GoRuntimeOpts{})))
-	large := allocs(prom.Must(NewGoRuntime(GoRuntimeOpts{Metrics: []string{"."}})))
+	large := allocs(prom.Must(NewGoRuntime(GoRuntimeOpts{Metrics: []string{"*"}})))
 	if small != base || large != base {
 		t.Errorf("allocations per collection: empty registry %v, default Go runtime %v, every runtime metric %v; want all equal", base, small, large)
 	}
@@ -226,4 +232,85 @@ func TestGoRuntimeConcurrent(t *testing.T) {
 		}()
 	}
 	wg.Wait()
+}
+
+// The patterns select the runtime/metrics the documentation says they do.
+func TestGoRuntimeMetricsPatterns(t *testing.T) {
+	var all []string
+	for _, d := range metrics.All() {
+		if d.Kind != metrics.KindBad {
+			all = append(all, d.Name)
+		}
+	}
+	for _, tc := range []struct {
+		pattern string
+		want    func(name string) bool
+	}{
+		{"*", func(string) bool { return true }},
+		{"/sync/*", func(n string) bool { return strings.HasPrefix(n, "/sync/") }},
+		{"*:seconds", func(n string) bool { return strings.HasSuffix(n, ":seconds") }},
+		{"/gc/*/total:*", func(n string) bool { return strings.HasPrefix(n, "/gc/") && strings.Contains(n[4:], "/total:") }},
+		{"/sched/goroutines:goroutines", func(n string) bool { return n == "/sched/goroutines:goroutines" }},
+		{"/sched/goroutines", func(string) bool { return false }},
+	} {
+		n := 0
+		for _, name := range all {
+			got := matchAny([]string{tc.pattern}, name)
+			if got != tc.want(name) {
+				t.Errorf("pattern %q, name %q: match %v, want %v", tc.pattern, name, got, !got)
+			}
+			if got {
+				n++
+			}
+		}
+		if n == 0 && tc.pattern != "/sched/goroutines" {
+			t.Errorf("pattern %q matches no runtime metric", tc.pattern)
+		}
+	}
+}
+
+func TestGlobMatch(t *testing.T) {
+	for _, tc := range []struct {
+		pattern, name string
+		want          bool
+	}{
+		{"", "", true},
+		{"", "a", false},
+		{"*", "", true},
+		{"**", "abc", true},
+		{"a*", "a", true},
+		{"*a", "ba", true},
+		{"*a", "ab", false},
+		{"a*b*c", "aXbYbZc", true},
+		{"a*b*c", "aXbYbZcd", false},
+		{"a*bc", "abcbc", true},
+		{"/a/*/c", "/a/b/x/c", true},
+		{"/a/*/c", "/a/c", false},
+		{"*aab", "aaaab", true},
+		{"a?", "ab", false}, // ? is an ordinary character
+	} {
+		if got := globMatch(tc.pattern, tc.name); got != tc.want {
+			t.Errorf("globMatch(%q, %q) = %v, want %v", tc.pattern, tc.name, got, tc.want)
+		}
+	}
+}
+
+// FuzzGlobMatch checks globMatch against the regular expression the pattern stands for.
+func FuzzGlobMatch(f *testing.F) {
+	f.Add("/gc/*/total:*", "/gc/heap/total:bytes")
+	f.Add("*a*a*b", "aaaaab")
+	f.Add("a**", "a")
+	f.Fuzz(func(t *testing.T, pattern, name string) {
+		if !utf8.ValidString(pattern) || !utf8.ValidString(name) {
+			t.Skip() // regexp matches runes; globMatch bytes
+		}
+		parts := strings.Split(pattern, "*")
+		for i, p := range parts {
+			parts[i] = regexp.QuoteMeta(p)
+		}
+		re := regexp.MustCompile("^(?s:" + strings.Join(parts, ".*") + ")$")
+		if got, want := globMatch(pattern, name), re.MatchString(name); got != want {
+			t.Errorf("globMatch(%q, %q) = %v, regexp %v", pattern, name, got, want)
+		}
+	})
 }

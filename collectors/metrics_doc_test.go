@@ -35,7 +35,7 @@ func metricsDoc() string {
 		"From /proc/<pid> on Linux; a value that cannot be read is left out. `ProcessOpts.Namespace` prefixes the names.",
 		prom.Must(NewProcess(ProcessOpts{})).Describe())
 	section("Go runtime (`collectors.DefaultGoRuntime`, on by default)",
-		"From runtime/metrics, plus debug.ReadGCStats for `go_gc_duration_seconds`. Histograms have buckets at least 4× apart and an estimated sum. `GoRuntimeOpts.Metrics` adds any runtime/metrics by regular expression; the names are listed below.",
+		"From runtime/metrics, plus debug.ReadGCStats for `go_gc_duration_seconds`. Histograms have buckets at least 4× apart and an estimated sum. `GoRuntimeOpts.Metrics` adds any runtime/metrics by name pattern (`/sync/*`); the names are listed below.",
 		DefaultGoRuntime.Describe())
 	section("Build information (`collectors.DefaultBuildInfo`, on by default)",
 		"From debug.ReadBuildInfo; a value the build did not record is an empty label.", DefaultBuildInfo.Describe())
