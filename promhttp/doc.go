@@ -23,6 +23,10 @@
 // Importing promhttp imports package collectors, so serving prom.Default includes the process
 // and Go runtime metrics.
 //
+// Errors go to HandlerOpts.Logger, a Logger, which *slog.Logger is; without one they go to
+// the standard log package. Neither the handler nor the default collectors use log/slog,
+// html/template, regexp or encoding/json, so serving metrics links none of them.
+//
 // # A metrics server
 //
 // Serve is the Go form of the Python client's start_http_server: it listens, serves /metrics

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 	"net/http"
 	"strconv"
 	"strings"
@@ -42,8 +41,9 @@ const (
 type HandlerOpts struct {
 	// ErrorHandling is what happens when a collection reports an error; see ErrorHandling.
 	ErrorHandling ErrorHandling
-	// Logger receives every collection and write error. Nil means slog.Default().
-	Logger *slog.Logger
+	// Logger receives every collection and write error; a *slog.Logger is one. Nil means the
+	// standard log package, in the format of slog's default logger.
+	Logger Logger
 
 	// DisableOpenMetrics answers only with the Prometheus text formats (and protobuf), even
 	// when the scraper prefers OpenMetrics.
@@ -100,7 +100,7 @@ func NewHandler(opts HandlerOpts, sources ...Source) http.Handler {
 		h.sources = []Source{prom.Default}
 	}
 	if h.log == nil {
-		h.log = slog.Default()
+		h.log = stdLogger{}
 	}
 	if opts.MaxRequestsInFlight > 0 {
 		h.sem = make(chan struct{}, opts.MaxRequestsInFlight)
@@ -121,7 +121,7 @@ func NewHandler(opts HandlerOpts, sources ...Source) http.Handler {
 type handler struct {
 	opts    HandlerOpts
 	sources []Source
-	log     *slog.Logger
+	log     Logger
 	sem     chan struct{}
 	offered []expfmt.Format
 	self    *selfMetrics

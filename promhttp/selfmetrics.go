@@ -1,8 +1,6 @@
 package promhttp
 
 import (
-	"errors"
-	"log/slog"
 	"strconv"
 	"time"
 
@@ -25,7 +23,7 @@ type selfMetrics struct {
 	duration *prom.Histogram
 }
 
-func newSelfMetrics(reg *prom.Registry, log *slog.Logger) *selfMetrics {
+func newSelfMetrics(reg *prom.Registry, log Logger) *selfMetrics {
 	o := prom.Opts{Registry: reg}
 	m := &selfMetrics{
 		requests: reuse(prom.NewCounterVec("promhttp_metric_handler_requests_total",
@@ -54,8 +52,9 @@ func newSelfMetrics(reg *prom.Registry, log *slog.Logger) *selfMetrics {
 // reuse returns the metric, or the identical one already registered (several handlers may
 // share a registry), or nil on another error.
 func reuse[T any](m T, err error) T {
-	var are *prom.AlreadyRegisteredError
-	if errors.As(err, &are) {
+	// A type assertion rather than errors.As, which would link internal/reflectlite into every
+	// program serving metrics: Register returns the error itself.
+	if are, ok := err.(*prom.AlreadyRegisteredError); ok {
 		if e, ok := are.Existing.(T); ok {
 			return e
 		}

@@ -5,7 +5,7 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
-	"log/slog"
+	stdlog "log"
 	"net"
 	"net/http"
 	"time"
@@ -44,8 +44,9 @@ type ServeOpts struct {
 	// 2 minutes, a few times the usual scrape interval.
 	IdleTimeout time.Duration
 
-	// Logger receives the server's errors. Nil means slog.Default().
-	Logger *slog.Logger
+	// Logger receives the server's errors (those of connections as warnings); a *slog.Logger
+	// is one. Nil means the standard log package, in the format of slog's default logger.
+	Logger Logger
 }
 
 // Server is a running metrics server, returned by Serve.
@@ -69,7 +70,7 @@ type Server struct {
 func Serve(addr string, opts ServeOpts) (*Server, error) {
 	log := opts.Logger
 	if log == nil {
-		log = slog.Default()
+		log = stdLogger{}
 	}
 	h, err := opts.handler()
 	if err != nil {
@@ -90,7 +91,7 @@ func Serve(addr string, opts ServeOpts) (*Server, error) {
 			ReadHeaderTimeout: or(opts.ReadHeaderTimeout, 10*time.Second),
 			IdleTimeout:       or(opts.IdleTimeout, 2*time.Minute),
 			MaxHeaderBytes:    64 << 10,
-			ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+			ErrorLog:          stdlog.New(logWriter{log}, "", 0),
 		},
 		ln:   ln,
 		tls:  tlsConf != nil,
