@@ -6,7 +6,7 @@ import (
 	"runtime"
 	"runtime/debug"
 	"runtime/metrics"
-	"sort"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -179,7 +179,7 @@ func NewGoRuntime(o GoRuntimeOpts) (*GoRuntime, error) {
 			}
 		}
 	}
-	sort.Slice(c.fams, func(i, j int) bool { return c.fams[i].desc.Name < c.fams[j].desc.Name })
+	slices.SortFunc(c.fams, func(a, b *rtFamily) int { return strings.Compare(a.desc.Name, b.desc.Name) })
 	for _, f := range c.fams {
 		c.descs = append(c.descs, f.desc)
 	}
