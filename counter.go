@@ -67,34 +67,30 @@ func NewCounterVec(name, help string, labelNames []string, opts ...Opts) (*Count
 // goroutine's own cell plus about a nanosecond to find it, and its throughput grows with the
 // cores instead of falling.
 func (c *Counter) Inc() {
-	var n uint64 // 0: not counted yet
-	if c.st.Load() == nil {
-		if n = c.n.Add(1); !sampled(n) {
-			return
+	if s := c.st.Load(); s != nil {
+		w := s.word(cell(cellWords))
+		if n := w.Add(1); n%probeEvery == 0 {
+			probeCell(w, n)
 		}
-	}
-	c.slowAdd(1, n)
-}
-
-// add adds the whole increment u.
-func (c *Counter) add(u uint64) {
-	var n uint64
-	if c.st.Load() == nil {
-		if n = c.n.Add(u); !sampled(n) {
-			return
-		}
-	}
-	c.slowAdd(u, n)
-}
-
-// slowAdd is the rest of an add of u: to the goroutine's cell when the counter is striped and
-// n, the value the base word took, is 0; else a probe for contention, now and then.
-func (c *Counter) slowAdd(u, n uint64) {
-	if n == 0 { // the base word never returns to 0, short of 2^64 increments
-		c.st.Load().add(0, u)
 		return
 	}
-	if contended(&c.n, n) {
+	if n := c.n.Add(1); n%probeEvery == 0 && contended(&c.n, n) {
+		install(&c.st, 1)
+	}
+}
+
+// add adds the whole increment u, as Inc adds 1 but sampling for the probe by a hash, which
+// works for any step. Both are one function with both paths, because a second level of call
+// cost the striped path a nanosecond and a half.
+func (c *Counter) add(u uint64) {
+	if s := c.st.Load(); s != nil {
+		w := s.word(cell(cellWords))
+		if n := w.Add(u); sampled(n) {
+			probeCell(w, n)
+		}
+		return
+	}
+	if n := c.n.Add(u); sampled(n) && contended(&c.n, n) {
 		install(&c.st, 1)
 	}
 }
@@ -137,7 +133,7 @@ func addFloat(a *atomic.Uint64, v float64) {
 func (c *Counter) Value() float64 {
 	v := float64(c.n.Load()) + math.Float64frombits(c.bits.Load())
 	if s := c.st.Load(); s != nil {
-		v += float64(s.sum(0))
+		v += float64(s.sum(cellWords, 0))
 	}
 	return v
 }
@@ -148,7 +144,7 @@ func (c *Counter) Value() float64 {
 func (c *Counter) Reset() {
 	c.n.Store(0)
 	if s := c.st.Load(); s != nil {
-		s.clear()
+		s.clear(cellWords)
 	}
 	c.bits.Store(0)
 	c.created.Store(nowNanos())

@@ -171,7 +171,7 @@ func (h *Histogram) Observe(v float64) {
 // the buckets' cache lines.
 func (h *Histogram) observeClassic(i int, v float64) {
 	if s := h.st.Load(); s != nil {
-		s.observe(i, len(h.counts), v)
+		s.observe(strideOf(len(h.counts)+1), i, len(h.counts), v)
 		return
 	}
 	h.counts[i].Add(1)
@@ -251,7 +251,7 @@ func (h *Histogram) Reset() {
 	}
 	h.sumBits.Store(0)
 	if s := h.st.Load(); s != nil {
-		s.clear()
+		s.clear(strideOf(len(h.counts) + 1))
 	}
 	h.created.Store(nowNanos())
 }
@@ -295,7 +295,7 @@ func (h *Histogram) collect(w *Writer) {
 	}
 	s.Sum = math.Float64frombits(h.sumBits.Load())
 	if st := h.st.Load(); st != nil {
-		s.Sum += st.sumFloat(len(h.counts))
+		s.Sum += st.sumFloat(strideOf(len(h.counts)+1), len(h.counts))
 	}
 	s.Created = h.created.Load()
 	s.Buckets = h.appendBuckets(s.Buckets)
@@ -312,7 +312,7 @@ func (h *Histogram) appendBuckets(b []Bucket) []Bucket {
 	for i := range h.counts {
 		cum += h.counts[i].Load()
 		if st != nil {
-			cum += st.sum(i)
+			cum += st.sum(strideOf(len(h.counts)+1), i)
 		}
 		ub := math.Inf(+1)
 		if i < len(h.upper) {

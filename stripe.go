@@ -35,31 +35,50 @@ const cellWords = 16
 // beyond it share cells, which stays correct and still spreads the load.
 const maxCells = 64
 
-// stripes are the cells of a contended series: each cell is width words within a stride of
-// whole cellWords units.
-type stripes struct {
-	_      [cellWords / 2]uint64 // apart from what the allocator puts before
-	w      []atomic.Uint64
-	stride int
-	shift  uint // 64 − log2(cells): cell() keeps the top bits of a 64-bit hash
-	// seed mixes into the hash that maps goroutines to cells; a collision (two goroutines
-	// updating one cell at once) draws a new one, so that the goroutines running together
-	// spread out again, as LongAdder rehashes a thread's probe.
-	seed atomic.Uint64
-	_    [cellWords / 2]uint64 // apart from what the allocator puts after
+// stripeCfg is what every striped series shares, on cache lines of its own: the number of
+// cells, fixed at start-up, and the seed of the hash that maps goroutines to cells. A collision
+// (two goroutines updating one cell at once) draws a new seed, so that the goroutines running
+// together spread out again, as LongAdder rehashes a thread's probe; collisions are rare, so
+// the seed's line is read far more than it is written.
+var stripeCfg struct {
+	_     [cellWords / 2]uint64
+	cells int  // 2×GOMAXPROCS at start-up, rounded up to a power of two, at most maxCells
+	shift uint // 64 − log2(cells), 63 at most: cell() keeps the top bits of a 64-bit hash
+	seed  atomic.Uint64
+	_     [cellWords / 2]uint64
 }
 
-// newStripes allocates cells of width words: twice GOMAXPROCS rounded up to a power of two,
-// at most maxCells.
-func newStripes(width int) *stripes {
-	n, bits := 1, uint(0)
-	for n < 2*runtime.GOMAXPROCS(0) && n < maxCells {
-		n, bits = n<<1, bits+1
+func init() {
+	c := &stripeCfg
+	c.cells, c.shift = 2, 63 // at least two cells: preemption alone can make contention
+	for c.cells < 2*runtime.GOMAXPROCS(0) && c.cells < maxCells {
+		c.cells, c.shift = c.cells<<1, c.shift-1
 	}
-	stride := (width + cellWords - 1) / cellWords * cellWords
-	s := &stripes{w: make([]atomic.Uint64, n*stride), stride: stride, shift: 64 - bits}
-	s.seed.Store(rand.Uint64())
-	return s
+	c.seed.Store(rand.Uint64())
+}
+
+// stripes is the first word of the cells of a contended series: stripeCfg.cells cells of
+// stride words each, stride a multiple of cellWords. A series keeps a pointer to it, and
+// its stride, so that finding a cell costs one dependent load, not two.
+type stripes struct{ first atomic.Uint64 }
+
+// strideOf returns the stride of cells of width words.
+func strideOf(width int) int { return (width + cellWords - 1) &^ (cellWords - 1) }
+
+// install sets *p to new cells of width words, unless another goroutine was first, and
+// returns the cells in place.
+func install(p *atomic.Pointer[stripes], width int) *stripes {
+	if s := p.Load(); s != nil {
+		return s
+	}
+	w := make([]atomic.Uint64, stripeCfg.cells*strideOf(width))
+	p.CompareAndSwap(nil, (*stripes)(unsafe.Pointer(&w[0])))
+	return p.Load()
+}
+
+// word returns word o of the cells.
+func (s *stripes) word(o int) *atomic.Uint64 {
+	return (*atomic.Uint64)(unsafe.Add(unsafe.Pointer(s), o*8))
 }
 
 // cell returns the offset of the calling goroutine's cell, chosen by a hash of an address on
@@ -67,37 +86,40 @@ func newStripes(width int) *stripes {
 // stack moves), and about a nanosecond to compute. Go offers no cheaper stable identity of a
 // goroutine or of the P it runs on (pinning to read the P's id costs two runtime calls, which
 // took the striped Inc from 3 to 5.5 ns on the machine this was written on).
-func (s *stripes) cell() int {
+func cell(stride int) int {
 	var onStack byte
-	h := (uint64(uintptr(unsafe.Pointer(&onStack))) ^ s.seed.Load()) * 0x9e3779b97f4a7c15
-	return int(h>>s.shift) * s.stride
+	h := (uint64(uintptr(unsafe.Pointer(&onStack))) ^ stripeCfg.seed.Load()) * 0x9e3779b97f4a7c15
+	return int(h>>(stripeCfg.shift&63)) * stride // &63: no check for shifts of 64 or more
 }
 
 // collided draws a new seed after two goroutines met in one cell.
-func (s *stripes) collided() { s.seed.Store(rand.Uint64()) }
+func collided() { stripeCfg.seed.Store(rand.Uint64()) }
 
-// add adds u to word j of the calling goroutine's cell. Like a counter's base word, the cell
-// samples for contention: two goroutines that share it redraw the seed.
-func (s *stripes) add(j int, u uint64) {
-	w := &s.w[s.cell()+j]
-	if n := w.Add(u); sampled(n) && contended(w, n) {
-		s.collided()
+// probeCell checks whether the cell word w, which the calling goroutine just set to n, is
+// shared with a goroutine running at the same time, and redraws the seed if so.
+func probeCell(w *atomic.Uint64, n uint64) {
+	if contended(w, n) {
+		collided()
 	}
 }
 
 // observe adds 1 to word i of the calling goroutine's cell and v to its float64 word j.
-func (s *stripes) observe(i, j int, v float64) {
-	o := s.cell()
-	s.w[o+i].Add(1)
-	w := &s.w[o+j]
+func (s *stripes) observe(stride, i, j int, v float64) {
+	o := cell(stride)
+	s.word(o + i).Add(1)
+	w := s.word(o + j)
 	if old := w.Load(); !w.CompareAndSwap(old, math.Float64bits(math.Float64frombits(old)+v)) {
-		s.collided()
+		collided()
 		addFloat(w, v)
 	}
 }
 
-// sampled picks about one value in 256 of any arithmetic sequence, by a multiplicative hash,
-// so that an add of any step probes for contention now and then.
+// probeEvery is how often, in adds, a word probes for contention: rarely enough that the
+// probe's cost vanishes, often enough that a contended series stripes within microseconds.
+const probeEvery = 256
+
+// sampled picks about one value in probeEvery of any arithmetic sequence, by a multiplicative
+// hash, so that an add of any step probes for contention now and then.
 func sampled(n uint64) bool { return n*0x9e3779b97f4a7c15>>56 == 0 }
 
 // probeLoads is how many times contended reads a word: some tens of nanoseconds, longer than
@@ -116,36 +138,26 @@ func contended(w *atomic.Uint64, n uint64) bool {
 }
 
 // sum returns the sum of word j over the cells.
-func (s *stripes) sum(j int) uint64 {
+func (s *stripes) sum(stride, j int) uint64 {
 	var t uint64
-	for o := j; o < len(s.w); o += s.stride {
-		t += s.w[o].Load()
+	for c := range stripeCfg.cells {
+		t += s.word(c*stride + j).Load()
 	}
 	return t
 }
 
 // sumFloat returns the sum of word j, float64 bits, over the cells.
-func (s *stripes) sumFloat(j int) float64 {
+func (s *stripes) sumFloat(stride, j int) float64 {
 	var t float64
-	for o := j; o < len(s.w); o += s.stride {
-		t += math.Float64frombits(s.w[o].Load())
+	for c := range stripeCfg.cells {
+		t += math.Float64frombits(s.word(c*stride + j).Load())
 	}
 	return t
 }
 
-// clear sets every word to 0.
-func (s *stripes) clear() {
-	for i := range s.w {
-		s.w[i].Store(0)
+// clear sets every word of the cells to 0.
+func (s *stripes) clear(stride int) {
+	for o := range stripeCfg.cells * stride {
+		s.word(o).Store(0)
 	}
-}
-
-// install sets *p to new stripes of width words, unless another goroutine was first, and
-// returns the stripes in place.
-func install(p *atomic.Pointer[stripes], width int) *stripes {
-	if s := p.Load(); s != nil {
-		return s
-	}
-	p.CompareAndSwap(nil, newStripes(width))
-	return p.Load()
 }

@@ -13,24 +13,39 @@ import (
 func stripedCounter(c *Counter) *Counter       { install(&c.st, 1); return c }
 func stripedHistogram(h *Histogram) *Histogram { install(&h.st, len(h.counts)+1); return h }
 
-func TestNewStripes(t *testing.T) {
+func TestStripeLayout(t *testing.T) {
+	cells := stripeCfg.cells
+	if cells&(cells-1) != 0 || cells > maxCells || cells < min(2*runtime.GOMAXPROCS(0), maxCells) {
+		t.Errorf("%d cells for GOMAXPROCS %d", cells, runtime.GOMAXPROCS(0))
+	}
+	if 1<<(64-stripeCfg.shift) != cells {
+		t.Errorf("shift %d for %d cells", stripeCfg.shift, cells)
+	}
 	for _, width := range []int{1, 12, 16, 17, 40} {
-		s := newStripes(width)
-		cells := len(s.w) / s.stride
-		if s.stride%cellWords != 0 || s.stride < width || s.stride >= width+cellWords {
-			t.Errorf("width %d: stride %d words", width, s.stride)
-		}
-		if cells&(cells-1) != 0 || cells > maxCells || cells < min(2*runtime.GOMAXPROCS(0), maxCells) {
-			t.Errorf("width %d: %d cells for GOMAXPROCS %d", width, cells, runtime.GOMAXPROCS(0))
-		}
-		if 1<<(64-s.shift) != cells {
-			t.Errorf("width %d: shift %d for %d cells", width, s.shift, cells)
+		stride := strideOf(width)
+		if stride%cellWords != 0 || stride < width || stride >= width+cellWords {
+			t.Errorf("width %d: stride %d words", width, stride)
 		}
 		for range 100 {
-			if o := s.cell(); o < 0 || o+width > len(s.w) || o%s.stride != 0 {
+			if o := cell(stride); o < 0 || o+width > cells*stride || o%stride != 0 {
 				t.Fatalf("width %d: cell offset %d", width, o)
 			}
-			s.collided()
+			collided()
+		}
+		var p atomic.Pointer[stripes]
+		s := install(&p, width)
+		if install(&p, width) != s {
+			t.Errorf("width %d: a second install replaced the cells", width)
+		}
+		for c := range cells {
+			s.word(c*stride + width - 1).Add(uint64(c + 1))
+		}
+		if got, want := s.sum(stride, width-1), uint64(cells*(cells+1)/2); got != want {
+			t.Errorf("width %d: sum %d, want %d", width, got, want)
+		}
+		s.clear(stride)
+		if got := s.sum(stride, width-1); got != 0 {
+			t.Errorf("width %d: sum %d after clear", width, got)
 		}
 	}
 }
@@ -328,6 +343,23 @@ func BenchmarkAtomicAddShared(b *testing.B) {
 	atomicSink.Store(n.Load())
 }
 
+// BenchmarkAtomicAddPerGoroutine is the ideal a striped series tends to: each goroutine adds
+// to its own cache-line padded word. Its ratio across -cpu values shows how many cores the
+// machine really gave the benchmark.
+func BenchmarkAtomicAddPerGoroutine(b *testing.B) {
+	var next atomic.Int32
+	words := make([]struct {
+		n atomic.Uint64
+		_ [cellWords - 1]uint64
+	}, 64)
+	b.RunParallel(func(pb *testing.PB) {
+		w := &words[next.Add(1)%64].n
+		for pb.Next() {
+			w.Add(1)
+		}
+	})
+}
+
 func BenchmarkCounterIncShared(b *testing.B) {
 	c := Must(NewCounter("c", "C.", Opts{Registry: NoRegistry}))
 	b.RunParallel(func(pb *testing.PB) {
@@ -335,6 +367,14 @@ func BenchmarkCounterIncShared(b *testing.B) {
 			c.Inc()
 		}
 	})
+}
+
+// BenchmarkCounterIncStriped is the cost of Inc on a counter in striped mode, one goroutine.
+func BenchmarkCounterIncStriped(b *testing.B) {
+	c := stripedCounter(Must(NewCounter("c", "C.", Opts{Registry: NoRegistry})))
+	for b.Loop() {
+		c.Inc()
+	}
 }
 
 func BenchmarkHistogramObserveShared(b *testing.B) {
