@@ -172,24 +172,56 @@ func isLegacy(name string, colon bool) bool {
 }
 
 // appendLabelValue appends v as it appears between the quotes of a label value or a quoted
-// name: '\\', '"' and newline escaped, invalid UTF-8 replaced by U+FFFD. It scans v once; a
-// value that needs nothing is copied whole.
+// name: '\\', '"' and newline escaped, invalid UTF-8 replaced by U+FFFD. A value that needs
+// nothing, which is nearly every value, is checked a word at a time and copied whole.
 func appendLabelValue(b []byte, v string) []byte {
-	i := 0
-	// Eight bytes at a time while none of them is special.
-	for ; i+8 <= len(v); i += 8 {
-		x := uint64(v[i]) | uint64(v[i+1])<<8 | uint64(v[i+2])<<16 | uint64(v[i+3])<<24 |
-			uint64(v[i+4])<<32 | uint64(v[i+5])<<40 | uint64(v[i+6])<<48 | uint64(v[i+7])<<56
-		if x&hi8 != 0 || hasByte(x, '\\') || hasByte(x, '"') || hasByte(x, '\n') {
-			break
-		}
+	if !needsEscape(v) {
+		return append(b, v...)
 	}
-	for ; i < len(v); i++ {
+	for i := 0; i < len(v); i++ {
 		if special[v[i]] {
 			return appendEscapedText(append(b, v[:i]...), v[i:], true)
 		}
 	}
-	return append(b, v...)
+	return append(b, v...) // not reached: needsEscape found a special byte
+}
+
+// needsEscape reports whether v holds a byte that special marks. It reads v eight bytes at a
+// time with no loop over single bytes: the last word overlaps the previous one, and a value
+// shorter than eight bytes is read as two overlapping halves, or as its first, middle and last
+// bytes, which cover it whole up to three bytes. The zero bytes that pad a short read are
+// not special.
+func needsEscape(v string) bool {
+	n := len(v)
+	switch {
+	case n > 8:
+		for i := 0; i < n-8; i += 8 {
+			if specialWord(load64(v[i:])) {
+				return true
+			}
+		}
+		return specialWord(load64(v[n-8:]))
+	case n == 8:
+		return specialWord(load64(v))
+	case n >= 4:
+		return specialWord(uint64(load32(v)) | uint64(load32(v[n-4:]))<<32)
+	case n > 0:
+		return specialWord(uint64(v[0]) | uint64(v[n>>1])<<8 | uint64(v[n-1])<<16)
+	}
+	return false
+}
+
+// load64 and load32 read the first bytes of s as a little-endian integer; the compiler makes
+// each one load.
+func load64(s string) uint64 {
+	_ = s[7]
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+}
+
+func load32(s string) uint32 {
+	_ = s[3]
+	return uint32(s[0]) | uint32(s[1])<<8 | uint32(s[2])<<16 | uint32(s[3])<<24
 }
 
 const (
@@ -197,10 +229,15 @@ const (
 	hi8 = 0x8080808080808080
 )
 
-// hasByte reports whether one of the eight bytes of x, all below 0x80, is c.
-func hasByte(x uint64, c byte) bool {
-	y := x ^ (lo8 * uint64(c))
-	return (y-lo8)&^y&hi8 != 0
+// specialWord reports whether one of the eight bytes of x is '\\', '"', newline or at least
+// 0x80. For each of the three bytes, (y-lo8)&^y has the high bit of a byte set where y, x
+// with that byte xored away, has a zero byte (and, past the first one, possibly where x has a
+// byte >= 0x80, which is special anyway).
+func specialWord(x uint64) bool {
+	a := x ^ (lo8 * '\\')
+	q := x ^ (lo8 * '"')
+	n := x ^ (lo8 * '\n')
+	return (x|(a-lo8)&^a|(q-lo8)&^q|(n-lo8)&^n)&hi8 != 0
 }
 
 // special marks the bytes a label value cannot hold as they are: '\\', '"', newline, and the

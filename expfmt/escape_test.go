@@ -127,20 +127,43 @@ func TestAppendLabelValueAndHelp(t *testing.T) {
 	}
 }
 
-// TestAppendLabelValueEveryPosition puts each special byte at each position of a long value,
-// so that the eight-bytes-at-a-time scan is checked against the plain one.
+// TestAppendLabelValueEveryPosition puts each special byte at each position of values of
+// every length up to three words, so that the word-at-a-time scan, with its overlapping last
+// word and its short-value reads, is checked against the plain one.
 func TestAppendLabelValueEveryPosition(t *testing.T) {
-	const base = "abcdefghijklmnopqrstuvwx"
-	for _, c := range []string{"\\", "\"", "\n", "\xff", "é"} {
-		for i := 0; i <= len(base); i++ {
-			v := base[:i] + c + base[i:]
-			want := string(appendEscapedText(nil, v, true))
-			if got := string(appendLabelValue(nil, v)); got != want {
-				t.Errorf("%q: got %q, want %q", v, got, want)
+	const alphabet = "abcdefghijklmnopqrstuvwx"
+	for n := 0; n <= len(alphabet); n++ {
+		base := alphabet[:n]
+		for _, c := range []string{"\\", "\"", "\n", "\xff", "é", "\x80", "\x7f"} {
+			for i := 0; i <= len(base); i++ {
+				v := base[:i] + c + base[i:]
+				want := string(appendEscapedText(nil, v, true))
+				if got := string(appendLabelValue(nil, v)); got != want {
+					t.Errorf("%q: got %q, want %q", v, got, want)
+				}
 			}
 		}
+		if got := string(appendLabelValue([]byte("x"), base)); got != "x"+base {
+			t.Errorf("plain value %q: got %q", base, got)
+		}
 	}
-	if got := string(appendLabelValue(nil, base)); got != base {
-		t.Errorf("plain value: got %q", got)
+}
+
+// TestNeedsEscapeBytes checks the word scan byte by byte: every byte value at every position
+// of values of one to seventeen bytes, against the table.
+func TestNeedsEscapeBytes(t *testing.T) {
+	buf := make([]byte, 17)
+	for n := 1; n <= len(buf); n++ {
+		for i := 0; i < n; i++ {
+			for c := 0; c < 256; c++ {
+				for j := range buf[:n] {
+					buf[j] = 'a'
+				}
+				buf[i] = byte(c)
+				if got, want := needsEscape(string(buf[:n])), special[c]; got != want {
+					t.Fatalf("needsEscape(%q) = %v, want %v", buf[:n], got, want)
+				}
+			}
+		}
 	}
 }

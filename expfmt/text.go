@@ -24,6 +24,12 @@ type textWriter struct {
 	consts span         // the constant labels: a="1",b="2"
 	labels []span       // the variable label names of the Desc, each with its ="
 	extra  span         // le=", quantile=" or the stateset label name with its ="
+	heads  [numSfx]span // each sample name followed by lead
+	mids   []span       // for each variable label after the first: ",name="
+	lead   int          // the length of what follows the sample name up to the first value:
+	// {const="1",method=" — everything up to the first variable value, or the whole constant
+	// part when there are no variable labels
+	leadOpen bool // the braces are open once the lead and the values are written
 
 	// The same pieces as slices of the arena, made once the arena stops growing, so that a
 	// series appends them without computing bounds.
@@ -31,6 +37,8 @@ type textWriter struct {
 	constB []byte
 	labelB [][]byte
 	extraB []byte
+	headB  [numSfx][]byte
+	midB   [][]byte
 
 	// The labels of the series being written, as its first line wrote them into the buffer
 	// (ls < 0 before that line), and whether the braces are open after them.
@@ -88,6 +96,10 @@ func (w *textWriter) reset() {
 	w.labels = w.labels[:0]
 	clear(w.labelB)
 	w.labelB = w.labelB[:0]
+	w.mids = w.mids[:0]
+	clear(w.midB)
+	w.midB = w.midB[:0]
+	w.headB = [numSfx][]byte{}
 }
 
 func (w *textWriter) piece(s span) []byte { return w.arena[s.start:s.end] }
@@ -146,8 +158,10 @@ func (w *textWriter) prepare(d *prom.Desc) {
 		w.arena = append(w.arena, '=', '"')
 	}
 	w.extra = w.mark(start)
+	w.prepareHeads(d, t)
 	for i, sp := range w.names {
 		w.nameB[i] = w.piece(sp)
+		w.headB[i] = w.piece(w.heads[i])
 	}
 	w.constB = w.piece(w.consts)
 	w.labelB = w.labelB[:0]
@@ -155,6 +169,55 @@ func (w *textWriter) prepare(d *prom.Desc) {
 		w.labelB = append(w.labelB, w.piece(sp))
 	}
 	w.extraB = w.piece(w.extra)
+	w.midB = w.midB[:0]
+	for _, sp := range w.mids {
+		w.midB = append(w.midB, w.piece(sp))
+	}
+}
+
+// prepareHeads renders the pieces of the usual series, whose label values follow the
+// family's label names one for one: for each sample name, the name and the lead (the
+// constant labels and the first variable label name up to its value), and between two
+// values the closing quote and the next label name. Such a series is its head, its values
+// with the mids between them, and a closing quote.
+func (w *textWriter) prepareHeads(d *prom.Desc, t prom.Type) {
+	leadStart := len(w.arena)
+	open := w.quoted
+	if w.consts.end > w.consts.start {
+		if open {
+			w.arena = append(w.arena, ',')
+		} else {
+			w.arena = append(w.arena, '{')
+		}
+		w.arena = append(w.arena, w.piece(w.consts)...)
+		open = true
+	}
+	if len(w.labels) > 0 {
+		if open {
+			w.arena = append(w.arena, ',')
+		} else {
+			w.arena = append(w.arena, '{')
+		}
+		w.arena = append(w.arena, w.piece(w.labels[0])...)
+		open = true
+	}
+	lead := w.mark(leadStart)
+	w.lead = int(lead.end - lead.start)
+	w.leadOpen = open
+	w.mids = w.mids[:0]
+	for i := 1; i < len(w.labels); i++ {
+		start := len(w.arena)
+		w.arena = append(w.arena, '"', ',')
+		w.arena = append(w.arena, w.piece(w.labels[i])...)
+		w.mids = append(w.mids, w.mark(start))
+	}
+	w.heads = [numSfx]span{}
+	for _, sfx := range sfxByType[t] {
+		start := len(w.arena)
+		w.arena = append(w.arena, w.piece(w.names[sfx])...)
+		w.arena = append(w.arena, w.piece(lead)...)
+		w.heads[sfx] = w.mark(start)
+	}
 }
 
 // appendName appends metric name+suffix, escaped or, when it must be quoted, quoted.
@@ -224,10 +287,29 @@ func (w *textWriter) family(d *prom.Desc) {
 // for an extra label. The first line of a series renders the labels; the next lines of the
 // same series copy them from where the first one wrote them, which is one memmove.
 func (w *textWriter) name(b []byte, sfx int, s *prom.Series) []byte {
-	b = append(b, w.nameB[sfx]...)
 	if w.ls >= 0 {
+		b = append(b, w.nameB[sfx]...)
 		return append(b, b[w.ls:w.le]...)
 	}
+	if values := s.LabelValues; s.LabelNames == nil && len(values) == len(w.labelB) {
+		b = append(b, w.headB[sfx]...)
+		w.ls = len(b) - w.lead
+		if len(values) > 0 {
+			b = appendLabelValue(b, values[0])
+			mids := w.midB
+			if len(mids) == len(values)-1 {
+				for i, v := range values[1:] {
+					b = append(b, mids[i]...)
+					b = appendLabelValue(b, v)
+				}
+			}
+			b = append(b, '"')
+		}
+		w.le = len(b)
+		w.open = w.leadOpen
+		return b
+	}
+	b = append(b, w.nameB[sfx]...)
 	w.ls = len(b)
 	b, w.open = w.labelsOf(b, s)
 	w.le = len(b)
