@@ -171,7 +171,13 @@ func (h *Histogram) Observe(v float64) {
 // the buckets' cache lines.
 func (h *Histogram) observeClassic(i int, v float64) {
 	if s := h.st.Load(); s != nil {
-		s.observe(strideOf(len(h.counts)+1), i, len(h.counts), v)
+		o := cell(strideOf(len(h.counts) + 1))
+		s.word(o + i).Add(1)
+		w := s.word(o + len(h.counts))
+		if old := w.Load(); !w.CompareAndSwap(old, math.Float64bits(math.Float64frombits(old)+v)) {
+			collided() // another goroutine shares the cell
+			addFloat(w, v)
+		}
 		return
 	}
 	h.counts[i].Add(1)

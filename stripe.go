@@ -103,17 +103,6 @@ func probeCell(w *atomic.Uint64, n uint64) {
 	}
 }
 
-// observe adds 1 to word i of the calling goroutine's cell and v to its float64 word j.
-func (s *stripes) observe(stride, i, j int, v float64) {
-	o := cell(stride)
-	s.word(o + i).Add(1)
-	w := s.word(o + j)
-	if old := w.Load(); !w.CompareAndSwap(old, math.Float64bits(math.Float64frombits(old)+v)) {
-		collided()
-		addFloat(w, v)
-	}
-}
-
 // probeEvery is how often, in adds, a word probes for contention: rarely enough that the
 // probe's cost vanishes, often enough that a contended series stripes within microseconds.
 const probeEvery = 256

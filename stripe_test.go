@@ -377,6 +377,17 @@ func BenchmarkCounterIncStriped(b *testing.B) {
 	}
 }
 
+// BenchmarkHistogramObserveStriped is the cost of Observe on a histogram in striped mode, one
+// goroutine; BenchmarkHistogramObserve is the plain one.
+func BenchmarkHistogramObserveStriped(b *testing.B) {
+	h := stripedHistogram(Must(NewHistogram("h", "H.", Opts{Registry: NoRegistry})))
+	i := 0
+	for b.Loop() {
+		h.Observe(observations[i&63])
+		i++
+	}
+}
+
 func BenchmarkHistogramObserveShared(b *testing.B) {
 	for _, bc := range []struct {
 		name string
