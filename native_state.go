@@ -30,17 +30,40 @@ import (
 // only path of an observation that takes a lock, and it is rare: the table grows with each
 // flush, up to twice the bucket limit, and the total makes room by the strategy of
 // Opts.NativeMaxBuckets, so the buffers follow its coarser layout.
+//
+// The counter hc and the two buffers make a cell. A histogram has one cell until observations
+// contend, that is until the compare-and-swap on a buffer's sum fails; it then gets one cell
+// per stripe (stripe.go), and each observation goes to the cell of its goroutine, so that cores
+// do not fight over hc, the sum and the bucket counts. A flush flushes every cell in turn:
+// each observation still lands whole in one buffer, so the snapshot stays exact.
 type nativeState struct {
-	hc   atomic.Uint64
-	bufs [2]nativeBuf
+	one   nativeCell                    // the only cell until observations contend
+	cells atomic.Pointer[[]*nativeCell] // every cell, one first, once they have
 
 	mu      sync.Mutex
-	flushed uint64 // observations started and accounted for by earlier flushes
 	tot     nativeTotal
 	cfg     nativeConfig
 	scratch NativeHistogram
 	keys    []nativeBucket
 	created *atomic.Int64 // the histogram's created time, which a reset sets
+}
+
+// nativeCell is a pair of buffers and the counter that chooses between them.
+type nativeCell struct {
+	hc   atomic.Uint64
+	bufs [2]nativeBuf
+	// Under mu: observations started and accounted for by earlier flushes, and the cold
+	// buffer and the keys it used at the last flush.
+	flushed uint64
+	cold    uint64
+	used    int32
+}
+
+// paddedCell is a cell of its own cache lines, for the cells added under contention.
+type paddedCell struct {
+	_ [cellWords / 2]uint64
+	nativeCell
+	_ [cellWords / 2]uint64
 }
 
 // nativeConfig are a histogram family's native options, resolved.
@@ -125,14 +148,50 @@ func newNativeState(c *nativeConfig, classic int, created *atomic.Int64) *native
 	if classic > 0 {
 		n.tot.classic = make([]uint64, classic)
 	}
-	for i := range n.bufs {
-		b := &n.bufs[i]
+	n.one.init(classic, &n.tot)
+	return n
+}
+
+// init gives a new cell's buffers classic counts and the layout of t.
+func (c *nativeCell) init(classic int, t *nativeTotal) {
+	for i := range c.bufs {
+		b := &c.bufs[i]
 		if classic > 0 {
 			b.classic = make([]atomic.Uint64, classic)
 		}
-		b.layout(&n.tot, 8)
+		b.layout(t, 8)
 	}
-	return n
+}
+
+// cellList returns the cells. n.mu must be held, or the result used only to pick a cell.
+func (n *nativeState) cellList() []*nativeCell {
+	if cs := n.cells.Load(); cs != nil {
+		return *cs
+	}
+	return nil
+}
+
+// stripe gives the histogram one cell per stripe, unless a collection holds mu (the next
+// contended observation tries again) or another goroutine did it first. It does not wait for
+// anything, so an observation in flight may call it.
+func (n *nativeState) stripe() {
+	if !n.mu.TryLock() {
+		return
+	}
+	defer n.mu.Unlock()
+	if n.cells.Load() != nil {
+		return
+	}
+	cs := make([]*nativeCell, stripeCfg.cells)
+	cs[0] = &n.one
+	hot := n.one.hc.Load() & (1 << 63) // every cell's top bit names the same hot buffer
+	for i := 1; i < len(cs); i++ {
+		p := new(paddedCell)
+		p.init(len(n.tot.classic), &n.tot)
+		p.hc.Store(hot)
+		cs[i] = &p.nativeCell
+	}
+	n.cells.Store(&cs)
 }
 
 func (t *nativeTotal) init(c *nativeConfig) {
@@ -197,8 +256,13 @@ func decodeKey(e uint64) (key int32, neg bool) {
 
 // observe records v, which is not NaN; ci is its classic bucket.
 func (n *nativeState) observe(h *Histogram, v float64, ci int) {
-	x := n.hc.Add(1)
-	b := &n.bufs[x>>63]
+	c := &n.one
+	cs := n.cells.Load()
+	if cs != nil {
+		c = (*cs)[cell(1)]
+	}
+	x := c.hc.Add(1)
+	b := &c.bufs[x>>63]
 	last := &b.zero
 	if a := math.Abs(v); a > b.zt {
 		s := b.slot(encodeKey(nativeKey(a, b.schema), v < 0))
@@ -212,7 +276,14 @@ func (n *nativeState) observe(h *Histogram, v float64, ci int) {
 	if b.classic != nil {
 		b.classic[ci].Add(1)
 	}
-	addFloat(&b.sumBits, v)
+	if old := b.sumBits.Load(); !b.sumBits.CompareAndSwap(old, math.Float64bits(math.Float64frombits(old)+v)) {
+		if cs == nil {
+			n.stripe()
+		} else {
+			collided() // another goroutine shares the cell
+		}
+		addFloat(&b.sumBits, v)
+	}
 	last.Add(1)
 }
 
@@ -225,21 +296,45 @@ func (b *nativeBuf) done() uint64 {
 	return d
 }
 
-// flush makes the hot buffer cold, waits for its observations in flight, folds it into the
-// total (or drops it, when discard is set) and clears it. n.mu must be held.
+// flush makes the hot buffer of every cell cold, waits for its observations in flight, folds
+// it into the total (or drops it, when discard is set) and clears it. n.mu must be held.
 func (n *nativeState) flush(discard bool) {
-	x := n.hc.Add(1 << 63)
+	cs := n.cellList()
+	if cs == nil {
+		n.flushCell(&n.one, discard)
+	}
+	for _, c := range cs {
+		n.flushCell(c, discard)
+	}
+	if !discard {
+		n.limit() // after the clearing: a reset flushes the buffers again
+	}
+	// Room for twice the keys a buffer needed, so a growing spread of values spills a few
+	// times, not on every new bucket.
+	if cs == nil {
+		n.one.bufs[n.one.cold].layout(&n.tot, min(max(2*n.one.used, 8), n.cfg.maxKeys))
+	}
+	for _, c := range cs {
+		c.bufs[c.cold].layout(&n.tot, min(max(2*c.used, 8), n.cfg.maxKeys))
+	}
+}
+
+// flushCell makes the hot buffer of c cold, waits for its observations in flight, folds it
+// into the total (or drops it) and clears it.
+func (n *nativeState) flushCell(c *nativeCell, discard bool) {
+	x := c.hc.Add(1 << 63)
 	started := x &^ (1 << 63)
-	b := &n.bufs[x>>63^1]
+	c.cold = x>>63 ^ 1
+	b := &c.bufs[c.cold]
 	var d uint64
 	for {
-		if d = b.done(); n.flushed+d == started {
+		if d = b.done(); c.flushed+d == started {
 			break
 		}
 		runtime.Gosched()
 	}
-	n.flushed += d
-	used := b.used.Load()
+	c.flushed += d
+	c.used = b.used.Load()
 	if !discard {
 		n.fold(b)
 	}
@@ -254,12 +349,6 @@ func (n *nativeState) flush(discard bool) {
 	b.zero.Store(0)
 	b.spilled.Store(0)
 	b.sumBits.Store(0)
-	if !discard {
-		n.limit() // after the clearing: a reset flushes b again
-	}
-	// Room for twice the keys this buffer needed, so a growing spread of values spills a
-	// few times, not on every new bucket.
-	b.layout(&n.tot, min(max(2*used, 8), n.cfg.maxKeys))
 }
 
 // fold adds quiescent buffer b to the total.

@@ -395,8 +395,8 @@ func TestNativeFloodIsBounded(t *testing.T) {
 	if s.Count != n {
 		t.Errorf("count %d; want %d", s.Count, n)
 	}
-	for i := range h.nat.bufs {
-		if l := len(h.nat.bufs[i].tab); l > 1024 {
+	for i := range h.nat.one.bufs {
+		if l := len(h.nat.one.bufs[i].tab); l > 1024 {
 			t.Errorf("buffer table of %d slots", l)
 		}
 	}
