@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"runtime"
 	"sync/atomic"
+	"time"
 	"unsafe"
 )
 
@@ -45,8 +46,15 @@ var stripeCfg struct {
 	cells int  // 2×GOMAXPROCS at start-up, rounded up to a power of two, at most maxCells
 	shift uint // 64 − log2(cells), 63 at most: cell() keeps the top bits of a 64-bit hash
 	seed  atomic.Uint64
+	// drawn is when the seed was last drawn, in nanoseconds: a new one is drawn at most once
+	// per reseedInterval, so that many goroutines colliding on many cores cannot turn the
+	// seed into a contended word of its own.
+	drawn atomic.Int64
 	_     [cellWords / 2]uint64
 }
+
+// reseedInterval is the least time between two draws of the seed.
+const reseedInterval = int64(time.Millisecond)
 
 func init() {
 	c := &stripeCfg
@@ -92,8 +100,14 @@ func cell(stride int) int {
 	return int(h>>(stripeCfg.shift&63)) * stride // &63: no check for shifts of 64 or more
 }
 
-// collided draws a new seed after two goroutines met in one cell.
-func collided() { stripeCfg.seed.Store(rand.Uint64()) }
+// collided draws a new seed after two goroutines met in one cell, unless one was drawn in the
+// last reseedInterval.
+func collided() {
+	now, last := nowNanos(), stripeCfg.drawn.Load()
+	if now-last >= reseedInterval && stripeCfg.drawn.CompareAndSwap(last, now) {
+		stripeCfg.seed.Store(rand.Uint64())
+	}
+}
 
 // probeCell checks whether the cell word w, which the calling goroutine just set to n, is
 // shared with a goroutine running at the same time, and redraws the seed if so.

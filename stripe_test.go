@@ -547,3 +547,18 @@ func TestNativeStripedAllocs(t *testing.T) {
 		t.Errorf("striped native Observe: %v allocations", a)
 	}
 }
+
+// TestCollidedRateLimit: a collision draws a new seed, but not twice within reseedInterval.
+func TestCollidedRateLimit(t *testing.T) {
+	stripeCfg.drawn.Store(0)
+	before := stripeCfg.seed.Load()
+	collided()
+	first := stripeCfg.seed.Load()
+	if first == before {
+		t.Fatal("a collision did not draw a new seed") // 1 chance in 2^64
+	}
+	collided()
+	if stripeCfg.seed.Load() != first {
+		t.Error("a second collision within reseedInterval drew another seed")
+	}
+}
