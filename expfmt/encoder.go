@@ -23,8 +23,9 @@ import (
 // The first write error stops the output; Flush, Close and Abort return it. An Encoder is not
 // safe for concurrent use and must not be used after Close or Abort.
 type Encoder struct {
-	st *state
-	fw formatWriter
+	st   *state
+	fw   formatWriter
+	text *textWriter // fw when it is the text writer: called directly, without dispatch
 }
 
 // formatWriter is the back end of one format. It appends to the shared sink; the Encoder
@@ -97,7 +98,7 @@ func NewEncoder(w io.Writer, f Format, e Escaping) *Encoder {
 		return enc
 	}
 	st.text.init(&st.out, f, e)
-	enc.fw = &st.text
+	enc.fw, enc.text = &st.text, &st.text
 	return enc
 }
 
@@ -114,7 +115,10 @@ func (e *Encoder) Family(d *prom.Desc) {
 // Series writes series s of family d. It is part of the prom.Encoder contract; Registry.Collect
 // calls it. It allocates nothing.
 func (e *Encoder) Series(d *prom.Desc, s *prom.Series) {
-	if e.st != nil {
+	if e.text != nil {
+		e.text.series(d, s)
+		e.text.out.full()
+	} else if e.st != nil {
 		e.fw.series(d, s)
 		e.st.out.full()
 	}
@@ -154,7 +158,7 @@ func (e *Encoder) Abort() error {
 func (e *Encoder) release() error {
 	st := e.st
 	err := st.out.flush()
-	e.st, e.fw = nil, nil
+	e.st, e.fw, e.text = nil, nil, nil
 	st.out.w = nil
 	st.text.reset()
 	if cap(st.out.buf) <= maxPool {

@@ -1,6 +1,7 @@
 package expfmt
 
 import (
+	"encoding/binary"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -173,17 +174,62 @@ func isLegacy(name string, colon bool) bool {
 
 // appendLabelValue appends v as it appears between the quotes of a label value or a quoted
 // name: '\\', '"' and newline escaped, invalid UTF-8 replaced by U+FFFD. A value that needs
-// nothing, which is nearly every value, is checked a word at a time and copied whole.
+// nothing, which is nearly every value, is checked and copied a word at a time: a short value
+// costs a few loads and stores and no call to memmove.
 func appendLabelValue(b []byte, v string) []byte {
-	if !needsEscape(v) {
-		return append(b, v...)
+	n, l := len(v), len(b)
+	if n > 64 {
+		if !needsEscape(v) {
+			return append(b, v...)
+		}
+		return appendEscapedValue(b, v)
 	}
+	if cap(b)-l < n {
+		b = append(b, make([]byte, n)...)
+	}
+	d := b[l : l+n]
+	// Every store below lands inside d: the last word overlaps the one before it, a value of
+	// four to seven bytes is two overlapping halves, and one of up to three bytes is its
+	// first, middle and last byte.
+	switch {
+	case n >= 8:
+		for i := 0; i < n-8; i += 8 {
+			x := load64(v[i:])
+			if specialWord(x) {
+				return appendEscapedValue(b[:l], v)
+			}
+			binary.LittleEndian.PutUint64(d[i:], x)
+		}
+		x := load64(v[n-8:])
+		if specialWord(x) {
+			return appendEscapedValue(b[:l], v)
+		}
+		binary.LittleEndian.PutUint64(d[n-8:], x)
+	case n >= 4:
+		x, y := load32(v), load32(v[n-4:])
+		if specialWord(uint64(x) | uint64(y)<<32) {
+			return appendEscapedValue(b[:l], v)
+		}
+		binary.LittleEndian.PutUint32(d, x)
+		binary.LittleEndian.PutUint32(d[n-4:], y)
+	case n > 0:
+		x, y, z := v[0], v[n>>1], v[n-1]
+		if specialWord(uint64(x) | uint64(y)<<8 | uint64(z)<<16) {
+			return appendEscapedValue(b[:l], v)
+		}
+		d[0], d[n>>1], d[n-1] = x, y, z
+	}
+	return b[:l+n]
+}
+
+// appendEscapedValue appends label value v, which may need escaping.
+func appendEscapedValue(b []byte, v string) []byte {
 	for i := 0; i < len(v); i++ {
 		if special[v[i]] {
 			return appendEscapedText(append(b, v[:i]...), v[i:], true)
 		}
 	}
-	return append(b, v...) // not reached: needsEscape found a special byte
+	return append(b, v...)
 }
 
 // needsEscape reports whether v holds a byte that special marks. It reads v eight bytes at a

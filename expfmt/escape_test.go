@@ -128,10 +128,13 @@ func TestAppendLabelValueAndHelp(t *testing.T) {
 }
 
 // TestAppendLabelValueEveryPosition puts each special byte at each position of values of
-// every length up to three words, so that the word-at-a-time scan, with its overlapping last
-// word and its short-value reads, is checked against the plain one.
+// every length up to past the 64 bytes copied a word at a time, so that the word-at-a-time
+// scan and copy, with its overlapping last word and its short-value reads, is checked against
+// the plain one, into buffers with and without room.
 func TestAppendLabelValueEveryPosition(t *testing.T) {
-	const alphabet = "abcdefghijklmnopqrstuvwx"
+	const alphabet = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ/._-+=()"
+	room := make([]byte, 1, 256)
+	room[0] = 'x'
 	for n := 0; n <= len(alphabet); n++ {
 		base := alphabet[:n]
 		for _, c := range []string{"\\", "\"", "\n", "\xff", "é", "\x80", "\x7f"} {
@@ -141,10 +144,16 @@ func TestAppendLabelValueEveryPosition(t *testing.T) {
 				if got := string(appendLabelValue(nil, v)); got != want {
 					t.Errorf("%q: got %q, want %q", v, got, want)
 				}
+				if got := string(appendLabelValue(room, v)); got != "x"+want {
+					t.Errorf("%q into a buffer with room: got %q, want %q", v, got, "x"+want)
+				}
 			}
 		}
 		if got := string(appendLabelValue([]byte("x"), base)); got != "x"+base {
 			t.Errorf("plain value %q: got %q", base, got)
+		}
+		if got := string(appendLabelValue(room, base)); got != "x"+base {
+			t.Errorf("plain value %q into a buffer with room: got %q", base, got)
 		}
 	}
 }

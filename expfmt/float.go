@@ -2,6 +2,7 @@ package expfmt
 
 import (
 	"math"
+	"math/bits"
 	"strconv"
 )
 
@@ -24,15 +25,29 @@ import (
 // Counts (of a histogram, a summary, a bucket) are integers and are written as integers in
 // both formats, exactly, however large.
 
-// smallWhole is the bound below which a whole float64 is written by strconv.AppendInt: 'g'
-// switches to an exponent at 1e6, and every whole number below it is exact.
-const smallWhole = 1e6
+// Whole numbers are most values of counters and many of gauges, so they skip strconv: below
+// smallWhole, where 'g' writes them as integers, they are written as integers; from there to
+// bigWhole they are written in the exponent form 'g' gives them ("1.234567e+06"), which for a
+// whole number below 2^53 is its decimal digits without the trailing zeros, since every
+// shorter decimal would name another float64. Tests compare both paths with strconv.
+const (
+	smallWhole = 1e6
+	bigWhole   = 1e15
+)
 
 // appendTextFloat appends v as the text format writes it.
 func appendTextFloat(b []byte, v float64) []byte {
-	if v > -smallWhole && v < smallWhole {
-		if i := int64(v); float64(i) == v && (i != 0 || !math.Signbit(v)) {
-			return strconv.AppendInt(b, i, 10)
+	// int64, not uint64: converting to uint64 costs a branch and a second conversion.
+	if a := math.Abs(v); a < bigWhole {
+		if i := int64(a); float64(i) == a && (i != 0 || !math.Signbit(v)) {
+			u := uint64(i)
+			if v < 0 {
+				b = append(b, '-')
+			}
+			if u < smallWhole {
+				return appendUint(b, u)
+			}
+			return appendWholeExp(b, u)
 		}
 	}
 	switch {
@@ -49,12 +64,16 @@ func appendTextFloat(b []byte, v float64) []byte {
 // appendOMFloat appends v as OpenMetrics writes it: canonical, with ".0" on whole numbers that
 // have neither a point nor an exponent.
 func appendOMFloat(b []byte, v float64) []byte {
-	if v > -smallWhole && v < smallWhole {
-		if i := int64(v); float64(i) == v {
-			if i == 0 && math.Signbit(v) {
-				return append(b, "-0.0"...)
+	if a := math.Abs(v); a < bigWhole {
+		if i := int64(a); float64(i) == a {
+			u := uint64(i)
+			if math.Signbit(v) {
+				b = append(b, '-')
 			}
-			return append(strconv.AppendInt(b, i, 10), '.', '0')
+			if u < smallWhole {
+				return append(appendUint(b, u), '.', '0')
+			}
+			return appendWholeExp(b, u)
 		}
 	}
 	switch {
@@ -73,6 +92,63 @@ func appendOMFloat(b []byte, v float64) []byte {
 		}
 	}
 	return append(b, '.', '0')
+}
+
+// appendUint appends u in decimal, writing the digits in place two at a time.
+func appendUint(b []byte, u uint64) []byte {
+	if u < 10 {
+		return append(b, byte('0'+u))
+	}
+	n := decimalLen(u)
+	l := len(b)
+	if cap(b)-l < n {
+		b = append(b, make([]byte, n)...)
+	}
+	b = b[:l+n]
+	d := b[l:]
+	i := len(d)
+	for u >= 100 {
+		q := u / 100
+		r := (u - q*100) * 2
+		i -= 2
+		d[i], d[i+1] = digitPairs[r], digitPairs[r+1]
+		u = q
+	}
+	if u >= 10 {
+		d[1], d[0] = digitPairs[u*2+1], digitPairs[u*2]
+	} else {
+		d[0] = byte('0' + u)
+	}
+	return b
+}
+
+// decimalLen returns the number of decimal digits of u (1 for 0).
+func decimalLen(u uint64) int {
+	n := bits.Len64(u|1)*1233>>12 + 1 // log10(2) ~ 1233/4096: n or n-1 digits
+	if u|1 < pow10[n-1] {
+		n--
+	}
+	return n
+}
+
+var pow10 = [...]uint64{1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13,
+	1e14, 1e15, 1e16, 1e17, 1e18, 1e19}
+
+// appendWholeExp appends whole number smallWhole <= u < bigWhole as 'g' does: "1e+06",
+// "1.234567e+06".
+func appendWholeExp(b []byte, u uint64) []byte {
+	exp := decimalLen(u) - 1
+	for u%10 == 0 {
+		u /= 10
+	}
+	var tmp [24]byte
+	t := appendUint(tmp[:0], u)
+	b = append(b, t[0])
+	if len(t) > 1 {
+		b = append(b, '.')
+		b = append(b, t[1:]...)
+	}
+	return append(b, 'e', '+', digitPairs[exp*2], digitPairs[exp*2+1])
 }
 
 // appendSeconds appends t, a time in units of 1/scale seconds (scale 1000 for milliseconds,

@@ -2,7 +2,9 @@ package expfmt
 
 import (
 	"math"
+	"math/rand/v2"
 	"strconv"
+	"strings"
 	"testing"
 )
 
@@ -45,6 +47,51 @@ func TestTextFloatMatchesStrconv(t *testing.T) {
 		want := strconv.FormatFloat(v, 'g', -1, 64)
 		if got := string(appendTextFloat(nil, v)); got != want {
 			t.Errorf("%v: got %q, want %q", v, got, want)
+		}
+	}
+}
+
+// TestWholeFloatsMatchStrconv checks the whole-number paths of both formats against strconv
+// around every power of ten and at random magnitudes up to and beyond bigWhole, where strconv
+// takes over again.
+func TestWholeFloatsMatchStrconv(t *testing.T) {
+	var vs []float64
+	for e := 0; e <= 17; e++ {
+		p := math.Pow10(e)
+		vs = append(vs, p-1, p, p+1, 2*p, 7*p+3, 9.99*p)
+	}
+	rnd := rand.New(rand.NewPCG(1, 2))
+	for range 20000 {
+		vs = append(vs, math.Trunc(math.Pow(10, rnd.Float64()*17)))
+	}
+	vs = append(vs, 1<<53, 1<<53-1, 1e15-1, 1e15, 123456789012345, 100000000000001)
+	for _, v := range vs {
+		for _, v := range []float64{v, -v} {
+			want := strconv.FormatFloat(v, 'g', -1, 64)
+			if got := string(appendTextFloat(nil, v)); got != want {
+				t.Fatalf("text %v: got %q, want %q", v, got, want)
+			}
+			if !strings.ContainsAny(want, ".eIN") {
+				want += ".0"
+			}
+			if got := string(appendOMFloat([]byte("x"), v)); got != "x"+want {
+				t.Fatalf("OpenMetrics %v: got %q, want %q", v, got, "x"+want)
+			}
+		}
+	}
+}
+
+func TestAppendUint(t *testing.T) {
+	for _, u := range []uint64{0, 1, 9, 10, 11, 99, 100, 101, 999, 1000, 65535, 1e9, 1e9 + 7, 1<<63 - 1, 1 << 63, math.MaxUint64} {
+		want := strconv.FormatUint(u, 10)
+		if got := string(appendUint(nil, u)); got != want {
+			t.Errorf("appendUint(%d) = %q", u, got)
+		}
+		if got := string(appendUint(make([]byte, 3, 64), u)); got != "\x00\x00\x00"+want {
+			t.Errorf("appendUint(%d) after 3 bytes = %q", u, got)
+		}
+		if got := decimalLen(u); got != len(want) {
+			t.Errorf("decimalLen(%d) = %d, want %d", u, got, len(want))
 		}
 	}
 }

@@ -401,7 +401,7 @@ func (w *textWriter) value(b []byte, v float64, s *prom.Series) []byte {
 // count appends " count" and the timestamp of s, if any.
 func (w *textWriter) count(b []byte, n uint64, s *prom.Series) []byte {
 	b = append(b, ' ')
-	b = strconv.AppendUint(b, n, 10)
+	b = appendUint(b, n)
 	return w.timestamp(b, s)
 }
 
