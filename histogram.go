@@ -18,7 +18,8 @@ import (
 // compare-and-swap on the sum. A child costs 8 bytes per bucket plus about 100 bytes. A
 // histogram that goroutines on several cores observe at once switches to striped cells, about
 // 128 bytes (8 bytes per bucket, rounded up) times twice GOMAXPROCS, so that its throughput
-// grows with the cores rather than falling.
+// grows with the cores rather than falling; with native buckets, it gets one pair of native
+// buffers per cell instead (a few kilobytes each once filled).
 //
 // Every collection writes a consistent snapshot: the buckets are cumulative and the count
 // equals the +Inf bucket, even while observations race with the collection, because the count
