@@ -67,15 +67,16 @@ func NewCounterVec(name, help string, labelNames []string, opts ...Opts) (*Count
 // goroutine's own cell plus about a nanosecond to find it, and its throughput grows with the
 // cores instead of falling.
 func (c *Counter) Inc() {
-	if s := c.st.Load(); s != nil {
-		w := s.word(cell(cellWords))
-		if n := w.Add(1); n%probeEvery == 0 {
-			probeCell(w, n)
+	s := c.st.Load()
+	if s == nil {
+		if n := c.n.Add(1); n%probeEvery == 0 && contended(&c.n, n) {
+			install(&c.st, 1)
 		}
 		return
 	}
-	if n := c.n.Add(1); n%probeEvery == 0 && contended(&c.n, n) {
-		install(&c.st, 1)
+	w := s.word(cell(cellWords))
+	if n := w.Add(1); n%probeEvery == 0 {
+		probeCell(w, n)
 	}
 }
 
@@ -83,15 +84,16 @@ func (c *Counter) Inc() {
 // works for any step. Both are one function with both paths, because a second level of call
 // cost the striped path a nanosecond and a half.
 func (c *Counter) add(u uint64) {
-	if s := c.st.Load(); s != nil {
-		w := s.word(cell(cellWords))
-		if n := w.Add(u); sampled(n) {
-			probeCell(w, n)
+	s := c.st.Load()
+	if s == nil {
+		if n := c.n.Add(u); sampled(n) && contended(&c.n, n) {
+			install(&c.st, 1)
 		}
 		return
 	}
-	if n := c.n.Add(u); sampled(n) && contended(&c.n, n) {
-		install(&c.st, 1)
+	w := s.word(cell(cellWords))
+	if n := w.Add(u); sampled(n) {
+		probeCell(w, n)
 	}
 }
 
