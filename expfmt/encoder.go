@@ -3,7 +3,6 @@ package expfmt
 import (
 	"errors"
 	"io"
-	"sync"
 
 	"github.com/prom-go/prom"
 )
@@ -15,10 +14,11 @@ import (
 //	err := reg.Collect(ctx, enc)
 //	if cerr := enc.Close(); err == nil { err = cerr }
 //
-// The Encoder streams: it appends lines to a pooled 32 KiB buffer and writes the buffer to w
+// The Encoder streams: it appends lines to a reused 32 KiB buffer and writes the buffer to w
 // whenever it fills, so the output never sits whole in memory. Writing a series allocates
-// nothing; an Encoder costs one small allocation, and its buffer comes back to the pool when
-// it is closed or aborted.
+// nothing; an Encoder costs one small allocation, and its buffer is kept for the next
+// Encoder when it is closed or aborted (up to four buffers are kept, across garbage
+// collections).
 //
 // The first write error stops the output; Flush, Close and Abort return it. An Encoder is not
 // safe for concurrent use and must not be used after Close or Abort.
@@ -71,15 +71,33 @@ func (s *sink) flush() error {
 	return s.err
 }
 
-// state is what an Encoder borrows from the pool: the buffer and the text writer's scratch.
+// state is what an Encoder borrows from freeStates: the buffer and the text writer's scratch.
 type state struct {
 	out  sink
 	text textWriter
 }
 
-var statePool = sync.Pool{New: func() any {
-	return &state{out: sink{buf: make([]byte, 0, bufSize)}}
-}}
+// freeStates keeps the states of finished Encoders for the next ones, up to a few: one per
+// scrape usually in progress. It is not a sync.Pool because scrapes come seconds apart, long
+// enough for the garbage collections in between to empty a pool, and a long scrape spans
+// several: each scrape would allocate its 32 KiB buffer again.
+var freeStates = make(chan *state, 4)
+
+func getState() *state {
+	select {
+	case st := <-freeStates:
+		return st
+	default:
+		return &state{out: sink{buf: make([]byte, 0, bufSize)}}
+	}
+}
+
+func putState(st *state) {
+	select {
+	case freeStates <- st:
+	default:
+	}
+}
 
 // NewEncoder returns an Encoder writing format f to w, with names outside the legacy
 // character set written under escaping scheme e.
@@ -89,7 +107,7 @@ var statePool = sync.Pool{New: func() any {
 // Negotiate answers. ProtobufFormat carries names as they are under AllowUTF8. An unknown
 // format is written as TextFormat.
 func NewEncoder(w io.Writer, f Format, e Escaping) *Encoder {
-	st := statePool.Get().(*state)
+	st := getState()
 	st.out.w, st.out.err = w, nil
 	st.out.buf = st.out.buf[:0]
 	enc := &Encoder{st: st}
@@ -162,7 +180,7 @@ func (e *Encoder) release() error {
 	st.out.w = nil
 	st.text.reset()
 	if cap(st.out.buf) <= maxPool {
-		statePool.Put(st)
+		putState(st)
 	}
 	return err
 }

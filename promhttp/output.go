@@ -7,15 +7,19 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"sync"
 )
 
 // holdBack is how much of a response is kept before the status is sent: a scrape that fails
 // within it still gets an error status.
 const holdBack = 32 << 10
 
+// directWrite is the size from which a write to a committed response skips the buffer: the
+// encoder's 30 KiB chunks go to the ResponseWriter as they are, without a copy, while the
+// small pieces a gzip.Writer emits are still gathered.
+const directWrite = 4 << 10
+
 // lazyWriter holds the start of a response back until holdBack bytes are written or the
-// response ends, and streams the rest.
+// response ends, and streams the rest, gathering small writes.
 type lazyWriter struct {
 	w         http.ResponseWriter
 	buf       []byte
@@ -23,17 +27,48 @@ type lazyWriter struct {
 	err       error
 }
 
-var lazyPool = sync.Pool{New: func() any { return &lazyWriter{buf: make([]byte, 0, holdBack)} }}
+// reserve keeps up to cap(ch) objects for reuse, across garbage collections. The handler's
+// buffers and gzip writers are big and a scrape comes every 15 seconds or so, long enough for
+// the collections in between to empty a sync.Pool, so each scrape would allocate them again
+// (1.2 MB for a gzip.Writer) and a long scrape, which spans collections, more than once. A
+// reserve holds on to them instead, up to as many as there are usually concurrent scrapes.
+type reserve[T any] struct{ ch chan T }
+
+func newReserve[T any](n int) reserve[T] { return reserve[T]{make(chan T, n)} }
+
+// get returns a kept object, or false when there is none.
+func (r reserve[T]) get() (T, bool) {
+	select {
+	case v := <-r.ch:
+		return v, true
+	default:
+		var zero T
+		return zero, false
+	}
+}
+
+// put keeps v, or leaves it to the garbage collector when the reserve is full.
+func (r reserve[T]) put(v T) {
+	select {
+	case r.ch <- v:
+	default:
+	}
+}
+
+var lazyWriters = newReserve[*lazyWriter](4) // 32 KiB each
 
 func getLazyWriter(w http.ResponseWriter) *lazyWriter {
-	l := lazyPool.Get().(*lazyWriter)
+	l, ok := lazyWriters.get()
+	if !ok {
+		l = &lazyWriter{buf: make([]byte, 0, holdBack)}
+	}
 	l.w, l.buf, l.committed, l.err = w, l.buf[:0], false, nil
 	return l
 }
 
 func putLazyWriter(l *lazyWriter) {
 	l.w = nil
-	lazyPool.Put(l)
+	lazyWriters.put(l)
 }
 
 // writerTo turns the lazyWriter into the io.Writer the encoder writes into.
@@ -43,7 +78,7 @@ func (l *lazyWriter) Write(p []byte) (int, error) {
 	if l.err != nil {
 		return 0, l.err
 	}
-	if len(l.buf)+len(p) <= cap(l.buf) {
+	if len(l.buf)+len(p) <= cap(l.buf) && (!l.committed || len(p) < directWrite) {
 		l.buf = append(l.buf, p...)
 		return len(p), nil
 	}
@@ -51,7 +86,7 @@ func (l *lazyWriter) Write(p []byte) (int, error) {
 	if l.err != nil {
 		return 0, l.err
 	}
-	if len(p) < cap(l.buf) {
+	if len(p) < directWrite {
 		l.buf = append(l.buf, p...)
 		return len(p), nil
 	}
@@ -89,23 +124,25 @@ func (l *lazyWriter) discard() {
 
 var errDiscarded = errors.New("promhttp: response discarded")
 
-// gzipWriter is a pooled gzip.Writer.
+// gzipWriter is a gzip.Writer kept for reuse in gzipWriters.
 type gzipWriter = gzip.Writer
 
-var gzipPool = sync.Pool{New: func() any {
-	z, _ := gzip.NewWriterLevel(nil, gzip.BestSpeed)
-	return z
-}}
+// gzipWriters keeps two gzip writers, for a pair of Prometheus servers scraping at once: each
+// holds 1.2 MB, mostly the tables of its flate compressor, which it allocates on first use.
+var gzipWriters = newReserve[*gzipWriter](2)
 
 func getGzip(w io.Writer) *gzipWriter {
-	z := gzipPool.Get().(*gzip.Writer)
+	z, ok := gzipWriters.get()
+	if !ok {
+		z, _ = gzip.NewWriterLevel(nil, gzip.BestSpeed)
+	}
 	z.Reset(w)
 	return z
 }
 
 func putGzip(z *gzipWriter) {
 	z.Reset(nil)
-	gzipPool.Put(z)
+	gzipWriters.put(z)
 }
 
 // acceptsGzip reports whether an Accept-Encoding header admits gzip: named, or covered by "*",
