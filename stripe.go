@@ -13,10 +13,11 @@ import (
 //
 // A counter or classic histogram starts with one set of words that every update changes with
 // an atomic operation. When it finds that goroutines on several cores update it at once, it
-// allocates stripes, once: 2×GOMAXPROCS cells (rounded up to a power of two, at most
-// maxCells), each on its own pair of cache lines, and from then on every update goes to the
-// cell of the goroutine making it. Cores then no longer fight over one cache line, and a series
-// that is never contended never pays the memory.
+// allocates stripes, once: 2×GOMAXPROCS cells (as at start-up, rounded up to a power of two,
+// at most maxCells), each on its own pair of cache lines, and from then on every update goes
+// to the cell of the goroutine making it. Cores then no longer fight over one cache line, and a
+// series that is never contended never pays the memory. (A native histogram stripes the same
+// way, with a pair of buffers per cell: see native_state.go.)
 //
 // Detecting contention must not slow the uncontended path. A histogram's sum is a
 // compare-and-swap loop anyway, and its failure is the signal. A counter's Inc stays a single
@@ -66,8 +67,8 @@ func init() {
 }
 
 // stripes is the first word of the cells of a contended series: stripeCfg.cells cells of
-// stride words each, stride a multiple of cellWords. A series keeps a pointer to it, and
-// its stride, so that finding a cell costs one dependent load, not two.
+// stride words each, stride a multiple of cellWords. A series keeps a pointer to it and
+// knows its stride, so that finding a cell costs one dependent load, not two.
 type stripes struct{ first atomic.Uint64 }
 
 // strideOf returns the stride of cells of width words.
