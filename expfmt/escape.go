@@ -193,18 +193,19 @@ func appendLabelValue(b []byte, v string) []byte {
 	// first, middle and last byte.
 	switch {
 	case n >= 8:
-		for i := 0; i < n-8; i += 8 {
-			x := load64(v[i:])
-			if specialWord(x) {
-				return appendEscapedValue(b[:l], v)
-			}
-			binary.LittleEndian.PutUint64(d[i:], x)
-		}
-		x := load64(v[n-8:])
-		if specialWord(x) {
+		x, y := load64(v), load64(v[n-8:])
+		if specialMask(x)|specialMask(y) != 0 {
 			return appendEscapedValue(b[:l], v)
 		}
-		binary.LittleEndian.PutUint64(d[n-8:], x)
+		for i := 8; i < n-8; i += 8 {
+			z := load64(v[i:])
+			if specialMask(z) != 0 {
+				return appendEscapedValue(b[:l], v)
+			}
+			binary.LittleEndian.PutUint64(d[i:], z)
+		}
+		binary.LittleEndian.PutUint64(d, x)
+		binary.LittleEndian.PutUint64(d[n-8:], y)
 	case n >= 4:
 		x, y := load32(v), load32(v[n-4:])
 		if specialWord(uint64(x) | uint64(y)<<32) {
@@ -279,11 +280,15 @@ const (
 // 0x80. For each of the three bytes, (y-lo8)&^y has the high bit of a byte set where y, x
 // with that byte xored away, has a zero byte (and, past the first one, possibly where x has a
 // byte >= 0x80, which is special anyway).
-func specialWord(x uint64) bool {
+func specialWord(x uint64) bool { return specialMask(x) != 0 }
+
+// specialMask is specialWord as a mask, nonzero when x holds a special byte; masks of several
+// words may be or-ed together.
+func specialMask(x uint64) uint64 {
 	a := x ^ (lo8 * '\\')
 	q := x ^ (lo8 * '"')
 	n := x ^ (lo8 * '\n')
-	return (x|(a-lo8)&^a|(q-lo8)&^q|(n-lo8)&^n)&hi8 != 0
+	return (x | (a-lo8)&^a | (q-lo8)&^q | (n-lo8)&^n) & hi8
 }
 
 // special marks the bytes a label value cannot hold as they are: '\\', '"', newline, and the

@@ -27,28 +27,21 @@ import (
 
 // Whole numbers are most values of counters and many of gauges, so they skip strconv: below
 // smallWhole, where 'g' writes them as integers, they are written as integers; from there to
-// bigWhole they are written in the exponent form 'g' gives them ("1.234567e+06"), which for a
+// 2^50 they are written in the exponent form 'g' gives them ("1.234567e+06"), which for a
 // whole number below 2^53 is its decimal digits without the trailing zeros, since every
 // shorter decimal would name another float64. Tests compare both paths with strconv.
-const (
-	smallWhole = 1e6
-	bigWhole   = 1e15
-)
+const smallWhole = 1e6
 
 // appendTextFloat appends v as the text format writes it.
 func appendTextFloat(b []byte, v float64) []byte {
-	// int64, not uint64: converting to uint64 costs a branch and a second conversion.
-	if a := math.Abs(v); a < bigWhole {
-		if i := int64(a); float64(i) == a && (i != 0 || !math.Signbit(v)) {
-			u := uint64(i)
-			if v < 0 {
-				b = append(b, '-')
-			}
-			if u < smallWhole {
-				return appendUint(b, u)
-			}
-			return appendWholeExp(b, u)
+	if u, neg, ok := whole(v); ok && (u != 0 || !neg) {
+		if neg {
+			b = append(b, '-')
 		}
+		if u < smallWhole {
+			return appendUint(b, u)
+		}
+		return appendWholeExp(b, u)
 	}
 	switch {
 	case math.IsNaN(v):
@@ -64,17 +57,14 @@ func appendTextFloat(b []byte, v float64) []byte {
 // appendOMFloat appends v as OpenMetrics writes it: canonical, with ".0" on whole numbers that
 // have neither a point nor an exponent.
 func appendOMFloat(b []byte, v float64) []byte {
-	if a := math.Abs(v); a < bigWhole {
-		if i := int64(a); float64(i) == a {
-			u := uint64(i)
-			if math.Signbit(v) {
-				b = append(b, '-')
-			}
-			if u < smallWhole {
-				return append(appendUint(b, u), '.', '0')
-			}
-			return appendWholeExp(b, u)
+	if u, neg, ok := whole(v); ok {
+		if neg {
+			b = append(b, '-')
 		}
+		if u < smallWhole {
+			return append(appendUint(b, u), '.', '0')
+		}
+		return appendWholeExp(b, u)
 	}
 	switch {
 	case math.IsNaN(v):
@@ -92,6 +82,21 @@ func appendOMFloat(b []byte, v float64) []byte {
 		}
 	}
 	return append(b, '.', '0')
+}
+
+// whole reports whether v is a whole number of magnitude below 2^50, and returns its magnitude and sign. It reads the bits of v, which is cheaper than converting
+// v to an integer and back: v is (2^52 + fraction) * 2^(k-52) with k its exponent, whole when
+// the fraction has no bits below 2^(52-k).
+func whole(v float64) (u uint64, neg bool, ok bool) {
+	x := math.Float64bits(v)
+	neg = x>>63 != 0
+	k := int(x>>52&0x7ff) - 1023
+	if uint(k) >= 50 { // |v| < 1 or |v| >= 2^50, NaN and infinities
+		return 0, neg, x<<1 == 0
+	}
+	m := x&(1<<52-1) | 1<<52
+	sh := uint(52 - k)
+	return m >> sh, neg, m&(1<<sh-1) == 0
 }
 
 // appendUint appends u in decimal, writing the digits in place two at a time.
@@ -134,7 +139,7 @@ func decimalLen(u uint64) int {
 var pow10 = [...]uint64{1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13,
 	1e14, 1e15, 1e16, 1e17, 1e18, 1e19}
 
-// appendWholeExp appends whole number smallWhole <= u < bigWhole as 'g' does: "1e+06",
+// appendWholeExp appends whole number smallWhole <= u < 2^50 as 'g' does: "1e+06",
 // "1.234567e+06".
 func appendWholeExp(b []byte, u uint64) []byte {
 	exp := decimalLen(u) - 1

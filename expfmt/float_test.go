@@ -52,8 +52,8 @@ func TestTextFloatMatchesStrconv(t *testing.T) {
 }
 
 // TestWholeFloatsMatchStrconv checks the whole-number paths of both formats against strconv
-// around every power of ten and at random magnitudes up to and beyond bigWhole, where strconv
-// takes over again.
+// around every power of ten and at random magnitudes up to and beyond 2^50, where strconv
+// takes over again, and just around 2^50.
 func TestWholeFloatsMatchStrconv(t *testing.T) {
 	var vs []float64
 	for e := 0; e <= 17; e++ {
@@ -64,7 +64,10 @@ func TestWholeFloatsMatchStrconv(t *testing.T) {
 	for range 20000 {
 		vs = append(vs, math.Trunc(math.Pow(10, rnd.Float64()*17)))
 	}
-	vs = append(vs, 1<<53, 1<<53-1, 1e15-1, 1e15, 123456789012345, 100000000000001)
+	for i := range 2000 {
+		vs = append(vs, 1<<50-float64(i), 1<<50+float64(i), math.Ldexp(float64(i), 40), math.Ldexp(float64(i), -3))
+	}
+	vs = append(vs, 1<<53, 1<<53-1, 1e15-1, 1e15, 123456789012345, 100000000000001, 0.5, 1.5, 0x1p-1074)
 	for _, v := range vs {
 		for _, v := range []float64{v, -v} {
 			want := strconv.FormatFloat(v, 'g', -1, 64)

@@ -426,6 +426,13 @@ func (w *textWriter) series(d *prom.Desc, s *prom.Series) {
 	switch d.Type {
 	case prom.CounterType:
 		b = w.sample(b, sfxTotal, s)
+		if !w.om && !s.HasTimestamp {
+			// The usual line of the text format, without the calls that add nothing to it.
+			b = append(b, ' ')
+			b = appendTextFloat(b, s.Value)
+			w.out.buf = append(b, '\n')
+			return
+		}
 		b = w.value(b, s.Value, s)
 		b = w.exemplar(b, s.Exemplar)
 		b = append(b, '\n')
@@ -489,7 +496,13 @@ func (w *textWriter) series(d *prom.Desc, s *prom.Series) {
 		b = w.created(b, s)
 	default: // gauge, unknown
 		b = w.sample(b, sfxNone, s)
-		b = append(w.value(b, s.Value, s), '\n')
+		if !w.om && !s.HasTimestamp {
+			b = append(b, ' ')
+			b = appendTextFloat(b, s.Value)
+		} else {
+			b = w.value(b, s.Value, s)
+		}
+		b = append(b, '\n')
 	}
 	w.out.buf = b
 }
