@@ -32,13 +32,16 @@ import (
 // Opts.NativeMaxBuckets, so the buffers follow its coarser layout.
 //
 // The counter hc and the two buffers make a cell. A histogram has one cell until observations
-// contend, that is until the compare-and-swap on a buffer's sum fails; it then gets one cell
-// per stripe (stripe.go), and each observation goes to the cell of its goroutine, so that cores
-// do not fight over hc, the sum and the bucket counts. A flush flushes every cell in turn:
+// contend, that is until the compare-and-swap on a buffer's sum fails; it then gets one padded
+// cell per stripe (stripe.go), and each observation goes to the cell of its goroutine, so that
+// cores do not fight over hc, the sum and the bucket counts. A flush flushes every cell in turn:
 // each observation still lands whole in one buffer, so the snapshot stays exact.
 type nativeState struct {
-	one   nativeCell                    // the only cell until observations contend
-	cells atomic.Pointer[[]*nativeCell] // every cell, one first, once they have
+	one nativeCell // the only cell until observations contend
+	// cells are every cell once observations have contended: one, which observations no
+	// longer pick (it shares cache lines with the rest of the state), then one padded cell
+	// per stripe.
+	cells atomic.Pointer[[]*nativeCell]
 
 	mu      sync.Mutex
 	tot     nativeTotal
@@ -182,7 +185,7 @@ func (n *nativeState) stripe() {
 	if n.cells.Load() != nil {
 		return
 	}
-	cs := make([]*nativeCell, stripeCfg.cells)
+	cs := make([]*nativeCell, 1+stripeCfg.cells)
 	cs[0] = &n.one
 	hot := n.one.hc.Load() & (1 << 63) // every cell's top bit names the same hot buffer
 	for i := 1; i < len(cs); i++ {
@@ -259,7 +262,7 @@ func (n *nativeState) observe(h *Histogram, v float64, ci int) {
 	c := &n.one
 	cs := n.cells.Load()
 	if cs != nil {
-		c = (*cs)[cell(1)]
+		c = (*cs)[1+cell(1)]
 	}
 	x := c.hc.Add(1)
 	b := &c.bufs[x>>63]

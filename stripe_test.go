@@ -437,8 +437,8 @@ func TestNativeStripedRace(t *testing.T) {
 	} {
 		h := nativeHist(t, o)
 		h.nat.stripe()
-		if got := len(h.nat.cellList()); got != stripeCfg.cells {
-			t.Fatalf("%d cells after stripe, want %d", got, stripeCfg.cells)
+		if got := len(h.nat.cellList()); got != 1+stripeCfg.cells {
+			t.Fatalf("%d cells after stripe, want %d", got, 1+stripeCfg.cells)
 		}
 		r := NewRegistry()
 		r.MustRegister(h)
