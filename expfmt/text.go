@@ -45,7 +45,8 @@ type textWriter struct {
 	ls, le int
 	open   bool
 
-	secs secondsCache // the seconds of the last "_created" value
+	secs   secondsCache // the seconds of the last "_created" value
+	bounds boundCache   // the rendered bucket bounds of the last histogram
 }
 
 type span struct{ start, end int32 }
@@ -88,6 +89,7 @@ func (w *textWriter) init(out *sink, f Format, e Escaping) {
 		w.esc = Underscores
 	}
 	w.d = nil
+	w.bounds.reset()
 }
 
 func (w *textWriter) reset() {
@@ -453,13 +455,21 @@ func (w *textWriter) series(d *prom.Desc, s *prom.Series) {
 		}
 	case prom.HistogramType, prom.GaugeHistogramType:
 		inf := false
+		render := appendTextFloat
+		if w.om {
+			render = appendOMFloat
+		}
+		plain := !w.om && !s.HasTimestamp // no timestamp, no exemplars
 		for i := range s.Buckets {
 			bk := &s.Buckets[i]
 			b = w.startExtra(b, sfxBucket, s)
-			b = w.float(b, bk.UpperBound)
-			b = append(b, '"', '}')
-			b = w.count(b, bk.Count, s)
-			b = append(w.exemplar(b, bk.Exemplar), '\n')
+			b = w.bounds.appendBound(b, i, bk.UpperBound, render)
+			b = appendUint(b, bk.Count)
+			if !plain {
+				b = w.timestamp(b, s)
+				b = w.exemplar(b, bk.Exemplar)
+			}
+			b = append(b, '\n')
 			inf = math.IsInf(bk.UpperBound, 1)
 		}
 		if !inf {
