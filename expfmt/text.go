@@ -24,12 +24,13 @@ type textWriter struct {
 	consts span         // the constant labels: a="1",b="2"
 	labels []span       // the variable label names of the Desc, each with its ="
 	extra  span         // le=", quantile=" or the stateset label name with its ="
-	heads  [numSfx]span // each sample name followed by lead
+	heads  [numSfx]span // each sample name followed by the lead
 	mids   []span       // for each variable label after the first: ",name="
-	lead   int          // the length of what follows the sample name up to the first value:
-	// {const="1",method=" — everything up to the first variable value, or the whole constant
-	// part when there are no variable labels
-	leadOpen bool // the braces are open once the lead and the values are written
+	// The lead is what follows a sample name up to the first variable value,
+	// {const="1",method=" (or the constant labels alone when there is no variable label);
+	// lead is its length, and leadOpen whether the braces are open after it and the values.
+	lead     int
+	leadOpen bool
 
 	// The same pieces as slices of the arena, made once the arena stops growing, so that a
 	// series appends them without computing bounds.
@@ -160,7 +161,7 @@ func (w *textWriter) prepare(d *prom.Desc) {
 		w.arena = append(w.arena, '=', '"')
 	}
 	w.extra = w.mark(start)
-	w.prepareHeads(d, t)
+	w.prepareHeads(t)
 	for i, sp := range w.names {
 		w.nameB[i] = w.piece(sp)
 		w.headB[i] = w.piece(w.heads[i])
@@ -182,7 +183,7 @@ func (w *textWriter) prepare(d *prom.Desc) {
 // constant labels and the first variable label name up to its value), and between two
 // values the closing quote and the next label name. Such a series is its head, its values
 // with the mids between them, and a closing quote.
-func (w *textWriter) prepareHeads(d *prom.Desc, t prom.Type) {
+func (w *textWriter) prepareHeads(t prom.Type) {
 	leadStart := len(w.arena)
 	open := w.quoted
 	if w.consts.end > w.consts.start {
