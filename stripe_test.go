@@ -548,17 +548,18 @@ func TestNativeStripedAllocs(t *testing.T) {
 	}
 }
 
-// TestCollidedRateLimit: a collision draws a new seed, but not twice within reseedInterval.
+// TestCollidedRateLimit: a collision draws a new seed, unless one was drawn within
+// reseedInterval.
 func TestCollidedRateLimit(t *testing.T) {
-	stripeCfg.drawn.Store(0)
 	before := stripeCfg.seed.Load()
+	stripeCfg.drawn.Store(nowNanos() + int64(time.Hour)) // as if drawn just now, whatever the clock does
 	collided()
-	first := stripeCfg.seed.Load()
-	if first == before {
-		t.Fatal("a collision did not draw a new seed") // 1 chance in 2^64
+	if stripeCfg.seed.Load() != before {
+		t.Error("a collision within reseedInterval of the last draw drew another seed")
 	}
+	stripeCfg.drawn.Store(nowNanos() - 2*reseedInterval)
 	collided()
-	if stripeCfg.seed.Load() != first {
-		t.Error("a second collision within reseedInterval drew another seed")
+	if stripeCfg.seed.Load() == before {
+		t.Error("a collision did not draw a new seed") // 1 chance in 2^64
 	}
 }
