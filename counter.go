@@ -11,7 +11,9 @@ import (
 // was created as name_created in OpenMetrics.
 //
 // A Counter is one series: a metric without labels from NewCounter, or one child of a
-// CounterVec. Its methods are safe for concurrent use, take no lock and allocate nothing.
+// CounterVec. Its methods are safe for concurrent use, take no lock and allocate nothing,
+// except once: the cells a counter gets the first time goroutines on several cores contend for
+// it (see Inc).
 type Counter struct {
 	seriesHead[Counter]
 	// st holds the cells of whole increments once Inc or Add has met contention (stripe.go);

@@ -16,7 +16,8 @@ import (
 // HistogramVec. Observe is safe for concurrent use, takes no lock and allocates nothing: a
 // bucket search (linear for up to 8 bounds, binary beyond), one atomic add on the bucket and a
 // compare-and-swap on the sum. A child costs 8 bytes per bucket plus about 100 bytes. A
-// histogram that goroutines on several cores observe at once switches to striped cells, about
+// histogram that goroutines on several cores observe at once switches to striped cells (the
+// one allocation Observe ever makes), about
 // 128 bytes (8 bytes per bucket, rounded up) times twice GOMAXPROCS, so that its throughput
 // grows with the cores rather than falling; with native buckets, it gets one pair of native
 // buffers per cell instead (a few kilobytes each once filled).
