@@ -461,9 +461,18 @@ func (w *textWriter) series(d *prom.Desc, s *prom.Series) {
 			render = appendOMFloat
 		}
 		plain := !w.om && !s.HasTimestamp // no timestamp, no exemplars
+		// The first bucket line renders name_bucket{labels,le=" ; the others copy it from
+		// there, one memmove. The buffer is flushed only between series, so it stays put.
+		ps, pe := -1, -1
 		for i := range s.Buckets {
 			bk := &s.Buckets[i]
-			b = w.startExtra(b, sfxBucket, s)
+			if ps >= 0 {
+				b = append(b, b[ps:pe]...)
+			} else {
+				ps = len(b)
+				b = w.startExtra(b, sfxBucket, s)
+				pe = len(b)
+			}
 			b = w.bounds.appendBound(b, i, bk.UpperBound, render)
 			b = appendUint(b, bk.Count)
 			if !plain {
@@ -474,7 +483,11 @@ func (w *textWriter) series(d *prom.Desc, s *prom.Series) {
 			inf = math.IsInf(bk.UpperBound, 1)
 		}
 		if !inf {
-			b = w.startExtra(b, sfxBucket, s)
+			if ps >= 0 {
+				b = append(b, b[ps:pe]...)
+			} else {
+				b = w.startExtra(b, sfxBucket, s)
+			}
 			b = append(b, `+Inf"}`...)
 			b = append(w.count(b, s.Count, s), '\n')
 		}
