@@ -99,6 +99,15 @@ func (b *builder) add(lx *lexer, r role) error {
 	case roleState:
 		special = d.Name
 	}
+	// The label the family's type reserves: a histogram's "le" or a summary's "quantile" may
+	// stand only on the samples that carry it, since the writers add it themselves.
+	reserved, reservedFor := "", ""
+	switch d.Type {
+	case prom.HistogramType, prom.GaugeHistogramType:
+		reserved, reservedFor = "le", "buckets"
+	case prom.SummaryType:
+		reserved, reservedFor = "quantile", "quantiles"
+	}
 	var specialVal []byte
 	var specialIdx = -1
 	b.key = b.key[:0]
@@ -107,6 +116,10 @@ func (b *builder) add(lx *lexer, r role) error {
 		if special != "" && string(n) == special {
 			specialVal, specialIdx = lx.str(l.vs, l.ve), i
 			continue
+		}
+		if reserved != "" && string(n) == reserved {
+			return lx.errAt(len(lx.name), "expected no label "+strconv.Quote(reserved)+" on "+strconv.Quote(string(lx.name))+
+				", found one: a "+d.Type.String()+" reserves it for its "+reservedFor)
 		}
 		b.key = append(b.key, n...)
 		b.key = append(b.key, 0xff)

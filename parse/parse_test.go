@@ -113,6 +113,8 @@ func TestErrorPositions(t *testing.T) {
 		{Text, "# TYPE a blob\n", `1:10: expected counter, gauge, histogram, summary or untyped, found "blob"`},
 		{Text, "a 1 2 3\n", "1:7: expected end of line, found '3'"},
 		{Text, "# TYPE a gauge\na 1\n# TYPE a gauge\n", `3:1: expected one TYPE line for "a", found a second`},
+		{Text, "# TYPE a histogram\na_sum{le=\"\"} 0\n", `2:6: expected no label "le" on "a_sum", found one: a histogram reserves it for its buckets`},
+		{Text, "# TYPE s summary\ns_count{quantile=\"0.5\"} 0\n", `2:8: expected no label "quantile" on "s_count", found one: a summary reserves it for its quantiles`},
 		{Text, "#HELP \"\"\n", `1:7: expected a name, found an empty quoted string ""`},
 		{Text, "{\"\"} 1\n", `1:2: expected a name, found an empty quoted string ""`},
 		{Text, "\"\" 1\n", `1:1: expected a name, found an empty quoted string ""`},
