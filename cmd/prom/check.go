@@ -39,15 +39,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	src, err := inputArg(fs, "check", stderr)
-	if err != nil {
-		return err
-	}
-	forced, err := formatFlag(*format, "check", stderr)
-	if err != nil {
-		return err
-	}
-	in, err := openInput(ctx, src, forced)
+	in, err := openArg(ctx, fs, *format, stderr)
 	if err != nil {
 		return err
 	}
@@ -95,21 +87,36 @@ func reportParseError(w io.Writer, name string, err error) {
 	fmt.Fprintf(w, "%s: %v\n", name, err)
 }
 
+// openArg opens the input a parsed flag set names: its single optional argument ("-" when
+// there is none) read in the format the --format value names. Usage mistakes are printed to
+// stderr with the usage and returned as errUsage.
+func openArg(ctx context.Context, fs *flag.FlagSet, format string, stderr io.Writer) (*input, error) {
+	src, err := inputArg(fs, stderr)
+	if err != nil {
+		return nil, err
+	}
+	forced, err := formatFlag(fs, format, stderr)
+	if err != nil {
+		return nil, err
+	}
+	return openInput(ctx, src, forced)
+}
+
 // inputArg returns the single optional argument, "-" when there is none.
-func inputArg(fs *flag.FlagSet, cmd string, stderr io.Writer) (string, error) {
+func inputArg(fs *flag.FlagSet, stderr io.Writer) (string, error) {
 	switch fs.NArg() {
 	case 0:
 		return "-", nil
 	case 1:
 		return fs.Arg(0), nil
 	}
-	fmt.Fprintf(stderr, "prom %s: expected one FILE, URL or -, found %d arguments\n", cmd, fs.NArg())
+	fmt.Fprintf(stderr, "%s: expected one FILE, URL or -, found %d arguments\n", fs.Name(), fs.NArg())
 	fs.Usage()
 	return "", errUsage
 }
 
 // formatFlag maps the --format value to a format, or nil for auto.
-func formatFlag(v, cmd string, stderr io.Writer) (*parse.Format, error) {
+func formatFlag(fs *flag.FlagSet, v string, stderr io.Writer) (*parse.Format, error) {
 	for _, f := range []parse.Format{parse.Text, parse.OpenMetrics, parse.Protobuf} {
 		if v == f.String() {
 			return &f, nil
@@ -118,7 +125,7 @@ func formatFlag(v, cmd string, stderr io.Writer) (*parse.Format, error) {
 	if v == "auto" {
 		return nil, nil
 	}
-	fmt.Fprintf(stderr, "prom %s: --format %q: expected auto, text, openmetrics or protobuf\n", cmd, v)
+	fmt.Fprintf(stderr, "%s: --format %q: expected auto, text, openmetrics or protobuf\n", fs.Name(), v)
 	return nil, errUsage
 }
 

@@ -30,15 +30,7 @@ func runConvert(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		fs.Usage()
 		return errUsage
 	}
-	src, err := inputArg(fs, "convert", stderr)
-	if err != nil {
-		return err
-	}
-	forced, err := formatFlag(*format, "convert", stderr)
-	if err != nil {
-		return err
-	}
-	in, err := openInput(ctx, src, forced)
+	in, err := openArg(ctx, fs, *format, stderr)
 	if err != nil {
 		return err
 	}
