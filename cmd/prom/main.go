@@ -1,5 +1,5 @@
 // Command prom is the command line of the prom library: a demo service that exposes every
-// metric type, and (in later versions) tools to check, convert and push exposition documents.
+// metric type, and tools to check, convert and push exposition documents.
 //
 // Usage:
 //
@@ -7,7 +7,10 @@
 //
 // The commands are:
 //
-//	demo    serve an instrumented demo service whose metrics keep moving
+//	demo     serve an instrumented demo service whose metrics keep moving
+//	check    parse and lint an exposition document (exit 1 invalid, 3 lint findings)
+//	convert  convert an exposition document to text, OpenMetrics or protobuf
+//	push     push an exposition document to a Pushgateway, or delete a group
 //
 // Run "prom <command> -h" for the flags of a command.
 package main
