@@ -169,7 +169,7 @@ func TestNewFuncErrors(t *testing.T) {
 }
 
 func TestFuncCollectAllocs(t *testing.T) {
-	if poolsDropUnderRace {
+	if raceEnabled {
 		t.Skip("sync.Pool drops objects at random under the race detector")
 	}
 	r := NewRegistry()

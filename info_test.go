@@ -129,7 +129,7 @@ func TestInfoCollectAllocs(t *testing.T) {
 	if err := i.Set(map[string]string{"a": "1"}); err != nil {
 		t.Fatal(err)
 	}
-	if poolsDropUnderRace {
+	if raceEnabled {
 		t.Skip("sync.Pool drops objects at random under the race detector")
 	}
 	var e discardEncoder

@@ -2,6 +2,5 @@
 
 package prom
 
-// poolsDropUnderRace is set under the race detector, where sync.Pool drops objects at random,
-// so the allocation tests of whole collections cannot expect 0.
-const poolsDropUnderRace = false
+// raceEnabled is set under the race detector; see race_on_test.go.
+const raceEnabled = false

@@ -179,7 +179,7 @@ func TestStateSetAllocs(t *testing.T) {
 		"typed With": func() { tv.With(lab{"1", "2"}).Set("b") },
 		"collect":    func() { collectOnce(r, &e) },
 	} {
-		if name == "collect" && poolsDropUnderRace {
+		if name == "collect" && raceEnabled {
 			continue
 		}
 		if n := testing.AllocsPerRun(100, f); n != 0 {

@@ -97,7 +97,7 @@ func TestSummaryErrorBound(t *testing.T) {
 	}
 	for oi, objectives := range objectiveSets {
 		sizes := []int{1, 10, 1000, 20_000}
-		if oi == 0 && !raceDetector {
+		if oi == 0 && !raceEnabled {
 			sizes = append(sizes, 300_000)
 		}
 		for _, n := range sizes {
@@ -303,7 +303,7 @@ func TestSummaryAllocs(t *testing.T) {
 // TestSummaryHeapPerChild measures the heap of 1000 summary children with the default three
 // objectives after each has taken enough observations to reach its steady size.
 func TestSummaryHeapPerChild(t *testing.T) {
-	if testing.Short() || raceDetector {
+	if testing.Short() || raceEnabled {
 		t.Skip("fills 1000 summaries; heap figures under the race detector are meaningless")
 	}
 	const children = 1000
