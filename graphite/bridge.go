@@ -69,7 +69,11 @@ func (b *Bridge) timeout() time.Duration {
 	return 10 * time.Second
 }
 
+// network checks the configuration and returns the network to dial.
 func (b *Bridge) network() (string, error) {
+	if b.Addr == "" {
+		return "", errors.New("graphite: Bridge.Addr is empty; set it to carbon's line receiver, such as localhost:2003")
+	}
 	switch b.Network {
 	case "", "tcp", "tcp4", "tcp6":
 		if b.Network == "" {
@@ -89,9 +93,6 @@ func (b *Bridge) pushLocked(collectCtx, ctx context.Context) error {
 	network, err := b.network()
 	if err != nil {
 		return err
-	}
-	if b.Addr == "" {
-		return errors.New("graphite: Bridge.Addr is empty; set it to carbon's line receiver, such as localhost:2003")
 	}
 	ctx, cancel := context.WithTimeout(ctx, b.timeout())
 	defer cancel()
@@ -210,9 +211,6 @@ func writeDatagrams(c net.Conn, buf []byte) error {
 func (b *Bridge) Start() error {
 	if _, err := b.network(); err != nil {
 		return err
-	}
-	if b.Addr == "" {
-		return errors.New("graphite: Bridge.Addr is empty; set it to carbon's line receiver, such as localhost:2003")
 	}
 	b.runMu.Lock()
 	defer b.runMu.Unlock()
