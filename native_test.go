@@ -286,36 +286,9 @@ func TestNativeRaceHammer(t *testing.T) {
 		{NativeFactor: 1.1},
 	} {
 		h := nativeHist(t, o)
-		r := NewRegistry()
-		r.MustRegister(h)
+		stopScraping := scrapeWhileObserving(t, h, o.NativeMaxBuckets)
 		const workers, per = 4, 20000
 		var wg sync.WaitGroup
-		stop := make(chan struct{})
-		var scrapes int
-		done := make(chan struct{})
-		go func() {
-			defer close(done)
-			var last uint64
-			for {
-				var rec seriesRecorder
-				if err := r.Collect(t.Context(), &rec); err != nil {
-					t.Error(err)
-					return
-				}
-				s := &rec.series[0]
-				checkSnapshot(t, s, o.NativeMaxBuckets)
-				if s.Count < last {
-					t.Errorf("count went down: %d after %d", s.Count, last)
-				}
-				last = s.Count
-				scrapes++
-				select {
-				case <-stop:
-					return
-				default:
-				}
-			}
-		}()
 		for w := range workers {
 			wg.Add(1)
 			go func() {
@@ -334,14 +307,52 @@ func TestNativeRaceHammer(t *testing.T) {
 			}()
 		}
 		wg.Wait()
-		close(stop)
-		<-done
+		scrapes := stopScraping()
 		s := collectSeries(t, h)[0]
 		checkSnapshot(t, &s, o.NativeMaxBuckets)
 		if s.Count != workers*per {
 			t.Errorf("%+v: final count %d; want %d", o, s.Count, workers*per)
 		}
 		t.Logf("%+v: %d scrapes, final schema %d, zero threshold %v", o, scrapes, s.Native.Schema, s.Native.ZeroThreshold)
+	}
+}
+
+// scrapeWhileObserving collects h over and over from a goroutine until the returned stop is
+// called, checking that every snapshot is consistent (see checkSnapshot) and that the count
+// never goes back; stop returns the number of collections made.
+func scrapeWhileObserving(t *testing.T, h *Histogram, maxBuckets int) (stop func() int) {
+	r := NewRegistry()
+	r.MustRegister(h)
+	quit := make(chan struct{})
+	done := make(chan struct{})
+	var scrapes int
+	go func() {
+		defer close(done)
+		var last uint64
+		for {
+			var rec seriesRecorder
+			if err := r.Collect(t.Context(), &rec); err != nil {
+				t.Error(err)
+				return
+			}
+			s := &rec.series[0]
+			checkSnapshot(t, s, maxBuckets)
+			if s.Count < last {
+				t.Errorf("count went down: %d after %d", s.Count, last)
+			}
+			last = s.Count
+			scrapes++
+			select {
+			case <-quit:
+				return
+			default:
+			}
+		}
+	}()
+	return func() int {
+		close(quit)
+		<-done
+		return scrapes
 	}
 }
 

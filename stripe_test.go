@@ -440,33 +440,8 @@ func TestNativeStripedRace(t *testing.T) {
 		if got := len(h.nat.cellList()); got != 1+stripeCfg.cells {
 			t.Fatalf("%d cells after stripe, want %d", got, 1+stripeCfg.cells)
 		}
-		r := NewRegistry()
-		r.MustRegister(h)
+		stopScraping := scrapeWhileObserving(t, h, o.NativeMaxBuckets)
 		const workers, per = 4, 20000
-		stop := make(chan struct{})
-		done := make(chan struct{})
-		go func() {
-			defer close(done)
-			var last uint64
-			for {
-				var rec seriesRecorder
-				if err := r.Collect(t.Context(), &rec); err != nil {
-					t.Error(err)
-					return
-				}
-				s := &rec.series[0]
-				checkSnapshot(t, s, o.NativeMaxBuckets)
-				if s.Count < last {
-					t.Errorf("count went down: %d after %d", s.Count, last)
-				}
-				last = s.Count
-				select {
-				case <-stop:
-					return
-				default:
-				}
-			}
-		}()
 		var wg sync.WaitGroup
 		var sums [workers]float64
 		for w := range workers {
@@ -488,8 +463,7 @@ func TestNativeStripedRace(t *testing.T) {
 			}()
 		}
 		wg.Wait()
-		close(stop)
-		<-done
+		stopScraping()
 		s := collectSeries(t, h)[0]
 		checkSnapshot(t, &s, o.NativeMaxBuckets)
 		want := sums[0] + sums[1] + sums[2] + sums[3]
