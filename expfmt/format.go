@@ -62,7 +62,26 @@ func ParseEscaping(s string) (Escaping, bool) {
 
 // ContentType returns the media type of format f with escaping e, as a response's
 // Content-Type header states it: format, version, charset (for the text formats) and escaping.
+// It does not allocate.
 func ContentType(f Format, e Escaping) string {
+	if int(f) < len(contentTypes) && int(e) < len(escapingNames) {
+		return contentTypes[f][e]
+	}
+	return contentType(f, e)
+}
+
+// contentTypes holds every media type ContentType returns, so that a scrape does not build its
+// Content-Type anew.
+var contentTypes = func() (t [ProtobufFormat + 1][len(escapingNames)]string) {
+	for f := range t {
+		for e := range t[f] {
+			t[f][e] = contentType(Format(f), Escaping(e))
+		}
+	}
+	return t
+}()
+
+func contentType(f Format, e Escaping) string {
 	var base string
 	switch f {
 	case Text1Format:

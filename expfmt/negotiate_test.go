@@ -78,6 +78,14 @@ func TestNegotiateAllocs(t *testing.T) {
 	if n := testing.AllocsPerRun(100, func() { Negotiate(acceptProm3Proto) }); n != 0 {
 		t.Errorf("Negotiate allocates %v times; want 0", n)
 	}
+	f, e := ProtobufFormat, Values // a variable, so the compiler cannot fold the call
+	if n := testing.AllocsPerRun(100, func() { _ = ContentType(f, e) }); n != 0 {
+		t.Errorf("ContentType allocates %v times; want 0", n)
+	}
+	// Out-of-range values still answer, as before the table: the text format, underscores.
+	if got, want := ContentType(Format(200), Escaping(200)), "text/plain; version=0.0.4; charset=utf-8; escaping=underscores"; got != want {
+		t.Errorf("ContentType(200, 200) = %q; want %q", got, want)
+	}
 }
 
 func FuzzNegotiate(f *testing.F) {
