@@ -216,7 +216,6 @@ func (p *protoReader) family(b []byte) (*prom.Family, error) {
 	w := wire{b: b}
 	var metrics [][]byte
 	pbType := uint64(pbUntyped)
-	typeSet := false
 	for {
 		num, typ, ok := w.field()
 		if !ok {
@@ -230,7 +229,7 @@ func (p *protoReader) family(b []byte) (*prom.Family, error) {
 			s := w.sub(typ)
 			f.Help = string(s.b)
 		case 3:
-			pbType, typeSet = w.uint(typ), true
+			pbType = w.uint(typ)
 		case 4:
 			s := w.sub(typ)
 			if len(metrics) >= p.lim.MaxSeriesPerFamily {
@@ -250,7 +249,6 @@ func (p *protoReader) family(b []byte) (*prom.Family, error) {
 	if f.Name == "" {
 		return nil, errors.New("expected a family name, found none")
 	}
-	_ = typeSet
 	p.names = p.names[:0]
 	switch pbType {
 	case pbCounter:
