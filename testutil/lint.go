@@ -1,6 +1,8 @@
 package testutil
 
 import (
+	"slices"
+
 	"github.com/prom-go/prom"
 	"github.com/prom-go/prom/internal/lint"
 )
@@ -51,7 +53,7 @@ func Lint(c prom.Collector, names ...string) []Problem {
 		lf.LabelNames = f.labelNames
 		lf.SampleNames = nil
 		for _, s := range f.samples {
-			if !contains(lf.SampleNames, s.Name) {
+			if !slices.Contains(lf.SampleNames, s.Name) {
 				lf.SampleNames = append(lf.SampleNames, s.Name)
 			}
 		}

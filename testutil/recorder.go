@@ -2,6 +2,7 @@ package testutil
 
 import (
 	"math"
+	"slices"
 
 	"github.com/prom-go/prom"
 )
@@ -48,7 +49,7 @@ func (r *recorder) Series(d *prom.Desc, s *prom.Series) {
 			v = s.LabelValues[i]
 		}
 		base = append(base, prom.Label{Name: n, Value: v})
-		if !contains(f.labelNames, n) {
+		if !slices.Contains(f.labelNames, n) {
 			f.labelNames = append(f.labelNames, n)
 		}
 	}
@@ -106,13 +107,4 @@ func (r *recorder) Series(d *prom.Desc, s *prom.Series) {
 	default: // gauge, unknown
 		add("", s.Value)
 	}
-}
-
-func contains(ss []string, s string) bool {
-	for _, x := range ss {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
