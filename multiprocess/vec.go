@@ -1,6 +1,7 @@
 package multiprocess
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -77,22 +78,10 @@ func hashValues(values []string) uint64 {
 	return h
 }
 
-func equalValues(a, b []string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
-}
-
 func (t *vecTable[T]) find(h uint64, values []string) (*vecChild[T], uint64) {
 	for i := h & t.mask; ; i = (i + 1) & t.mask {
 		c := t.slots[i].Load()
-		if c == nil || c.hash == h && equalValues(c.values, values) {
+		if c == nil || c.hash == h && slices.Equal(c.values, values) {
 			return c, i
 		}
 	}
