@@ -41,26 +41,13 @@ func newCounter(c *core) *Counter {
 // The counter is exposed at 0 from the moment it is created.
 func NewCounter(name, help string, opts ...Opts) (*Counter, error) {
 	v := new(CounterVec)
-	if err := newVec(v, CounterType, name, help, nil, opts, newCounter); err != nil {
-		return nil, err
-	}
-	c := v.With()
-	if err := register(v.opts, c); err != nil {
-		return nil, err
-	}
-	return c, nil
+	return newSingle(v, newVec(v, CounterType, name, help, nil, opts, newCounter))
 }
 
 // NewCounterVec creates a family of counters with the given label names and registers it.
 func NewCounterVec(name, help string, labelNames []string, opts ...Opts) (*CounterVec, error) {
 	v := new(CounterVec)
-	if err := newVec(v, CounterType, name, help, labelNames, opts, newCounter); err != nil {
-		return nil, err
-	}
-	if err := register(v.opts, v); err != nil {
-		return nil, err
-	}
-	return v, nil
+	return newFamily(v, newVec(v, CounterType, name, help, labelNames, opts, newCounter))
 }
 
 // Inc adds 1. It is one atomic add. When goroutines on several cores increment the counter at
@@ -183,8 +170,6 @@ func (c *Counter) Collect(w *Writer) {
 		c.collect(w)
 	}
 }
-
-func (c *Counter) setRegistry(r *Registry) { c.core.reg.CompareAndSwap(nil, r) }
 
 func (c *Counter) collect(w *Writer) {
 	s := w.Series()

@@ -25,26 +25,13 @@ func newGauge(*core) *Gauge { return &Gauge{} }
 // exposed at 0 from the moment it is created.
 func NewGauge(name, help string, opts ...Opts) (*Gauge, error) {
 	v := new(GaugeVec)
-	if err := newVec(v, GaugeType, name, help, nil, opts, newGauge); err != nil {
-		return nil, err
-	}
-	g := v.With()
-	if err := register(v.opts, g); err != nil {
-		return nil, err
-	}
-	return g, nil
+	return newSingle(v, newVec(v, GaugeType, name, help, nil, opts, newGauge))
 }
 
 // NewGaugeVec creates a family of gauges with the given label names and registers it.
 func NewGaugeVec(name, help string, labelNames []string, opts ...Opts) (*GaugeVec, error) {
 	v := new(GaugeVec)
-	if err := newVec(v, GaugeType, name, help, labelNames, opts, newGauge); err != nil {
-		return nil, err
-	}
-	if err := register(v.opts, v); err != nil {
-		return nil, err
-	}
-	return v, nil
+	return newFamily(v, newVec(v, GaugeType, name, help, labelNames, opts, newGauge))
 }
 
 // Set sets the gauge to v. Any float64 is allowed, NaN and infinities included.
@@ -94,8 +81,6 @@ func (g *Gauge) Collect(w *Writer) {
 		g.collect(w)
 	}
 }
-
-func (g *Gauge) setRegistry(r *Registry) { g.core.reg.CompareAndSwap(nil, r) }
 
 func (g *Gauge) collect(w *Writer) {
 	s := w.Series()

@@ -111,27 +111,14 @@ func newHistogramVec(v *HistogramVec, name, help string, labelNames []string, op
 // the +Inf bucket is always there.
 func NewHistogram(name, help string, opts ...Opts) (*Histogram, error) {
 	v := new(HistogramVec)
-	if err := newHistogramVec(v, name, help, nil, opts); err != nil {
-		return nil, err
-	}
-	h := v.With()
-	if err := register(v.opts, h); err != nil {
-		return nil, err
-	}
-	return h, nil
+	return newSingle(v, newHistogramVec(v, name, help, nil, opts))
 }
 
 // NewHistogramVec creates a family of histograms with the given label names and registers it.
 // The label name "le" is reserved for the buckets.
 func NewHistogramVec(name, help string, labelNames []string, opts ...Opts) (*HistogramVec, error) {
 	v := new(HistogramVec)
-	if err := newHistogramVec(v, name, help, labelNames, opts); err != nil {
-		return nil, err
-	}
-	if err := register(v.opts, v); err != nil {
-		return nil, err
-	}
-	return v, nil
+	return newFamily(v, newHistogramVec(v, name, help, labelNames, opts))
 }
 
 // NewHistogramOf creates a histogram family labelled by the fields of L and registers it.
@@ -277,8 +264,6 @@ func (h *Histogram) Collect(w *Writer) {
 		h.collect(w)
 	}
 }
-
-func (h *Histogram) setRegistry(r *Registry) { h.core.reg.CompareAndSwap(nil, r) }
 
 func (h *Histogram) collect(w *Writer) {
 	s := w.Series()

@@ -39,27 +39,14 @@ func newInfo(*core) *Info { return &Info{} }
 // An info metric has no unit: Opts.Unit is rejected.
 func NewInfo(name, help string, opts ...Opts) (*Info, error) {
 	v := new(InfoVec)
-	if err := newInfoVec(v, name, help, nil, opts); err != nil {
-		return nil, err
-	}
-	i := v.With()
-	if err := register(v.opts, i); err != nil {
-		return nil, err
-	}
-	return i, nil
+	return newSingle(v, newInfoVec(v, name, help, nil, opts))
 }
 
 // NewInfoVec creates a family of info metrics with the given variable label names and
 // registers it. The info labels given to each child's Set must not reuse these names.
 func NewInfoVec(name, help string, labelNames []string, opts ...Opts) (*InfoVec, error) {
 	v := new(InfoVec)
-	if err := newInfoVec(v, name, help, labelNames, opts); err != nil {
-		return nil, err
-	}
-	if err := register(v.opts, v); err != nil {
-		return nil, err
-	}
-	return v, nil
+	return newFamily(v, newInfoVec(v, name, help, labelNames, opts))
 }
 
 func newInfoVec(v *InfoVec, name, help string, labelNames []string, opts []Opts) error {
@@ -144,8 +131,6 @@ func (i *Info) Collect(w *Writer) {
 		i.collect(w)
 	}
 }
-
-func (i *Info) setRegistry(r *Registry) { i.core.reg.CompareAndSwap(nil, r) }
 
 func (i *Info) collect(w *Writer) {
 	s := w.Series()

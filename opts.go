@@ -160,3 +160,28 @@ func register(o *Opts, c Collector) error {
 	}
 	return o.registry().Register(c)
 }
+
+// newSingle ends NewCounter, NewGauge and the other constructors of a family without variable
+// labels: unless building v failed with err, it creates v's one series and registers it.
+func newSingle[T any, P Child[T]](v *Vec[T, P], err error) (*T, error) {
+	if err != nil {
+		return nil, err
+	}
+	c := v.With()
+	if err := register(v.opts, P(c)); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// newFamily ends NewCounterVec, NewGaugeVec and the like: unless building v failed with err,
+// it registers v.
+func newFamily[T any, P Child[T]](v *Vec[T, P], err error) (*Vec[T, P], error) {
+	if err == nil {
+		err = register(v.opts, v)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return v, nil
+}

@@ -49,14 +49,7 @@ type StateSetOf[L any] = TypedVec[L, StateSet, *StateSet]
 // states[0]. A state set has no unit: Opts.Unit is rejected.
 func NewStateSet(name, help string, states []string, opts ...Opts) (*StateSet, error) {
 	v := new(StateSetVec)
-	if err := newStateSetVec(v, name, help, states, nil, opts); err != nil {
-		return nil, err
-	}
-	s := v.With()
-	if err := register(v.opts, s); err != nil {
-		return nil, err
-	}
-	return s, nil
+	return newSingle(v, newStateSetVec(v, name, help, states, nil, opts))
 }
 
 // NewStateSetVec creates a family of state sets with the given label names and registers it.
@@ -64,13 +57,7 @@ func NewStateSet(name, help string, states []string, opts ...Opts) (*StateSet, e
 // label holds the state.
 func NewStateSetVec(name, help string, states, labelNames []string, opts ...Opts) (*StateSetVec, error) {
 	v := new(StateSetVec)
-	if err := newStateSetVec(v, name, help, states, labelNames, opts); err != nil {
-		return nil, err
-	}
-	if err := register(v.opts, v); err != nil {
-		return nil, err
-	}
-	return v, nil
+	return newFamily(v, newStateSetVec(v, name, help, states, labelNames, opts))
 }
 
 // NewStateSetOf creates a state set family labelled by the fields of L and registers it.
@@ -171,8 +158,6 @@ func (s *StateSet) Collect(w *Writer) {
 		s.collect(w)
 	}
 }
-
-func (s *StateSet) setRegistry(r *Registry) { s.core.reg.CompareAndSwap(nil, r) }
 
 func (s *StateSet) collect(w *Writer) {
 	ser := w.Series()

@@ -132,27 +132,14 @@ func newSummaryVec(v *SummaryVec, name, help string, labelNames []string, opts [
 // Opts.AgeBuckets shape the window (DefMaxAge, DefAgeBuckets when zero).
 func NewSummary(name, help string, opts ...Opts) (*Summary, error) {
 	v := new(SummaryVec)
-	if err := newSummaryVec(v, name, help, nil, opts); err != nil {
-		return nil, err
-	}
-	s := v.With()
-	if err := register(v.opts, s); err != nil {
-		return nil, err
-	}
-	return s, nil
+	return newSingle(v, newSummaryVec(v, name, help, nil, opts))
 }
 
 // NewSummaryVec creates a family of summaries with the given label names and registers it. The
 // label name "quantile" is reserved.
 func NewSummaryVec(name, help string, labelNames []string, opts ...Opts) (*SummaryVec, error) {
 	v := new(SummaryVec)
-	if err := newSummaryVec(v, name, help, labelNames, opts); err != nil {
-		return nil, err
-	}
-	if err := register(v.opts, v); err != nil {
-		return nil, err
-	}
-	return v, nil
+	return newFamily(v, newSummaryVec(v, name, help, labelNames, opts))
 }
 
 // NewSummaryOf creates a summary family labelled by the fields of L and registers it.
@@ -202,8 +189,6 @@ func (s *Summary) Collect(w *Writer) {
 		s.collect(w)
 	}
 }
-
-func (s *Summary) setRegistry(r *Registry) { s.core.reg.CompareAndSwap(nil, r) }
 
 func (s *Summary) collect(w *Writer) {
 	ser := w.Series()

@@ -14,9 +14,11 @@ import (
 )
 
 // Child is the constraint satisfied by the series types of a vector: *Counter, *Gauge,
-// *Histogram, *Summary and *StateSet. Its methods are internal; other types cannot satisfy it.
+// *Histogram, *Summary, *StateSet and *Info. Its methods beyond Collector are internal; other
+// types cannot satisfy it.
 type Child[T any] interface {
 	*T
+	Collector
 	head() *seriesHead[T]
 	collect(w *Writer)
 }
@@ -31,6 +33,10 @@ type seriesHead[T any] struct {
 }
 
 func (h *seriesHead[T]) head() *seriesHead[T] { return h }
+
+// setRegistry lets a series made by NewCounter, NewGauge... report to the registry it is
+// registered with.
+func (h *seriesHead[T]) setRegistry(r *Registry) { h.core.setRegistry(r) }
 
 // hd returns the head of child p. Every series type embeds seriesHead as its first field (init
 // checks it), so this is a conversion rather than a call through the generic dictionary, which
@@ -51,6 +57,9 @@ func (c *core) registry() *Registry {
 	}
 	return Default
 }
+
+// setRegistry records the first registry the family is registered with, for its reports.
+func (c *core) setRegistry(r *Registry) { c.reg.CompareAndSwap(nil, r) }
 
 func (c *core) report(kind ErrorKind, format string, args ...any) {
 	c.registry().report(kind, c.desc.Name, format, args...)
@@ -90,8 +99,6 @@ func (v *Vec[T, P]) init(d *Desc, o *Opts, newChild func(*core) *T) {
 	}
 	v.tab.Store(&table[T]{slots: make([]atomic.Pointer[T], 8), mask: 7})
 }
-
-func (v *Vec[T, P]) setRegistry(r *Registry) { v.reg.CompareAndSwap(nil, r) }
 
 // Describe returns the description of the family.
 func (v *Vec[T, P]) Describe() []*Desc { return v.descs }
