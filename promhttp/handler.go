@@ -193,7 +193,11 @@ func (h *handler) serve(w http.ResponseWriter, r *http.Request) int {
 		sink = zw
 	}
 	enc := expfmt.NewEncoder(sink, f, esc)
-	err := h.collect(ctx, enc, r.URL.Query()["name[]"])
+	var names []string
+	if r.URL.RawQuery != "" { // Query parses into a new map even when there is nothing to parse
+		names = r.URL.Query()["name[]"]
+	}
+	err := h.collect(ctx, enc, names)
 	if err != nil {
 		cause := causeCollect
 		if errors.Is(context.Cause(ctx), errTimeout) {
