@@ -2,19 +2,11 @@ package integration
 
 import (
 	"context"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/tls"
 	"crypto/x509"
-	"crypto/x509/pkix"
-	"encoding/pem"
 	"fmt"
 	"io"
-	"math/big"
-	"net"
 	"net/http"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -23,52 +15,9 @@ import (
 	"time"
 
 	"github.com/prom-go/prom"
+	"github.com/prom-go/prom/internal/testcerts"
 	"github.com/prom-go/prom/promhttp"
 )
-
-// pki is a certificate authority with a server certificate for 127.0.0.1 and a client
-// certificate, written as PEM files.
-type pki struct {
-	ca, serverCert, serverKey, clientCert, clientKey string
-}
-
-func newPKI(t *testing.T) pki {
-	t.Helper()
-	dir := t.TempDir()
-	write := func(name, typ string, der []byte) string {
-		return writeFile(t, dir, name, string(pem.EncodeToMemory(&pem.Block{Type: typ, Bytes: der})))
-	}
-	caKey, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	caTmpl := &x509.Certificate{
-		SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "integration CA"},
-		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
-		IsCA: true, BasicConstraintsValid: true, KeyUsage: x509.KeyUsageCertSign,
-	}
-	caDER, err := x509.CreateCertificate(rand.Reader, caTmpl, caTmpl, &caKey.PublicKey, caKey)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ca, _ := x509.ParseCertificate(caDER)
-	leaf := func(name string, serial int64, usage x509.ExtKeyUsage) (string, string) {
-		key, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-		tmpl := &x509.Certificate{
-			SerialNumber: big.NewInt(serial), Subject: pkix.Name{CommonName: name},
-			NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
-			KeyUsage: x509.KeyUsageDigitalSignature, ExtKeyUsage: []x509.ExtKeyUsage{usage},
-			DNSNames: []string{"localhost"}, IPAddresses: []net.IP{net.IPv4(127, 0, 0, 1)},
-		}
-		der, err := x509.CreateCertificate(rand.Reader, tmpl, ca, &key.PublicKey, caKey)
-		if err != nil {
-			t.Fatal(err)
-		}
-		kb, _ := x509.MarshalECPrivateKey(key)
-		return write(name+".pem", "CERTIFICATE", der), write(name+"-key.pem", "EC PRIVATE KEY", kb)
-	}
-	p := pki{ca: write("ca.pem", "CERTIFICATE", caDER)}
-	p.serverCert, p.serverKey = leaf("server", 2, x509.ExtKeyUsageServerAuth)
-	p.clientCert, p.clientKey = leaf("prometheus", 3, x509.ExtKeyUsageClientAuth)
-	return p
-}
 
 // startPrometheus runs Debian's prometheus with the scrape configurations given (YAML list
 // items under scrape_configs, indented by two spaces), scraping every second, and returns the
@@ -90,7 +39,7 @@ func startPrometheus(t *testing.T, scrapeConfigs string) string {
 
 // mtlsScrapeConfig is the scrape configuration of a target served over HTTPS with mTLS, as the
 // README shows it.
-func mtlsScrapeConfig(job, target string, p pki) string {
+func mtlsScrapeConfig(job, target string, p testcerts.Files) string {
 	return fmt.Sprintf(`  - job_name: %s
     scheme: https
     tls_config:
@@ -99,7 +48,7 @@ func mtlsScrapeConfig(job, target string, p pki) string {
       key_file: %s
     static_configs:
       - targets: [%q]
-`, job, p.ca, p.clientCert, p.clientKey, target)
+`, job, p.CA, p.ClientCert, p.ClientKey, target)
 }
 
 // TestPrometheusScrapesHandlerOverMutualTLS serves a registry with promhttp.Serve over HTTPS
@@ -107,7 +56,7 @@ func mtlsScrapeConfig(job, target string, p pki) string {
 // once without one, which must be refused), and reads the series back through the query API.
 // It also records the Accept header Prometheus sends and the Content-Type it got.
 func TestPrometheusScrapesHandlerOverMutualTLS(t *testing.T) {
-	p := newPKI(t)
+	p := testcerts.New(t)
 	reg := prom.NewRegistry()
 	probe := prom.Must(prom.NewCounterVec("promhttp_probe_total", "Probes.", []string{"kind"}, prom.Opts{Registry: reg}))
 	probe.With("mtls").Add(7)
@@ -122,7 +71,7 @@ func TestPrometheusScrapesHandlerOverMutualTLS(t *testing.T) {
 			accept, ctype = r.Header.Get("Accept"), w.Header().Get("Content-Type")
 			mu.Unlock()
 		}),
-		CertFile: p.serverCert, KeyFile: p.serverKey, ClientCAs: p.ca,
+		CertFile: p.ServerCert, KeyFile: p.ServerKey, ClientCAs: p.CA,
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -139,7 +88,7 @@ func TestPrometheusScrapesHandlerOverMutualTLS(t *testing.T) {
       ca_file: %s
     static_configs:
       - targets: [%q]
-`, p.ca, target))
+`, p.CA, target))
 
 	checks := []struct {
 		query string
@@ -188,7 +137,7 @@ var knownAccept = map[string]bool{
 // client certificate or without the password must fail, for Prometheus and for a Go client.
 func TestPrometheusScrapesDemoOverMutualTLS(t *testing.T) {
 	requireBinary(t, "prometheus")
-	p := newPKI(t)
+	p := testcerts.New(t)
 	dir := t.TempDir()
 	hash, err := promhttp.HashPassword("s3cret")
 	if err != nil {
@@ -198,22 +147,13 @@ func TestPrometheusScrapesDemoOverMutualTLS(t *testing.T) {
 	passwordFile := writeFile(t, dir, "password", "s3cret")
 	addr := freeAddr(t)
 	d := startProcess(t, exec.Command(demoBinary(t), "demo", "--addr", addr, "--tick", "10ms",
-		"--tls-cert-file", p.serverCert, "--tls-key-file", p.serverKey, "--tls-client-ca", p.ca,
+		"--tls-cert-file", p.ServerCert, "--tls-key-file", p.ServerKey, "--tls-client-ca", p.CA,
 		"--basic-auth-file", users))
 
-	roots := x509.NewCertPool()
-	caPEM, err := os.ReadFile(p.ca)
-	if err != nil || !roots.AppendCertsFromPEM(caPEM) {
-		t.Fatalf("reading %s: %v", p.ca, err)
-	}
-	cert, err := tls.LoadX509KeyPair(p.clientCert, p.clientKey)
-	if err != nil {
-		t.Fatal(err)
-	}
 	metrics := "https://" + addr + "/metrics"
-	withCert := httpsClient(roots, cert)
+	withCert := httpsClient(p.Roots, p.Client)
 	waitHTTPS(t, d, withCert, metrics, "prometheus", "s3cret")
-	if resp, err := httpsClient(roots).Get(metrics); err == nil {
+	if resp, err := httpsClient(p.Roots).Get(metrics); err == nil {
 		resp.Body.Close()
 		t.Errorf("GET %s without a client certificate: %s; want the handshake refused", metrics, resp.Status)
 	}
@@ -224,9 +164,9 @@ func TestPrometheusScrapesDemoOverMutualTLS(t *testing.T) {
 	}
 
 	job := func(name string, clientCert, password bool) string {
-		s := fmt.Sprintf("  - job_name: %s\n    scheme: https\n    tls_config:\n      ca_file: %s\n", name, p.ca)
+		s := fmt.Sprintf("  - job_name: %s\n    scheme: https\n    tls_config:\n      ca_file: %s\n", name, p.CA)
 		if clientCert {
-			s += fmt.Sprintf("      cert_file: %s\n      key_file: %s\n", p.clientCert, p.clientKey)
+			s += fmt.Sprintf("      cert_file: %s\n      key_file: %s\n", p.ClientCert, p.ClientKey)
 		}
 		if password {
 			s += fmt.Sprintf("    basic_auth:\n      username: prometheus\n      password_file: %s\n", passwordFile)

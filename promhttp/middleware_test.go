@@ -1,6 +1,7 @@
 package promhttp
 
 import (
+	"crypto/tls"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -9,6 +10,7 @@ import (
 	"time"
 
 	"github.com/prom-go/prom"
+	"github.com/prom-go/prom/internal/testcerts"
 )
 
 func scrape(t testing.TB, reg *prom.Registry) string {
@@ -133,14 +135,14 @@ func TestResponseWriterInterfaces(t *testing.T) {
 }
 
 func TestClientMetrics(t *testing.T) {
-	p := newTestPKI(t)
-	s := serve(t, "127.0.0.1:0", ServeOpts{CertFile: p.certFile, KeyFile: p.keyFile})
+	p := testcerts.New(t)
+	s := serve(t, "127.0.0.1:0", ServeOpts{CertFile: p.ServerCert, KeyFile: p.ServerKey})
 	reg := prom.NewRegistry()
 	m, err := NewClientMetrics(ClientMetricsOpts{Registry: reg, Phases: true})
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := &http.Client{Transport: m.RoundTripper(&http.Transport{TLSClientConfig: p.httpClient(false).Transport.(*http.Transport).TLSClientConfig})}
+	c := &http.Client{Transport: m.RoundTripper(&http.Transport{TLSClientConfig: &tls.Config{RootCAs: p.Roots}})}
 	for _, path := range []string{"/metrics", "/metrics", "/missing"} {
 		r, err := c.Get(s.URL() + path)
 		if err != nil {

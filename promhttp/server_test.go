@@ -2,15 +2,8 @@ package promhttp
 
 import (
 	"context"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/tls"
-	"crypto/x509"
-	"crypto/x509/pkix"
-	"encoding/pem"
 	"io"
-	"math/big"
 	"net"
 	"net/http"
 	"os"
@@ -18,71 +11,16 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/prom-go/prom/internal/testcerts"
 )
 
-// testPKI is a certificate authority with a server and a client certificate, in PEM files.
-type testPKI struct {
-	dir                       string
-	caFile, certFile, keyFile string
-	clientCert, clientKey     string
-	pool                      *x509.CertPool
-	client                    tls.Certificate
-}
-
-func newTestPKI(t testing.TB) *testPKI {
-	t.Helper()
-	dir := t.TempDir()
-	p := &testPKI{dir: dir}
-	caKey, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	caTmpl := &x509.Certificate{
-		SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "test CA"},
-		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
-		IsCA: true, BasicConstraintsValid: true, KeyUsage: x509.KeyUsageCertSign,
-	}
-	caDER, err := x509.CreateCertificate(rand.Reader, caTmpl, caTmpl, &caKey.PublicKey, caKey)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ca, _ := x509.ParseCertificate(caDER)
-	p.pool = x509.NewCertPool()
-	p.pool.AddCert(ca)
-	p.caFile = p.write(t, "ca.pem", "CERTIFICATE", caDER)
-	leaf := func(name string, serial int64, usage x509.ExtKeyUsage) (string, string) {
-		key, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-		tmpl := &x509.Certificate{
-			SerialNumber: big.NewInt(serial), Subject: pkix.Name{CommonName: name},
-			NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
-			KeyUsage: x509.KeyUsageDigitalSignature, ExtKeyUsage: []x509.ExtKeyUsage{usage},
-			DNSNames: []string{"localhost"}, IPAddresses: []net.IP{net.IPv4(127, 0, 0, 1), net.IPv6loopback},
-		}
-		der, err := x509.CreateCertificate(rand.Reader, tmpl, ca, &key.PublicKey, caKey)
-		if err != nil {
-			t.Fatal(err)
-		}
-		kb, _ := x509.MarshalECPrivateKey(key)
-		return p.write(t, name+".pem", "CERTIFICATE", der), p.write(t, name+"-key.pem", "EC PRIVATE KEY", kb)
-	}
-	p.certFile, p.keyFile = leaf("server", 2, x509.ExtKeyUsageServerAuth)
-	p.clientCert, p.clientKey = leaf("client", 3, x509.ExtKeyUsageClientAuth)
-	p.client, err = tls.LoadX509KeyPair(p.clientCert, p.clientKey)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return p
-}
-
-func (p *testPKI) write(t testing.TB, name, typ string, der []byte) string {
-	f := filepath.Join(p.dir, name)
-	if err := os.WriteFile(f, pem.EncodeToMemory(&pem.Block{Type: typ, Bytes: der}), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	return f
-}
-
-func (p *testPKI) httpClient(withCert bool) *http.Client {
-	c := &tls.Config{RootCAs: p.pool}
+// httpClient returns a client trusting p's authority, presenting its client certificate
+// when withCert.
+func httpClient(p testcerts.Files, withCert bool) *http.Client {
+	c := &tls.Config{RootCAs: p.Roots}
 	if withCert {
-		c.Certificates = []tls.Certificate{p.client}
+		c.Certificates = []tls.Certificate{p.Client}
 	}
 	return &http.Client{Transport: &http.Transport{TLSClientConfig: c}, Timeout: 10 * time.Second}
 }
@@ -155,15 +93,15 @@ func TestServePlain(t *testing.T) {
 }
 
 func TestServeTLS(t *testing.T) {
-	p := newTestPKI(t)
-	s := serve(t, "127.0.0.1:0", ServeOpts{CertFile: p.certFile, KeyFile: p.keyFile})
+	p := testcerts.New(t)
+	s := serve(t, "127.0.0.1:0", ServeOpts{CertFile: p.ServerCert, KeyFile: p.ServerKey})
 	if !strings.HasPrefix(s.URL(), "https://") {
 		t.Fatalf("URL %q", s.URL())
 	}
-	if code, b, err := fetch(t, p.httpClient(false), s.URL()+"/metrics"); err != nil || code != 200 || !strings.Contains(b, "test_gauge") {
+	if code, b, err := fetch(t, httpClient(p, false), s.URL()+"/metrics"); err != nil || code != 200 || !strings.Contains(b, "test_gauge") {
 		t.Errorf("HTTPS scrape: %d %v", code, err)
 	}
-	old := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: p.pool, MaxVersion: tls.VersionTLS11}}}
+	old := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: p.Roots, MaxVersion: tls.VersionTLS11}}}
 	if _, _, err := fetch(t, old, s.URL()+"/metrics"); err == nil {
 		t.Error("a TLS 1.1 client was served; the minimum is TLS 1.2")
 	}
@@ -173,21 +111,21 @@ func TestServeTLS(t *testing.T) {
 }
 
 func TestServeMutualTLS(t *testing.T) {
-	p := newTestPKI(t)
+	p := testcerts.New(t)
 	for _, cas := range []string{"file", "directory"} {
 		t.Run(cas, func(t *testing.T) {
-			path := p.caFile
+			path := p.CA
 			if cas == "directory" {
 				path = t.TempDir()
-				b, _ := os.ReadFile(p.caFile)
+				b, _ := os.ReadFile(p.CA)
 				os.WriteFile(filepath.Join(path, "ca.crt"), b, 0o600)
 				os.WriteFile(filepath.Join(path, "README"), []byte("not a certificate"), 0o600)
 			}
-			s := serve(t, "127.0.0.1:0", ServeOpts{CertFile: p.certFile, KeyFile: p.keyFile, ClientCAs: path})
-			if code, _, err := fetch(t, p.httpClient(true), s.URL()+"/metrics"); err != nil || code != 200 {
+			s := serve(t, "127.0.0.1:0", ServeOpts{CertFile: p.ServerCert, KeyFile: p.ServerKey, ClientCAs: path})
+			if code, _, err := fetch(t, httpClient(p, true), s.URL()+"/metrics"); err != nil || code != 200 {
 				t.Errorf("client with a certificate: %d %v", code, err)
 			}
-			if code, _, err := fetch(t, p.httpClient(false), s.URL()+"/metrics"); err == nil {
+			if code, _, err := fetch(t, httpClient(p, false), s.URL()+"/metrics"); err == nil {
 				t.Errorf("client without a certificate was served: %d", code)
 			}
 		})
@@ -235,17 +173,17 @@ func TestServeBasicAuth(t *testing.T) {
 const pythonKey = "ar34+fG8Q9WpDlBrxkSKDzayBAC23xR/Wcdl87N1ni4"
 
 func TestServeOptionErrors(t *testing.T) {
-	p := newTestPKI(t)
+	p := testcerts.New(t)
 	tests := []struct {
 		name string
 		opts ServeOpts
 		want string
 	}{
-		{"key without cert", ServeOpts{KeyFile: p.keyFile}, "needs both CertFile"},
-		{"client CAs without TLS", ServeOpts{ClientCAs: p.caFile}, "ClientCAs needs CertFile"},
-		{"missing cert", ServeOpts{CertFile: "/nonexistent.pem", KeyFile: p.keyFile}, "/nonexistent.pem"},
-		{"CA file without certificates", ServeOpts{CertFile: p.certFile, KeyFile: p.keyFile, ClientCAs: p.keyFile}, "holds no PEM certificate"},
-		{"bad TLS version", ServeOpts{CertFile: p.certFile, KeyFile: p.keyFile, MinTLSVersion: 7}, "not a TLS version"},
+		{"key without cert", ServeOpts{KeyFile: p.ServerKey}, "needs both CertFile"},
+		{"client CAs without TLS", ServeOpts{ClientCAs: p.CA}, "ClientCAs needs CertFile"},
+		{"missing cert", ServeOpts{CertFile: "/nonexistent.pem", KeyFile: p.ServerKey}, "/nonexistent.pem"},
+		{"CA file without certificates", ServeOpts{CertFile: p.ServerCert, KeyFile: p.ServerKey, ClientCAs: p.ServerKey}, "holds no PEM certificate"},
+		{"bad TLS version", ServeOpts{CertFile: p.ServerCert, KeyFile: p.ServerKey, MinTLSVersion: 7}, "not a TLS version"},
 		{"bad hash", ServeOpts{BasicAuth: map[string]string{"u": "plaintext"}}, `user "u"`},
 		{"relative path", ServeOpts{MetricsPath: "metrics"}, "must start with '/'"},
 	}
@@ -264,16 +202,16 @@ func TestServeOptionErrors(t *testing.T) {
 }
 
 func TestServeCertificateReload(t *testing.T) {
-	p := newTestPKI(t)
-	s := serve(t, "127.0.0.1:0", ServeOpts{CertFile: p.certFile, KeyFile: p.keyFile})
-	q := newTestPKI(t) // another CA: after the swap, only clients trusting it succeed
-	for _, f := range [][2]string{{q.certFile, p.certFile}, {q.keyFile, p.keyFile}} {
+	p := testcerts.New(t)
+	s := serve(t, "127.0.0.1:0", ServeOpts{CertFile: p.ServerCert, KeyFile: p.ServerKey})
+	q := testcerts.New(t) // another CA: after the swap, only clients trusting it succeed
+	for _, f := range [][2]string{{q.ServerCert, p.ServerCert}, {q.ServerKey, p.ServerKey}} {
 		b, _ := os.ReadFile(f[0])
 		os.WriteFile(f[1], b, 0o600)
 		future := time.Now().Add(time.Minute)
 		os.Chtimes(f[1], future, future)
 	}
-	if code, _, err := fetch(t, q.httpClient(false), s.URL()+"/metrics"); err != nil || code != 200 {
+	if code, _, err := fetch(t, httpClient(q, false), s.URL()+"/metrics"); err != nil || code != 200 {
 		t.Errorf("after replacing the certificate files: %d %v", code, err)
 	}
 }

@@ -3,16 +3,9 @@ package main
 import (
 	"bytes"
 	"context"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/tls"
-	"crypto/x509"
-	"crypto/x509/pkix"
-	"encoding/pem"
 	"io"
 	"log/slog"
-	"math/big"
 	"net"
 	"net/http"
 	"os"
@@ -24,84 +17,9 @@ import (
 	"time"
 
 	"github.com/prom-go/prom"
+	"github.com/prom-go/prom/internal/testcerts"
 	"github.com/prom-go/prom/promhttp"
 )
-
-// testPKI is a CA with a server certificate for 127.0.0.1 and localhost and a client
-// certificate, plus a client certificate from another CA, as PEM files in a temporary
-// directory.
-type testPKI struct {
-	ca, serverCert, serverKey string
-	client, foreign           tls.Certificate // signed by ca, and by another CA
-	clientCert, clientKey     string
-	roots                     *x509.CertPool // trusts ca
-}
-
-func newTestPKI(t *testing.T) testPKI {
-	t.Helper()
-	dir := t.TempDir()
-	write := func(name, typ string, der []byte) string {
-		path := filepath.Join(dir, name)
-		if err := os.WriteFile(path, pem.EncodeToMemory(&pem.Block{Type: typ, Bytes: der}), 0o600); err != nil {
-			t.Fatal(err)
-		}
-		return path
-	}
-	newCA := func(name string) (*x509.Certificate, *ecdsa.PrivateKey, []byte) {
-		key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-		if err != nil {
-			t.Fatal(err)
-		}
-		tmpl := &x509.Certificate{
-			SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: name},
-			NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
-			IsCA: true, BasicConstraintsValid: true, KeyUsage: x509.KeyUsageCertSign,
-		}
-		der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-		if err != nil {
-			t.Fatal(err)
-		}
-		c, _ := x509.ParseCertificate(der)
-		return c, key, der
-	}
-	leaf := func(ca *x509.Certificate, caKey *ecdsa.PrivateKey, name string, usage x509.ExtKeyUsage) (certPEM, keyPEM string) {
-		key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-		if err != nil {
-			t.Fatal(err)
-		}
-		tmpl := &x509.Certificate{
-			SerialNumber: big.NewInt(time.Now().UnixNano()), Subject: pkix.Name{CommonName: name},
-			NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
-			KeyUsage: x509.KeyUsageDigitalSignature, ExtKeyUsage: []x509.ExtKeyUsage{usage},
-			DNSNames: []string{"localhost"}, IPAddresses: []net.IP{net.IPv4(127, 0, 0, 1)},
-		}
-		der, err := x509.CreateCertificate(rand.Reader, tmpl, ca, &key.PublicKey, caKey)
-		if err != nil {
-			t.Fatal(err)
-		}
-		kb, err := x509.MarshalECPrivateKey(key)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return write(name+".pem", "CERTIFICATE", der), write(name+"-key.pem", "EC PRIVATE KEY", kb)
-	}
-	load := func(cert, key string) tls.Certificate {
-		c, err := tls.LoadX509KeyPair(cert, key)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return c
-	}
-	ca, caKey, caDER := newCA("demo test CA")
-	other, otherKey, _ := newCA("another CA")
-	p := testPKI{ca: write("ca.pem", "CERTIFICATE", caDER), roots: x509.NewCertPool()}
-	p.roots.AddCert(ca)
-	p.serverCert, p.serverKey = leaf(ca, caKey, "server", x509.ExtKeyUsageServerAuth)
-	p.clientCert, p.clientKey = leaf(ca, caKey, "client", x509.ExtKeyUsageClientAuth)
-	p.client = load(p.clientCert, p.clientKey)
-	p.foreign = load(leaf(other, otherKey, "foreign", x509.ExtKeyUsageClientAuth))
-	return p
-}
 
 // syncBuffer is a bytes.Buffer safe for the server's goroutines to write while a test reads.
 type syncBuffer struct {
@@ -177,8 +95,8 @@ func startDemoFlags(t *testing.T, flags ...string) (string, *syncBuffer) {
 
 // tlsGet fetches url with a client trusting p's CA and presenting certs, and returns the
 // status code, the body and the error.
-func tlsGet(p testPKI, url string, certs []tls.Certificate, user, password string) (int, string, error) {
-	tr := &http.Transport{TLSClientConfig: &tls.Config{RootCAs: p.roots, Certificates: certs}}
+func tlsGet(p testcerts.Files, url string, certs []tls.Certificate, user, password string) (int, string, error) {
+	tr := &http.Transport{TLSClientConfig: &tls.Config{RootCAs: p.Roots, Certificates: certs}}
 	defer tr.CloseIdleConnections()
 	req, err := http.NewRequest(http.MethodGet, url, nil)
 	if err != nil {
@@ -200,15 +118,15 @@ func tlsGet(p testPKI, url string, certs []tls.Certificate, user, password strin
 // a client presenting a certificate of that CA is served; one without a certificate, with one
 // of another CA, or speaking plain HTTP is not.
 func TestDemoMutualTLS(t *testing.T) {
-	p := newTestPKI(t)
-	addr, log := startDemoFlags(t, "--tls-cert-file", p.serverCert, "--tls-key-file", p.serverKey, "--tls-client-ca", p.ca)
+	p := testcerts.New(t)
+	addr, log := startDemoFlags(t, "--tls-cert-file", p.ServerCert, "--tls-key-file", p.ServerKey, "--tls-client-ca", p.CA)
 	url := "https://" + addr + "/metrics"
 
-	code, body, err := tlsGet(p, url, []tls.Certificate{p.client}, "", "")
+	code, body, err := tlsGet(p, url, []tls.Certificate{p.Client}, "", "")
 	if err != nil || code != http.StatusOK || !hasSample(body, "demo_ticks_total") {
 		t.Fatalf("with the CA's client certificate: status %d, error %v; want 200 and demo_ticks_total:\n%s", code, err, body)
 	}
-	if code, _, err := tlsGet(p, "https://"+addr+"/", []tls.Certificate{p.client}, "", ""); err != nil || code != http.StatusOK {
+	if code, _, err := tlsGet(p, "https://"+addr+"/", []tls.Certificate{p.Client}, "", ""); err != nil || code != http.StatusOK {
 		t.Errorf("landing page with a client certificate: status %d, error %v; want 200", code, err)
 	}
 	for _, c := range []struct {
@@ -216,7 +134,7 @@ func TestDemoMutualTLS(t *testing.T) {
 		certs []tls.Certificate
 	}{
 		{"no client certificate", nil},
-		{"a certificate of another CA", []tls.Certificate{p.foreign}},
+		{"a certificate of another CA", []tls.Certificate{testcerts.New(t).Client}},
 	} {
 		if code, _, err := tlsGet(p, url, c.certs, "", ""); err == nil {
 			t.Errorf("with %s: status %d; want the handshake refused", c.name, code)
@@ -242,9 +160,9 @@ func TestDemoMutualTLS(t *testing.T) {
 // TestDemoTLSWithoutClientCA runs the demo over HTTPS only: any client that trusts the server
 // certificate is served, with or without a certificate of its own.
 func TestDemoTLSWithoutClientCA(t *testing.T) {
-	p := newTestPKI(t)
-	addr, _ := startDemoFlags(t, "--tls-cert-file", p.serverCert, "--tls-key-file", p.serverKey)
-	for _, certs := range [][]tls.Certificate{nil, {p.foreign}} {
+	p := testcerts.New(t)
+	addr, _ := startDemoFlags(t, "--tls-cert-file", p.ServerCert, "--tls-key-file", p.ServerKey)
+	for _, certs := range [][]tls.Certificate{nil, {testcerts.New(t).Client}} {
 		code, body, err := tlsGet(p, "https://"+addr+"/metrics", certs, "", "")
 		if err != nil || code != http.StatusOK || !hasSample(body, "demo_ticks_total") {
 			t.Errorf("%d client certificates: status %d, error %v; want 200 and demo_ticks_total", len(certs), code, err)
@@ -255,7 +173,7 @@ func TestDemoTLSWithoutClientCA(t *testing.T) {
 // TestDemoBasicAuth runs the demo over HTTPS with --basic-auth-file: only the right user and
 // password are served, on every route; everyone else gets 401 with a challenge.
 func TestDemoBasicAuth(t *testing.T) {
-	p := newTestPKI(t)
+	p := testcerts.New(t)
 	hash, err := promhttp.HashPassword("s3cret")
 	if err != nil {
 		t.Fatal(err)
@@ -264,7 +182,7 @@ func TestDemoBasicAuth(t *testing.T) {
 	if err := os.WriteFile(users, []byte("# scrapers\n\nprometheus:"+hash+"\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	addr, _ := startDemoFlags(t, "--tls-cert-file", p.serverCert, "--tls-key-file", p.serverKey, "--basic-auth-file", users)
+	addr, _ := startDemoFlags(t, "--tls-cert-file", p.ServerCert, "--tls-key-file", p.ServerKey, "--basic-auth-file", users)
 	tests := []struct {
 		path, user, password string
 		code                 int
@@ -298,7 +216,7 @@ func TestDemoPlainHTTPByDefault(t *testing.T) {
 // flags alone are usage errors (exit 2), files that cannot be used fail the start (exit 1)
 // naming the file or user.
 func TestDemoTLSFlagErrors(t *testing.T) {
-	p := newTestPKI(t)
+	p := testcerts.New(t)
 	dir := t.TempDir()
 	file := func(name, content string) string {
 		path := filepath.Join(dir, name)
@@ -311,9 +229,9 @@ func TestDemoTLSFlagErrors(t *testing.T) {
 		args []string
 		msg  string
 	}{
-		{[]string{"--tls-cert-file", p.serverCert}, "give both or neither"},
-		{[]string{"--tls-key-file", p.serverKey}, "give both or neither"},
-		{[]string{"--tls-client-ca", p.ca}, "mutual TLS is TLS"},
+		{[]string{"--tls-cert-file", p.ServerCert}, "give both or neither"},
+		{[]string{"--tls-key-file", p.ServerKey}, "give both or neither"},
+		{[]string{"--tls-client-ca", p.CA}, "mutual TLS is TLS"},
 	}
 	for _, tt := range usage {
 		var stdout, stderr bytes.Buffer
@@ -346,9 +264,9 @@ func TestDemoTLSFlagErrors(t *testing.T) {
 		args []string
 		msg  string
 	}{
-		{[]string{"--tls-cert-file", filepath.Join(dir, "nope.pem"), "--tls-key-file", p.serverKey}, "nope.pem"},
-		{[]string{"--tls-cert-file", p.serverCert, "--tls-key-file", p.ca}, "rather than a key"},
-		{[]string{"--tls-cert-file", p.serverCert, "--tls-key-file", p.serverKey, "--tls-client-ca", file("empty-ca.pem", "no PEM here")}, "empty-ca.pem"},
+		{[]string{"--tls-cert-file", filepath.Join(dir, "nope.pem"), "--tls-key-file", p.ServerKey}, "nope.pem"},
+		{[]string{"--tls-cert-file", p.ServerCert, "--tls-key-file", p.CA}, "rather than a key"},
+		{[]string{"--tls-cert-file", p.ServerCert, "--tls-key-file", p.ServerKey, "--tls-client-ca", file("empty-ca.pem", "no PEM here")}, "empty-ca.pem"},
 		{[]string{"--basic-auth-file", file("bad-hash", "prometheus:plaintext\n")}, `user "prometheus"`},
 	}
 	for _, tt := range start {
