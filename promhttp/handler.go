@@ -167,10 +167,11 @@ func (h *handler) serve(w http.ResponseWriter, r *http.Request) int {
 	f, esc := expfmt.Negotiate(r.Header.Get("Accept"), h.offered...)
 	hdr := w.Header()
 	hdr.Set("Content-Type", expfmt.ContentType(f, esc))
-	hdr.Add("Vary", "Accept")
 	gz := false
-	if !h.opts.DisableCompression {
-		hdr.Add("Vary", "Accept-Encoding")
+	if h.opts.DisableCompression {
+		hdr["Vary"] = append(hdr["Vary"], "Accept")
+	} else {
+		hdr["Vary"] = append(hdr["Vary"], "Accept", "Accept-Encoding") // one append, not two Adds
 		if gz = acceptsGzip(r.Header.Get("Accept-Encoding")); gz {
 			hdr.Set("Content-Encoding", "gzip")
 		}
