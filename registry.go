@@ -274,12 +274,15 @@ func validateDesc(d *Desc) error {
 	if d == nil {
 		return errors.New("prom: a collector described a nil Desc")
 	}
-	_, err := NewDesc(d.Type, d.Name, d.Help, DescOpts{LabelNames: d.LabelNames})
+	n, err := NewDesc(d.Type, d.Name, d.Help, DescOpts{LabelNames: d.LabelNames})
 	if err != nil {
 		return err
 	}
-	if d.Type == CounterType && strings.HasSuffix(d.Name, "_total") {
-		return fmt.Errorf("prom: counter %q: the family name of a counter has no \"_total\" suffix (NewDesc removes it)", d.Name)
+	// NewDesc takes the sample suffix off a counter's "_total" or an info's "_info"; a Desc
+	// built another way and still carrying it would be written with the suffix twice.
+	if n.Name != d.Name {
+		return fmt.Errorf("prom: %s %q: the family name of a %s is %q, without %q; build the Desc with NewDesc, which removes the suffix the writers add",
+			d.Type, d.Name, d.Type, n.Name, strings.TrimPrefix(d.Name, n.Name))
 	}
 	return nil
 }

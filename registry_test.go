@@ -76,6 +76,10 @@ func TestRegistryInvalidDesc(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), `"_total"`) {
 		t.Errorf("counter desc with _total: %v", err)
 	}
+	err = r.Register(staticCollector{&Desc{Name: "build_info", Type: InfoType}})
+	if err == nil || !strings.Contains(err.Error(), `is "build"`) {
+		t.Errorf("info desc with _info: %v", err)
+	}
 	if err := r.Register(staticCollector{&Desc{Name: "", Type: GaugeType}}); err == nil {
 		t.Error("empty name accepted")
 	}

@@ -5,6 +5,7 @@ import (
 	"math"
 	"sync"
 	"testing"
+	"unsafe"
 )
 
 func nan() float64 { return math.NaN() }
@@ -203,4 +204,26 @@ func TestScrapeAllocsConstant(t *testing.T) {
 	if a, b := allocs(100), allocs(10000); a != b {
 		t.Errorf("allocations per collection: %v for 100 series, %v for 10000", a, b)
 	}
+}
+
+// TestSeriesHeadFirst: hd converts a child pointer to its seriesHead, which is only right while
+// every series type embeds seriesHead as its first field.
+func TestSeriesHeadFirst(t *testing.T) {
+	o := Opts{Registry: NoRegistry}
+	for name, p := range map[string][2]unsafe.Pointer{
+		"Counter":   headOf(Must(NewCounter("c", "h", o))),
+		"Gauge":     headOf(Must(NewGauge("g", "h", o))),
+		"Histogram": headOf(Must(NewHistogram("hi", "h", o))),
+		"Summary":   headOf(Must(NewSummary("s", "h", o))),
+		"Info":      headOf(Must(NewInfo("i", "h", o))),
+		"StateSet":  headOf(Must(NewStateSet("st", "h", []string{"a"}, o))),
+	} {
+		if p[0] != p[1] {
+			t.Errorf("%s: seriesHead is not its first field", name)
+		}
+	}
+}
+
+func headOf[T any, P Child[T]](p P) [2]unsafe.Pointer {
+	return [2]unsafe.Pointer{unsafe.Pointer(p.head()), unsafe.Pointer(p)}
 }
