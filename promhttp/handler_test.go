@@ -163,6 +163,15 @@ func TestHandlerGzip(t *testing.T) {
 			if gz != tt.gzip {
 				t.Fatalf("gzip %v, want %v", gz, tt.gzip)
 			}
+			// Caches must key on what negotiation read: Accept always, Accept-Encoding unless
+			// compression is off.
+			wantVary := "Accept, Accept-Encoding"
+			if tt.opts.DisableCompression {
+				wantVary = "Accept"
+			}
+			if vary := strings.Join(r.Header.Values("Vary"), ", "); vary != wantVary {
+				t.Errorf("Vary %q, want %q", vary, wantVary)
+			}
 			rd := io.Reader(r.Body)
 			if gz {
 				zr, err := gzip.NewReader(r.Body)
