@@ -173,7 +173,7 @@ func (c *Counter) Collect(w *Writer) {
 
 func (c *Counter) collect(w *Writer) {
 	s := w.Series()
-	s.LabelValues = c.values
+	s.LabelValues = c.labelValues()
 	s.Value = c.Value()
 	s.Created = c.created.Load()
 	s.Exemplar = c.ex.Load()

@@ -84,7 +84,7 @@ func (g *Gauge) Collect(w *Writer) {
 
 func (g *Gauge) collect(w *Writer) {
 	s := w.Series()
-	s.LabelValues = g.values
+	s.LabelValues = g.labelValues()
 	s.Value = g.Value()
 	w.Emit(s)
 }

@@ -267,7 +267,7 @@ func (h *Histogram) Collect(w *Writer) {
 
 func (h *Histogram) collect(w *Writer) {
 	s := w.Series()
-	s.LabelValues = h.values
+	s.LabelValues = h.labelValues()
 	if n := h.nat; n != nil {
 		n.mu.Lock()
 		defer n.mu.Unlock() // the snapshot is n's scratch

@@ -73,7 +73,7 @@ func noUnit(t Type, name string, opts []Opts) error {
 // to the registry's error handler as ErrInvalidUTF8; Set then succeeds.
 func (i *Info) Set(labels map[string]string) error {
 	d := i.core.desc
-	names := make([]string, 0, len(i.values)+len(labels))
+	names := make([]string, 0, len(i.labelValues())+len(labels))
 	names = append(names, d.LabelNames...)
 	keys := make([]string, 0, len(labels))
 	for k := range labels {
@@ -95,7 +95,7 @@ func (i *Info) Set(labels map[string]string) error {
 	}
 	names = append(names, keys...)
 	values := make([]string, 0, len(names))
-	values = append(values, i.values...)
+	values = append(values, i.labelValues()...)
 	for _, k := range keys {
 		v := labels[k]
 		if !utf8.ValidString(v) {
@@ -111,11 +111,11 @@ func (i *Info) Set(labels map[string]string) error {
 // Labels returns a copy of the info labels last set, or nil when none are set.
 func (i *Info) Labels() map[string]string {
 	s := i.set.Load()
-	if s == nil || len(s.names) == len(i.values) {
+	if s == nil || len(s.names) == len(i.labelValues()) {
 		return nil
 	}
-	m := make(map[string]string, len(s.names)-len(i.values))
-	for j := len(i.values); j < len(s.names); j++ {
+	m := make(map[string]string, len(s.names)-len(i.labelValues()))
+	for j := len(i.labelValues()); j < len(s.names); j++ {
 		m[s.names[j]] = s.values[j]
 	}
 	return m
@@ -138,7 +138,7 @@ func (i *Info) collect(w *Writer) {
 	if set := i.set.Load(); set != nil {
 		s.LabelNames, s.LabelValues = set.names, set.values
 	} else {
-		s.LabelValues = i.values
+		s.LabelValues = i.labelValues()
 	}
 	w.Emit(s)
 }

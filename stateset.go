@@ -161,7 +161,7 @@ func (s *StateSet) Collect(w *Writer) {
 
 func (s *StateSet) collect(w *Writer) {
 	ser := w.Series()
-	ser.LabelValues = s.values
+	ser.LabelValues = s.labelValues()
 	cur := s.cur.Load()
 	for i, name := range s.states.names {
 		ser.States = append(ser.States, State{Name: name, Enabled: uint32(i) == cur})

@@ -192,7 +192,7 @@ func (s *Summary) Collect(w *Writer) {
 
 func (s *Summary) collect(w *Writer) {
 	ser := w.Series()
-	ser.LabelValues = s.values
+	ser.LabelValues = s.labelValues()
 	ser.Created = s.created.Load()
 	if q := s.q; q != nil {
 		now := q.cfg.now()

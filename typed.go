@@ -120,7 +120,7 @@ probe:
 			continue
 		}
 		for j := range tv.offs {
-			a, b := ph.values[j], tv.field(&l, j)
+			a, b := ph.labelValues()[j], tv.field(&l, j)
 			if len(a) != len(b) || unsafe.StringData(a) != unsafe.StringData(b) && a != b {
 				continue probe
 			}

@@ -33,6 +33,9 @@ type seriesHead[T any] struct {
 
 func (h *seriesHead[T]) head() *seriesHead[T] { return h }
 
+// labelValues returns the series' label values, in the order of the family's label names.
+func (h *seriesHead[T]) labelValues() []string { return h.values }
+
 // setRegistry lets a series made by NewCounter, NewGauge... report to the registry it is
 // registered with.
 func (h *seriesHead[T]) setRegistry(r *Registry) { h.core.setRegistry(r) }
@@ -161,7 +164,7 @@ func (v *Vec[T, P]) With(values ...string) *T {
 		if p == nil {
 			break
 		}
-		if h2 := hd(p); h2.hash == h && equalValues(h2.values, values) {
+		if h2 := hd(p); h2.hash == h && equalValues(h2.labelValues(), values) {
 			return p
 		}
 	}
@@ -229,7 +232,7 @@ func (v *Vec[T, P]) create(values []string) *T {
 		if p == nil {
 			break
 		}
-		if hd := P(p).head(); hd.hash == h && equalValues(hd.values, own) {
+		if hd := P(p).head(); hd.hash == h && equalValues(hd.labelValues(), own) {
 			return p
 		}
 	}
@@ -316,7 +319,7 @@ func (v *Vec[T, P]) removeIf(match func([]string) bool) int {
 	defer v.mu.Unlock()
 	drop := make(map[*T]bool)
 	for p := v.first.Load(); p != nil; p = P(p).head().next.Load() {
-		if match(P(p).head().values) {
+		if match(P(p).head().labelValues()) {
 			drop[p] = true
 		}
 	}
