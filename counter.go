@@ -30,24 +30,20 @@ type Counter struct {
 // CounterVec is a family of counters with variable labels; see Vec.
 type CounterVec = Vec[Counter, *Counter]
 
-func newCounter(c *core) *Counter {
-	m := &Counter{}
-	m.created.Store(nowNanos())
-	return m
-}
+func initCounter(c *Counter) { c.created.Store(nowNanos()) }
 
 // NewCounter creates a counter without variable labels and registers it (see Opts.Registry).
 // A name ending in "_total" is accepted; the family is named without it, as OpenMetrics wants.
 // The counter is exposed at 0 from the moment it is created.
 func NewCounter(name, help string, opts ...Opts) (*Counter, error) {
 	v := new(CounterVec)
-	return newSingle(v, newVec(v, CounterType, name, help, nil, opts, newCounter))
+	return newSingle(v, newVec(v, CounterType, name, help, nil, opts, initCounter))
 }
 
 // NewCounterVec creates a family of counters with the given label names and registers it.
 func NewCounterVec(name, help string, labelNames []string, opts ...Opts) (*CounterVec, error) {
 	v := new(CounterVec)
-	return newFamily(v, newVec(v, CounterType, name, help, labelNames, opts, newCounter))
+	return newFamily(v, newVec(v, CounterType, name, help, labelNames, opts, initCounter))
 }
 
 // Inc adds 1. It is one atomic add. When goroutines on several cores increment the counter at

@@ -19,19 +19,19 @@ type Gauge struct {
 // GaugeVec is a family of gauges with variable labels; see Vec.
 type GaugeVec = Vec[Gauge, *Gauge]
 
-func newGauge(*core) *Gauge { return &Gauge{} }
+func initGauge(*Gauge) {}
 
 // NewGauge creates a gauge without variable labels and registers it (see Opts.Registry). It is
 // exposed at 0 from the moment it is created.
 func NewGauge(name, help string, opts ...Opts) (*Gauge, error) {
 	v := new(GaugeVec)
-	return newSingle(v, newVec(v, GaugeType, name, help, nil, opts, newGauge))
+	return newSingle(v, newVec(v, GaugeType, name, help, nil, opts, initGauge))
 }
 
 // NewGaugeVec creates a family of gauges with the given label names and registers it.
 func NewGaugeVec(name, help string, labelNames []string, opts ...Opts) (*GaugeVec, error) {
 	v := new(GaugeVec)
-	return newFamily(v, newVec(v, GaugeType, name, help, labelNames, opts, newGauge))
+	return newFamily(v, newVec(v, GaugeType, name, help, labelNames, opts, initGauge))
 }
 
 // Set sets the gauge to v. Any float64 is allowed, NaN and infinities included.

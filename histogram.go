@@ -64,7 +64,7 @@ type HistogramOf[L any] = TypedVec[L, Histogram, *Histogram]
 const linearBuckets = 8
 
 // histogramMaker validates the options of a histogram family and makes its children.
-func histogramMaker(name string, opts []Opts) (func(*core) *Histogram, error) {
+func histogramMaker(name string, opts []Opts) (func(*Histogram), error) {
 	var o Opts
 	if len(opts) == 1 {
 		o = opts[0]
@@ -81,8 +81,8 @@ func histogramMaker(name string, opts []Opts) (func(*core) *Histogram, error) {
 	if err != nil {
 		return nil, err
 	}
-	return func(*core) *Histogram {
-		h := &Histogram{upper: upper}
+	return func(h *Histogram) {
+		h.upper = upper
 		h.created.Store(nowNanos())
 		if nc != nil {
 			classic := 0
@@ -93,7 +93,6 @@ func histogramMaker(name string, opts []Opts) (func(*core) *Histogram, error) {
 		} else {
 			h.counts = make([]atomic.Uint64, len(upper)+1)
 		}
-		return h
 	}, nil
 }
 

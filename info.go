@@ -32,7 +32,7 @@ type infoSet struct {
 // info labels, so the label names written vary per series.
 type InfoVec = Vec[Info, *Info]
 
-func newInfo(*core) *Info { return &Info{} }
+func initInfo(*Info) {}
 
 // NewInfo creates an info metric without variable labels and registers it (see Opts.Registry).
 // A name ending in "_info" is accepted; the family is named without it, as OpenMetrics wants.
@@ -53,7 +53,7 @@ func newInfoVec(v *InfoVec, name, help string, labelNames []string, opts []Opts)
 	if err := noUnit(InfoType, name, opts); err != nil {
 		return err
 	}
-	return newVec(v, InfoType, name, help, labelNames, opts, newInfo)
+	return newVec(v, InfoType, name, help, labelNames, opts, initInfo)
 }
 
 // noUnit rejects Opts.Unit for the types that OpenMetrics forbids a unit (info, stateset).

@@ -137,7 +137,7 @@ func (o *Opts) checkFor(name string, t Type) error {
 }
 
 // newVec validates the options, builds the Desc and the vector, and registers it.
-func newVec[T any, P Child[T]](v *Vec[T, P], t Type, name, help string, labels []string, opts []Opts, newChild func(*core) *T) error {
+func newVec[T any, P Child[T]](v *Vec[T, P], t Type, name, help string, labels []string, opts []Opts, initChild func(*T)) error {
 	o, err := oneOpts(name, opts)
 	if err != nil {
 		return err
@@ -149,7 +149,7 @@ func newVec[T any, P Child[T]](v *Vec[T, P], t Type, name, help string, labels [
 	if err != nil {
 		return err
 	}
-	v.init(d, o, newChild)
+	v.init(d, o, initChild)
 	return nil
 }
 

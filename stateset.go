@@ -69,7 +69,7 @@ func NewStateSetOf[L any](name, help string, states []string, opts ...Opts) (*St
 	if err := noUnit(StateSetType, name, opts); err != nil {
 		return nil, err
 	}
-	return newTyped[L](StateSetType, name, help, opts, list.newChild)
+	return newTyped[L](StateSetType, name, help, opts, list.initChild)
 }
 
 func newStateSetVec(v *StateSetVec, name, help string, states, labelNames []string, opts []Opts) error {
@@ -80,7 +80,7 @@ func newStateSetVec(v *StateSetVec, name, help string, states, labelNames []stri
 	if err := noUnit(StateSetType, name, opts); err != nil {
 		return err
 	}
-	return newVec(v, StateSetType, name, help, labelNames, opts, list.newChild)
+	return newVec(v, StateSetType, name, help, labelNames, opts, list.initChild)
 }
 
 // linearStates is the length up to which Set finds a state by comparing strings rather than by
@@ -115,7 +115,7 @@ func newStateList(name string, states []string) (*stateList, error) {
 	return l, nil
 }
 
-func (l *stateList) newChild(*core) *StateSet { return &StateSet{states: l} }
+func (l *stateList) initChild(s *StateSet) { s.states = l }
 
 func (l *stateList) find(state string) (uint32, bool) {
 	if l.index != nil {

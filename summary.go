@@ -60,7 +60,7 @@ type SummaryVec = Vec[Summary, *Summary]
 type SummaryOf[L any] = TypedVec[L, Summary, *Summary]
 
 // summaryMaker validates the options of a summary family and makes its children.
-func summaryMaker(name string, opts []Opts) (func(*core) *Summary, error) {
+func summaryMaker(name string, opts []Opts) (func(*Summary), error) {
 	var o Opts
 	if len(opts) == 1 {
 		o = opts[0]
@@ -69,13 +69,11 @@ func summaryMaker(name string, opts []Opts) (func(*core) *Summary, error) {
 	if err != nil {
 		return nil, err
 	}
-	return func(*core) *Summary {
-		s := &Summary{}
+	return func(s *Summary) {
 		if cfg != nil {
 			s.q = newQuantileWindow(cfg)
 		}
 		s.created.Store(nowNanos())
-		return s
 	}, nil
 }
 

@@ -32,21 +32,21 @@ type GaugeOf[L any] = TypedVec[L, Gauge, *Gauge]
 
 // NewCounterOf creates a counter family labelled by the fields of L and registers it.
 func NewCounterOf[L any](name, help string, opts ...Opts) (*CounterOf[L], error) {
-	return newTyped[L](CounterType, name, help, opts, newCounter)
+	return newTyped[L](CounterType, name, help, opts, initCounter)
 }
 
 // NewGaugeOf creates a gauge family labelled by the fields of L and registers it.
 func NewGaugeOf[L any](name, help string, opts ...Opts) (*GaugeOf[L], error) {
-	return newTyped[L](GaugeType, name, help, opts, newGauge)
+	return newTyped[L](GaugeType, name, help, opts, initGauge)
 }
 
-func newTyped[L any, T any, P Child[T]](t Type, name, help string, opts []Opts, newChild func(*core) *T) (*TypedVec[L, T, P], error) {
+func newTyped[L any, T any, P Child[T]](t Type, name, help string, opts []Opts, initChild func(*T)) (*TypedVec[L, T, P], error) {
 	names, offs, err := structLabels[L]()
 	if err != nil {
 		return nil, fmt.Errorf("prom: metric %q: %w", name, err)
 	}
 	tv := &TypedVec[L, T, P]{vec: new(Vec[T, P]), offs: offs}
-	if err := newVec(tv.vec, t, name, help, names, opts, newChild); err != nil {
+	if err := newVec(tv.vec, t, name, help, names, opts, initChild); err != nil {
 		return nil, err
 	}
 	if err := register(tv.vec.opts, tv); err != nil {

@@ -77,14 +77,16 @@ func (c *core) report(kind ErrorKind, format string, args ...any) {
 // be kept and reused: it stays valid and exposed until it is removed.
 type Vec[T any, P Child[T]] struct {
 	core
-	seed     uint64
-	tab      atomic.Pointer[table[T]]
-	first    atomic.Pointer[T]
-	mu       sync.Mutex
-	last     *T
-	n        int
-	newChild func(c *core) *T
-	detached atomic.Pointer[T]
+	seed  uint64
+	tab   atomic.Pointer[table[T]]
+	first atomic.Pointer[T]
+	mu    sync.Mutex
+	last  *T
+	n     int
+	// initChild initialises a zeroed child in place: its value part, not its head, which
+	// the vector fills.
+	initChild func(*T)
+	detached  atomic.Pointer[T]
 }
 
 type table[T any] struct {
@@ -92,10 +94,10 @@ type table[T any] struct {
 	mask  uint64
 }
 
-func (v *Vec[T, P]) init(d *Desc, o *Opts, newChild func(*core) *T) {
+func (v *Vec[T, P]) init(d *Desc, o *Opts, initChild func(*T)) {
 	v.desc, v.descs, v.opts = d, []*Desc{d}, o
 	v.seed = rand.Uint64()
-	v.newChild = newChild
+	v.initChild = initChild
 	v.tab.Store(&table[T]{slots: make([]atomic.Pointer[T], 8), mask: 7})
 }
 
@@ -202,10 +204,17 @@ func (v *Vec[T, P]) detachedChild(detail string) *T {
 	if p := v.detached.Load(); p != nil {
 		return p
 	}
-	p := v.newChild(&v.core)
-	P(p).head().core = &v.core
+	p := v.newChild()
 	v.detached.CompareAndSwap(nil, p)
 	return v.detached.Load()
+}
+
+// newChild allocates and initialises a child of the family.
+func (v *Vec[T, P]) newChild() *T {
+	p := new(T)
+	v.initChild(p)
+	P(p).head().core = &v.core
+	return p
 }
 
 // create is the slow path of With: validate, then find or insert under the lock.
@@ -236,9 +245,9 @@ func (v *Vec[T, P]) create(values []string) *T {
 			return p
 		}
 	}
-	p := v.newChild(&v.core)
+	p := v.newChild()
 	hd := P(p).head()
-	hd.hash, hd.values, hd.core = h, own, &v.core
+	hd.hash, hd.values = h, own
 	if (v.n+1)*4 > len(t.slots)*3 {
 		t = v.rebuild(len(t.slots)*2, nil)
 		v.insert(t, p)
