@@ -1,7 +1,6 @@
 package promhttp
 
 import (
-	"html"
 	"net/http"
 	"strings"
 )
@@ -51,7 +50,7 @@ func (p LandingPage) html() string {
 	if p.MetricsPath == "" {
 		p.MetricsPath = "/metrics"
 	}
-	title := html.EscapeString(p.Title)
+	title := escapeHTML(p.Title)
 	var b strings.Builder
 	b.WriteString("<!DOCTYPE html>\n<html lang=\"en\">\n<head><meta charset=\"utf-8\"><title>")
 	b.WriteString(title)
@@ -59,12 +58,12 @@ func (p LandingPage) html() string {
 	b.WriteString(title)
 	b.WriteString("</h1>\n")
 	if p.Version != "" {
-		b.WriteString("<p>Version: <code>" + html.EscapeString(p.Version) + "</code></p>\n")
+		b.WriteString("<p>Version: <code>" + escapeHTML(p.Version) + "</code></p>\n")
 	}
 	if p.Description != "" {
-		b.WriteString("<p>" + html.EscapeString(p.Description) + "</p>\n")
+		b.WriteString("<p>" + escapeHTML(p.Description) + "</p>\n")
 	}
-	b.WriteString("<ul><li><a href=\"" + html.EscapeString(linkURL(p.MetricsPath)) + "\">Metrics</a></li></ul>\n</body>\n</html>\n")
+	b.WriteString("<ul><li><a href=\"" + escapeHTML(linkURL(p.MetricsPath)) + "\">Metrics</a></li></ul>\n</body>\n</html>\n")
 	return b.String()
 }
 
@@ -106,4 +105,31 @@ func urlByte(c byte) bool {
 
 func isHex(c byte) bool {
 	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
+}
+
+// escapeHTML escapes the five characters html.EscapeString escapes, the same way. Package html
+// is not imported because its entity table (about 60 KB) would be linked into every binary.
+func escapeHTML(s string) string {
+	if !strings.ContainsAny(s, `&'<>"`) {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s) + 16)
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; c {
+		case '&':
+			b.WriteString("&amp;")
+		case '\'':
+			b.WriteString("&#39;")
+		case '<':
+			b.WriteString("&lt;")
+		case '>':
+			b.WriteString("&gt;")
+		case '"':
+			b.WriteString("&#34;")
+		default:
+			b.WriteByte(c)
+		}
+	}
+	return b.String()
 }
