@@ -61,7 +61,7 @@
 // increment is ignored, invalid UTF-8 in a label value is repaired, a wrong number of label
 // values updates a detached child that is never exposed; each is reported as a *RuntimeError to
 // the registry's error handler, which by default counts it in prom_runtime_errors_total{kind}
-// and logs the first of each kind with log/slog (see Registry.SetErrorHandler).
+// and logs the first of each kind through package log (see Registry.SetErrorHandler).
 //
 // # Costs
 //

@@ -2,8 +2,9 @@ package prom
 
 import (
 	"fmt"
-	"log/slog"
 	"sync/atomic"
+
+	"github.com/prom-go/prom/internal/textlog"
 )
 
 // ErrorKind says what went wrong in a RuntimeError.
@@ -60,9 +61,20 @@ func (e *RuntimeError) Error() string {
 
 // SetErrorHandler sets the function that receives the run-time errors of the registry's metrics
 // and the errors of its collections. It replaces the default handler, which counts each error
-// in the family prom_runtime_errors_total{kind} and logs the first error of each kind with
-// log/slog. A nil f restores the default. f may be called concurrently from any goroutine that
-// updates a metric, so it must be safe for concurrent use and fast.
+// in the family prom_runtime_errors_total{kind} and logs the first error of each kind through
+// the standard log package's default logger, in the form of log/slog's default logger:
+//
+//	2026/01/02 15:04:05 WARN prom: run-time error (further errors of this kind are only counted in prom_runtime_errors_total) kind=negative_increment metric=requests_total error="..."
+//
+// A program that calls slog.SetDefault receives that line in its slog handler, since
+// slog.SetDefault redirects the log package: as a record at level INFO (or the level set with
+// slog.SetLogLoggerLevel) whose message is the whole line, "WARN" and the key=value pairs
+// included, not as a WARN record with attributes. (prom does not call log/slog itself: it would
+// link encoding/json, about 280 KB, into every program that serves metrics.) To log the errors
+// in another form, or every one of them, set a handler.
+//
+// A nil f restores the default. f may be called concurrently from any goroutine that updates a
+// metric, so it must be safe for concurrent use and fast.
 func (r *Registry) SetErrorHandler(f func(error)) {
 	if f == nil {
 		r.onError.Store(nil)
@@ -112,7 +124,7 @@ var runtimeErrorsDesc = must(NewDesc(CounterType, runtimeErrorsName,
 func (s *runtimeErrors) count(err *RuntimeError) {
 	s.counts[err.Kind].Add(1)
 	if !s.logged[err.Kind].Swap(true) {
-		slog.Warn("prom: run-time error (further errors of this kind are only counted in prom_runtime_errors_total)",
+		textlog.Print("WARN", "prom: run-time error (further errors of this kind are only counted in prom_runtime_errors_total)",
 			"kind", err.Kind.String(), "metric", err.Metric, "error", err.Detail)
 	}
 }

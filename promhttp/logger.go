@@ -1,10 +1,9 @@
 package promhttp
 
 import (
-	"fmt"
-	"log"
-	"strconv"
 	"strings"
+
+	"github.com/prom-go/prom/internal/textlog"
 )
 
 // Logger receives the errors of a metrics handler or server: Error for a failed scrape or a
@@ -29,36 +28,8 @@ type Logger interface {
 // redirects the log package (as messages at level INFO).
 type stdLogger struct{}
 
-func (stdLogger) Error(msg string, args ...any) { logLine("ERROR", msg, args) }
-func (stdLogger) Warn(msg string, args ...any)  { logLine("WARN", msg, args) }
-
-// logLine writes one line: the level, the message and key=value pairs, a value quoted when
-// it is empty or holds spaces, quotes, '=' or control characters.
-func logLine(level, msg string, args []any) {
-	var b strings.Builder
-	b.WriteString(level)
-	b.WriteByte(' ')
-	b.WriteString(msg)
-	for i := 0; i < len(args); i += 2 {
-		b.WriteByte(' ')
-		if i+1 == len(args) { // a lone value, as slog writes it
-			b.WriteString("!BADKEY=")
-			b.WriteString(quoteIfNeeded(fmt.Sprint(args[i])))
-			break
-		}
-		b.WriteString(fmt.Sprint(args[i]))
-		b.WriteByte('=')
-		b.WriteString(quoteIfNeeded(fmt.Sprint(args[i+1])))
-	}
-	log.Print(b.String())
-}
-
-func quoteIfNeeded(s string) string {
-	if s == "" || strings.ContainsFunc(s, func(r rune) bool { return r <= ' ' || r == '"' || r == '=' || r == 0x7f }) {
-		return strconv.Quote(s)
-	}
-	return s
-}
+func (stdLogger) Error(msg string, args ...any) { textlog.Print("ERROR", msg, args...) }
+func (stdLogger) Warn(msg string, args ...any)  { textlog.Print("WARN", msg, args...) }
 
 // logWriter turns the lines net/http writes to http.Server.ErrorLog into Warn calls.
 type logWriter struct{ l Logger }
