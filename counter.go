@@ -4,6 +4,7 @@ import (
 	"math"
 	"sync/atomic"
 	"time"
+	"unsafe"
 )
 
 // Counter is a cumulative metric whose value only goes up, or resets to zero when the process
@@ -16,15 +17,42 @@ import (
 // it (see Inc).
 type Counter struct {
 	seriesHead[Counter]
-	// st holds the cells of whole increments once Inc or Add has met contention (stripe.go);
-	// nil before, so an uncontended counter pays one pointer for it. It sits next to n, which
-	// Inc reads it with.
-	st      atomic.Pointer[stripes]
-	n       atomic.Uint64 // whole increments: the fast path of Inc and Add
-	bits    atomic.Uint64 // float64 bits of fractional increments
+	// n counts whole increments while the counter is uncontended. Its low byte doubles as
+	// Inc's signal to take the slow path (see Inc), which is why Inc can be inlined. It is a
+	// plain uint64 used only through sync/atomic functions, because atomic.Uint64's methods
+	// cost Inc its inlining; it sits 8-byte aligned on every platform, as they need
+	// (TestCounterWordAligned).
+	n       uint64
 	created atomic.Int64
-	ex      atomic.Pointer[Exemplar]
-	exLast  atomic.Int64 // time of the last exemplar, for Opts.ExemplarMinInterval
+	// more holds what few counters need, allocated the first time one is: the striped cells
+	// of a contended counter, fractional increments, the latest exemplar. A counter that
+	// needs none of them is 48 bytes plus its label values.
+	more atomic.Pointer[counterMore]
+}
+
+// counterMore is the rarely needed part of a Counter.
+type counterMore struct {
+	st     atomic.Pointer[stripes] // cells of whole increments, once Inc or Add met contention (stripe.go)
+	bits   atomic.Uint64           // float64 bits of fractional increments
+	ex     atomic.Pointer[Exemplar]
+	exLast atomic.Int64 // time of the last exemplar, for Opts.ExemplarMinInterval
+}
+
+// extra returns the counter's counterMore, allocating it the first time.
+func (c *Counter) extra() *counterMore {
+	if m := c.more.Load(); m != nil {
+		return m
+	}
+	c.more.CompareAndSwap(nil, new(counterMore))
+	return c.more.Load()
+}
+
+// stripes returns the counter's cells, or nil while it is uncontended.
+func (c *Counter) stripes() *stripes {
+	if m := c.more.Load(); m != nil {
+		return m.st.Load()
+	}
+	return nil
 }
 
 // CounterVec is a family of counters with variable labels; see Vec.
@@ -46,33 +74,58 @@ func NewCounterVec(name, help string, labelNames []string, opts ...Opts) (*Count
 	return newFamily(v, newVec(v, CounterType, name, help, labelNames, opts, initCounter))
 }
 
-// Inc adds 1. It is one atomic add. When goroutines on several cores increment the counter at
-// once, it switches for good to striped cells (stripe.go; 512 bytes on 2 cores, at most 8 KB),
-// so that they do not fight over one cache line: Inc then costs an atomic add on the
-// goroutine's own cell plus about a nanosecond to find it, and its throughput grows with the
+// Inc adds 1. It is an atomic add, preceded by a load of the same word, and it is inlined
+// into the caller. When goroutines on several cores increment the counter at once, it
+// switches for good to striped cells (stripe.go; 512 bytes on 2 cores, at most 8 KB), so that
+// they do not fight over one cache line: Inc then costs a call, an atomic add on the
+// goroutine's own cell and about a nanosecond to find it, and its throughput grows with the
 // cores instead of falling.
 func (c *Counter) Inc() {
-	s := c.st.Load()
-	if s == nil {
-		if n := c.n.Add(1); n%probeEvery == 0 && contended(&c.n, n) {
-			install(&c.st, 1)
+	// The uncontended path must stay within the inliner's budget, so the decision to leave it
+	// is one compare: the low byte of n reaches slowMark once every 256 increments, when Inc
+	// probes for contention, and stays there once the counter is striped, since Inc then
+	// adds to the cells instead (a few late increments may move it on; it comes back).
+	if uint8(atomic.LoadUint64(&c.n)) != slowMark {
+		atomic.AddUint64(&c.n, 1)
+		return
+	}
+	c.incSlow()
+}
+
+// n must be 8-byte aligned for the 64-bit atomic functions on 32-bit platforms; this constant
+// fails to compile (GOARCH=386 go build, in .ci/run) when it is not.
+const _ = -(unsafe.Offsetof(Counter{}.n) % 8)
+
+// word returns n as the atomic.Uint64 it is used as.
+func (c *Counter) word() *atomic.Uint64 { return (*atomic.Uint64)(unsafe.Pointer(&c.n)) }
+
+// slowMark is the low byte of Counter.n that sends Inc to incSlow.
+const slowMark = 0xff
+
+// incSlow is Inc when the low byte of n is slowMark: on an uncontended counter, the add that
+// moves n past it and a probe for contention; on a striped one, the add on the goroutine's cell.
+//
+//go:noinline
+func (c *Counter) incSlow() {
+	if s := c.stripes(); s != nil {
+		w := s.word(cell(cellWords))
+		if n := w.Add(1); n%probeEvery == 0 {
+			probeCell(w, n)
 		}
 		return
 	}
-	w := s.word(cell(cellWords))
-	if n := w.Add(1); n%probeEvery == 0 {
-		probeCell(w, n)
+	if n := c.word().Add(1); contended(c.word(), n) {
+		install(&c.extra().st, 1)
 	}
 }
 
-// add adds the whole increment u, as Inc adds 1 but sampling for the probe by a hash, which
-// works for any step. Both are one function with both paths, because a second level of call
-// cost the striped path a nanosecond and a half.
+// add adds the whole increment u. Sampling for the probe by a hash of the sum, it works for
+// any step.
 func (c *Counter) add(u uint64) {
-	s := c.st.Load()
+	s := c.stripes()
 	if s == nil {
-		if n := c.n.Add(u); sampled(n) && contended(&c.n, n) {
-			install(&c.st, 1)
+		if n := c.word().Add(u); sampled(n) && contended(c.word(), n) {
+			install(&c.extra().st, 1)
 		}
 		return
 	}
@@ -82,8 +135,9 @@ func (c *Counter) add(u uint64) {
 	}
 }
 
-// Add adds v. A whole v costs what Inc does (see Inc for how it scales across cores); a
-// fractional v is a compare-and-swap loop on a float. A negative or NaN v leaves the counter
+// Add adds v. A whole v costs about what Inc does, without the inlining (see Inc for how it
+// scales across cores); a fractional v is a compare-and-swap loop on a float, and the first
+// one allocates the counter's rarely used part (32 bytes). A negative or NaN v leaves the counter
 // unchanged and is reported to the registry's error handler as ErrNegativeIncrement or
 // ErrNaNIncrement; Add never panics.
 func (c *Counter) Add(v float64) {
@@ -95,7 +149,7 @@ func (c *Counter) Add(v float64) {
 		c.badAdd(v)
 		return
 	}
-	addFloat(&c.bits, v)
+	addFloat(&c.extra().bits, v)
 }
 
 func (c *Counter) badAdd(v float64) {
@@ -118,22 +172,27 @@ func addFloat(a *atomic.Uint64, v float64) {
 
 // Value returns the current value. On a contended counter it sums the cells.
 func (c *Counter) Value() float64 {
-	v := float64(c.n.Load()) + math.Float64frombits(c.bits.Load())
-	if s := c.st.Load(); s != nil {
-		v += float64(s.sum(cellWords, 0))
+	n, f := atomic.LoadUint64(&c.n), 0.0
+	if m := c.more.Load(); m != nil {
+		f = math.Float64frombits(m.bits.Load())
+		if s := m.st.Load(); s != nil {
+			n += s.sum(cellWords, 0) // whole increments add up exactly, so round once
+		}
 	}
-	return v
+	return float64(n) + f
 }
 
 // Reset sets the counter back to 0 and its created time to now, as when a process restarts.
 // Use it for counters that mirror something that was reset; Prometheus's rate() handles the
 // drop.
 func (c *Counter) Reset() {
-	c.n.Store(0)
-	if s := c.st.Load(); s != nil {
-		s.clear(cellWords)
+	atomic.StoreUint64(&c.n, 0)
+	if m := c.more.Load(); m != nil {
+		if s := m.st.Load(); s != nil {
+			s.clear(cellWords)
+		}
+		m.bits.Store(0)
 	}
-	c.bits.Store(0)
 	c.created.Store(nowNanos())
 }
 
@@ -172,6 +231,6 @@ func (c *Counter) collect(w *Writer) {
 	s.LabelValues = c.labelValues()
 	s.Value = c.Value()
 	s.Created = c.created.Load()
-	s.Exemplar = c.ex.Load()
+	s.Exemplar = c.Exemplar()
 	w.Emit(s)
 }

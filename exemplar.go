@@ -153,8 +153,9 @@ func (c *Counter) AddWithExemplar(v float64, labels ...Label) {
 		return
 	}
 	c.Add(v)
-	if e := c.core.exemplar(&c.exLast, v, labels); e != nil {
-		c.ex.Store(e)
+	m := c.extra()
+	if e := c.core.exemplar(&m.exLast, v, labels); e != nil {
+		m.ex.Store(e)
 	}
 }
 
@@ -170,13 +171,22 @@ func (c *Counter) AddCtx(ctx context.Context, v float64) {
 		return
 	}
 	c.Add(v)
-	if e := c.core.contextExemplar(ctx, &c.exLast, v); e != nil {
-		c.ex.Store(e)
+	if c.core.registry().exHook.Load() == nil {
+		return // no hook, no exemplar: nothing to allocate the rarely used part for
+	}
+	m := c.extra()
+	if e := c.core.contextExemplar(ctx, &m.exLast, v); e != nil {
+		m.ex.Store(e)
 	}
 }
 
 // Exemplar returns the counter's latest exemplar, or nil.
-func (c *Counter) Exemplar() *Exemplar { return c.ex.Load() }
+func (c *Counter) Exemplar() *Exemplar {
+	if m := c.more.Load(); m != nil {
+		return m.ex.Load()
+	}
+	return nil
+}
 
 // nativeExemplars is how many exemplars a native histogram keeps: the most recent ones.
 const nativeExemplars = 8

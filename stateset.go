@@ -91,7 +91,7 @@ func newStateList(name string, states []string) (*stateList, error) {
 	if len(states) == 0 {
 		return nil, fmt.Errorf("prom: stateset %q: no states given; a state set needs at least one", name)
 	}
-	if len(states) > 1<<31 {
+	if uint64(len(states)) > 1<<31 { // uint64: an int of 32 bits cannot hold the bound
 		return nil, fmt.Errorf("prom: stateset %q: %d states are too many", name, len(states))
 	}
 	l := &stateList{names: make([]string, len(states))}

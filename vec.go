@@ -25,16 +25,16 @@ type Child[T any] interface {
 // seriesHead is embedded in every series type: what the vector needs to find, order and expose
 // the series.
 type seriesHead[T any] struct {
-	hash   uint64
-	values []string
-	next   atomic.Pointer[T] // creation order
-	core   *core
+	hash uint64
+	next atomic.Pointer[T] // creation order
+	core *core
 }
 
 func (h *seriesHead[T]) head() *seriesHead[T] { return h }
 
 // labelValues returns the series' label values, in the order of the family's label names.
-func (h *seriesHead[T]) labelValues() []string { return h.values }
+// They are stored after the series (values.go).
+func (h *seriesHead[T]) labelValues() []string { return h.core.valuesOf(unsafe.Pointer(h)) }
 
 // setRegistry lets a series made by NewCounter, NewGauge... report to the registry it is
 // registered with.
@@ -51,6 +51,9 @@ type core struct {
 	descs []*Desc
 	reg   atomic.Pointer[Registry]
 	opts  *Opts
+	// nvals is the number of label values of a child, valsAt where they start (values.go).
+	nvals  int
+	valsAt uintptr
 }
 
 func (c *core) registry() *Registry {
@@ -96,6 +99,7 @@ type table[T any] struct {
 
 func (v *Vec[T, P]) init(d *Desc, o *Opts, initChild func(*T)) {
 	v.desc, v.descs, v.opts = d, []*Desc{d}, o
+	v.nvals, v.valsAt = len(d.LabelNames), valuesOffset[T]()
 	v.seed = rand.Uint64()
 	v.initChild = initChild
 	v.tab.Store(&table[T]{slots: make([]atomic.Pointer[T], 8), mask: 7})
@@ -166,7 +170,7 @@ func (v *Vec[T, P]) With(values ...string) *T {
 		if p == nil {
 			break
 		}
-		if h2 := hd(p); h2.hash == h && equalValues(h2.labelValues(), values) {
+		if hd(p).hash == h && equalValues(v.valuesOf(unsafe.Pointer(p)), values) {
 			return p
 		}
 	}
@@ -211,27 +215,26 @@ func (v *Vec[T, P]) detachedChild(detail string) *T {
 
 // newChild allocates and initialises a child of the family.
 func (v *Vec[T, P]) newChild() *T {
-	p := new(T)
+	p := allocChild[T](v.nvals)
 	v.initChild(p)
 	P(p).head().core = &v.core
 	return p
 }
 
-// create is the slow path of With: validate, then find or insert under the lock.
+// create is the slow path of With: validate, then find or insert under the lock. The child is
+// allocated with room for its label values, which it keeps (values.go).
 func (v *Vec[T, P]) create(values []string) *T {
-	if len(values) != len(v.desc.LabelNames) {
+	if len(values) != v.nvals {
 		return v.detachedChild("got " + strconv.Itoa(len(values)) + " label values " + quoteAll(values) +
 			" for the label names " + quoteAll(v.desc.LabelNames))
 	}
-	own := make([]string, len(values))
-	for i, s := range values {
+	for _, s := range values {
 		if !utf8.ValidString(s) {
-			v.report(ErrInvalidUTF8, "value %q of label %q is not valid UTF-8; invalid bytes replaced by U+FFFD", s, v.desc.LabelNames[i])
-			s = strings.ToValidUTF8(s, "\uFFFD")
+			values = v.repairUTF8(values)
+			break
 		}
-		own[i] = s
 	}
-	h := v.hash(own)
+	h := v.hash(values)
 	v.mu.Lock()
 	defer v.mu.Unlock()
 	t := v.tab.Load()
@@ -241,13 +244,13 @@ func (v *Vec[T, P]) create(values []string) *T {
 		if p == nil {
 			break
 		}
-		if hd := P(p).head(); hd.hash == h && equalValues(hd.labelValues(), own) {
+		if hd(p).hash == h && equalValues(v.valuesOf(unsafe.Pointer(p)), values) {
 			return p
 		}
 	}
 	p := v.newChild()
-	hd := P(p).head()
-	hd.hash, hd.values = h, own
+	hd(p).hash = h
+	copy(v.valuesOf(unsafe.Pointer(p)), values)
 	if (v.n+1)*4 > len(t.slots)*3 {
 		t = v.rebuild(len(t.slots)*2, nil)
 		v.insert(t, p)
@@ -263,6 +266,20 @@ func (v *Vec[T, P]) create(values []string) *T {
 	}
 	v.last = p
 	return p
+}
+
+// repairUTF8 returns a copy of values in which each invalid UTF-8 byte became U+FFFD, and
+// reports each value it repaired as ErrInvalidUTF8.
+func (v *Vec[T, P]) repairUTF8(values []string) []string {
+	fixed := make([]string, len(values))
+	for i, s := range values {
+		if !utf8.ValidString(s) {
+			v.report(ErrInvalidUTF8, "value %q of label %q is not valid UTF-8; invalid bytes replaced by U+FFFD", s, v.desc.LabelNames[i])
+			s = strings.ToValidUTF8(s, "\uFFFD")
+		}
+		fixed[i] = s
+	}
+	return fixed
 }
 
 func (v *Vec[T, P]) insert(t *table[T], p *T) {

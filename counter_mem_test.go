@@ -1,0 +1,107 @@
+package prom
+
+import (
+	"runtime"
+	"strconv"
+	"sync/atomic"
+	"testing"
+	"unsafe"
+)
+
+// TestCounterChildHeap measures what 100,000 children of two labels keep on the heap, label
+// strings included (the values are built here and kept only by the children), as bench/
+// measures it for issue #9: at most 128 bytes each.
+func TestCounterChildHeap(t *testing.T) {
+	if testing.Short() || raceEnabled {
+		t.Skip("creates 100,000 children; heap figures under the race detector are meaningless")
+	}
+	const children = 100_000
+	methods := []string{"GET", "POST", "PUT", "DELETE"}
+	runtime.GC()
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	v := Must(NewCounterVec("http_requests_total", "Requests.", []string{"method", "path"}, Opts{Registry: NoRegistry}))
+	for i := range children {
+		v.With(methods[i%4], "/api/v1/items/"+strconv.Itoa(i)).Inc()
+	}
+	runtime.GC()
+	runtime.ReadMemStats(&after)
+	per := float64(after.HeapAlloc-before.HeapAlloc) / children
+	t.Logf("heap per counter child of two labels: %.0f bytes", per)
+	if per > 128 {
+		t.Errorf("heap per child %.0f bytes, want at most 128", per)
+	}
+	runtime.KeepAlive(v)
+}
+
+// TestCounterChildLayout: a labelled counter child is one 80-byte object, its two label
+// values inline after a 48-byte Counter.
+func TestCounterChildLayout(t *testing.T) {
+	if unsafe.Sizeof(uintptr(0)) != 8 {
+		t.Skip("sizes are for 64-bit platforms")
+	}
+	if got := unsafe.Sizeof(Counter{}); got != 48 {
+		t.Errorf("Counter is %d bytes, want 48", got)
+	}
+	if got := unsafe.Sizeof(withValues[Counter, [2]string]{}); got != 80 {
+		t.Errorf("a child of two labels is %d bytes, want 80", got)
+	}
+	v := Must(NewCounterVec("c", "C.", []string{"a", "b"}, Opts{Registry: NoRegistry}))
+	if n := testing.AllocsPerRun(100, func() { v.With("x", strconv.Itoa(v.Len())) }); n > 2 {
+		// 1 for the child, 1 for the strconv string; table growth is amortised below 1
+		t.Errorf("creating a child: %v allocations, want the child's one", n-1)
+	}
+}
+
+// TestLabelValuesStored: children of every label count, inline and beyond, keep their values,
+// and lookups find them again.
+func TestLabelValuesStored(t *testing.T) {
+	for n := 0; n <= maxInlineValues+3; n++ {
+		names := make([]string, n)
+		for i := range names {
+			names[i] = "l" + strconv.Itoa(i)
+		}
+		v := Must(NewGaugeVec("g", "G.", names, Opts{Registry: NoRegistry}))
+		for k := range 50 {
+			vals := make([]string, n)
+			for i := range vals {
+				vals[i] = strconv.Itoa(k*100 + i)
+			}
+			g := v.With(vals...)
+			g.Set(float64(k))
+			if got := g.labelValues(); !equalValues(got, vals) {
+				t.Fatalf("%d labels: stored %q, want %q", n, got, vals)
+			}
+			if v.With(vals...) != g {
+				t.Fatalf("%d labels: second With found another child", n)
+			}
+		}
+	}
+}
+
+// TestCounterIncMark: Inc leaves the uncontended word alone once the counter is striped, after
+// at most 255 late increments, and every increment counts.
+func TestCounterIncMark(t *testing.T) {
+	c := Must(NewCounter("c", "C.", Opts{Registry: NoRegistry}))
+	c.Add(1000) // any starting point
+	install(&c.extra().st, 1)
+	for range 1000 {
+		c.Inc()
+	}
+	if got := atomic.LoadUint64(&c.n); uint8(got) != slowMark || got > 1000+255 {
+		t.Errorf("uncontended word = %d after striping, want it parked at the mark within 255 increments", got)
+	}
+	if got := c.Value(); got != 2000 {
+		t.Errorf("Value() = %v, want 2000", got)
+	}
+	s := stripedCounter(Must(NewCounter("s", "S.", Opts{Registry: NoRegistry})))
+	for range 1000 {
+		s.Inc()
+	}
+	if got := atomic.LoadUint64(&s.n); got != slowMark {
+		t.Errorf("striped counter's word moved to %d", got)
+	}
+	if got := s.Value(); got != 1000 {
+		t.Errorf("striped Value() = %v, want 1000", got)
+	}
+}
