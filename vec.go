@@ -252,7 +252,7 @@ func (v *Vec[T, P]) create(values []string) *T {
 	hd(p).hash = h
 	copy(v.valuesOf(unsafe.Pointer(p)), values)
 	if (v.n+1)*4 > len(t.slots)*3 {
-		t = v.rebuild(len(t.slots)*2, nil)
+		t = v.grow(t)
 		v.insert(t, p)
 		v.tab.Store(t)
 	} else {
@@ -289,6 +289,19 @@ func (v *Vec[T, P]) insert(t *table[T], p *T) {
 			return
 		}
 	}
+}
+
+// grow returns a table twice the size of t with the same children. It walks t's slots rather
+// than the creation-order list: independent loads the processor overlaps, where the list is a
+// chain of dependent cache misses once the children outgrow the cache. Called with mu.
+func (v *Vec[T, P]) grow(t *table[T]) *table[T] {
+	n := &table[T]{slots: make([]atomic.Pointer[T], 2*len(t.slots)), mask: uint64(2*len(t.slots) - 1)}
+	for i := range t.slots {
+		if p := t.slots[i].Load(); p != nil {
+			v.insert(n, p)
+		}
+	}
+	return n
 }
 
 // rebuild returns a new table of the given size holding every child but drop. Called with mu.
