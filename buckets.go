@@ -102,3 +102,73 @@ func checkBuckets(name string, b []float64) ([]float64, error) {
 	}
 	return append([]float64(nil), b...), nil
 }
+
+// bucketIndex finds the classic bucket of a value without a data-dependent branch, which
+// matters because latencies land in unpredictable buckets and a linear or binary search then
+// mispredicts about once per observation (some 15 cycles, more than the atomic adds).
+//
+// For positive bounds, the bits of a float64 read as an integer order like the floats, so the
+// bits shifted right by shift (the exponent and the top mantissa bits) name a cell of the
+// value range. shift is chosen so that no cell holds two bounds; tab[c] is the first bound of
+// cell lo+c or above, and the value's bucket is that bound's or, when the value exceeds it,
+// the next. Values below the first cell (zero, negatives) clamp to cell 0, those above the last
+// to the last cell, and the comparison then does the rest: one table load, one bound load and
+// one integer compare, whatever the bounds.
+type bucketIndex struct {
+	tab   []uint8 // nil: bounds the table cannot serve; Observe searches
+	lo    int64   // key of the first bound
+	shift uint8
+	bits  []int64 // the bounds' float64 bits, then +Inf's, so bits[tab[c]] always exists
+}
+
+// maxIndexCells bounds the table: bounds too dense or too spread for it are searched.
+const maxIndexCells = 512
+
+// newBucketIndex returns the index of upper, or one with a nil table when the bounds are not
+// all positive and finite, more than 255, or too dense for maxIndexCells cells.
+func newBucketIndex(upper []float64) bucketIndex {
+	if len(upper) == 0 || len(upper) > 255 || !(upper[0] > 0) || math.IsInf(upper[len(upper)-1], 0) {
+		return bucketIndex{}
+	}
+	bits := make([]int64, len(upper)+1)
+	for i, u := range upper {
+		bits[i] = int64(math.Float64bits(u))
+	}
+	bits[len(upper)] = int64(math.Float64bits(math.Inf(1)))
+	for shift := uint8(52); shift >= 52-12; shift-- {
+		key := func(i int) int64 { return bits[i] >> shift }
+		lo, hi := key(0), key(len(upper)-1)
+		if hi-lo >= maxIndexCells {
+			break // finer cells only make more of them
+		}
+		distinct := true
+		for i := 1; i < len(upper); i++ {
+			distinct = distinct && key(i) != key(i-1)
+		}
+		if !distinct {
+			continue
+		}
+		tab := make([]uint8, hi-lo+1)
+		j := 0
+		for c := range tab {
+			for key(j) < lo+int64(c) {
+				j++
+			}
+			tab[c] = uint8(j)
+		}
+		return bucketIndex{tab: tab, lo: lo, shift: shift, bits: bits}
+	}
+	return bucketIndex{}
+}
+
+// find returns the bucket of v, which is not NaN: the first bound at least v, or the number of
+// bounds. The table must be set.
+func (x *bucketIndex) find(v float64) int {
+	b := int64(math.Float64bits(v))
+	c := min(max(b>>x.shift-x.lo, 0), int64(len(x.tab)-1))
+	i := int(x.tab[c])
+	if b > x.bits[i] {
+		i++
+	}
+	return i
+}

@@ -13,9 +13,14 @@ import (
 // only when exact-rank quantiles of one instance matter more than aggregation.
 //
 // A Histogram is one series: a metric without labels from NewHistogram, or one child of a
-// HistogramVec. Observe is safe for concurrent use, takes no lock and allocates nothing: a
-// bucket search (linear for up to 8 bounds, binary beyond), one atomic add on the bucket and a
-// compare-and-swap on the sum. A child costs 8 bytes per bucket plus about 100 bytes. A
+// HistogramVec. Observe is safe for concurrent use, takes no lock and allocates nothing: it
+// finds the bucket, makes one atomic add on it and a compare-and-swap on the sum, about 6.5 ns
+// on a 2023 x86 core, half of client_golang's time. The bucket is found without a
+// data-dependent branch when the bounds are positive and not too dense (DefBuckets and
+// ExponentialBuckets always qualify; the family then keeps a table of at most 512 bytes),
+// by a linear (up to 8 bounds) or binary search otherwise, a few nanoseconds more when
+// observations land in unpredictable buckets. A child costs 8 bytes per bucket plus about
+// 150 bytes. A
 // histogram that goroutines on several cores observe at once switches to striped cells (the
 // one allocation Observe ever makes), about
 // 128 bytes (8 bytes per bucket, rounded up) times twice GOMAXPROCS, so that its throughput
@@ -37,6 +42,7 @@ import (
 type Histogram struct {
 	seriesHead[Histogram]
 	upper   []float64       // the upper bounds without +Inf, shared by the family
+	idx     bucketIndex     // finds the bucket of a value; shared by the family
 	counts  []atomic.Uint64 // per bucket, not cumulative; the last one is +Inf
 	sumBits atomic.Uint64   // float64 bits of the sum
 	// st holds the striped cells once observations have met contention (stripe.go): each
@@ -81,8 +87,9 @@ func histogramMaker(name string, opts []Opts) (func(*Histogram), error) {
 	if err != nil {
 		return nil, err
 	}
+	idx := newBucketIndex(upper)
 	return func(h *Histogram) {
-		h.upper = upper
+		h.upper, h.idx = upper, idx
 		h.created.Store(nowNanos())
 		if nc != nil {
 			classic := 0
@@ -140,16 +147,43 @@ func NewHistogramOf[L any](name, help string, opts ...Opts) (*HistogramOf[L], er
 // no lock, except on the rare observation that needs a bucket its buffer has no room for (see
 // Opts.NativeMaxBuckets).
 func (h *Histogram) Observe(v float64) {
-	if h.nat != nil {
-		h.observeNative(v)
+	// The common case, a classic histogram of positive bounds that has not met contention,
+	// is written out here in full, without calls: see bucketIndex.find and observeClassic.
+	x := &h.idx
+	if x.tab == nil || h.nat != nil || v != v || h.st.Load() != nil {
+		h.observeOther(v)
 		return
 	}
-	i := h.index(v)
-	if i == len(h.upper) && v != v {
+	b := int64(math.Float64bits(v))
+	c := min(max(b>>(x.shift&63)-x.lo, 0), int64(len(x.tab)-1))
+	i := int(x.tab[c])
+	if b > x.bits[i] {
+		i++
+	}
+	// The sum is read before the add, so that the load does not wait behind the locked
+	// instruction.
+	old := h.sumBits.Load()
+	h.counts[i].Add(1)
+	if !h.sumBits.CompareAndSwap(old, math.Float64bits(math.Float64frombits(old)+v)) {
+		h.contended(v)
+	}
+}
+
+// observeOther observes v in every case Observe does not handle itself: NaN, native buckets,
+// bounds that bucketIndex cannot serve, and striped cells.
+func (h *Histogram) observeOther(v float64) {
+	switch {
+	case v != v:
 		h.core.report(ErrNaNIncrement, "Observe(NaN) ignored")
-		return
+	case h.nat != nil:
+		i := 0
+		if len(h.upper) > 0 {
+			i = h.index(v)
+		}
+		h.nat.observe(h, v, i)
+	default:
+		h.observeClassic(h.index(v), v)
 	}
-	h.observeClassic(i, v)
 }
 
 // observeClassic counts v, which is not NaN, in bucket i and the sum. Uncontended, that is an
@@ -170,21 +204,16 @@ func (h *Histogram) observeClassic(i int, v float64) {
 	}
 	h.counts[i].Add(1)
 	if old := h.sumBits.Load(); !h.sumBits.CompareAndSwap(old, math.Float64bits(math.Float64frombits(old)+v)) {
-		install(&h.st, len(h.counts)+1)
-		addFloat(&h.sumBits, v)
+		h.contended(v)
 	}
 }
 
-func (h *Histogram) observeNative(v float64) {
-	if v != v {
-		h.core.report(ErrNaNIncrement, "Observe(NaN) ignored")
-		return
-	}
-	i := 0
-	if len(h.upper) > 0 {
-		i = h.index(v)
-	}
-	h.nat.observe(h, v, i)
+// contended adds v to the sum after a compare-and-swap on it failed: another goroutine
+// observed at the same time, so the histogram switches to striped cells for the observations
+// to come.
+func (h *Histogram) contended(v float64) {
+	install(&h.st, len(h.counts)+1)
+	addFloat(&h.sumBits, v)
 }
 
 // observe observes v, which is not NaN, and returns its classic bucket.
@@ -200,6 +229,9 @@ func (h *Histogram) observe(v float64) int {
 
 // index returns the bucket of v: the first bound at least v, or len(upper) for +Inf and NaN.
 func (h *Histogram) index(v float64) int {
+	if h.idx.tab != nil {
+		return h.idx.find(v)
+	}
 	u := h.upper
 	if len(u) <= linearBuckets {
 		for i, b := range u {
