@@ -76,8 +76,10 @@ func (c *core) report(kind ErrorKind, format string, args ...any) {
 //
 // Finding an existing child takes no lock and allocates nothing: a hash of the label values and
 // a probe of an open-addressing table that writers replace atomically. Creating a child takes a
-// lock. Children are exposed in creation order, which costs nothing at scrape time. A child may
-// be kept and reused: it stays valid and exposed until it is removed.
+// lock and one allocation: the child with its label values inline (80 bytes for a counter of
+// two labels), plus its share of the table, about 10 to 21 bytes. The child keeps the strings
+// it is given. Children are exposed in creation order, which costs nothing at scrape time. A
+// child may be kept and reused: it stays valid and exposed until it is removed.
 type Vec[T any, P Child[T]] struct {
 	core
 	seed  uint64
@@ -125,13 +127,7 @@ func (v *Vec[T, P]) Len() int {
 	return v.n
 }
 
-func (v *Vec[T, P]) hash(values []string) uint64 {
-	h := v.seed ^ uint64(len(values))
-	for _, s := range values {
-		h = hashString(s, h)
-	}
-	return h
-}
+func (v *Vec[T, P]) hash(values []string) uint64 { return hashValues(v.seed, values) }
 
 // equalValues compares label values. Callers mostly pass the same string constants every time,
 // and a child keeps the caller's strings, so identical data pointers settle most comparisons
