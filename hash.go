@@ -5,31 +5,68 @@ import (
 	"unsafe"
 )
 
-// hashString mixes s into h. It is a wyhash-style hash specialised for the short strings label
-// values usually are: two multiplications for up to 8 bytes, no call, no allocation. It only
-// spreads children over a table whose probes compare the full values, so a collision costs a
-// probe, never a wrong answer; the per-vector random seed in h keeps inputs from steering
-// collisions across processes.
-func hashString(s string, h uint64) uint64 {
+// The hash of a child's label values spreads children over the table of their vector, whose
+// probes compare the full values: a collision costs a probe, never a wrong answer. It is a
+// wyhash-style hash specialised for the short strings label values usually are (up to 8 bytes:
+// two or three loads and one multiplication); the per-vector random seed keeps inputs from
+// steering collisions across processes. Vec and TypedVec must compute it the same way, since
+// either may insert a child the other finds: both call hashValues, or its parts.
+
+// hashValues returns the hash of label values for a vector with the given seed. It is one call
+// whatever the number of values; a value of up to 8 bytes costs two or three loads and one
+// multiplication.
+func hashValues(seed uint64, values []string) uint64 {
+	h := seed ^ uint64(len(values))
+	for _, s := range values {
+		if len(s) > 8 {
+			h = hashLong(s, h)
+		} else {
+			a, b := shortWords(s)
+			h = mixValue(h, a, b, len(s))
+		}
+	}
+	return h
+}
+
+// shortWords returns the bytes of s, of at most 8 bytes, in two words that with its length
+// determine it. It is inlined, so a caller that knows its values are short (TypedVec.With)
+// hashes them without a call: h = mixValue(h, a, b, len(s)) for each.
+func shortWords(s string) (a, b uint64) {
+	n := uint(len(s))
+	if n >= 4 {
+		p := unsafe.Pointer(unsafe.StringData(s))
+		return uint64(*(*uint32)(p)), uint64(*(*uint32)(unsafe.Add(p, n-4)))
+	}
+	if n > 0 {
+		a = uint64(s[0])<<16 | uint64(s[n>>1])<<8 | uint64(s[n-1])
+	}
+	return a, 0
+}
+
+// mixValue mixes the words a and b of a value of n bytes into h.
+func mixValue(h, a, b uint64, n int) uint64 { return mix(h^a^hashK0, b^uint64(n)^hashK1) }
+
+// hashLong is hashString for a string longer than 8 bytes: one multiplication per 8 bytes.
+func hashLong(s string, h uint64) uint64 {
 	p := unsafe.Pointer(unsafe.StringData(s))
 	n := uintptr(len(s))
-	var a, b uint64
-	switch {
-	case n == 0:
-	case n < 4:
-		a = uint64(*(*byte)(p))<<16 | uint64(*(*byte)(unsafe.Add(p, n>>1)))<<8 | uint64(*(*byte)(unsafe.Add(p, n-1)))
-	case n <= 8:
-		a = uint64(*(*uint32)(p))
-		b = uint64(*(*uint32)(unsafe.Add(p, n-4)))
-	default:
-		for n > 8 {
-			hi, lo := bits.Mul64(h^*(*uint64)(p), 0xa0761d6478bd642f)
-			h = hi ^ lo
-			p = unsafe.Add(p, 8)
-			n -= 8
-		}
-		a = *(*uint64)(unsafe.Add(p, n-8)) // the last 8 bytes, overlapping what was mixed
+	for n > 8 {
+		h = mix(h^*(*uint64)(p), hashK2)
+		p = unsafe.Add(p, 8)
+		n -= 8
 	}
-	hi, lo := bits.Mul64(h^a^0xe7037ed1a0b428db, b^uint64(len(s))^0x8ebc6af09c88c6e3)
+	a := *(*uint64)(unsafe.Add(p, n-8)) // the last 8 bytes, overlapping what was mixed
+	return mix(h^a^hashK0, uint64(len(s))^hashK1)
+}
+
+const (
+	hashK0 = 0xe7037ed1a0b428db
+	hashK1 = 0x8ebc6af09c88c6e3
+	hashK2 = 0xa0761d6478bd642f
+)
+
+// mix folds the 128-bit product of a and b into 64 bits.
+func mix(a, b uint64) uint64 {
+	hi, lo := bits.Mul64(a, b)
 	return hi ^ lo
 }

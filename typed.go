@@ -20,7 +20,11 @@ import (
 // Finding an existing child reads the fields in place: no allocation, no lock, no reflection.
 // CounterOf, GaugeOf, HistogramOf and SummaryOf are its instances.
 type TypedVec[L any, T any, P Child[T]] struct {
-	vec  *Vec[T, P]
+	vec Vec[T, P]
+	// flat is the number of label fields when they are the first fields of L, strings one
+	// after the other, so that l reads in place as a [flat]string; 0 otherwise, when offs
+	// locates each label field.
+	flat int
 	offs []uintptr
 }
 
@@ -45,8 +49,13 @@ func newTyped[L any, T any, P Child[T]](t Type, name, help string, opts []Opts, 
 	if err != nil {
 		return nil, fmt.Errorf("prom: metric %q: %w", name, err)
 	}
-	tv := &TypedVec[L, T, P]{vec: new(Vec[T, P]), offs: offs}
-	if err := newVec(tv.vec, t, name, help, names, opts, initChild); err != nil {
+	tv := &TypedVec[L, T, P]{offs: offs, flat: len(offs)}
+	for i, off := range offs {
+		if off != uintptr(i)*unsafe.Sizeof("") {
+			tv.flat = 0
+		}
+	}
+	if err := newVec(&tv.vec, t, name, help, names, opts, initChild); err != nil {
 		return nil, err
 	}
 	if err := register(tv.vec.opts, tv); err != nil {
@@ -96,50 +105,70 @@ func snakeCase(s string) string {
 	return b.String()
 }
 
-func (tv *TypedVec[L, T, P]) field(l *L, i int) string {
-	return *(*string)(unsafe.Add(unsafe.Pointer(l), tv.offs[i]))
-}
-
 // With returns the child for the label values in l, creating it on first use. It never panics;
-// invalid UTF-8 is handled as by Vec.With.
+// invalid UTF-8 is handled as by Vec.With. Finding an existing child costs about what Vec.With
+// does for the same values, without allocating.
 func (tv *TypedVec[L, T, P]) With(l L) *T {
-	v := tv.vec
-	h := v.seed ^ uint64(len(tv.offs))
-	for i := range tv.offs {
-		h = hashString(tv.field(&l, i), h)
-	}
-	t := v.tab.Load()
-probe:
-	for i := h & t.mask; ; i = (i + 1) & t.mask {
-		p := t.slots[i].Load()
-		if p == nil {
-			break
+	p := unsafe.Pointer(&l)
+	if tv.flat == 2 {
+		// The common case, unrolled: two labels.
+		a := (*[2]string)(p)
+		v := &tv.vec
+		var h uint64
+		if len(a[0]) <= 8 && len(a[1]) <= 8 {
+			// hashValues(v.seed, a[:]) without the call, for short values.
+			a0, b0 := shortWords(a[0])
+			a1, b1 := shortWords(a[1])
+			h = mixValue(mixValue(v.seed^2, a0, b0, len(a[0])), a1, b1, len(a[1]))
+		} else {
+			h = hashValues(v.seed, a[:])
 		}
-		ph := hd(p)
-		if ph.hash != h {
-			continue
-		}
-		for j := range tv.offs {
-			a, b := ph.labelValues()[j], tv.field(&l, j)
-			if len(a) != len(b) || unsafe.StringData(a) != unsafe.StringData(b) && a != b {
-				continue probe
+		t := v.tab.Load()
+		for i := h & t.mask; ; i = (i + 1) & t.mask {
+			c := t.slots[i].Load()
+			if c == nil {
+				break
+			}
+			if hd(c).hash == h {
+				b := (*[2]string)(unsafe.Add(unsafe.Pointer(c), v.valsAt))
+				if sameString(b[0], a[0]) && sameString(b[1], a[1]) {
+					return c
+				}
 			}
 		}
-		return p
+		return v.create(a[:])
 	}
-	return v.create(tv.values(&l))
+	if tv.flat > 0 {
+		return tv.vec.With(unsafe.Slice((*string)(p), tv.flat)...)
+	}
+	return tv.withFields(p)
 }
 
-func (tv *TypedVec[L, T, P]) values(l *L) []string {
-	vals := make([]string, len(tv.offs))
-	for i := range tv.offs {
-		vals[i] = tv.field(l, i)
+// withFields is With for a struct whose label fields are not all at its start: it gathers them
+// first, on the stack unless there are more than maxInlineValues.
+func (tv *TypedVec[L, T, P]) withFields(l unsafe.Pointer) *T {
+	var buf [maxInlineValues]string
+	return tv.vec.With(tv.fields(l, buf[:0])...)
+}
+
+// fields appends the label values of the struct at l to dst.
+func (tv *TypedVec[L, T, P]) fields(l unsafe.Pointer, dst []string) []string {
+	for _, off := range tv.offs {
+		dst = append(dst, *(*string)(unsafe.Add(l, off)))
 	}
-	return vals
+	return dst
+}
+
+// sameString reports whether a == b, settling the usual case of the same string constant by its
+// data pointer without reading the bytes.
+func sameString(a, b string) bool {
+	return len(a) == len(b) && (unsafe.StringData(a) == unsafe.StringData(b) || a == b)
 }
 
 // Remove deletes the child for l and reports whether it existed.
-func (tv *TypedVec[L, T, P]) Remove(l L) bool { return tv.vec.Remove(tv.values(&l)...) }
+func (tv *TypedVec[L, T, P]) Remove(l L) bool {
+	return tv.vec.Remove(tv.fields(unsafe.Pointer(&l), nil)...)
+}
 
 // RemoveMatching deletes every child whose labels include all the given name/value pairs.
 func (tv *TypedVec[L, T, P]) RemoveMatching(partial map[string]string) int {
