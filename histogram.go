@@ -147,10 +147,14 @@ func NewHistogramOf[L any](name, help string, opts ...Opts) (*HistogramOf[L], er
 // no lock, except on the rare observation that needs a bucket its buffer has no room for (see
 // Opts.NativeMaxBuckets).
 func (h *Histogram) Observe(v float64) {
-	// The common case, a classic histogram of positive bounds that has not met contention,
-	// is written out here in full, without calls: see bucketIndex.find and observeClassic.
+	// The common case, a classic histogram of positive bounds, is written out here in full:
+	// see bucketIndex.find and observeClassic.
+	if h.nat != nil {
+		h.nat.observeValue(h, v)
+		return
+	}
 	x := &h.idx
-	if x.tab == nil || h.nat != nil || v != v || h.st.Load() != nil {
+	if x.tab == nil || v != v {
 		h.observeOther(v)
 		return
 	}
@@ -159,6 +163,10 @@ func (h *Histogram) Observe(v float64) {
 	i := int(x.tab[c])
 	if b > x.bits[i] {
 		i++
+	}
+	if s := h.st.Load(); s != nil {
+		h.observeStriped(s, i, v)
+		return
 	}
 	// The sum is read before the add, so that the load does not wait behind the locked
 	// instruction.
@@ -169,21 +177,14 @@ func (h *Histogram) Observe(v float64) {
 	}
 }
 
-// observeOther observes v in every case Observe does not handle itself: NaN, native buckets,
-// bounds that bucketIndex cannot serve, and striped cells.
+// observeOther observes v in a classic histogram whose bounds bucketIndex cannot serve, or
+// reports NaN.
 func (h *Histogram) observeOther(v float64) {
-	switch {
-	case v != v:
+	if v != v {
 		h.core.report(ErrNaNIncrement, "Observe(NaN) ignored")
-	case h.nat != nil:
-		i := 0
-		if len(h.upper) > 0 {
-			i = h.index(v)
-		}
-		h.nat.observe(h, v, i)
-	default:
-		h.observeClassic(h.index(v), v)
+		return
 	}
+	h.observeClassic(h.index(v), v)
 }
 
 // observeClassic counts v, which is not NaN, in bucket i and the sum. Uncontended, that is an
@@ -193,18 +194,26 @@ func (h *Histogram) observeOther(v float64) {
 // the buckets' cache lines.
 func (h *Histogram) observeClassic(i int, v float64) {
 	if s := h.st.Load(); s != nil {
-		o := cell(strideOf(len(h.counts) + 1))
-		s.word(o + i).Add(1)
-		w := s.word(o + len(h.counts))
-		if old := w.Load(); !w.CompareAndSwap(old, math.Float64bits(math.Float64frombits(old)+v)) {
-			collided() // another goroutine shares the cell
-			addFloat(w, v)
-		}
+		h.observeStriped(s, i, v)
 		return
 	}
+	old := h.sumBits.Load()
 	h.counts[i].Add(1)
-	if old := h.sumBits.Load(); !h.sumBits.CompareAndSwap(old, math.Float64bits(math.Float64frombits(old)+v)) {
+	if !h.sumBits.CompareAndSwap(old, math.Float64bits(math.Float64frombits(old)+v)) {
 		h.contended(v)
+	}
+}
+
+// observeStriped counts v in bucket i and the sum of the calling goroutine's cell of s.
+func (h *Histogram) observeStriped(s *stripes, i int, v float64) {
+	n := len(h.counts)
+	o := cell(strideOf(n + 1))
+	w := s.word(o + n)
+	old := w.Load()
+	s.word(o + i).Add(1)
+	if !w.CompareAndSwap(old, math.Float64bits(math.Float64frombits(old)+v)) {
+		collided() // another goroutine shares the cell
+		addFloat(w, v)
 	}
 }
 

@@ -58,6 +58,67 @@ func NativeSchema(f float64) (int32, error) {
 	return MaxNativeSchema, nil
 }
 
+// nativeIndex finds the bucket within an octave, at schema s > 0, from the mantissa bits of a
+// value without a data-dependent branch, as bucketIndex does for classic bounds: tab[m] is the
+// first bucket whose bound's mantissa is at least the lowest of cell m (the top bits of the
+// mantissa), and mant[j] are the bounds' mantissas (nativeBounds[s][j] is 2^-1 times 1.mant),
+// then 2^52, above every mantissa. No cell holds two bounds, so one comparison finishes.
+type nativeIndex struct {
+	shift uint8 // 52 − the mantissa bits that name a cell
+	tab   []uint16
+	mant  []uint64
+}
+
+var nativeIndexes = func() (t [MaxNativeSchema + 1]nativeIndex) {
+	const mantBits = 52
+	for s := 1; s <= MaxNativeSchema; s++ {
+		b := nativeBounds[s]
+		mant := make([]uint64, len(b)+1)
+		for j, x := range b {
+			mant[j] = math.Float64bits(x) & (1<<mantBits - 1)
+		}
+		mant[len(b)] = 1 << mantBits
+		for cellBits := s; ; cellBits++ { // terminates: at 52 bits every mantissa is a cell
+			shift := uint8(mantBits - cellBits)
+			distinct := true
+			for j := 1; j < len(b); j++ {
+				distinct = distinct && mant[j]>>shift != mant[j-1]>>shift
+			}
+			if !distinct {
+				continue
+			}
+			tab := make([]uint16, 1<<cellBits)
+			j := 0
+			for m := range tab {
+				for mant[j] < uint64(m)<<shift {
+					j++
+				}
+				tab[m] = uint16(j)
+			}
+			t[s] = nativeIndex{shift: shift, tab: tab, mant: mant}
+			break
+		}
+	}
+	return t
+}()
+
+// nativeKeyBits is nativeKey for the bits of v > 0, not NaN, from the bits of v: a table load
+// and a comparison instead of math.Frexp and a binary search. Small enough to be inlined, it
+// leaves subnormals, +Inf and schemas of 0 and less to nativeKey: ok is false for them.
+func nativeKeyBits(bits uint64, s int32) (key int32, ok bool) {
+	e := int32(bits>>52) & 0x7ff
+	if e == 0 || e == 0x7ff || s <= 0 {
+		return 0, false
+	}
+	mant := bits & (1<<52 - 1)
+	x := &nativeIndexes[s&15]
+	j := int32(x.tab[mant>>(x.shift&63)])
+	if mant > x.mant[j] {
+		j++
+	}
+	return j + (e-1023)<<s, true // e−1022 is math.Frexp's exponent
+}
+
 // nativeKey returns the index of the bucket of v > 0 at schema s. +Inf counts in the bucket
 // of math.MaxFloat64, the last one of the float64 range.
 func nativeKey(v float64, s int32) int32 {

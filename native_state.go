@@ -14,10 +14,12 @@ import (
 //
 // Observations go to one of two buffers, the hot one, chosen and registered in one atomic add
 // on hc (its top bit names the hot buffer, its other bits count the observations started). A
-// buffer holds the observations since it was last folded: classic bucket counts, the sum, the
-// zero bucket and a fixed-size open-addressing table of native buckets whose slots are claimed
-// by compare-and-swap. An observation's last step is the add on its native bucket (or the zero
-// bucket), so a buffer's native counts tell how many of its observations are complete.
+// buffer holds the observations since it was last folded: the sum and a fixed-size
+// open-addressing table whose slots are claimed by compare-and-swap. A slot counts the
+// observations of one native bucket (or the zero bucket) and one classic bucket: a classic
+// bound splits at most one native bucket, so that costs a few more slots and saves every
+// observation an atomic add on a separate classic count. An observation's last step is the
+// add on its slot, so a buffer's slot counts tell how many of its observations are complete.
 //
 // A collection (under mu) flips hc's top bit, waits until every observation started in the
 // now cold buffer has completed, which takes the few nanoseconds an observation in flight
@@ -88,13 +90,11 @@ type nativeBuf struct {
 	limit  int32
 
 	used    atomic.Int32 // slots claimed
-	zero    atomic.Uint64
 	spilled atomic.Uint64
 	sumBits atomic.Uint64
-	classic []atomic.Uint64 // nil for a histogram without classic buckets
 }
 
-// nativeSlot is a table entry: a bucket key (0: empty) and its count.
+// nativeSlot is a table entry: a key made by encodeKey (0: empty) and its count.
 type nativeSlot struct {
 	key atomic.Uint64
 	n   atomic.Uint64
@@ -141,7 +141,8 @@ func nativeOpts(name string, o *Opts) (*nativeConfig, error) {
 	}
 	// Enough for every bucket of the float64 range at schema −4, so that a flood of distinct
 	// values stops spilling once the total has fallen to the coarsest schema.
-	c.maxKeys = int32(max(2*c.maxBuckets, 300))
+	// Classic bounds split native buckets and the zero bucket into more keys.
+	c.maxKeys = int32(max(2*c.maxBuckets, 300) + 3*len(o.Buckets))
 	return c, nil
 }
 
@@ -151,18 +152,14 @@ func newNativeState(c *nativeConfig, classic int, created *atomic.Int64) *native
 	if classic > 0 {
 		n.tot.classic = make([]uint64, classic)
 	}
-	n.one.init(classic, &n.tot)
+	n.one.init(&n.tot)
 	return n
 }
 
-// init gives a new cell's buffers classic counts and the layout of t.
-func (c *nativeCell) init(classic int, t *nativeTotal) {
+// init gives a new cell's buffers the layout of t.
+func (c *nativeCell) init(t *nativeTotal) {
 	for i := range c.bufs {
-		b := &c.bufs[i]
-		if classic > 0 {
-			b.classic = make([]atomic.Uint64, classic)
-		}
-		b.layout(t, 8)
+		c.bufs[i].layout(t, 8)
 	}
 }
 
@@ -190,7 +187,7 @@ func (n *nativeState) stripe() {
 	hot := n.one.hc.Load() & (1 << 63) // every cell's top bit names the same hot buffer
 	for i := 1; i < len(cs); i++ {
 		p := new(paddedCell)
-		p.init(len(n.tot.classic), &n.tot)
+		p.init(&n.tot)
 		p.hc.Store(hot)
 		cs[i] = &p.nativeCell
 	}
@@ -244,17 +241,37 @@ func (b *nativeBuf) slot(enc uint64) *nativeSlot {
 	}
 }
 
-func encodeKey(key int32, neg bool) uint64 {
-	e := uint64(uint32(key)) << 1
+// encodeKey returns the slot key of native bucket key of the given sign (or the zero bucket,
+// when zero is set and key 0) and classic bucket ci: never 0, which marks an empty slot.
+func encodeKey(key int32, neg, zero bool, ci int) uint64 {
+	e := uint64(uint32(key))<<2 | uint64(ci)<<34
 	if neg {
 		e |= 1
+	}
+	if zero {
+		e |= 2
 	}
 	return e + 1
 }
 
-func decodeKey(e uint64) (key int32, neg bool) {
+func decodeKey(e uint64) (key int32, neg, zero bool, ci int) {
 	e--
-	return int32(uint32(e >> 1)), e&1 == 1
+	return int32(uint32(e >> 2)), e&1 == 1, e&2 == 2, int(e >> 34)
+}
+
+// observeValue is Histogram.Observe for a histogram with native buckets.
+func (n *nativeState) observeValue(h *Histogram, v float64) {
+	if v != v {
+		h.core.report(ErrNaNIncrement, "Observe(NaN) ignored")
+		return
+	}
+	ci := 0
+	if h.idx.tab != nil {
+		ci = h.idx.find(v)
+	} else if len(h.upper) > 0 {
+		ci = h.index(v)
+	}
+	n.observe(h, v, ci)
 }
 
 // observe records v, which is not NaN; ci is its classic bucket.
@@ -266,20 +283,25 @@ func (n *nativeState) observe(h *Histogram, v float64, ci int) {
 	}
 	x := c.hc.Add(1)
 	b := &c.bufs[x>>63]
-	last := &b.zero
+	old := b.sumBits.Load() // before the slot search, which gives the load time to complete
+	enc := encodeKey(0, false, true, ci)
 	if a := math.Abs(v); a > b.zt {
-		s := b.slot(encodeKey(nativeKey(a, b.schema), v < 0))
-		if s == nil {
-			b.spilled.Add(1)
-			n.spill(h, v, ci)
-			return
+		k, ok := nativeKeyBits(math.Float64bits(a), b.schema)
+		if !ok {
+			k = nativeKey(a, b.schema)
 		}
-		last = &s.n
+		enc = encodeKey(k, v < 0, false, ci)
 	}
-	if b.classic != nil {
-		b.classic[ci].Add(1)
+	s := &b.tab[uint32((enc*0x9e3779b97f4a7c15)>>32)&b.mask] // mostly the slot, else its search
+	if s.key.Load() != enc {
+		s = b.slot(enc)
 	}
-	if old := b.sumBits.Load(); !b.sumBits.CompareAndSwap(old, math.Float64bits(math.Float64frombits(old)+v)) {
+	if s == nil {
+		b.spilled.Add(1)
+		n.spill(h, v, ci)
+		return
+	}
+	if !b.sumBits.CompareAndSwap(old, math.Float64bits(math.Float64frombits(old)+v)) {
 		if cs == nil {
 			n.stripe()
 		} else {
@@ -287,12 +309,12 @@ func (n *nativeState) observe(h *Histogram, v float64, ci int) {
 		}
 		addFloat(&b.sumBits, v)
 	}
-	last.Add(1)
+	s.n.Add(1)
 }
 
 // done returns the number of observations of buffer b that are complete.
 func (b *nativeBuf) done() uint64 {
-	d := b.zero.Load() + b.spilled.Load()
+	d := b.spilled.Load()
 	for i := range b.tab {
 		d += b.tab[i].n.Load()
 	}
@@ -345,11 +367,7 @@ func (n *nativeState) flushCell(c *nativeCell, discard bool) {
 		b.tab[i].key.Store(0)
 		b.tab[i].n.Store(0)
 	}
-	for i := range b.classic {
-		b.classic[i].Store(0)
-	}
 	b.used.Store(0)
-	b.zero.Store(0)
 	b.spilled.Store(0)
 	b.sumBits.Store(0)
 }
@@ -370,12 +388,15 @@ func (n *nativeState) fold(b *nativeBuf) {
 		if c == 0 {
 			continue
 		}
-		k, neg := decodeKey(s.key.Load())
-		t.add(reduceKey(k, d), neg, c)
-	}
-	t.zero += b.zero.Load()
-	for i := range b.classic {
-		t.classic[i] += b.classic[i].Load()
+		k, neg, zero, ci := decodeKey(s.key.Load())
+		if t.classic != nil {
+			t.classic[ci] += c
+		}
+		if zero {
+			t.zero += c
+		} else {
+			t.add(reduceKey(k, d), neg, c)
+		}
 	}
 	t.sum += math.Float64frombits(b.sumBits.Load())
 }

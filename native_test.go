@@ -475,3 +475,32 @@ func BenchmarkNativeObserveParallel(b *testing.B) {
 		}
 	})
 }
+
+// TestNativeKeyBits checks the table lookup against the search it replaces, on every schema,
+// on the bounds themselves and their neighbours, and on random values of the whole range.
+func TestNativeKeyBits(t *testing.T) {
+	rnd := rand.New(rand.NewPCG(5, 6))
+	values := []float64{1, 2, 0.5, 3, math.MaxFloat64, math.Inf(1), 0x1p-1022, math.SmallestNonzeroFloat64, 0x1p-1030, 1e-310}
+	for s := 1; s <= MaxNativeSchema; s++ {
+		for _, b := range nativeBounds[s] {
+			for _, e := range []int{-1000, -3, 0, 1, 7, 1000} {
+				u := math.Ldexp(b, e)
+				values = append(values, u, math.Nextafter(u, 0), math.Nextafter(u, math.Inf(1)))
+			}
+		}
+	}
+	for range 20000 {
+		values = append(values, math.Exp2(rnd.Float64()*2000-1000))
+	}
+	for s := int32(MinNativeSchema); s <= MaxNativeSchema; s++ {
+		for _, v := range values {
+			got, ok := nativeKeyBits(math.Float64bits(v), s)
+			if wantOK := s > 0 && v >= 0x1p-1022 && v <= math.MaxFloat64; ok != wantOK {
+				t.Fatalf("schema %d: nativeKeyBits(%v) ok = %v, want %v", s, v, ok, wantOK)
+			}
+			if want := nativeKey(v, s); ok && got != want {
+				t.Fatalf("schema %d: nativeKeyBits(%v) = %d, nativeKey = %d", s, v, got, want)
+			}
+		}
+	}
+}
