@@ -147,22 +147,25 @@ func NewHistogramOf[L any](name, help string, opts ...Opts) (*HistogramOf[L], er
 // no lock, except on the rare observation that needs a bucket its buffer has no room for (see
 // Opts.NativeMaxBuckets).
 func (h *Histogram) Observe(v float64) {
-	// The common case, a classic histogram of positive bounds, is written out here in full:
-	// see bucketIndex.find and observeClassic.
-	if h.nat != nil {
-		h.nat.observeValue(h, v)
-		return
-	}
+	// The common cases, classic buckets of positive bounds or none, with or without native
+	// buckets, are written out here: see bucketIndex.find and observeClassic.
 	x := &h.idx
-	if x.tab == nil || v != v {
+	if v != v || x.tab == nil && len(h.upper) > 0 {
 		h.observeOther(v)
 		return
 	}
-	b := int64(math.Float64bits(v))
-	c := min(max(b>>(x.shift&63)-x.lo, 0), int64(len(x.tab)-1))
-	i := int(x.tab[c])
-	if b > x.bits[i] {
-		i++
+	i := 0
+	if x.tab != nil {
+		b := int64(math.Float64bits(v))
+		c := min(max(b>>(x.shift&63)-x.lo, 0), int64(len(x.tab)-1))
+		i = int(x.tab[c])
+		if b > x.bits[i] {
+			i++
+		}
+	}
+	if h.nat != nil {
+		h.nat.observe(h, v, i)
+		return
 	}
 	if s := h.st.Load(); s != nil {
 		h.observeStriped(s, i, v)
@@ -177,14 +180,14 @@ func (h *Histogram) Observe(v float64) {
 	}
 }
 
-// observeOther observes v in a classic histogram whose bounds bucketIndex cannot serve, or
-// reports NaN.
+// observeOther observes v in a histogram whose bounds bucketIndex cannot serve, or reports
+// NaN.
 func (h *Histogram) observeOther(v float64) {
 	if v != v {
 		h.core.report(ErrNaNIncrement, "Observe(NaN) ignored")
 		return
 	}
-	h.observeClassic(h.index(v), v)
+	h.observe(v)
 }
 
 // observeClassic counts v, which is not NaN, in bucket i and the sum. Uncontended, that is an

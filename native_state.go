@@ -259,21 +259,6 @@ func decodeKey(e uint64) (key int32, neg, zero bool, ci int) {
 	return int32(uint32(e >> 2)), e&1 == 1, e&2 == 2, int(e >> 34)
 }
 
-// observeValue is Histogram.Observe for a histogram with native buckets.
-func (n *nativeState) observeValue(h *Histogram, v float64) {
-	if v != v {
-		h.core.report(ErrNaNIncrement, "Observe(NaN) ignored")
-		return
-	}
-	ci := 0
-	if h.idx.tab != nil {
-		ci = h.idx.find(v)
-	} else if len(h.upper) > 0 {
-		ci = h.index(v)
-	}
-	n.observe(h, v, ci)
-}
-
 // observe records v, which is not NaN; ci is its classic bucket.
 func (n *nativeState) observe(h *Histogram, v float64, ci int) {
 	c := &n.one
