@@ -106,17 +106,18 @@ func snakeCase(s string) string {
 }
 
 // With returns the child for the label values in l, creating it on first use. It never panics;
-// invalid UTF-8 is handled as by Vec.With. Finding an existing child costs about what Vec.With
-// does for the same values, without allocating.
+// invalid UTF-8 is handled as by Vec.With. Finding an existing child allocates nothing and takes
+// no lock; for one or two labels it costs less than Vec.With, since it knows their number.
 func (tv *TypedVec[L, T, P]) With(l L) *T {
 	p := unsafe.Pointer(&l)
-	if tv.flat == 2 {
-		// The common case, unrolled: two labels.
+	v := &tv.vec
+	switch tv.flat {
+	case 2:
+		// The common cases, unrolled: l read in place, the hash of short values computed as
+		// hashValues(v.seed, a[:]) does but without a call, the stored values compared in place.
 		a := (*[2]string)(p)
-		v := &tv.vec
 		var h uint64
 		if len(a[0]) <= 8 && len(a[1]) <= 8 {
-			// hashValues(v.seed, a[:]) without the call, for short values.
 			a0, b0 := shortWords(a[0])
 			a1, b1 := shortWords(a[1])
 			h = mixValue(mixValue(v.seed^2, a0, b0, len(a[0])), a1, b1, len(a[1]))
@@ -137,11 +138,30 @@ func (tv *TypedVec[L, T, P]) With(l L) *T {
 			}
 		}
 		return v.create(a[:])
+	case 1:
+		a := (*[1]string)(p)
+		var h uint64
+		if len(a[0]) <= 8 {
+			a0, b0 := shortWords(a[0])
+			h = mixValue(v.seed^1, a0, b0, len(a[0]))
+		} else {
+			h = hashValues(v.seed, a[:])
+		}
+		t := v.tab.Load()
+		for i := h & t.mask; ; i = (i + 1) & t.mask {
+			c := t.slots[i].Load()
+			if c == nil {
+				break
+			}
+			if hd(c).hash == h && sameString(*(*string)(unsafe.Add(unsafe.Pointer(c), v.valsAt)), a[0]) {
+				return c
+			}
+		}
+		return v.create(a[:])
+	case 0:
+		return tv.withFields(p)
 	}
-	if tv.flat > 0 {
-		return tv.vec.With(unsafe.Slice((*string)(p), tv.flat)...)
-	}
-	return tv.withFields(p)
+	return v.With(unsafe.Slice((*string)(p), tv.flat)...)
 }
 
 // withFields is With for a struct whose label fields are not all at its start: it gathers them

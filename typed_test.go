@@ -2,6 +2,7 @@ package prom
 
 import (
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -51,25 +52,42 @@ func TestTypedFindsPositional(t *testing.T) {
 		t.Errorf("Len = %d, want %d distinct children", tv.Len(), n)
 	}
 
-	var current atomic.Pointer[two]
+	var lookups []namedLookup
+	for _, a := range typedValues {
+		for _, b := range typedValues {
+			lookups = append(lookups, namedLookup{quoteAll([]string{a, b}), func() { tv.With(two{a, b}) }})
+		}
+	}
+	checkNoLock(t, &tv.vec.mu, lookups)
+}
+
+// namedLookup is a lookup of an existing child, f, and the values it looks up.
+type namedLookup struct {
+	name string
+	f    func()
+}
+
+// checkNoLock runs lookups of existing children while holding the vector's lock mu, and fails
+// if one waits for it.
+func checkNoLock(t *testing.T, mu *sync.Mutex, lookups []namedLookup) {
+	t.Helper()
+	var current atomic.Value
+	current.Store("")
 	done := make(chan struct{})
-	tv.vec.mu.Lock()
+	mu.Lock()
 	go func() {
 		defer close(done)
-		for _, a := range typedValues {
-			for _, b := range typedValues {
-				current.Store(&two{a, b})
-				tv.With(two{a, b})
-			}
+		for _, l := range lookups {
+			current.Store(l.name)
+			l.f()
 		}
 	}()
 	select {
 	case <-done:
 	case <-time.After(5 * time.Second):
-		l := current.Load()
-		t.Errorf("With(%q, %q) waits for the vector's lock: the lookup missed the existing child", l.A, l.B)
+		t.Errorf("the lookup of %s waits for the vector's lock: it missed the existing child", current.Load())
 	}
-	tv.vec.mu.Unlock()
+	mu.Unlock()
 	<-done
 }
 
@@ -94,16 +112,18 @@ func TestTypedLayouts(t *testing.T) {
 		Skip                         bool `label:"-"`
 		A, B, C, D, E, F, G, H, I, J string
 	}
-	check := func(name string, flat, wantFlat int, n int, lookup func(i int, vals []string) (typed, positional *Counter), length func() int) {
+	check := func(name string, flat, wantFlat int, n int, lookup func(i int, vals []string) (typed, positional *Counter), length func() int, mu *sync.Mutex) {
 		t.Helper()
 		if flat != wantFlat {
 			t.Errorf("%s: flat = %d, want %d", name, flat, wantFlat)
 		}
+		var lookups []namedLookup
 		for i, s := range typedValues {
 			vals := make([]string, n)
 			for k := range vals {
 				vals[k] = s + strings.Repeat("x", k)
 			}
+			lookups = append(lookups, namedLookup{name + " " + quoteAll(vals), func() { lookup(i, vals) }})
 			typed, positional := lookup(i, vals)
 			if typed != positional {
 				t.Errorf("%s: values %q: typed and positional lookups differ", name, vals)
@@ -115,6 +135,7 @@ func TestTypedLayouts(t *testing.T) {
 		if length() != len(typedValues) {
 			t.Errorf("%s: Len = %d, want %d", name, length(), len(typedValues))
 		}
+		checkNoLock(t, mu, lookups)
 	}
 	{
 		tv := Must(NewCounterOf[one]("t", "h", Opts{Registry: NoRegistry}))
@@ -124,37 +145,37 @@ func TestTypedLayouts(t *testing.T) {
 			}
 			p := tv.vec.With(v...)
 			return tv.With(one{v[0]}), p
-		}, tv.Len)
+		}, tv.Len, &tv.vec.mu)
 	}
 	{
 		tv := Must(NewCounterOf[three]("t", "h", Opts{Registry: NoRegistry}))
 		check("three", tv.flat, 3, 3, func(i int, v []string) (*Counter, *Counter) {
 			return tv.With(three{v[0], v[1], v[2]}), tv.vec.With(v...)
-		}, tv.Len)
+		}, tv.Len, &tv.vec.mu)
 	}
 	{
 		tv := Must(NewCounterOf[nine]("t", "h", Opts{Registry: NoRegistry}))
 		check("nine", tv.flat, 9, 9, func(i int, v []string) (*Counter, *Counter) {
 			return tv.With(nine{v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8]}), tv.vec.With(v...)
-		}, tv.Len)
+		}, tv.Len, &tv.vec.mu)
 	}
 	{
 		tv := Must(NewCounterOf[skipFirst]("t", "h", Opts{Registry: NoRegistry}))
 		check("skipFirst", tv.flat, 0, 2, func(i int, v []string) (*Counter, *Counter) {
 			return tv.With(skipFirst{i, v[0], v[1]}), tv.vec.With(v...)
-		}, tv.Len)
+		}, tv.Len, &tv.vec.mu)
 	}
 	{
 		tv := Must(NewCounterOf[skipMiddle]("t", "h", Opts{Registry: NoRegistry}))
 		check("skipMiddle", tv.flat, 0, 2, func(i int, v []string) (*Counter, *Counter) {
 			return tv.With(skipMiddle{v[0], "ignored" + v[1], v[1]}), tv.vec.With(v...)
-		}, tv.Len)
+		}, tv.Len, &tv.vec.mu)
 	}
 	{
 		tv := Must(NewCounterOf[tenSkip]("t", "h", Opts{Registry: NoRegistry}))
 		check("tenSkip", tv.flat, 0, 10, func(i int, v []string) (*Counter, *Counter) {
 			return tv.With(tenSkip{true, v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9]}), tv.vec.With(v...)
-		}, tv.Len)
+		}, tv.Len, &tv.vec.mu)
 		if !tv.Remove(tenSkip{false, "a", "ax", "axx", "axxx", "axxxx", "axxxxx", "axxxxxx", "axxxxxxx", "axxxxxxxx", "axxxxxxxxx"}) {
 			t.Error("tenSkip: Remove found nothing")
 		}
