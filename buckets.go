@@ -3,6 +3,7 @@ package prom
 import (
 	"fmt"
 	"math"
+	"unsafe"
 )
 
 // DefBuckets are the upper bounds a histogram uses when Opts.Buckets is nil: 5 ms to 10 s, for
@@ -165,9 +166,10 @@ func newBucketIndex(upper []float64) bucketIndex {
 // bounds. The table must be set.
 func (x *bucketIndex) find(v float64) int {
 	b := int64(math.Float64bits(v))
-	c := min(max(b>>x.shift-x.lo, 0), int64(len(x.tab)-1))
-	i := int(x.tab[c])
-	if b > x.bits[i] {
+	c := min(max(b>>(x.shift&63)-x.lo, 0), int64(len(x.tab)-1))
+	// c is within tab, and i within bits (which ends with +Inf's): no bounds checks.
+	i := int(*(*uint8)(unsafe.Add(unsafe.Pointer(unsafe.SliceData(x.tab)), c)))
+	if b > *(*int64)(unsafe.Add(unsafe.Pointer(unsafe.SliceData(x.bits)), i*8)) {
 		i++
 	}
 	return i

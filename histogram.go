@@ -4,6 +4,7 @@ import (
 	"math"
 	"sync/atomic"
 	"time"
+	"unsafe"
 )
 
 // Histogram counts observations, such as request latencies or response sizes, in buckets of
@@ -156,12 +157,7 @@ func (h *Histogram) Observe(v float64) {
 	}
 	i := 0
 	if x.tab != nil {
-		b := int64(math.Float64bits(v))
-		c := min(max(b>>(x.shift&63)-x.lo, 0), int64(len(x.tab)-1))
-		i = int(x.tab[c])
-		if b > x.bits[i] {
-			i++
-		}
+		i = x.find(v)
 	}
 	if h.nat != nil {
 		h.nat.observe(h, v, i)
@@ -174,7 +170,7 @@ func (h *Histogram) Observe(v float64) {
 	// The sum is read before the add, so that the load does not wait behind the locked
 	// instruction.
 	old := h.sumBits.Load()
-	h.counts[i].Add(1)
+	(*atomic.Uint64)(unsafe.Add(unsafe.Pointer(unsafe.SliceData(h.counts)), i*8)).Add(1) // i ≤ len(upper)
 	if !h.sumBits.CompareAndSwap(old, math.Float64bits(math.Float64frombits(old)+v)) {
 		h.contended(v)
 	}
