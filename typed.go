@@ -161,7 +161,34 @@ func (tv *TypedVec[L, T, P]) With(l L) *T {
 	case 0:
 		return tv.withFields(p)
 	}
-	return v.With(unsafe.Slice((*string)(p), tv.flat)...)
+	// Three labels or more, as a loop: the same steps, l still read in place.
+	a := unsafe.Slice((*string)(p), tv.flat)
+	h := v.seed ^ uint64(len(a)) // hashValues(v.seed, a), its calls for short values inlined
+	for _, s := range a {
+		if len(s) > 8 {
+			h = hashLong(s, h)
+		} else {
+			x, y := shortWords(s)
+			h = mixValue(h, x, y, len(s))
+		}
+	}
+	t := v.tab.Load()
+probe:
+	for i := h & t.mask; ; i = (i + 1) & t.mask {
+		c := t.slots[i].Load()
+		if c == nil {
+			break
+		}
+		if hd(c).hash == h {
+			for j, s := range v.valuesOf(unsafe.Pointer(c)) {
+				if !sameString(s, a[j]) {
+					continue probe
+				}
+			}
+			return c
+		}
+	}
+	return v.create(a)
 }
 
 // withFields is With for a struct whose label fields are not all at its start: it gathers them
