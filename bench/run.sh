@@ -66,5 +66,17 @@ else
 	cp "$raw" results-raw.txt
 	cat "$sizes" >>results-raw.txt
 	echo "wrote bench/RESULTS.md" >&2
+	# The README shows the calibration line and the targets table, between its bench markers.
+	{
+		grep '^Calibration:' RESULTS.md
+		echo
+		sed -n '/^## Targets/,/^[0-9]* met, /p' RESULTS.md | sed '1,2d'
+	} >"$work/readme-bench.md"
+	awk -v f="$work/readme-bench.md" '
+		/<!-- bench:end -->/ { skip = 0 }
+		!skip { print }
+		/<!-- bench:begin -->/ { while ((getline l < f) > 0) print l; skip = 1 }
+	' ../README.md >"$work/README.md" && cp "$work/README.md" ../README.md
+	echo "updated the targets table in README.md" >&2
 fi
 echo "bench: $mode run took $(( $(date +%s) - t0 ))s" >&2
