@@ -20,11 +20,11 @@ import (
 // Finding an existing child reads the fields in place: no allocation, no lock, no reflection.
 // CounterOf, GaugeOf, HistogramOf and SummaryOf are its instances.
 type TypedVec[L any, T any, P Child[T]] struct {
-	vec Vec[T, P]
 	// flat is the number of label fields when they are the first fields of L, strings one
 	// after the other, so that l reads in place as a [flat]string; 0 otherwise, when offs
-	// locates each label field.
+	// locates each label field. It comes first: With then reads two cache lines of tv, not three.
 	flat int
+	vec  Vec[T, P]
 	offs []uintptr
 }
 
