@@ -59,25 +59,29 @@ func NativeSchema(f float64) (int32, error) {
 }
 
 // nativeIndex finds the bucket within an octave, at schema s > 0, from the mantissa bits of a
-// value without a data-dependent branch, as bucketIndex does for classic bounds: tab[m] is the
-// first bucket whose bound's mantissa is at least the lowest of cell m (the top bits of the
-// mantissa), and mant[j] are the bounds' mantissas (nativeBounds[s][j] is 2^-1 times 1.mant),
-// then 2^52, above every mantissa. No cell holds two bounds, so one comparison finishes.
+// value without a data-dependent branch, as bucketIndex does for classic bounds. The top bits
+// of the mantissa name a cell, and no cell holds two bucket bounds; tab[m] packs the first
+// bucket j whose bound is at least the lowest value of cell m (above mantBits) and the
+// mantissa of that bound (nativeBounds[s][j] is 2^-1 times 1.mantissa; all ones when j is
+// 2^s, past the last bound). A value of the cell is in bucket j, or j+1 if its mantissa is
+// greater: one load and one comparison.
 type nativeIndex struct {
 	shift uint8 // 52 − the mantissa bits that name a cell
-	tab   []uint16
-	mant  []uint64
+	tab   []uint64
 }
 
-var nativeIndexes = func() (t [MaxNativeSchema + 1]nativeIndex) {
-	const mantBits = 52
+const mantBits = 52 // of a float64
+
+// nativeIndexes holds the index of each schema above 0, in an array of 16 so that s&15 needs
+// no bounds check.
+var nativeIndexes = func() (t [16]nativeIndex) {
 	for s := 1; s <= MaxNativeSchema; s++ {
 		b := nativeBounds[s]
 		mant := make([]uint64, len(b)+1)
 		for j, x := range b {
 			mant[j] = math.Float64bits(x) & (1<<mantBits - 1)
 		}
-		mant[len(b)] = 1 << mantBits
+		mant[len(b)] = 1<<mantBits - 1    // no mantissa is greater
 		for cellBits := s; ; cellBits++ { // terminates: at 52 bits every mantissa is a cell
 			shift := uint8(mantBits - cellBits)
 			distinct := true
@@ -87,15 +91,15 @@ var nativeIndexes = func() (t [MaxNativeSchema + 1]nativeIndex) {
 			if !distinct {
 				continue
 			}
-			tab := make([]uint16, 1<<cellBits)
+			tab := make([]uint64, 1<<cellBits)
 			j := 0
 			for m := range tab {
-				for mant[j] < uint64(m)<<shift {
+				for j < len(b) && mant[j] < uint64(m)<<shift {
 					j++
 				}
-				tab[m] = uint16(j)
+				tab[m] = uint64(j)<<mantBits | mant[j]
 			}
-			t[s] = nativeIndex{shift: shift, tab: tab, mant: mant}
+			t[s] = nativeIndex{shift: shift, tab: tab}
 			break
 		}
 	}
@@ -106,14 +110,15 @@ var nativeIndexes = func() (t [MaxNativeSchema + 1]nativeIndex) {
 // and a comparison instead of math.Frexp and a binary search. Small enough to be inlined, it
 // leaves subnormals, +Inf and schemas of 0 and less to nativeKey: ok is false for them.
 func nativeKeyBits(bits uint64, s int32) (key int32, ok bool) {
-	e := int32(bits>>52) & 0x7ff
-	if e == 0 || e == 0x7ff || s <= 0 {
+	e := int32(bits>>mantBits) & 0x7ff
+	if uint32(e-1) >= 0x7fe || s <= 0 { // e is 0 (subnormal) or 0x7ff (+Inf)
 		return 0, false
 	}
-	mant := bits & (1<<52 - 1)
+	mant := bits & (1<<mantBits - 1)
 	x := &nativeIndexes[s&15]
-	j := int32(x.tab[mant>>(x.shift&63)])
-	if mant > x.mant[j] {
+	c := x.tab[mant>>(x.shift&63)]
+	j := int32(c >> mantBits)
+	if mant > c&(1<<mantBits-1) {
 		j++
 	}
 	return j + (e-1023)<<s, true // e−1022 is math.Frexp's exponent
