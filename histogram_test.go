@@ -136,8 +136,10 @@ func TestBucketGenerators(t *testing.T) {
 
 func TestHistogramObserve(t *testing.T) {
 	for _, bounds := range [][]float64{
-		{1, 2, 5},                   // linear search
-		{1, 2, 3, 4, 5, 6, 7, 8, 9}, // binary search
+		{1, 2, 5},                   // bucket table
+		{1, 2, 3, 4, 5, 6, 7, 8, 9}, // bucket table
+		{-5, -1, 0, 2},              // linear search: not all positive
+		{0, 1, 2, 3, 4, 5, 6, 7, 8}, // binary search
 	} {
 		h := Must(NewHistogram("h", "H.", Opts{Registry: NoRegistry, Buckets: bounds}))
 		obs := []float64{0.5, 1, 1.5, 2, 4.5, 5, 100, math.Inf(1), math.Inf(-1), -3}
@@ -311,14 +313,16 @@ func TestHistogramConsistentUnderRace(t *testing.T) {
 func TestHistogramAllocs(t *testing.T) {
 	few := Must(NewHistogram("a", "A.", Opts{Registry: NoRegistry, Buckets: []float64{1, 2}}))
 	many := Must(NewHistogram("b", "B.", Opts{Registry: NoRegistry}))
+	searched := Must(NewHistogram("e", "E.", Opts{Registry: NoRegistry, Buckets: []float64{-1, 0, 1}})) // no bucket table
 	v := Must(NewHistogramVec("c", "C.", []string{"x"}, Opts{Registry: NoRegistry}))
 	type lab struct{ X string }
 	tv := Must(NewHistogramOf[lab]("d", "D.", Opts{Registry: NoRegistry}))
 	v.With("1")
 	tv.With(lab{"1"})
 	for name, f := range map[string]func(){
-		"ObserveLinear": func() { few.Observe(1.5) },
-		"ObserveBinary": func() { many.Observe(0.3) },
+		"ObserveFew":    func() { few.Observe(1.5) },
+		"ObserveMany":   func() { many.Observe(0.3) },
+		"ObserveSearch": func() { searched.Observe(0.5) },
 		"With":          func() { v.With("1").Observe(0.3) },
 		"WithTyped":     func() { tv.With(lab{"1"}).Observe(0.3) },
 	} {
