@@ -124,13 +124,13 @@ func (tv *TypedVec[L, T, P]) With(l L) *T {
 		} else {
 			h = hashValues(v.seed, a[:])
 		}
-		t := v.tab.Load()
+		t, tag := v.tab.Load(), tagOf(h)
 		for i := h & t.mask; ; i = (i + 1) & t.mask {
-			c := t.slots[i].Load()
-			if c == nil {
+			c, end := t.at(i, tag)
+			if end {
 				break
 			}
-			if hd(c).hash == h {
+			if c != nil && hd(c).hash == h {
 				b := (*[2]string)(unsafe.Add(unsafe.Pointer(c), v.valsAt))
 				if sameString(b[0], a[0]) && sameString(b[1], a[1]) {
 					return c
@@ -147,13 +147,13 @@ func (tv *TypedVec[L, T, P]) With(l L) *T {
 		} else {
 			h = hashValues(v.seed, a[:])
 		}
-		t := v.tab.Load()
+		t, tag := v.tab.Load(), tagOf(h)
 		for i := h & t.mask; ; i = (i + 1) & t.mask {
-			c := t.slots[i].Load()
-			if c == nil {
+			c, end := t.at(i, tag)
+			if end {
 				break
 			}
-			if hd(c).hash == h && sameString(*(*string)(unsafe.Add(unsafe.Pointer(c), v.valsAt)), a[0]) {
+			if c != nil && hd(c).hash == h && sameString(*(*string)(unsafe.Add(unsafe.Pointer(c), v.valsAt)), a[0]) {
 				return c
 			}
 		}
@@ -172,14 +172,14 @@ func (tv *TypedVec[L, T, P]) With(l L) *T {
 			h = mixValue(h, x, y, len(s))
 		}
 	}
-	t := v.tab.Load()
+	t, tag := v.tab.Load(), tagOf(h)
 probe:
 	for i := h & t.mask; ; i = (i + 1) & t.mask {
-		c := t.slots[i].Load()
-		if c == nil {
+		c, end := t.at(i, tag)
+		if end {
 			break
 		}
-		if hd(c).hash == h {
+		if c != nil && hd(c).hash == h {
 			for j, s := range v.valuesOf(unsafe.Pointer(c)) {
 				if !sameString(s, a[j]) {
 					continue probe

@@ -94,9 +94,61 @@ type Vec[T any, P Child[T]] struct {
 	detached  atomic.Pointer[T]
 }
 
+// table is the open-addressing index of a vector's children, replaced whole when it grows.
+// Slot i holds nil or a child's address plus the tag of its hash (tagOf) in the address's low
+// bits, so that a probe passes over most other children without loading them: once children
+// outgrow the cache, each such load is a miss, and they made most of the cost of creating one.
+// Children are allocated 8-byte aligned and larger than 8 bytes, so a tagged address still
+// points inside its child and keeps it alive; the slots are *byte, of alignment 1, so that
+// holding it is legal.
 type table[T any] struct {
-	slots []atomic.Pointer[T]
+	slots []atomic.Pointer[byte]
 	mask  uint64
+}
+
+// tagOf returns the tag of hash h: its top 3 bits, independent of the bits that index a table.
+func tagOf(h uint64) uintptr { return uintptr(h >> 61) }
+
+// at returns the child in slot i if its tag is tag, nil if another child is there, and
+// end true when the slot is empty, which ends a probe.
+func (t *table[T]) at(i uint64, tag uintptr) (p *T, end bool) {
+	s := unsafe.Pointer(t.slots[i].Load())
+	if s == nil {
+		return nil, true
+	}
+	if uintptr(s)&7 != tag {
+		return nil, false
+	}
+	return (*T)(unsafe.Add(s, -int(tag))), false
+}
+
+// child returns the child in slot i, nil if the slot is empty.
+func (t *table[T]) child(i int) *T {
+	s := unsafe.Pointer(t.slots[i].Load())
+	if s == nil {
+		return nil
+	}
+	return (*T)(unsafe.Add(s, -int(uintptr(s)&7)))
+}
+
+// set puts child p, of hash h, in slot i.
+func (t *table[T]) set(i uint64, p *T, h uint64) {
+	t.slots[i].Store((*byte)(unsafe.Add(unsafe.Pointer(p), tagOf(h))))
+}
+
+// put puts child p, of hash h, in the first free slot of its probe sequence.
+func (t *table[T]) put(p *T, h uint64) {
+	for i := h & t.mask; ; i = (i + 1) & t.mask {
+		if t.slots[i].Load() == nil {
+			t.set(i, p, h)
+			return
+		}
+	}
+}
+
+// newTable returns an empty table of size slots, a power of two.
+func newTable[T any](size int) *table[T] {
+	return &table[T]{slots: make([]atomic.Pointer[byte], size), mask: uint64(size - 1)}
 }
 
 func (v *Vec[T, P]) init(d *Desc, o *Opts, initChild func(*T)) {
@@ -104,7 +156,7 @@ func (v *Vec[T, P]) init(d *Desc, o *Opts, initChild func(*T)) {
 	v.nvals, v.valsAt = len(d.LabelNames), valuesOffset[T]()
 	v.seed = rand.Uint64()
 	v.initChild = initChild
-	v.tab.Store(&table[T]{slots: make([]atomic.Pointer[T], 8), mask: 7})
+	v.tab.Store(newTable[T](8))
 }
 
 // Describe returns the description of the family.
@@ -160,13 +212,13 @@ func equalValues(a, b []string) bool {
 // alive, so pass strings.Clone of such values.
 func (v *Vec[T, P]) With(values ...string) *T {
 	h := v.hash(values)
-	t := v.tab.Load()
+	t, tag := v.tab.Load(), tagOf(h)
 	for i := h & t.mask; ; i = (i + 1) & t.mask {
-		p := t.slots[i].Load()
-		if p == nil {
+		p, end := t.at(i, tag)
+		if end {
 			break
 		}
-		if hd(p).hash == h && equalValues(v.valuesOf(unsafe.Pointer(p)), values) {
+		if p != nil && hd(p).hash == h && equalValues(v.valuesOf(unsafe.Pointer(p)), values) {
 			return p
 		}
 	}
@@ -233,14 +285,14 @@ func (v *Vec[T, P]) create(values []string) *T {
 	h := v.hash(values)
 	v.mu.Lock()
 	defer v.mu.Unlock()
-	t := v.tab.Load()
+	t, tag := v.tab.Load(), tagOf(h)
 	i := h & t.mask
 	for ; ; i = (i + 1) & t.mask {
-		p := t.slots[i].Load()
-		if p == nil {
+		p, end := t.at(i, tag)
+		if end {
 			break
 		}
-		if hd(p).hash == h && equalValues(v.valuesOf(unsafe.Pointer(p)), values) {
+		if p != nil && hd(p).hash == h && equalValues(v.valuesOf(unsafe.Pointer(p)), values) {
 			return p
 		}
 	}
@@ -252,7 +304,7 @@ func (v *Vec[T, P]) create(values []string) *T {
 		v.insert(t, p)
 		v.tab.Store(t)
 	} else {
-		t.slots[i].Store(p)
+		t.set(i, p, h)
 	}
 	v.n++
 	if v.last == nil {
@@ -278,23 +330,30 @@ func (v *Vec[T, P]) repairUTF8(values []string) []string {
 	return fixed
 }
 
-func (v *Vec[T, P]) insert(t *table[T], p *T) {
-	for i := P(p).head().hash & t.mask; ; i = (i + 1) & t.mask {
-		if t.slots[i].Load() == nil {
-			t.slots[i].Store(p)
-			return
-		}
-	}
-}
+func (v *Vec[T, P]) insert(t *table[T], p *T) { t.put(p, hd(p).hash) }
 
 // grow returns a table twice the size of t with the same children. It walks t's slots rather
 // than the creation-order list: independent loads the processor overlaps, where the list is a
 // chain of dependent cache misses once the children outgrow the cache. Called with mu.
 func (v *Vec[T, P]) grow(t *table[T]) *table[T] {
-	n := &table[T]{slots: make([]atomic.Pointer[T], 2*len(t.slots)), mask: uint64(2*len(t.slots) - 1)}
-	for i := range t.slots {
-		if p := t.slots[i].Load(); p != nil {
-			v.insert(n, p)
+	n := newTable[T](2 * len(t.slots))
+	// In batches: first the children's hashes, loads the processor overlaps since nothing
+	// depends on them yet, then the inserts, whose probes would otherwise stall each load.
+	var ps [16]*T
+	var hs [16]uint64
+	for i := 0; i < len(t.slots); {
+		k := 0
+		for ; k < len(ps) && i < len(t.slots); i++ {
+			if p := t.child(i); p != nil {
+				ps[k] = p
+				k++
+			}
+		}
+		for j := range k {
+			hs[j] = hd(ps[j]).hash
+		}
+		for j := range k {
+			n.put(ps[j], hs[j])
 		}
 	}
 	return n
@@ -302,7 +361,7 @@ func (v *Vec[T, P]) grow(t *table[T]) *table[T] {
 
 // rebuild returns a new table of the given size holding every child but drop. Called with mu.
 func (v *Vec[T, P]) rebuild(size int, drop map[*T]bool) *table[T] {
-	t := &table[T]{slots: make([]atomic.Pointer[T], size), mask: uint64(size - 1)}
+	t := newTable[T](size)
 	for p := v.first.Load(); p != nil; p = P(p).head().next.Load() {
 		if !drop[p] {
 			v.insert(t, p)
