@@ -82,10 +82,12 @@ func NewCounterVec(name, help string, labelNames []string, opts ...Opts) (*Count
 // cores instead of falling.
 func (c *Counter) Inc() {
 	// The uncontended path must stay within the inliner's budget, so the decision to leave it
-	// is one compare: the low byte of n reaches slowMark once every 256 increments, when Inc
-	// probes for contention, and stays there once the counter is striped, since Inc then
-	// adds to the cells instead (a few late increments may move it on; it comes back).
-	if uint8(atomic.LoadUint64(&c.n)) != slowMark {
+	// is one compare: the low byte of n enters the slow zone (slowFrom and above) once every
+	// 256 increments, and leaving it by the slow path probes for contention. Once the
+	// counter is striped, the slow path adds to the cells instead, so n stays in the zone:
+	// only the increments of goroutines that read n just before it entered can still move
+	// it, and it takes more of them at once than the zone is wide to push n out of it.
+	if uint8(atomic.LoadUint64(&c.n)) < slowFrom {
 		atomic.AddUint64(&c.n, 1)
 		return
 	}
@@ -99,11 +101,14 @@ const _ = -(unsafe.Offsetof(Counter{}.n) % 8)
 // word returns n as the atomic.Uint64 it is used as.
 func (c *Counter) word() *atomic.Uint64 { return (*atomic.Uint64)(unsafe.Pointer(&c.n)) }
 
-// slowMark is the low byte of Counter.n that sends Inc to incSlow.
-const slowMark = 0xff
+// slowFrom is the lowest low byte of Counter.n that sends Inc to incSlow. The zone's width,
+// 4, is the number of goroutines that, incrementing at the very moment a counter is
+// striped, could push n out of it; its cost is that 4 increments in 256 take the call.
+const slowFrom = 0xfc
 
-// incSlow is Inc when the low byte of n is slowMark: on an uncontended counter, the add that
-// moves n past it and a probe for contention; on a striped one, the add on the goroutine's cell.
+// incSlow is Inc when the low byte of n is in the slow zone: on an uncontended counter, the
+// add, and a probe for contention when the add leaves the zone; on a striped one, the add on
+// the goroutine's cell.
 //
 //go:noinline
 func (c *Counter) incSlow() {
@@ -114,7 +119,7 @@ func (c *Counter) incSlow() {
 		}
 		return
 	}
-	if n := c.word().Add(1); contended(c.word(), n) {
+	if n := c.word().Add(1); uint8(n) == 0 && contended(c.word(), n) {
 		install(&c.extra().st, 1)
 	}
 }

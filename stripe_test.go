@@ -18,8 +18,8 @@ import (
 // value stays exact.
 func stripedCounter(c *Counter) *Counter {
 	s := install(&c.extra().st, 1)
-	atomic.StoreUint64(&c.n, slowMark)
-	s.word(0).Add(^uint64(slowMark - 1)) // minus slowMark, wrapping
+	atomic.StoreUint64(&c.n, slowFrom)
+	s.word(0).Add(^uint64(slowFrom - 1)) // minus slowFrom, wrapping
 	return c
 }
 func stripedHistogram(h *Histogram) *Histogram { install(&h.st, len(h.counts)+1); return h }
@@ -136,6 +136,30 @@ func TestCounterStripesUnderContention(t *testing.T) {
 		t.Fatal("counter not striped after 10 s of increments from two goroutines")
 	}
 	if got, want := c.Value(), float64(done[0]+done[1]); got != want {
+		t.Errorf("Value() = %v, want %v", got, want)
+	}
+	// Striped, the two goroutines must leave the shared word alone, or the cores would go on
+	// fighting over its cache line: after a few hundred increments it stays in the slow zone.
+	hammer := func(n int) {
+		var wg sync.WaitGroup
+		for range workers {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for range n {
+					c.Inc()
+				}
+			}()
+		}
+		wg.Wait()
+	}
+	hammer(100_000)
+	before := atomic.LoadUint64(&c.n)
+	hammer(100_000)
+	if after := atomic.LoadUint64(&c.n); after != before {
+		t.Errorf("striped counter's shared word moved from %d to %d under contention", before, after)
+	}
+	if got, want := c.Value(), float64(done[0]+done[1]+4*100_000); got != want {
 		t.Errorf("Value() = %v, want %v", got, want)
 	}
 }
