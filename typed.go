@@ -124,13 +124,15 @@ func (tv *TypedVec[L, T, P]) With(l L) *T {
 		} else {
 			h = hashValues(v.seed, a[:])
 		}
-		t, tag := v.tab.Load(), tagOf(h)
+		// No tag test here: the hash test follows at once, and a lookup that finds its child
+		// mostly finds it in the first slot, where the tag would only cost time.
+		t := v.tab.Load()
 		for i := h & t.mask; ; i = (i + 1) & t.mask {
-			c, end := t.at(i, tag)
-			if end {
+			c := t.child(i)
+			if c == nil {
 				break
 			}
-			if c != nil && hd(c).hash == h {
+			if hd(c).hash == h {
 				b := (*[2]string)(unsafe.Add(unsafe.Pointer(c), v.valsAt))
 				if sameString(b[0], a[0]) && sameString(b[1], a[1]) {
 					return c
@@ -147,13 +149,13 @@ func (tv *TypedVec[L, T, P]) With(l L) *T {
 		} else {
 			h = hashValues(v.seed, a[:])
 		}
-		t, tag := v.tab.Load(), tagOf(h)
+		t := v.tab.Load()
 		for i := h & t.mask; ; i = (i + 1) & t.mask {
-			c, end := t.at(i, tag)
-			if end {
+			c := t.child(i)
+			if c == nil {
 				break
 			}
-			if c != nil && hd(c).hash == h && sameString(*(*string)(unsafe.Add(unsafe.Pointer(c), v.valsAt)), a[0]) {
+			if hd(c).hash == h && sameString(*(*string)(unsafe.Add(unsafe.Pointer(c), v.valsAt)), a[0]) {
 				return c
 			}
 		}

@@ -123,7 +123,7 @@ func (t *table[T]) at(i uint64, tag uintptr) (p *T, end bool) {
 }
 
 // child returns the child in slot i, nil if the slot is empty.
-func (t *table[T]) child(i int) *T {
+func (t *table[T]) child(i uint64) *T {
 	s := unsafe.Pointer(t.slots[i].Load())
 	if s == nil {
 		return nil
@@ -344,7 +344,7 @@ func (v *Vec[T, P]) grow(t *table[T]) *table[T] {
 	for i := 0; i < len(t.slots); {
 		k := 0
 		for ; k < len(ps) && i < len(t.slots); i++ {
-			if p := t.child(i); p != nil {
+			if p := t.child(uint64(i)); p != nil {
 				ps[k] = p
 				k++
 			}
