@@ -30,13 +30,20 @@ type Counter struct {
 	more atomic.Pointer[counterMore]
 }
 
-// counterMore is the rarely needed part of a Counter.
+// counterMore is the rarely needed part of a Counter. It fills a cache line of its own (64
+// bytes, allocated 64-byte aligned), because every striped Inc reads st: sharing a line
+// with some other small object that another core writes would make each of those reads a
+// cache miss, the very contention striping is for.
 type counterMore struct {
 	st     atomic.Pointer[stripes] // cells of whole increments, once Inc or Add met contention (stripe.go)
 	bits   atomic.Uint64           // float64 bits of fractional increments
 	ex     atomic.Pointer[Exemplar]
 	exLast atomic.Int64 // time of the last exemplar, for Opts.ExemplarMinInterval
+	_      [cacheLine - 32]byte
 }
+
+// cacheLine is the size of a cache line on the processors prom is tuned for.
+const cacheLine = 64
 
 // extra returns the counter's counterMore, allocating it the first time.
 func (c *Counter) extra() *counterMore {
