@@ -18,14 +18,39 @@ type data struct {
 
 func newData(rs []*result) *data {
 	d := &data{results: rs, byKey: map[key]*result{}, libs: map[string]bool{}}
+	runs := map[key][]*result{}
 	for _, r := range rs {
 		k := key{r.workload, r.path, r.lib, r.procs}
-		if _, ok := d.byKey[k]; !ok { // the first of repeated runs
+		if _, ok := runs[k]; !ok {
 			d.byKey[k] = r
 		}
+		runs[k] = append(runs[k], r)
 		d.libs[r.lib] = true
 	}
+	for k, rr := range runs {
+		if len(rr) > 1 {
+			d.byKey[k] = median(rr)
+		}
+	}
 	return d
+}
+
+// median returns a result whose every metric is the median of the repeated runs' values (the
+// lower middle one for an even count), so that one disturbed run out of three moves nothing.
+func median(rr []*result) *result {
+	m := *rr[0]
+	m.metrics = map[string]float64{}
+	for unit := range rr[0].metrics {
+		var vs []float64
+		for _, r := range rr {
+			if v, ok := r.metrics[unit]; ok {
+				vs = append(vs, v)
+			}
+		}
+		sort.Float64s(vs)
+		m.metrics[unit] = vs[(len(vs)-1)/2]
+	}
+	return &m
 }
 
 // get returns a metric of workload/path/lib at procs (0: the highest procs measured).
