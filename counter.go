@@ -149,7 +149,7 @@ func (c *Counter) add(u uint64) {
 
 // Add adds v. A whole v costs about what Inc does, without the inlining (see Inc for how it
 // scales across cores); a fractional v is a compare-and-swap loop on a float, and the first
-// one allocates the counter's rarely used part (32 bytes). A negative or NaN v leaves the counter
+// one allocates the counter's rarely used part (64 bytes). A negative or NaN v leaves the counter
 // unchanged and is reported to the registry's error handler as ErrNegativeIncrement or
 // ErrNaNIncrement; Add never panics.
 func (c *Counter) Add(v float64) {
