@@ -3,6 +3,7 @@ package prom
 import (
 	"runtime"
 	"strconv"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"unsafe"
@@ -151,4 +152,32 @@ func TestTableKeepsChildren(t *testing.T) {
 	if v.Len() != n {
 		t.Fatalf("Len() = %d, want %d: a lookup missed and created a child", v.Len(), n)
 	}
+}
+
+// TestPositionalFindsWithoutLock: Vec.With's unrolled one- and two-value paths (with1, with2)
+// hash as create does, so a lookup of an existing child never falls through to create, which
+// would wait for the vector's lock held here.
+func TestPositionalFindsWithoutLock(t *testing.T) {
+	vals := []string{"", "a", "GET", "12345678", "123456789", "/api/v1/items/12345", strings.Repeat("x", 40)}
+	v1 := Must(NewCounterVec("one", "One.", []string{"a"}, Opts{Registry: NoRegistry}))
+	v2 := Must(NewCounterVec("two", "Two.", []string{"a", "b"}, Opts{Registry: NoRegistry}))
+	var lookups []namedLookup
+	for _, a := range vals {
+		v1.With(a)
+		lookups = append(lookups, namedLookup{"one " + strconv.Quote(a), func() { v1.With(strings.Clone(a)) }})
+		for _, b := range vals {
+			v2.With(a, b)
+			lookups = append(lookups, namedLookup{"two " + strconv.Quote(a) + " " + strconv.Quote(b), func() { v2.With(a, strings.Clone(b)) }})
+		}
+	}
+	var one, two []namedLookup
+	for _, l := range lookups {
+		if strings.HasPrefix(l.name, "one ") {
+			one = append(one, l)
+		} else {
+			two = append(two, l)
+		}
+	}
+	checkNoLock(t, &v1.mu, one)
+	checkNoLock(t, &v2.mu, two)
 }
