@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -187,7 +188,7 @@ func (h *handler) serve(w http.ResponseWriter, r *http.Request) int {
 	out := getLazyWriter(w)
 	defer putLazyWriter(out)
 	var zw *gzipWriter
-	sink := writerTo(out)
+	var sink io.Writer = out
 	if gz {
 		zw = getGzip(out)
 		defer putGzip(zw)

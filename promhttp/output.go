@@ -71,9 +71,6 @@ func putLazyWriter(l *lazyWriter) {
 	lazyWriters.put(l)
 }
 
-// writerTo turns the lazyWriter into the io.Writer the encoder writes into.
-func writerTo(l *lazyWriter) io.Writer { return l }
-
 func (l *lazyWriter) Write(p []byte) (int, error) {
 	if l.err != nil {
 		return 0, l.err
