@@ -311,7 +311,8 @@ func (b *nativeBuf) done() uint64 {
 func (n *nativeState) flush(discard bool) {
 	cs := n.cellList()
 	if cs == nil {
-		n.flushCell(&n.one, discard)
+		one := [1]*nativeCell{&n.one} // on the stack: cs does not escape
+		cs = one[:]
 	}
 	for _, c := range cs {
 		n.flushCell(c, discard)
@@ -321,9 +322,6 @@ func (n *nativeState) flush(discard bool) {
 	}
 	// Room for twice the keys a buffer needed, so a growing spread of values spills a few
 	// times, not on every new bucket.
-	if cs == nil {
-		n.one.bufs[n.one.cold].layout(&n.tot, min(max(2*n.one.used, 8), n.cfg.maxKeys))
-	}
 	for _, c := range cs {
 		c.bufs[c.cold].layout(&n.tot, min(max(2*c.used, 8), n.cfg.maxKeys))
 	}
