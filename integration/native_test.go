@@ -11,8 +11,6 @@ import (
 	"math"
 	"net/http"
 	"net/url"
-	"os/exec"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -152,27 +150,12 @@ func TestProtobufNativeHistogramAndExemplars(t *testing.T) {
 // bucket of the known distribution it records, and the exemplar API must return the trace
 // IDs of the demo's fake tracer.
 func TestPrometheusNativeDemo(t *testing.T) {
-	promBin := requireBinary(t, "prometheus")
+	requireBinary(t, "prometheus")
 	_, demo := startDemo(t, "--seed", "5")
-
-	dir := t.TempDir()
-	cfg := writeFile(t, dir, "prometheus.yml", fmt.Sprintf(`global:
-  scrape_interval: 1s
-  scrape_timeout: 1s
-scrape_configs:
-  - job_name: demo
+	api := startPrometheus(t, fmt.Sprintf(`  - job_name: demo
     static_configs:
       - targets: [%q]
-`, strings.TrimPrefix(demo, "http://")))
-	addr := freeAddr(t)
-	p := startProcess(t, exec.Command(promBin,
-		"--config.file="+cfg,
-		"--storage.tsdb.path="+filepath.Join(dir, "data"),
-		"--web.listen-address="+addr,
-		"--enable-feature=native-histograms,exemplar-storage",
-	))
-	p.waitReady(t, "http://"+addr+"/-/ready")
-	api := "http://" + addr
+`, strings.TrimPrefix(demo, "http://")), "--enable-feature=native-histograms,exemplar-storage")
 	start := time.Now()
 
 	// The demo records v_k = -ln(1-(k+0.5)/100)/10, k = 0…99, the quantiles of an exponential

@@ -21,18 +21,20 @@ import (
 
 // startPrometheus runs Debian's prometheus with the scrape configurations given (YAML list
 // items under scrape_configs, indented by two spaces), scraping every second, and returns the
-// base URL of its HTTP API.
-func startPrometheus(t *testing.T, scrapeConfigs string) string {
+// base URL of its HTTP API. Extra command-line flags, such as --enable-feature=..., follow
+// the harness's own.
+func startPrometheus(t *testing.T, scrapeConfigs string, flags ...string) string {
 	t.Helper()
 	bin := requireBinary(t, "prometheus")
 	dir := t.TempDir()
 	cfg := writeFile(t, dir, "prometheus.yml", "global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\nscrape_configs:\n"+scrapeConfigs)
 	addr := freeAddr(t)
-	p := startProcess(t, exec.Command(bin,
-		"--config.file="+cfg,
-		"--storage.tsdb.path="+filepath.Join(dir, "data"),
-		"--web.listen-address="+addr,
-	))
+	args := append([]string{
+		"--config.file=" + cfg,
+		"--storage.tsdb.path=" + filepath.Join(dir, "data"),
+		"--web.listen-address=" + addr,
+	}, flags...)
+	p := startProcess(t, exec.Command(bin, args...))
 	p.waitReady(t, "http://"+addr+"/-/ready")
 	return "http://" + addr
 }

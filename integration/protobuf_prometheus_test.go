@@ -7,8 +7,6 @@ import (
 	"net"
 	"net/http"
 	"net/url"
-	"os/exec"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -29,7 +27,7 @@ import (
 // writer adds for a histogram without any bucket is for later versions, which look at spans;
 // TestProtobufDecodesWithClientModel checks it.
 func TestPrometheusIngestsProtobuf(t *testing.T) {
-	promBin := requireBinary(t, "prometheus")
+	requireBinary(t, "prometheus")
 
 	reg := prom.NewRegistry()
 	jobs := prom.Must(prom.NewCounterVec("pb_jobs_total", "Jobs done.", []string{"queue"}, prom.Opts{Registry: reg}))
@@ -70,25 +68,11 @@ func TestPrometheusIngestsProtobuf(t *testing.T) {
 	go srv.Serve(ln)
 	t.Cleanup(func() { srv.Close() })
 
-	dir := t.TempDir()
-	cfg := writeFile(t, dir, "prometheus.yml", fmt.Sprintf(`global:
-  scrape_interval: 1s
-  scrape_timeout: 1s
-scrape_configs:
-  - job_name: pb
+	api := startPrometheus(t, fmt.Sprintf(`  - job_name: pb
     static_configs:
       - targets: [%q]
-`, ln.Addr().String()))
-	addr := freeAddr(t)
-	p := startProcess(t, exec.Command(promBin,
-		"--config.file="+cfg,
-		"--storage.tsdb.path="+filepath.Join(dir, "data"),
-		"--web.listen-address="+addr,
-		"--enable-feature=native-histograms",
-	))
-	p.waitReady(t, "http://"+addr+"/-/ready")
+`, ln.Addr().String()), "--enable-feature=native-histograms")
 
-	api := "http://" + addr
 	checks := []struct {
 		query string
 		want  float64
