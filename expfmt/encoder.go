@@ -5,6 +5,7 @@ import (
 	"io"
 
 	"github.com/prom-go/prom"
+	"github.com/prom-go/prom/internal/reserve"
 )
 
 // Encoder writes a collection in one exposition format to an io.Writer. It implements
@@ -81,22 +82,13 @@ type state struct {
 // scrape usually in progress. It is not a sync.Pool because scrapes come seconds apart, long
 // enough for the garbage collections in between to empty a pool, and a long scrape spans
 // several: each scrape would allocate its 32 KiB buffer again.
-var freeStates = make(chan *state, 4)
+var freeStates = reserve.New[*state](4)
 
 func getState() *state {
-	select {
-	case st := <-freeStates:
+	if st, ok := freeStates.Get(); ok {
 		return st
-	default:
-		return &state{out: sink{buf: make([]byte, 0, bufSize)}}
 	}
-}
-
-func putState(st *state) {
-	select {
-	case freeStates <- st:
-	default:
-	}
+	return &state{out: sink{buf: make([]byte, 0, bufSize)}}
 }
 
 // NewEncoder returns an Encoder writing format f to w, with names outside the legacy
@@ -180,7 +172,7 @@ func (e *Encoder) release() error {
 	st.out.w = nil
 	st.text.reset()
 	if cap(st.out.buf) <= maxPool {
-		putState(st)
+		freeStates.Put(st)
 	}
 	return err
 }

@@ -11,11 +11,7 @@ import (
 // collections between them are the rule.
 func TestStateSurvivesGC(t *testing.T) {
 	for ok := true; ok; {
-		select {
-		case <-freeStates:
-		default:
-			ok = false
-		}
+		_, ok = freeStates.Get()
 	}
 	enc := NewEncoder(io.Discard, TextFormat, Underscores)
 	st := enc.st

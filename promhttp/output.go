@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+
+	"github.com/prom-go/prom/internal/reserve"
 )
 
 // holdBack is how much of a response is kept before the status is sent: a scrape that fails
@@ -27,38 +29,12 @@ type lazyWriter struct {
 	err       error
 }
 
-// reserve keeps up to cap(ch) objects for reuse, across garbage collections. The handler's
-// buffers and gzip writers are big and a scrape comes every 15 seconds or so, long enough for
-// the collections in between to empty a sync.Pool, so each scrape would allocate them again
-// (1.2 MB for a gzip.Writer) and a long scrape, which spans collections, more than once. A
-// reserve holds on to them instead, up to as many as there are usually concurrent scrapes.
-type reserve[T any] struct{ ch chan T }
-
-func newReserve[T any](n int) reserve[T] { return reserve[T]{make(chan T, n)} }
-
-// get returns a kept object, or false when there is none.
-func (r reserve[T]) get() (T, bool) {
-	select {
-	case v := <-r.ch:
-		return v, true
-	default:
-		var zero T
-		return zero, false
-	}
-}
-
-// put keeps v, or leaves it to the garbage collector when the reserve is full.
-func (r reserve[T]) put(v T) {
-	select {
-	case r.ch <- v:
-	default:
-	}
-}
-
-var lazyWriters = newReserve[*lazyWriter](4) // 32 KiB each
+// lazyWriters and gzipWriters keep the handler's big buffers and gzip writers for the next
+// scrapes, across garbage collections (see package reserve).
+var lazyWriters = reserve.New[*lazyWriter](4) // 32 KiB each
 
 func getLazyWriter(w http.ResponseWriter) *lazyWriter {
-	l, ok := lazyWriters.get()
+	l, ok := lazyWriters.Get()
 	if !ok {
 		l = &lazyWriter{buf: make([]byte, 0, holdBack)}
 	}
@@ -68,7 +44,7 @@ func getLazyWriter(w http.ResponseWriter) *lazyWriter {
 
 func putLazyWriter(l *lazyWriter) {
 	l.w = nil
-	lazyWriters.put(l)
+	lazyWriters.Put(l)
 }
 
 func (l *lazyWriter) Write(p []byte) (int, error) {
@@ -126,10 +102,12 @@ type gzipWriter = gzip.Writer
 
 // gzipWriters keeps two gzip writers, for a pair of Prometheus servers scraping at once: each
 // holds 1.2 MB, mostly the tables of its flate compressor, which it allocates on first use.
-var gzipWriters = newReserve[*gzipWriter](2)
+var gzipWriters = reserve.New[*gzipWriter](keptGzipWriters)
+
+const keptGzipWriters = 2
 
 func getGzip(w io.Writer) *gzipWriter {
-	z, ok := gzipWriters.get()
+	z, ok := gzipWriters.Get()
 	if !ok {
 		z, _ = gzip.NewWriterLevel(nil, gzip.BestSpeed)
 	}
@@ -139,7 +117,7 @@ func getGzip(w io.Writer) *gzipWriter {
 
 func putGzip(z *gzipWriter) {
 	z.Reset(nil)
-	gzipWriters.put(z)
+	gzipWriters.Put(z)
 }
 
 // acceptsGzip reports whether an Accept-Encoding header admits gzip: named, or covered by "*",
