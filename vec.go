@@ -189,10 +189,7 @@ func equalValues(a, b []string) bool {
 		return false
 	}
 	for i := range a {
-		if len(a[i]) != len(b[i]) {
-			return false
-		}
-		if unsafe.StringData(a[i]) != unsafe.StringData(b[i]) && a[i] != b[i] {
+		if !sameString(a[i], b[i]) {
 			return false
 		}
 	}
@@ -218,17 +215,25 @@ func (v *Vec[T, P]) With(values ...string) *T {
 		return v.with1((*[1]string)(values))
 	}
 	h := v.hash(values)
-	t, tag := v.tab.Load(), tagOf(h)
+	if p, _ := v.find(v.tab.Load(), h, values); p != nil {
+		return p
+	}
+	return v.create(values)
+}
+
+// find probes t for the child of hash h and the given values. It returns the child, or nil and
+// the empty slot where the probe ended, where such a child would go.
+func (v *Vec[T, P]) find(t *table[T], h uint64, values []string) (*T, uint64) {
+	tag := tagOf(h)
 	for i := h & t.mask; ; i = (i + 1) & t.mask {
 		p, end := t.at(i, tag)
 		if end {
-			break
+			return nil, i
 		}
 		if p != nil && hd(p).hash == h && equalValues(v.valuesOf(unsafe.Pointer(p)), values) {
-			return p
+			return p, i
 		}
 	}
-	return v.create(values)
 }
 
 // with2 is With for a family of two labels, unrolled for its speed: the hash of short values
@@ -344,18 +349,12 @@ func (v *Vec[T, P]) create(values []string) *T {
 	h := v.hash(values)
 	v.mu.Lock()
 	defer v.mu.Unlock()
-	t, tag := v.tab.Load(), tagOf(h)
-	i := h & t.mask
-	for ; ; i = (i + 1) & t.mask {
-		p, end := t.at(i, tag)
-		if end {
-			break
-		}
-		if p != nil && hd(p).hash == h && equalValues(v.valuesOf(unsafe.Pointer(p)), values) {
-			return p
-		}
+	t := v.tab.Load()
+	p, i := v.find(t, h, values)
+	if p != nil {
+		return p
 	}
-	p := v.newChild()
+	p = v.newChild()
 	hd(p).hash = h
 	copy(v.valuesOf(unsafe.Pointer(p)), values)
 	if (v.n+1)*4 > len(t.slots)*3 {
