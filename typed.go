@@ -107,7 +107,7 @@ func snakeCase(s string) string {
 
 // With returns the child for the label values in l, creating it on first use. It never panics;
 // invalid UTF-8 is handled as by Vec.With. Finding an existing child allocates nothing and takes
-// no lock; for one or two labels it costs less than Vec.With, since it knows their number.
+// no lock; for two labels it costs less than Vec.With, since it knows their number.
 func (tv *TypedVec[L, T, P]) With(l L) *T {
 	p := unsafe.Pointer(&l)
 	v := &tv.vec
@@ -141,56 +141,12 @@ func (tv *TypedVec[L, T, P]) With(l L) *T {
 		}
 		return v.create(a[:])
 	case 1:
-		a := (*[1]string)(p)
-		var h uint64
-		if len(a[0]) <= 8 {
-			a0, b0 := shortWords(a[0])
-			h = mixValue(v.seed^1, a0, b0, len(a[0]))
-		} else {
-			h = hashValues(v.seed, a[:])
-		}
-		t := v.tab.Load()
-		for i := h & t.mask; ; i = (i + 1) & t.mask {
-			c := t.child(i)
-			if c == nil {
-				break
-			}
-			if hd(c).hash == h && sameString(*(*string)(unsafe.Add(unsafe.Pointer(c), v.valsAt)), a[0]) {
-				return c
-			}
-		}
-		return v.create(a[:])
+		return v.with1((*[1]string)(p))
 	case 0:
 		return tv.withFields(p)
 	}
-	// Three labels or more, as a loop: the same steps, l still read in place.
-	a := unsafe.Slice((*string)(p), tv.flat)
-	h := v.seed ^ uint64(len(a)) // hashValues(v.seed, a), its calls for short values inlined
-	for _, s := range a {
-		if len(s) > 8 {
-			h = hashLong(s, h)
-		} else {
-			x, y := shortWords(s)
-			h = mixValue(h, x, y, len(s))
-		}
-	}
-	t, tag := v.tab.Load(), tagOf(h)
-probe:
-	for i := h & t.mask; ; i = (i + 1) & t.mask {
-		c, end := t.at(i, tag)
-		if end {
-			break
-		}
-		if c != nil && hd(c).hash == h {
-			for j, s := range v.valuesOf(unsafe.Pointer(c)) {
-				if !sameString(s, a[j]) {
-					continue probe
-				}
-			}
-			return c
-		}
-	}
-	return v.create(a)
+	// Three labels or more: l read in place, as Vec.With's values.
+	return v.With(unsafe.Slice((*string)(p), tv.flat)...)
 }
 
 // withFields is With for a struct whose label fields are not all at its start: it gathers them
