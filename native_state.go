@@ -57,10 +57,9 @@ type nativeState struct {
 type nativeCell struct {
 	hc   atomic.Uint64
 	bufs [2]nativeBuf
-	// Under mu: observations started and accounted for by earlier flushes, and the cold
-	// buffer and the keys it used at the last flush.
+	// Under mu: observations started and accounted for by earlier flushes, and the keys the
+	// cold buffer (the one hc's top bit does not name) used at the last flush.
 	flushed uint64
-	cold    uint64
 	used    int32
 }
 
@@ -323,7 +322,7 @@ func (n *nativeState) flush(discard bool) {
 	// Room for twice the keys a buffer needed, so a growing spread of values spills a few
 	// times, not on every new bucket.
 	for _, c := range cs {
-		c.bufs[c.cold].layout(&n.tot, min(max(2*c.used, 8), n.cfg.maxKeys))
+		c.bufs[c.hc.Load()>>63^1].layout(&n.tot, min(max(2*c.used, 8), n.cfg.maxKeys))
 	}
 }
 
@@ -332,8 +331,7 @@ func (n *nativeState) flush(discard bool) {
 func (n *nativeState) flushCell(c *nativeCell, discard bool) {
 	x := c.hc.Add(1 << 63)
 	started := x &^ (1 << 63)
-	c.cold = x>>63 ^ 1
-	b := &c.bufs[c.cold]
+	b := &c.bufs[x>>63^1]
 	var d uint64
 	for {
 		if d = b.done(); c.flushed+d == started {
