@@ -1,31 +1,19 @@
 package prom_test
 
 import (
-	"bytes"
 	"context"
-	"log"
 	"log/slog"
 	"strings"
 	"testing"
 
 	"github.com/prom-go/prom"
+	"github.com/prom-go/prom/internal/textlog/textlogtest"
 )
-
-// captureStdLog sends the standard logger's output, without timestamps, to the returned buffer
-// until the test ends.
-func captureStdLog(t *testing.T) *bytes.Buffer {
-	var b bytes.Buffer
-	flags, out := log.Flags(), log.Writer()
-	log.SetFlags(0)
-	log.SetOutput(&b)
-	t.Cleanup(func() { log.SetFlags(flags); log.SetOutput(out) })
-	return &b
-}
 
 // The default error handler logs the first error of each kind, once, in the form of slog's
 // default logger, through the log package.
 func TestDefaultErrorHandlerLogsFirstOfEachKind(t *testing.T) {
-	b := captureStdLog(t)
+	b := textlogtest.Capture(t)
 	r := prom.NewRegistry()
 	c := prom.Must(prom.NewCounter("requests_total", "Requests.", prom.Opts{Registry: r}))
 	c.Add(-1)

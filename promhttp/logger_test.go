@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/prom-go/prom"
+	"github.com/prom-go/prom/internal/textlog/textlogtest"
 )
 
 // recordLogger keeps what it is given, one line per call.
@@ -27,16 +28,6 @@ func brokenRegistry(t *testing.T) *prom.Registry {
 	reg.SetErrorHandler(func(error) {}) // only the handler logs
 	newFuncCollector(t, reg, "broken", func(w *prom.Writer) { w.Error(errors.New("disk on fire")) })
 	return reg
-}
-
-// captureLog redirects the standard logger for the test.
-func captureLog(t *testing.T) *bytes.Buffer {
-	var b bytes.Buffer
-	flags, out := log.Flags(), log.Writer()
-	log.SetFlags(0)
-	log.SetOutput(&b)
-	t.Cleanup(func() { log.SetFlags(flags); log.SetOutput(out) })
-	return &b
 }
 
 func TestHandlerLogsCollectionErrors(t *testing.T) {
@@ -68,7 +59,7 @@ func TestHandlerSlogLogger(t *testing.T) {
 // Without a Logger, errors go to the standard log package in the form of slog's default
 // logger.
 func TestHandlerDefaultLogger(t *testing.T) {
-	b := captureLog(t)
+	b := textlogtest.Capture(t)
 	get(t, Handler(brokenRegistry(t)), "/metrics")
 	const want = `ERROR promhttp: error collecting metrics cause=collect error="disk on fire"` + "\n"
 	if got := b.String(); got != want {
@@ -89,7 +80,7 @@ func TestLogLine(t *testing.T) {
 		{[]any{"k", errors.New("x y")}, "WARN msg k=\"x y\"\n"},
 		{[]any{"lone"}, "WARN msg !BADKEY=lone\n"},
 	} {
-		b := captureLog(t)
+		b := textlogtest.Capture(t)
 		stdLogger{}.Warn("msg", tc.args...)
 		if b.String() != tc.want {
 			t.Errorf("%q: wrote %q, want %q", tc.args, b.String(), tc.want)

@@ -1,12 +1,12 @@
 package textlog
 
 import (
-	"bytes"
 	"errors"
-	"log"
 	"log/slog"
 	"strings"
 	"testing"
+
+	"github.com/prom-go/prom/internal/textlog/textlogtest"
 )
 
 func TestLine(t *testing.T) {
@@ -31,11 +31,7 @@ func TestLine(t *testing.T) {
 
 // For the values prom logs, Print writes the very line slog's default logger writes.
 func TestPrintMatchesSlogDefault(t *testing.T) {
-	var b bytes.Buffer
-	flags, out := log.Flags(), log.Writer()
-	log.SetFlags(0)
-	log.SetOutput(&b)
-	defer func() { log.SetFlags(flags); log.SetOutput(out) }()
+	b := textlogtest.Capture(t)
 
 	args := []any{"kind", "invalid_utf8", "metric", "requests_total", "error", `label "path": invalid UTF-8 replaced`, "empty", "", "n", 3}
 	slog.Warn("prom: run-time error", args...)
