@@ -205,11 +205,24 @@ func (p *process) wait(t testing.TB, timeout time.Duration) error {
 // the process exits first or the time runs out, showing the process's output.
 func (p *process) waitReady(t testing.TB, url string) {
 	t.Helper()
-	client := &http.Client{Timeout: time.Second}
+	p.waitReadyAs(t, &http.Client{Timeout: time.Second}, url, "", "")
+}
+
+// waitReadyAs is waitReady asking through client, with basic credentials unless user is empty:
+// for servers that want TLS client certificates or a password.
+func (p *process) waitReadyAs(t testing.TB, client *http.Client, url, user, password string) {
+	t.Helper()
 	deadline := time.Now().Add(30 * time.Second)
 	last := "no answer yet"
 	for {
-		resp, err := client.Get(url)
+		req, err := http.NewRequest(http.MethodGet, url, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if user != "" {
+			req.SetBasicAuth(user, password)
+		}
+		resp, err := client.Do(req)
 		if err == nil {
 			io.Copy(io.Discard, resp.Body)
 			resp.Body.Close()

@@ -5,7 +5,6 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"fmt"
-	"io"
 	"net/http"
 	"os/exec"
 	"path/filepath"
@@ -154,7 +153,7 @@ func TestPrometheusScrapesDemoOverMutualTLS(t *testing.T) {
 
 	metrics := "https://" + addr + "/metrics"
 	withCert := httpsClient(p.Roots, p.Client)
-	waitHTTPS(t, d, withCert, metrics, "prometheus", "s3cret")
+	d.waitReadyAs(t, withCert, metrics, "prometheus", "s3cret")
 	if resp, err := httpsClient(p.Roots).Get(metrics); err == nil {
 		resp.Body.Close()
 		t.Errorf("GET %s without a client certificate: %s; want the handshake refused", metrics, resp.Status)
@@ -202,30 +201,4 @@ func httpsClient(roots *x509.CertPool, certs ...tls.Certificate) *http.Client {
 	return &http.Client{Timeout: 5 * time.Second, Transport: &http.Transport{
 		TLSClientConfig: &tls.Config{RootCAs: roots, Certificates: certs},
 	}}
-}
-
-// waitHTTPS polls url with client and basic credentials until it answers 200 OK, for at most
-// 30 seconds, failing the test with p's output when p exits first or the time runs out.
-func waitHTTPS(t *testing.T, p *process, client *http.Client, url, user, password string) {
-	t.Helper()
-	last := "no answer yet"
-	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
-		req, _ := http.NewRequest(http.MethodGet, url, nil)
-		req.SetBasicAuth(user, password)
-		resp, err := client.Do(req)
-		if err == nil {
-			io.Copy(io.Discard, resp.Body)
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return
-			}
-			last = resp.Status
-		} else {
-			last = err.Error()
-		}
-		if p.exited() {
-			t.Fatalf("%s exited (%v) before %s was ready; output:\n%s", p.name, p.err, url, tail(p.out.String(), 4000))
-		}
-	}
-	t.Fatalf("%s not ready after 30s (%s); output:\n%s", url, last, tail(p.out.String(), 4000))
 }
