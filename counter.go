@@ -20,8 +20,8 @@ type Counter struct {
 	// n counts whole increments while the counter is uncontended. Its low byte doubles as
 	// Inc's signal to take the slow path (see Inc), which is why Inc can be inlined. It is a
 	// plain uint64 used only through sync/atomic functions, because atomic.Uint64's methods
-	// cost Inc its inlining; it sits 8-byte aligned on every platform, as they need
-	// (TestCounterWordAligned).
+	// cost Inc its inlining; it sits 8-byte aligned on every platform, as they need (a
+	// constant below fails to compile otherwise).
 	n       uint64
 	created atomic.Int64
 	// more holds what few counters need, allocated the first time one is: the striped cells
@@ -120,10 +120,7 @@ const slowFrom = 0xfc
 //go:noinline
 func (c *Counter) incSlow() {
 	if s := c.stripes(); s != nil {
-		w := s.word(cell(cellWords))
-		if n := w.Add(1); n%probeEvery == 0 {
-			probeCell(w, n)
-		}
+		addCell(s, 1)
 		return
 	}
 	if n := c.word().Add(1); uint8(n) == 0 && contended(c.word(), n) {
@@ -141,6 +138,12 @@ func (c *Counter) add(u uint64) {
 		}
 		return
 	}
+	addCell(s, u)
+}
+
+// addCell adds u to the calling goroutine's cell of s, now and then checking that no other
+// goroutine shares the cell.
+func addCell(s *stripes, u uint64) {
 	w := s.word(cell(cellWords))
 	if n := w.Add(u); sampled(n) {
 		probeCell(w, n)
