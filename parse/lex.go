@@ -98,8 +98,6 @@ func (lx *lexer) bareName(colon bool) []byte {
 	return lx.ln[start:lx.pos]
 }
 
-// quoted reads a double-quoted string at pos into buf, unescaping \\, \" and \n; other
-// backslash sequences are kept as written. It returns the range in buf.
 // quotedName reads a quoted metric or label name: a quoted string that is not empty, since an
 // empty name is valid nowhere.
 func (lx *lexer) quotedName() (int32, int32, error) {
@@ -111,6 +109,8 @@ func (lx *lexer) quotedName() (int32, int32, error) {
 	return s, e, err
 }
 
+// quoted reads a double-quoted string at pos into buf, unescaping \\, \" and \n; other
+// backslash sequences are kept as written. It returns the range in buf.
 func (lx *lexer) quoted() (int32, int32, error) {
 	if lx.pos >= len(lx.ln) || lx.ln[lx.pos] != '"' {
 		return 0, 0, lx.expected(`'"'`)
