@@ -119,7 +119,7 @@ type bucketIndex struct {
 	tab   []uint8 // nil: bounds the table cannot serve; Observe searches
 	lo    int64   // key of the first bound
 	shift uint8
-	bits  []int64 // the bounds' float64 bits, then +Inf's, so bits[tab[c]] always exists
+	bits  []int64 // the bounds' float64 bits; every tab[c] is an index of bits
 }
 
 // maxIndexCells bounds the table: bounds too dense or too spread for it are searched.
@@ -131,11 +131,10 @@ func newBucketIndex(upper []float64) bucketIndex {
 	if len(upper) == 0 || len(upper) > 255 || !(upper[0] > 0) || math.IsInf(upper[len(upper)-1], 0) {
 		return bucketIndex{}
 	}
-	bits := make([]int64, len(upper)+1)
+	bits := make([]int64, len(upper))
 	for i, u := range upper {
 		bits[i] = int64(math.Float64bits(u))
 	}
-	bits[len(upper)] = int64(math.Float64bits(math.Inf(1)))
 	for shift := uint8(52); shift >= 52-12; shift-- {
 		key := func(i int) int64 { return bits[i] >> shift }
 		lo, hi := key(0), key(len(upper)-1)
@@ -167,7 +166,7 @@ func newBucketIndex(upper []float64) bucketIndex {
 func (x *bucketIndex) find(v float64) int {
 	b := int64(math.Float64bits(v))
 	c := min(max(b>>(x.shift&63)-x.lo, 0), int64(len(x.tab)-1))
-	// c is within tab, and i within bits (which ends with +Inf's): no bounds checks.
+	// c is within tab, and tab's entries within bits: no bounds checks.
 	i := int(*(*uint8)(unsafe.Add(unsafe.Pointer(unsafe.SliceData(x.tab)), c)))
 	if b > *(*int64)(unsafe.Add(unsafe.Pointer(unsafe.SliceData(x.bits)), i*8)) {
 		i++
