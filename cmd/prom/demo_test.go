@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"math"
 	"net"
@@ -227,14 +228,23 @@ func TestServeDemo(t *testing.T) {
 	if _, err := net.DialTimeout("tcp", addr.String(), time.Second); err == nil {
 		t.Error("the listener is still open after shutdown")
 	}
+	if leak := goroutinesLeft(goroutines); leak != "" {
+		t.Fatal(leak)
+	}
+}
+
+// goroutinesLeft waits up to 5 seconds for the number of goroutines to fall back to before,
+// and returns "" when it does, or else the counts and every goroutine's stack.
+func goroutinesLeft(before int) string {
 	deadline := time.Now().Add(5 * time.Second)
-	for runtime.NumGoroutine() > goroutines {
+	for runtime.NumGoroutine() > before {
 		if time.Now().After(deadline) {
 			buf := make([]byte, 1<<16)
-			t.Fatalf("%d goroutines before, %d after shutdown:\n%s", goroutines, runtime.NumGoroutine(), buf[:runtime.Stack(buf, true)])
+			return fmt.Sprintf("%d goroutines before, %d after shutdown:\n%s", before, runtime.NumGoroutine(), buf[:runtime.Stack(buf, true)])
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
+	return ""
 }
 
 // TestRunUsage checks the exit codes and messages of the command line for usage mistakes.

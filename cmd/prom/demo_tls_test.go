@@ -71,14 +71,8 @@ func startDemoFlags(t *testing.T, flags ...string) (string, *syncBuffer) {
 		if err := <-done; err != nil {
 			t.Errorf("serveDemo after cancel: %v", err)
 		}
-		deadline := time.Now().Add(5 * time.Second)
-		for runtime.NumGoroutine() > goroutines {
-			if time.Now().After(deadline) {
-				buf := make([]byte, 1<<16)
-				t.Errorf("%d goroutines before, %d after shutdown:\n%s", goroutines, runtime.NumGoroutine(), buf[:runtime.Stack(buf, true)])
-				return
-			}
-			time.Sleep(10 * time.Millisecond)
+		if leak := goroutinesLeft(goroutines); leak != "" {
+			t.Error(leak)
 		}
 	})
 	scheme := "http"
