@@ -152,9 +152,8 @@ func (p *Process) declare(info familyInfo, served *prom.Desc) (*family, error) {
 		return nil, fmt.Errorf("multiprocess: metric %q: %w", info.name, err)
 	}
 	p.families[info.name] = true
+	f := &family{p: p, info: info, ordinal: len(p.descs)}
 	p.descs = append(p.descs, served)
-	f := &family{p: p, info: info, ordinal: p.nfam}
-	p.nfam++
 	return f, nil
 }
 

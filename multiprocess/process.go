@@ -78,8 +78,7 @@ type Process struct {
 
 	declMu   sync.Mutex // guards the declarations and the registries that claim them
 	families map[string]bool
-	descs    []*prom.Desc // the declared families as served, in the order declared
-	nfam     int
+	descs    []*prom.Desc     // the declared families as served, in the order declared; a family's ordinal is its index
 	regs     []*prom.Registry // the registries of Register
 
 	onError func(error)
