@@ -18,9 +18,6 @@ import (
 // VictoriaMetrics has no histogram of fixed bounds in this version; its metrics.Histogram (log
 // buckets of 18 per decade, "vmrange") stands in the native row. OpenTelemetry's native row is
 // its base-2 exponential histogram (160 buckets, scale chosen by the SDK).
-//
-// prom's native row comes from native_prom_test.go (build tag promnative) once prom has native
-// histograms; until then the table shows n/a.
 
 var observations = func() []float64 {
 	v := make([]float64, 1024)
@@ -53,6 +50,11 @@ var histCases = map[string]map[string]func(b *testing.B) func(float64){
 		},
 	},
 	"native": {
+		// prom keeps the default classic buckets too, as client_golang does when given a
+		// native factor and no buckets.
+		libProm: func(b *testing.B) func(float64) {
+			return prom.Must(prom.NewHistogram("latency_seconds", "Latency.", prom.Opts{Registry: prom.NoRegistry, Buckets: prom.DefBuckets, NativeFactor: 1.1})).Observe
+		},
 		libCG: func(b *testing.B) func(float64) {
 			return cg.NewHistogram(cg.HistogramOpts{Name: "latency_seconds", Help: "Latency.",
 				NativeHistogramBucketFactor: 1.1, NativeHistogramMaxBucketNumber: 160,

@@ -23,15 +23,9 @@ raw=$work/raw.txt
 sizes=$work/sizes.txt
 mkdir -p "$work/modules"
 
-# prom's native histogram benchmark builds once prom.Opts has NativeFactor.
-tags=()
-if go doc github.com/prom-go/prom Opts.NativeFactor >/dev/null 2>&1; then
-	tags=(-tags promnative)
-fi
-
 bench() { # bench ARGS...: go test -bench in this module, output appended to $raw
 	echo "--- go test -bench $*" >&2
-	go test "${tags[@]}" -run '^$' "$@" . | tee -a "$raw" | grep -E '^(Benchmark|ok|FAIL|---)' >&2
+	go test -run '^$' "$@" . | tee -a "$raw" | grep -E '^(Benchmark|ok|FAIL|---)' >&2
 }
 
 t0=$(date +%s)
