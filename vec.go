@@ -7,7 +7,6 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
-	"time"
 	"unicode/utf8"
 	"unsafe"
 )
@@ -525,5 +524,3 @@ func indexOf(s []string, x string) int {
 	}
 	return -1
 }
-
-func nowNanos() int64 { return time.Now().UnixNano() }
