@@ -155,18 +155,23 @@ func TestTableKeepsChildren(t *testing.T) {
 }
 
 // TestPositionalFindsWithoutLock: Vec.With's unrolled one- and two-value paths (with1, with2)
-// hash as create does, so a lookup of an existing child never falls through to create, which
-// would wait for the vector's lock held here.
+// hash as hashValues does, the hash of every other path (a repaired value's, Vec.rebuild's
+// callers'), and a lookup of an existing child never falls through to create, which would
+// wait for the vector's lock held here.
 func TestPositionalFindsWithoutLock(t *testing.T) {
 	vals := []string{"", "a", "GET", "12345678", "123456789", "/api/v1/items/12345", strings.Repeat("x", 40)}
 	v1 := Must(NewCounterVec("one", "One.", []string{"a"}, Opts{Registry: NoRegistry}))
 	v2 := Must(NewCounterVec("two", "Two.", []string{"a", "b"}, Opts{Registry: NoRegistry}))
 	var lookups []namedLookup
 	for _, a := range vals {
-		v1.With(a)
+		if h, want := hd(v1.With(a)).hash, v1.hash([]string{a}); h != want {
+			t.Fatalf("With(%q): hash %#x, hashValues %#x", a, h, want)
+		}
 		lookups = append(lookups, namedLookup{"one " + strconv.Quote(a), func() { v1.With(strings.Clone(a)) }})
 		for _, b := range vals {
-			v2.With(a, b)
+			if h, want := hd(v2.With(a, b)).hash, v2.hash([]string{a, b}); h != want {
+				t.Fatalf("With(%q, %q): hash %#x, hashValues %#x", a, b, h, want)
+			}
 			lookups = append(lookups, namedLookup{"two " + strconv.Quote(a) + " " + strconv.Quote(b), func() { v2.With(a, strings.Clone(b)) }})
 		}
 	}

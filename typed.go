@@ -139,7 +139,7 @@ func (tv *TypedVec[L, T, P]) With(l L) *T {
 				}
 			}
 		}
-		return v.create(a[:])
+		return v.create(a[:], h)
 	case 1:
 		return v.with1((*[1]string)(p))
 	case 0:

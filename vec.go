@@ -217,7 +217,7 @@ func (v *Vec[T, P]) With(values ...string) *T {
 	if p, _ := v.find(v.tab.Load(), h, values); p != nil {
 		return p
 	}
-	return v.create(values)
+	return v.create(values, h)
 }
 
 // find probes t for the child of hash h and the given values. It returns the child, or nil and
@@ -248,22 +248,22 @@ func (v *Vec[T, P]) with2(a *[2]string) *T {
 	} else {
 		h = hashValues(v.seed, a[:])
 	}
-	// No tag test here: the hash test follows at once, and a lookup that finds its child
-	// mostly finds it in the first slot, where the tag would only cost time.
-	t := v.tab.Load()
+	// The tag test spares loading the other children a probe passes: for a new child in a
+	// large family, each of those loads is a cache miss.
+	t, tag := v.tab.Load(), tagOf(h)
 	for i := h & t.mask; ; i = (i + 1) & t.mask {
-		c := t.child(i)
-		if c == nil {
+		c, end := t.at(i, tag)
+		if end {
 			break
 		}
-		if hd(c).hash == h {
+		if c != nil && hd(c).hash == h {
 			b := (*[2]string)(unsafe.Add(unsafe.Pointer(c), v.valsAt))
 			if sameString(b[0], a[0]) && sameString(b[1], a[1]) {
 				return c
 			}
 		}
 	}
-	return v.create(a[:])
+	return v.create(a[:], h)
 }
 
 // with1 is with2 for a family of one label.
@@ -275,17 +275,17 @@ func (v *Vec[T, P]) with1(a *[1]string) *T {
 	} else {
 		h = hashValues(v.seed, a[:])
 	}
-	t := v.tab.Load()
+	t, tag := v.tab.Load(), tagOf(h)
 	for i := h & t.mask; ; i = (i + 1) & t.mask {
-		c := t.child(i)
-		if c == nil {
+		c, end := t.at(i, tag)
+		if end {
 			break
 		}
-		if hd(c).hash == h && sameString(*(*string)(unsafe.Add(unsafe.Pointer(c), v.valsAt)), a[0]) {
+		if c != nil && hd(c).hash == h && sameString(*(*string)(unsafe.Add(unsafe.Pointer(c), v.valsAt)), a[0]) {
 			return c
 		}
 	}
-	return v.create(a[:])
+	return v.create(a[:], h)
 }
 
 // WithMap returns the child for the label values given by name. Like With, it never panics: a
@@ -332,9 +332,10 @@ func (v *Vec[T, P]) newChild() *T {
 	return p
 }
 
-// create is the slow path of With: validate, then find or insert under the lock. The child is
-// allocated with room for its label values, which it keeps (values.go).
-func (v *Vec[T, P]) create(values []string) *T {
+// create is the slow path of With, given the values and their hash: validate, then find or
+// insert under the lock. The child is allocated with room for its label values, which it keeps
+// (values.go).
+func (v *Vec[T, P]) create(values []string, h uint64) *T {
 	if len(values) != v.nvals {
 		return v.detachedChild("got " + strconv.Itoa(len(values)) + " label values " + quoteAll(values) +
 			" for the label names " + quoteAll(v.desc.LabelNames))
@@ -342,10 +343,10 @@ func (v *Vec[T, P]) create(values []string) *T {
 	for _, s := range values {
 		if !utf8.ValidString(s) {
 			values = v.repairUTF8(values)
+			h = v.hash(values)
 			break
 		}
 	}
-	h := v.hash(values)
 	v.mu.Lock()
 	defer v.mu.Unlock()
 	t := v.tab.Load()
