@@ -24,42 +24,84 @@ type Counter struct {
 	// constant below fails to compile otherwise).
 	n       uint64
 	created atomic.Int64
-	// more holds what few counters need, allocated the first time one is: the striped cells
-	// of a contended counter, fractional increments, the latest exemplar. A counter that
-	// needs none of them is 48 bytes plus its label values.
-	more atomic.Pointer[counterMore]
+	// more is what few counters need, allocated the first time one is: nil, a *counterMore
+	// (fractional increments, the latest exemplar) or, once goroutines on several cores
+	// contended for the counter, its striped cells, a *counterCells with the low bit of its
+	// address set. A striped Inc finds its cell with this one load. A counter that needs none
+	// of them is 48 bytes plus its label values.
+	more atomic.Pointer[byte]
 }
 
-// counterMore is the rarely needed part of a Counter. It fills a cache line of its own (64
-// bytes, allocated 64-byte aligned), because every striped Inc reads st: sharing a line
-// with some other small object that another core writes would make each of those reads a
-// cache miss, the very contention striping is for.
+// counterMore is the rarely needed part of a Counter.
 type counterMore struct {
-	st     atomic.Pointer[stripes] // cells of whole increments, once Inc or Add met contention (stripe.go)
-	bits   atomic.Uint64           // float64 bits of fractional increments
+	bits   atomic.Uint64 // float64 bits of fractional increments
 	ex     atomic.Pointer[Exemplar]
 	exLast atomic.Int64 // time of the last exemplar, for Opts.ExemplarMinInterval
-	_      [cacheLine - 32]byte
 }
 
-// cacheLine is the size of a cache line on the processors prom is tuned for.
-const cacheLine = 64
+// counterCell is a striped counter's cell (stripe.go): the whole increments of the goroutines
+// the cell is theirs, on two cache lines of its own. The cells are one allocation, and the
+// first cell also holds the counter's counterMore, so that striping keeps it.
+type counterCell struct {
+	n    atomic.Uint64
+	_    [cellWords - 2]uint64
+	more atomic.Pointer[counterMore] // in the first cell
+}
+
+// A counterCell is a cell of stripe.go, of cellWords words.
+const _, _ = unsafe.Sizeof(counterCell{}) - cellWords*8, cellWords*8 - unsafe.Sizeof(counterCell{})
+
+// cellsTag marks Counter.more as the address of the counter's cells.
+const cellsTag = 1
+
+// moreOf returns what p, a value of Counter.more, says: the counterMore, nil if there is none
+// yet, and the cells, nil while the counter is uncontended.
+func moreOf(p *byte) (*counterMore, *counterCell) {
+	if uintptr(unsafe.Pointer(p))&cellsTag == 0 {
+		return (*counterMore)(unsafe.Pointer(p)), nil
+	}
+	cs := (*counterCell)(unsafe.Add(unsafe.Pointer(p), -cellsTag))
+	return cs.more.Load(), cs
+}
 
 // extra returns the counter's counterMore, allocating it the first time.
 func (c *Counter) extra() *counterMore {
-	if m := c.more.Load(); m != nil {
-		return m
+	for {
+		p := c.more.Load()
+		m, cs := moreOf(p)
+		switch {
+		case m != nil:
+			return m
+		case cs != nil:
+			cs.more.CompareAndSwap(nil, new(counterMore))
+		default:
+			c.more.CompareAndSwap(nil, (*byte)(unsafe.Pointer(new(counterMore))))
+		}
 	}
-	c.more.CompareAndSwap(nil, new(counterMore))
-	return c.more.Load()
 }
 
-// stripes returns the counter's cells, or nil while it is uncontended.
+// stripes returns the counter's cells, or nil while it is uncontended. It is one load.
 func (c *Counter) stripes() *stripes {
-	if m := c.more.Load(); m != nil {
-		return m.st.Load()
+	if p := unsafe.Pointer(c.more.Load()); uintptr(p)&cellsTag != 0 {
+		return (*stripes)(unsafe.Add(p, -cellsTag))
 	}
 	return nil
+}
+
+// stripe switches the counter to striped cells, unless another goroutine did.
+func (c *Counter) stripe() {
+	for {
+		p := c.more.Load()
+		m, cs := moreOf(p)
+		if cs != nil {
+			return
+		}
+		cells := make([]counterCell, stripeCfg.cells)
+		cells[0].more.Store(m)
+		if c.more.CompareAndSwap(p, (*byte)(unsafe.Add(unsafe.Pointer(&cells[0]), cellsTag))) {
+			return
+		}
+	}
 }
 
 // CounterVec is a family of counters with variable labels; see Vec.
@@ -120,11 +162,16 @@ const slowFrom = 0xfc
 //go:noinline
 func (c *Counter) incSlow() {
 	if s := c.stripes(); s != nil {
-		addCell(s, 1)
+		// addCell, written out: addCell is too large to inline, and a second call made
+		// the striped Inc a third slower.
+		w := s.word(cell(cellWords))
+		if n := w.Add(1); sampled(n) {
+			probeCell(w, n)
+		}
 		return
 	}
 	if n := c.word().Add(1); uint8(n) == 0 && contended(c.word(), n) {
-		install(&c.extra().st, 1)
+		c.stripe()
 	}
 }
 
@@ -134,7 +181,7 @@ func (c *Counter) add(u uint64) {
 	s := c.stripes()
 	if s == nil {
 		if n := c.word().Add(u); sampled(n) && contended(c.word(), n) {
-			install(&c.extra().st, 1)
+			c.stripe()
 		}
 		return
 	}
@@ -152,7 +199,7 @@ func addCell(s *stripes, u uint64) {
 
 // Add adds v. A whole v costs about what Inc does, without the inlining (see Inc for how it
 // scales across cores); a fractional v is a compare-and-swap loop on a float, and the first
-// one allocates the counter's rarely used part (64 bytes). A negative or NaN v leaves the counter
+// one allocates the counter's rarely used part (24 bytes). A negative or NaN v leaves the counter
 // unchanged and is reported to the registry's error handler as ErrNegativeIncrement or
 // ErrNaNIncrement; Add never panics.
 func (c *Counter) Add(v float64) {
@@ -188,11 +235,12 @@ func addFloat(a *atomic.Uint64, v float64) {
 // Value returns the current value. On a contended counter it sums the cells.
 func (c *Counter) Value() float64 {
 	n, f := atomic.LoadUint64(&c.n), 0.0
-	if m := c.more.Load(); m != nil {
+	m, cs := moreOf(c.more.Load())
+	if m != nil {
 		f = math.Float64frombits(m.bits.Load())
-		if s := m.st.Load(); s != nil {
-			n += s.sum(cellWords, 0) // whole increments add up exactly, so round once
-		}
+	}
+	if cs != nil {
+		n += (*stripes)(unsafe.Pointer(cs)).sum(cellWords, 0) // whole increments add up exactly, so round once
 	}
 	return float64(n) + f
 }
@@ -202,10 +250,14 @@ func (c *Counter) Value() float64 {
 // drop.
 func (c *Counter) Reset() {
 	atomic.StoreUint64(&c.n, 0)
-	if m := c.more.Load(); m != nil {
-		if s := m.st.Load(); s != nil {
-			s.clear(cellWords)
+	m, cs := moreOf(c.more.Load())
+	if cs != nil {
+		cells := unsafe.Slice(cs, stripeCfg.cells)
+		for i := range cells {
+			cells[i].n.Store(0)
 		}
+	}
+	if m != nil {
 		m.bits.Store(0)
 	}
 	c.created.Store(nowNanos())

@@ -85,7 +85,7 @@ func TestLabelValuesStored(t *testing.T) {
 func TestCounterIncMark(t *testing.T) {
 	c := Must(NewCounter("c", "C.", Opts{Registry: NoRegistry}))
 	c.Add(1000) // any starting point
-	install(&c.extra().st, 1)
+	c.stripe()
 	for range 1000 {
 		c.Inc()
 	}

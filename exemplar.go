@@ -182,7 +182,7 @@ func (c *Counter) AddCtx(ctx context.Context, v float64) {
 
 // Exemplar returns the counter's latest exemplar, or nil.
 func (c *Counter) Exemplar() *Exemplar {
-	if m := c.more.Load(); m != nil {
+	if m, _ := moreOf(c.more.Load()); m != nil {
 		return m.ex.Load()
 	}
 	return nil

@@ -17,7 +17,8 @@ import (
 // uncontended increments would, balancing it with a wrapped subtraction on a cell so that the
 // value stays exact.
 func stripedCounter(c *Counter) *Counter {
-	s := install(&c.extra().st, 1)
+	c.stripe()
+	s := c.stripes()
 	atomic.StoreUint64(&c.n, slowFrom)
 	s.word(0).Add(^uint64(slowFrom - 1)) // minus slowFrom, wrapping
 	return c
@@ -221,6 +222,49 @@ func TestCounterStripedRace(t *testing.T) {
 		c.Inc()
 		if got := c.Value(); got != 1 {
 			t.Errorf("%s: Value() = %v after Reset and Inc", name, got)
+		}
+	}
+}
+
+// TestCounterStripingKeepsMore: striping keeps what the counter's rarely used part held
+// (fractions, the exemplar), and that part can still be allocated after striping, even while
+// goroutines race to allocate it and to stripe.
+func TestCounterStripingKeepsMore(t *testing.T) {
+	c := Must(NewCounter("c", "C.", Opts{Registry: NoRegistry}))
+	c.AddWithExemplar(0.5, Label{"trace_id", "abc"})
+	ex := c.Exemplar()
+	c.stripe()
+	if c.stripes() == nil {
+		t.Fatal("stripe() left the counter unstriped")
+	}
+	c.Inc()
+	if got := c.Value(); got != 1.5 {
+		t.Errorf("Value() = %v after striping, want 1.5", got)
+	}
+	if got := c.Exemplar(); got != ex || got == nil {
+		t.Errorf("Exemplar() = %v after striping, want %v", got, ex)
+	}
+
+	for range 200 {
+		c := Must(NewCounter("c", "C.", Opts{Registry: NoRegistry}))
+		var wg sync.WaitGroup
+		for g := range 4 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				if g == 0 {
+					c.stripe()
+				}
+				c.Add(0.25)
+				c.Inc()
+			}()
+		}
+		wg.Wait()
+		if got := c.Value(); got != 5 {
+			t.Fatalf("Value() = %v, want 5", got)
+		}
+		if c.stripes() == nil {
+			t.Fatal("stripe() left the counter unstriped")
 		}
 	}
 }
