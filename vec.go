@@ -100,10 +100,18 @@ type Vec[T any, P Child[T]] struct {
 // Children are allocated 8-byte aligned and larger than 8 bytes, so a tagged address still
 // points inside its child and keeps it alive; the slots are *byte, of alignment 1, so that
 // holding it is legal.
+//
+// Every lookup reads the table's header, so it fills a cache line of its own: sharing one with
+// a small object that another core writes (testing.PB, the 32 bytes RunParallel's loop
+// counts in, was one) made lookups on two cores slower than on one.
 type table[T any] struct {
 	slots []atomic.Pointer[byte]
 	mask  uint64
+	_     [cacheLine - 3*unsafe.Sizeof(uintptr(0)) - 8]byte
 }
+
+// cacheLine is the size of a cache line on the processors prom is tuned for.
+const cacheLine = 64
 
 // tagOf returns the tag of hash h: its top 3 bits, independent of the bits that index a table.
 func tagOf(h uint64) uintptr { return uintptr(h >> 61) }
