@@ -9,28 +9,35 @@ import (
 // probes compare the full values: a collision costs a probe, never a wrong answer. It is a
 // wyhash-style hash specialised for the short strings label values usually are (up to 8 bytes:
 // two or three loads and one multiplication); the per-vector random seed keeps inputs from
-// steering collisions across processes. Vec and TypedVec must compute it the same way, since
-// either may insert a child the other finds: both call hashValues, or its parts.
+// steering collisions across processes. Each value is hashed on its own, seeded by the vector's
+// seed and its position, and the hashes are added: the processor runs the values'
+// multiplications side by side instead of one after the other, and a lookup waits for the hash
+// before its first load. Vec and TypedVec must compute it the same way, since either may insert
+// a child the other finds: both call hashValues, or its parts.
 
 // hashValues returns the hash of label values for a vector with the given seed. It is one call
 // whatever the number of values; a value of up to 8 bytes costs two or three loads and one
 // multiplication.
 func hashValues(seed uint64, values []string) uint64 {
-	h := seed ^ uint64(len(values))
-	for _, s := range values {
+	var h uint64
+	for i, s := range values {
 		if len(s) > 8 {
-			h = hashLong(s, h)
+			h += hashLong(s, seed^posKey(i))
 		} else {
 			a, b := shortWords(s)
-			h = mixValue(h, a, b, len(s))
+			h += mixValue(seed^posKey(i), a, b, len(s))
 		}
 	}
 	return h
 }
 
+// posKey returns what seeds the hash of the value at position i, so that the same value at
+// two positions hashes differently. Callers that unroll hashValues pass constants, folded.
+func posKey(i int) uint64 { return uint64(i+1) * hashK2 }
+
 // shortWords returns the bytes of s, of at most 8 bytes, in two words that with its length
 // determine it. It is inlined, so a caller that knows its values are short (TypedVec.With)
-// hashes them without a call: h = mixValue(h, a, b, len(s)) for each.
+// hashes them without a call: h += mixValue(seed^posKey(i), a, b, len(s)) for each.
 func shortWords(s string) (a, b uint64) {
 	n := uint(len(s))
 	if n >= 4 {
@@ -43,10 +50,11 @@ func shortWords(s string) (a, b uint64) {
 	return a, 0
 }
 
-// mixValue mixes the words a and b of a value of n bytes into h.
+// mixValue returns the hash, seeded by h, of the value of n bytes whose words are a and b.
 func mixValue(h, a, b uint64, n int) uint64 { return mix(h^a^hashK0, b^uint64(n)^hashK1) }
 
-// hashLong is hashString for a string longer than 8 bytes: one multiplication per 8 bytes.
+// hashLong returns the hash, seeded by h, of s, a string longer than 8 bytes: one
+// multiplication per 8 bytes.
 func hashLong(s string, h uint64) uint64 {
 	p := unsafe.Pointer(unsafe.StringData(s))
 	n := uintptr(len(s))

@@ -120,7 +120,7 @@ func (tv *TypedVec[L, T, P]) With(l L) *T {
 		if len(a[0]) <= 8 && len(a[1]) <= 8 {
 			a0, b0 := shortWords(a[0])
 			a1, b1 := shortWords(a[1])
-			h = mixValue(mixValue(v.seed^2, a0, b0, len(a[0])), a1, b1, len(a[1]))
+			h = mixValue(v.seed^posKey(0), a0, b0, len(a[0])) + mixValue(v.seed^posKey(1), a1, b1, len(a[1]))
 		} else {
 			h = hashValues(v.seed, a[:])
 		}

@@ -252,7 +252,7 @@ func (v *Vec[T, P]) with2(a *[2]string) *T {
 	if len(a[0]) <= 8 && len(a[1]) <= 8 {
 		a0, b0 := shortWords(a[0])
 		a1, b1 := shortWords(a[1])
-		h = mixValue(mixValue(v.seed^2, a0, b0, len(a[0])), a1, b1, len(a[1]))
+		h = mixValue(v.seed^posKey(0), a0, b0, len(a[0])) + mixValue(v.seed^posKey(1), a1, b1, len(a[1]))
 	} else {
 		h = hashValues(v.seed, a[:])
 	}
@@ -279,7 +279,7 @@ func (v *Vec[T, P]) with1(a *[1]string) *T {
 	var h uint64
 	if len(a[0]) <= 8 {
 		a0, b0 := shortWords(a[0])
-		h = mixValue(v.seed^1, a0, b0, len(a[0]))
+		h = mixValue(v.seed^posKey(0), a0, b0, len(a[0]))
 	} else {
 		h = hashValues(v.seed, a[:])
 	}
