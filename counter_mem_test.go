@@ -47,6 +47,9 @@ func TestCounterChildLayout(t *testing.T) {
 	if got := unsafe.Sizeof(withValues[Counter, [2]string]{}); got != 80 {
 		t.Errorf("a child of two labels is %d bytes, want 80", got)
 	}
+	if got := unsafe.Sizeof(table[Counter]{}); got != cacheLine {
+		t.Errorf("a table header is %d bytes, want a cache line, %d", got, cacheLine)
+	}
 	v := Must(NewCounterVec("c", "C.", []string{"a", "b"}, Opts{Registry: NoRegistry}))
 	if n := testing.AllocsPerRun(100, func() { v.With("x", strconv.Itoa(v.Len())) }); n > 2 {
 		// 1 for the child, 1 for the strconv string; table growth is amortised below 1
