@@ -1,13 +1,9 @@
 package integration
 
 import (
-	"context"
-	"encoding/json"
 	"fmt"
 	"net"
 	"net/http"
-	"net/url"
-	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -97,43 +93,4 @@ func TestPrometheusIngestsProtobuf(t *testing.T) {
 	if len(accepts) == 0 || !strings.HasPrefix(accepts[0], "application/vnd.google.protobuf") {
 		t.Errorf("Prometheus did not ask for protobuf first: Accept %q", accepts)
 	}
-}
-
-// pollQuery runs an instant query until it returns one sample, and returns its value.
-func pollQuery(api, query string, timeout time.Duration) (float64, error) {
-	ctx, cancel := context.WithTimeout(context.Background(), timeout)
-	defer cancel()
-	last := "no answer"
-	for ctx.Err() == nil {
-		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, api+"/api/v1/query?query="+url.QueryEscape(query), nil)
-		resp, err := http.DefaultClient.Do(req)
-		if err == nil {
-			var r struct {
-				Status string
-				Error  string
-				Data   struct {
-					Result []struct {
-						Value [2]any
-					}
-				}
-			}
-			err = json.NewDecoder(resp.Body).Decode(&r)
-			resp.Body.Close()
-			switch {
-			case err != nil:
-				last = err.Error()
-			case r.Status != "success":
-				last = r.Error
-			case len(r.Data.Result) == 1:
-				s, _ := r.Data.Result[0].Value[1].(string)
-				return strconv.ParseFloat(s, 64)
-			default:
-				last = fmt.Sprintf("%d samples", len(r.Data.Result))
-			}
-		} else {
-			last = err.Error()
-		}
-		time.Sleep(200 * time.Millisecond)
-	}
-	return 0, fmt.Errorf("no single sample within %v: %s", timeout, last)
 }
