@@ -47,9 +47,10 @@ var stripeCfg struct {
 	cells int  // 2×GOMAXPROCS at start-up, rounded up to a power of two, at most maxCells
 	shift uint // 64 − log2(cells), 63 at most: cell() keeps the top bits of a 64-bit hash
 	seed  atomic.Uint64
-	// drawn is when the seed was last drawn, in nanoseconds: a new one is drawn at most once
-	// per reseedInterval, so that many goroutines colliding on many cores cannot turn the
-	// seed into a contended word of its own.
+	// drawn is when the seed was last drawn, on the monotonic clock (mono): a new one is
+	// drawn at most once per reseedInterval, so that many goroutines colliding on many cores
+	// cannot turn the seed into a contended word of its own, and a step of the wall clock
+	// cannot hold the next draw back.
 	drawn atomic.Int64
 	_     [cellWords / 2]uint64
 }
@@ -104,7 +105,7 @@ func cell(stride int) int {
 // collided draws a new seed after two goroutines met in one cell, unless one was drawn in the
 // last reseedInterval.
 func collided() {
-	now, last := nowNanos(), stripeCfg.drawn.Load()
+	now, last := mono(), stripeCfg.drawn.Load()
 	if now-last >= reseedInterval && stripeCfg.drawn.CompareAndSwap(last, now) {
 		stripeCfg.seed.Store(rand.Uint64())
 	}

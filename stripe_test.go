@@ -603,12 +603,12 @@ func TestNativeStripedAllocs(t *testing.T) {
 // reseedInterval.
 func TestCollidedRateLimit(t *testing.T) {
 	before := stripeCfg.seed.Load()
-	stripeCfg.drawn.Store(nowNanos() + int64(time.Hour)) // as if drawn just now, whatever the clock does
+	stripeCfg.drawn.Store(mono() + int64(time.Hour)) // as if drawn just now
 	collided()
 	if stripeCfg.seed.Load() != before {
 		t.Error("a collision within reseedInterval of the last draw drew another seed")
 	}
-	stripeCfg.drawn.Store(nowNanos() - 2*reseedInterval)
+	stripeCfg.drawn.Store(mono() - 2*reseedInterval)
 	collided()
 	if stripeCfg.seed.Load() == before {
 		t.Error("a collision did not draw a new seed") // 1 chance in 2^64
