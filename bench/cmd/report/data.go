@@ -36,7 +36,7 @@ func newData(rs []*result) *data {
 }
 
 // median returns a result whose every metric is the median of the repeated runs' values (the
-// lower middle one for an even count), so that one disturbed run out of three moves nothing.
+// lower middle one for an even count), so that a disturbed run or two out of five move nothing.
 func median(rr []*result) *result {
 	m := *rr[0]
 	m.metrics = map[string]float64{}
