@@ -18,19 +18,19 @@ import (
 // clockRefresh is the longest time nowNanos goes without reading the wall clock.
 const clockRefresh = int64(100 * time.Millisecond)
 
+// clockBase is a reading with its monotonic part, the origin of mono(). It is a variable
+// initialiser, not an init function, so that Go initialises it before any other package-level
+// variable whose initialiser calls nowNanos.
+var clockBase = time.Now()
+
+// clock holds the offset between the clocks; its zero value refreshes on the first call.
 var clock struct {
-	base    time.Time    // a reading with its monotonic part, the origin of mono()
 	offset  atomic.Int64 // wall clock in Unix nanoseconds minus mono(), at the last refresh
 	refresh atomic.Int64 // mono() at which the offset is read again
 }
 
-func init() {
-	clock.base = time.Now()
-	refreshClock()
-}
-
-// mono returns the monotonic time since clock.base, in nanoseconds: one clock read.
-func mono() int64 { return int64(time.Since(clock.base)) }
+// mono returns the monotonic time since clockBase, in nanoseconds: one clock read.
+func mono() int64 { return int64(time.Since(clockBase)) }
 
 // nowNanos returns the wall-clock time in Unix nanoseconds, as time.Now().UnixNano() does, at
 // half its cost.
@@ -46,7 +46,7 @@ func nowNanos() int64 {
 // time. Goroutines refreshing at once each store an offset they read, all of them right.
 func refreshClock() int64 {
 	t := time.Now()
-	m := int64(t.Sub(clock.base)) // monotonic: both readings have a monotonic part
+	m := int64(t.Sub(clockBase)) // monotonic: both readings have a monotonic part
 	clock.offset.Store(t.UnixNano() - m)
 	clock.refresh.Store(m + clockRefresh)
 	return t.UnixNano()
