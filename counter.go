@@ -26,9 +26,9 @@ type Counter struct {
 	created atomic.Int64
 	// more is what few counters need, allocated the first time one is: nil, a *counterMore
 	// (fractional increments, the latest exemplar) or, once goroutines on several cores
-	// contended for the counter, its striped cells, a *counterCells with the low bit of its
-	// address set. A striped Inc finds its cell with this one load. A counter that needs none
-	// of them is 48 bytes plus its label values.
+	// contended for the counter, the first of its striped cells, a *counterCell with the low
+	// bit of its address set. A striped Inc finds its cell with this one load. A counter that
+	// needs none of them is 48 bytes plus its label values.
 	more atomic.Pointer[byte]
 }
 
@@ -40,8 +40,8 @@ type counterMore struct {
 }
 
 // counterCell is a striped counter's cell (stripe.go): the whole increments of the goroutines
-// the cell is theirs, on two cache lines of its own. The cells are one allocation, and the
-// first cell also holds the counter's counterMore, so that striping keeps it.
+// that hash to it, on two cache lines of its own. The cells are one allocation, and the first
+// cell also holds the counter's counterMore, so that striping keeps it.
 type counterCell struct {
 	n    atomic.Uint64
 	_    [cellWords - 2]uint64
