@@ -157,7 +157,7 @@ func TestTableKeepsChildren(t *testing.T) {
 	}
 }
 
-// TestPositionalFindsWithoutLock: Vec.With's unrolled one- and two-value paths (with1, with2)
+// TestPositionalFindsWithoutLock: Vec.With's unrolled hashes of one and two values (With, with2)
 // hash as hashValues does, the hash of every other path (a repaired value's, Vec.rebuild's
 // callers'), and a lookup of an existing child never falls through to create, which would
 // wait for the vector's lock held here.

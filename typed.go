@@ -113,8 +113,7 @@ func (tv *TypedVec[L, T, P]) With(l L) *T {
 	v := &tv.vec
 	switch tv.flat {
 	case 2:
-		// The common cases, unrolled: l read in place, the hash of short values computed as
-		// hashValues(v.seed, a[:]) does but without a call, the stored values compared in place.
+		// Vec.with2's steps, written out here (see with2 for why), with l read in place.
 		a := (*[2]string)(p)
 		var h uint64
 		if len(a[0]) <= 8 && len(a[1]) <= 8 {
@@ -124,15 +123,13 @@ func (tv *TypedVec[L, T, P]) With(l L) *T {
 		} else {
 			h = hashValues(v.seed, a[:])
 		}
-		// No tag test here: the hash test follows at once, and a lookup that finds its child
-		// mostly finds it in the first slot, where the tag would only cost time.
-		t := v.tab.Load()
+		t, tag := v.tab.Load(), tagOf(h)
 		for i := h & t.mask; ; i = (i + 1) & t.mask {
-			c := t.child(i)
-			if c == nil {
+			c, end := t.at(i, tag)
+			if end {
 				break
 			}
-			if hd(c).hash == h {
+			if c != nil && hd(c).hash == h {
 				b := (*[2]string)(unsafe.Add(unsafe.Pointer(c), v.valsAt))
 				if sameString(b[0], a[0]) && sameString(b[1], a[1]) {
 					return c
@@ -140,12 +137,10 @@ func (tv *TypedVec[L, T, P]) With(l L) *T {
 			}
 		}
 		return v.create(a[:], h)
-	case 1:
-		return v.with1((*[1]string)(p))
 	case 0:
 		return tv.withFields(p)
 	}
-	// Three labels or more: l read in place, as Vec.With's values.
+	// One label, or three or more: l read in place, as Vec.With's values.
 	return v.With(unsafe.Slice((*string)(p), tv.flat)...)
 }
 

@@ -215,13 +215,17 @@ func equalValues(a, b []string) bool {
 // it is given (Go strings do not change); a value sliced out of a large buffer keeps that buffer
 // alive, so pass strings.Clone of such values.
 func (v *Vec[T, P]) With(values ...string) *T {
-	switch {
-	case len(values) == 2 && v.nvals == 2:
+	if len(values) == 2 && v.nvals == 2 {
 		return v.with2((*[2]string)(values))
-	case len(values) == 1 && v.nvals == 1:
-		return v.with1((*[1]string)(values))
 	}
-	h := v.hash(values)
+	var h uint64
+	if len(values) == 1 && len(values[0]) <= 8 {
+		// One short value, the hash written out as hashValues computes it, without the call.
+		a, b := shortWords(values[0])
+		h = mixValue(v.seed^posKey(0), a, b, len(values[0]))
+	} else {
+		h = v.hash(values)
+	}
 	if p, _ := v.find(v.tab.Load(), h, values); p != nil {
 		return p
 	}
@@ -245,8 +249,9 @@ func (v *Vec[T, P]) find(t *table[T], h uint64, values []string) (*T, uint64) {
 
 // with2 is With for a family of two labels, unrolled for its speed: the hash of short values
 // computed as hashValues(v.seed, a[:]) does but without a call, the stored values compared in
-// place. TypedVec.With writes the same steps out inline rather than calling it: the call cost
-// the typed lookup more than a nanosecond, a tenth of its budget (issue #9).
+// place. TypedVec.With repeats these steps, the same line for line, rather than calling it:
+// the call cost the typed lookup more than a nanosecond, a tenth of its budget (issue #9), and
+// hashing two values is too large for the compiler to inline as a function of its own.
 func (v *Vec[T, P]) with2(a *[2]string) *T {
 	var h uint64
 	if len(a[0]) <= 8 && len(a[1]) <= 8 {
@@ -269,28 +274,6 @@ func (v *Vec[T, P]) with2(a *[2]string) *T {
 			if sameString(b[0], a[0]) && sameString(b[1], a[1]) {
 				return c
 			}
-		}
-	}
-	return v.create(a[:], h)
-}
-
-// with1 is with2 for a family of one label.
-func (v *Vec[T, P]) with1(a *[1]string) *T {
-	var h uint64
-	if len(a[0]) <= 8 {
-		a0, b0 := shortWords(a[0])
-		h = mixValue(v.seed^posKey(0), a0, b0, len(a[0]))
-	} else {
-		h = hashValues(v.seed, a[:])
-	}
-	t, tag := v.tab.Load(), tagOf(h)
-	for i := h & t.mask; ; i = (i + 1) & t.mask {
-		c, end := t.at(i, tag)
-		if end {
-			break
-		}
-		if c != nil && hd(c).hash == h && sameString(*(*string)(unsafe.Add(unsafe.Pointer(c), v.valsAt)), a[0]) {
-			return c
 		}
 	}
 	return v.create(a[:], h)
