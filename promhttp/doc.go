@@ -25,7 +25,8 @@
 //
 // Errors go to HandlerOpts.Logger, a Logger, which *slog.Logger is; without one they go to
 // the standard log package. Neither the handler nor the default collectors use log/slog,
-// html/template, regexp or encoding/json, so serving metrics links none of them.
+// html/template, regexp or encoding/json, so serving metrics links none of them
+// (bench/binsize_deps_test.go checks it on the smallest metrics server).
 //
 // # A metrics server
 //
