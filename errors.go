@@ -70,7 +70,7 @@ func (e *RuntimeError) Error() string {
 // slog.SetDefault redirects the log package: as a record at level INFO (or the level set with
 // slog.SetLogLoggerLevel) whose message is the whole line, "WARN" and the key=value pairs
 // included, not as a WARN record with attributes. (prom does not call log/slog itself: it would
-// link encoding/json, about 270 KB, into every program that serves metrics.) To log the errors
+// link encoding/json into every program that serves metrics.) To log the errors
 // in another form, or every one of them, set a handler.
 //
 // A nil f restores the default. f may be called concurrently from any goroutine that updates a

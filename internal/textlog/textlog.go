@@ -1,7 +1,7 @@
 // Package textlog writes log lines through the standard log package in the form of log/slog's
 // default logger ("LEVEL message key=value ..."), for the packages of prom that log by
-// default. They do not call log/slog itself, because it links encoding/json (about 270 KB)
-// into every program that serves metrics.
+// default. They do not call log/slog itself, because it links encoding/json into every
+// program that serves metrics.
 //
 // A program that calls slog.SetDefault receives these lines in its slog handler, since
 // slog.SetDefault redirects the log package: each arrives as a record at level INFO (or the
