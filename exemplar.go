@@ -124,13 +124,12 @@ func (c *core) checkedExemplar(labels []Label, v float64, ts int64) *Exemplar {
 	return newExemplar(labels, v, ts, true)
 }
 
-// contextExemplar asks the registry's hook for the exemplar labels of ctx, when the rate limit
+// exemplarHook returns the hook of the family's registry, nil if none is set.
+func (c *core) exemplarHook() *func(context.Context) []Label { return c.registry().exHook.Load() }
+
+// contextExemplar asks hook f, not nil, for the exemplar labels of ctx, when the rate limit
 // lets an exemplar through, and returns the exemplar of v or nil.
-func (c *core) contextExemplar(ctx context.Context, last *atomic.Int64, v float64) *Exemplar {
-	f := c.registry().exHook.Load()
-	if f == nil {
-		return nil
-	}
+func (c *core) contextExemplar(ctx context.Context, f *func(context.Context) []Label, last *atomic.Int64, v float64) *Exemplar {
 	ts, ok := c.exemplarTime(last)
 	if !ok {
 		return nil
@@ -171,11 +170,12 @@ func (c *Counter) AddCtx(ctx context.Context, v float64) {
 		return
 	}
 	c.Add(v)
-	if c.core.registry().exHook.Load() == nil {
+	f := c.core.exemplarHook()
+	if f == nil {
 		return // no hook, no exemplar: nothing to allocate the rarely used part for
 	}
 	m := c.extra()
-	if e := c.core.contextExemplar(ctx, &m.exLast, v); e != nil {
+	if e := c.core.contextExemplar(ctx, f, &m.exLast, v); e != nil {
 		m.ex.Store(e)
 	}
 }
@@ -224,8 +224,10 @@ func (h *Histogram) ObserveCtx(ctx context.Context, v float64) {
 		return
 	}
 	i := h.observe(v)
-	if e := h.core.contextExemplar(ctx, &h.exLast, v); e != nil {
-		h.keepExemplar(i, e)
+	if f := h.core.exemplarHook(); f != nil {
+		if e := h.core.contextExemplar(ctx, f, &h.exLast, v); e != nil {
+			h.keepExemplar(i, e)
+		}
 	}
 }
 
