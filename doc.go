@@ -66,7 +66,7 @@
 // # Costs
 //
 // Counter.Inc is a load and an atomic add, inlined into the caller; Gauge.Set one atomic store;
-// Histogram.Observe a bucket search and two atomic operations. None of them allocates or blocks on a collection. A collection
-// allocates nothing per series: each metric writes its series straight into the encoder through
-// the Writer's reused scratch Series.
+// Histogram.Observe a bucket lookup and two atomic operations. None of them allocates or
+// blocks on a collection. A collection allocates nothing per series: each metric writes its
+// series straight into the encoder through the Writer's reused scratch Series.
 package prom
