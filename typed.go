@@ -159,12 +159,6 @@ func (tv *TypedVec[L, T, P]) fields(l unsafe.Pointer, dst []string) []string {
 	return dst
 }
 
-// sameString reports whether a == b, settling the usual case of the same string constant by its
-// data pointer without reading the bytes.
-func sameString(a, b string) bool {
-	return len(a) == len(b) && (unsafe.StringData(a) == unsafe.StringData(b) || a == b)
-}
-
 // Remove deletes the child for l and reports whether it existed.
 func (tv *TypedVec[L, T, P]) Remove(l L) bool {
 	return tv.vec.Remove(tv.fields(unsafe.Pointer(&l), nil)...)

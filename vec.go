@@ -203,6 +203,12 @@ func equalValues(a, b []string) bool {
 	return true
 }
 
+// sameString reports whether a == b, settling the usual case of the same string constant by its
+// data pointer without reading the bytes.
+func sameString(a, b string) bool {
+	return len(a) == len(b) && (unsafe.StringData(a) == unsafe.StringData(b) || a == b)
+}
+
 // With returns the child for the given label values, in the order of the label names, creating
 // it on first use. Calling With once for each known combination at start-up exposes those series
 // from the start (the Prometheus guidelines' advice to initialise them).
