@@ -114,12 +114,12 @@ func checkBuckets(name string, b []float64) ([]float64, error) {
 // cell lo+c or above, and the value's bucket is that bound's or, when the value exceeds it,
 // the next. Values below the first cell (zero, negatives) clamp to cell 0, those above the last
 // to the last cell, and the comparison then does the rest: one table load, one bound load and
-// one integer compare, whatever the bounds.
+// one compare, whatever the bounds. The bounds are the histogram's own upper bounds, which the
+// index does not copy.
 type bucketIndex struct {
-	tab   []uint8 // nil: bounds the table cannot serve; Observe searches
+	tab   []uint8 // nil: bounds the table cannot serve; Observe searches; else indexes of bounds
 	lo    int64   // key of the first bound
 	shift uint8
-	bits  []int64 // the bounds' float64 bits; every tab[c] is an index of bits
 }
 
 // maxIndexCells bounds the table: bounds too dense or too spread for it are searched.
@@ -156,19 +156,19 @@ func newBucketIndex(upper []float64) bucketIndex {
 			}
 			tab[c] = uint8(j)
 		}
-		return bucketIndex{tab: tab, lo: lo, shift: shift, bits: bits}
+		return bucketIndex{tab: tab, lo: lo, shift: shift}
 	}
 	return bucketIndex{}
 }
 
-// find returns the bucket of v, which is not NaN: the first bound at least v, or the number of
-// bounds. The table must be set.
-func (x *bucketIndex) find(v float64) int {
+// find returns the bucket of v, which is not NaN, among upper, the bounds x was made for: the
+// first bound at least v, or the number of bounds. The table must be set.
+func (x *bucketIndex) find(v float64, upper []float64) int {
 	b := int64(math.Float64bits(v))
 	c := min(max(b>>(x.shift&63)-x.lo, 0), int64(len(x.tab)-1))
-	// c is within tab, and tab's entries within bits: no bounds checks.
+	// c is within tab, and tab's entries within upper: no bounds checks.
 	i := int(*(*uint8)(unsafe.Add(unsafe.Pointer(unsafe.SliceData(x.tab)), c)))
-	if b > *(*int64)(unsafe.Add(unsafe.Pointer(unsafe.SliceData(x.bits)), i*8)) {
+	if v > *(*float64)(unsafe.Add(unsafe.Pointer(unsafe.SliceData(upper)), i*8)) {
 		i++
 	}
 	return i

@@ -159,7 +159,7 @@ func (h *Histogram) Observe(v float64) {
 	}
 	i := 0
 	if x.tab != nil {
-		i = x.find(v)
+		i = x.find(v, h.upper)
 	}
 	if h.nat != nil {
 		h.nat.observe(h, v, i)
@@ -240,7 +240,7 @@ func (h *Histogram) observe(v float64) int {
 // index returns the bucket of v: the first bound at least v, or len(upper) for +Inf and NaN.
 func (h *Histogram) index(v float64) int {
 	if h.idx.tab != nil {
-		return h.idx.find(v)
+		return h.idx.find(v, h.upper)
 	}
 	u := h.upper
 	if len(u) <= linearBuckets {

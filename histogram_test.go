@@ -401,7 +401,7 @@ func TestBucketIndex(t *testing.T) {
 			for want < len(tc.upper) && !(v <= tc.upper[want]) {
 				want++
 			}
-			if got := x.find(v); got != want {
+			if got := x.find(v, tc.upper); got != want {
 				t.Fatalf("%s: find(%v) = %d, want %d", tc.name, v, got, want)
 			}
 		}
