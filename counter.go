@@ -147,7 +147,7 @@ func (c *Counter) Inc() {
 }
 
 // n must be 8-byte aligned for the 64-bit atomic functions on 32-bit platforms; this constant
-// fails to compile (GOARCH=386 go build, in .ci/run) when it is not.
+// fails to compile (GOARCH=386 go vet, in .ci/run) when it is not.
 const _ = -(unsafe.Offsetof(Counter{}.n) % 8)
 
 // word returns n as the atomic.Uint64 it is used as.

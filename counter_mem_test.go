@@ -110,9 +110,10 @@ func TestCounterIncMark(t *testing.T) {
 	}
 }
 
-// BenchmarkChildCreate creates b.N children of two labels in one family, as bench/'s
-// BenchmarkChildCreate does: the label strings are built beforehand; table growth and garbage
-// collection are included.
+// BenchmarkChildCreate creates b.N children of two labels in one family: the label strings are
+// built beforehand; table growth and garbage collection are included. Unlike bench/'s
+// BenchmarkChildCreate, which starts a new family every 100,000 children, its ns/op grows with
+// b.N: it measures creation in a family as large as b.N.
 func BenchmarkChildCreate(b *testing.B) {
 	methods := []string{"GET", "POST", "PUT", "DELETE"}
 	pairs := make([][2]string, b.N)
