@@ -21,16 +21,11 @@ func newData(rs []*result) *data {
 	runs := map[key][]*result{}
 	for _, r := range rs {
 		k := key{r.workload, r.path, r.lib, r.procs}
-		if _, ok := runs[k]; !ok {
-			d.byKey[k] = r
-		}
 		runs[k] = append(runs[k], r)
 		d.libs[r.lib] = true
 	}
 	for k, rr := range runs {
-		if len(rr) > 1 {
-			d.byKey[k] = median(rr)
-		}
+		d.byKey[k] = median(rr) // of one run, that run's figures
 	}
 	return d
 }

@@ -48,7 +48,7 @@ func main() {
 	fmt.Fprintf(w, "Peers: github.com/prometheus/client_golang (`client_golang`), github.com/VictoriaMetrics/metrics (`victoria`), "+
 		"go.opentelemetry.io/otel/sdk/metric with its Prometheus exporter (`otel`)%s. Versions are in bench/go.mod. "+
 		"The ratio column is prom's figure divided by the best peer's (below 1 is better for prom, except for speedups, where above 1 is). "+
-		"n/a: the library has no such feature or the case was not run. Each figure of time is the median of five runs of its benchmark in this one run of bench/run.sh (sizes, heap and allocation figures are exact); what each workload does is written above its benchmark in bench/*_test.go.\n\n",
+		"n/a: the library has no such feature or the case was not run. Each figure of time is the median of the runs of its benchmark in this one run of bench/run.sh: five in full mode, except the expositions and ChildHeap, which run once, as does everything in quick mode (sizes, heap and allocation figures are exact); what each workload does is written above its benchmark in bench/*_test.go.\n\n",
 		map[bool]string{true: ", prometheus/common's text parser (`common`)", false: ""}[d.libs["common"]])
 	writeCalibration(w, d)
 	writeTargets(w, d)
