@@ -214,9 +214,12 @@ func (b *nativeBuf) layout(t *nativeTotal, limit int32) {
 	}
 }
 
+// home returns the first slot a probe for key enc looks at.
+func (b *nativeBuf) home(enc uint64) uint32 { return uint32((enc*0x9e3779b97f4a7c15)>>32) & b.mask }
+
 // slot returns the table slot of key enc, claiming an empty one, or nil when the table is full.
 func (b *nativeBuf) slot(enc uint64) *nativeSlot {
-	i := uint32((enc*0x9e3779b97f4a7c15)>>32) & b.mask
+	i := b.home(enc)
 	for {
 		s := &b.tab[i]
 		k := s.key.Load()
@@ -276,7 +279,7 @@ func (n *nativeState) observe(h *Histogram, v float64, ci int) {
 		}
 		enc = encodeKey(k, v < 0, false, ci)
 	}
-	s := &b.tab[uint32((enc*0x9e3779b97f4a7c15)>>32)&b.mask] // mostly the slot, else its search
+	s := &b.tab[b.home(enc)] // mostly the slot, else its search
 	if s.key.Load() != enc {
 		s = b.slot(enc)
 	}

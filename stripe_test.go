@@ -13,7 +13,7 @@ import (
 
 // stripedCounter and stripedHistogram switch a series to striped mode, as contention would.
 //
-// stripedCounter also moves the counter's slow-path mark into place at once, as 255 more
+// stripedCounter also moves the counter's slow-path mark into place at once, as slowFrom more
 // uncontended increments would, balancing it with a wrapped subtraction on a cell so that the
 // value stays exact.
 func stripedCounter(c *Counter) *Counter {
