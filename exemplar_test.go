@@ -149,7 +149,7 @@ func TestExemplarHook(t *testing.T) {
 		t.Errorf("native exemplars %+v", s.Native.Exemplars)
 	}
 	if c.Value() != 4 || s.Count != 2 {
-		t.Errorf("counter %v, histogram count %d; want 4, 2", c.Value(), s.Count)
+		t.Errorf("counter %v, histogram count %v; want 4, 2", c.Value(), s.Count)
 	}
 	r.SetExemplarHook(nil)
 	c.AddCtx(context.WithValue(ctx, traceKey{}, "xyz"), 1)

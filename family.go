@@ -102,7 +102,7 @@ func (f *Family) AddHistogram(buckets []Bucket, sum float64, labelValues ...stri
 
 // AddSummary adds a series to a summary family: the count and sum of the observations, and
 // quantiles by ascending quantile (nil for none).
-func (f *Family) AddSummary(count uint64, sum float64, quantiles []Quantile, labelValues ...string) error {
+func (f *Family) AddSummary(count float64, sum float64, quantiles []Quantile, labelValues ...string) error {
 	if f.Type != SummaryType {
 		return f.wrongMethod("AddSummary")
 	}
@@ -209,7 +209,7 @@ func checkSeriesStates(states []State) error {
 	return nil
 }
 
-func checkSeriesBuckets(buckets []Bucket, count uint64) error {
+func checkSeriesBuckets(buckets []Bucket, count float64) error {
 	n := len(buckets)
 	if n == 0 || !math.IsInf(buckets[n-1].UpperBound, 1) {
 		return errors.New("the buckets must end with the +Inf bucket")
@@ -224,11 +224,11 @@ func checkSeriesBuckets(buckets []Bucket, count uint64) error {
 		if p := buckets[i-1]; b.UpperBound <= p.UpperBound {
 			return fmt.Errorf("bucket upper bounds %v and %v are not strictly increasing", p.UpperBound, b.UpperBound)
 		} else if b.Count < p.Count {
-			return fmt.Errorf("bucket counts %d (le=%v) and %d (le=%v) decrease; buckets are cumulative", p.Count, p.UpperBound, b.Count, b.UpperBound)
+			return fmt.Errorf("bucket counts %v (le=%v) and %v (le=%v) decrease; buckets are cumulative", p.Count, p.UpperBound, b.Count, b.UpperBound)
 		}
 	}
 	if count != buckets[n-1].Count {
-		return fmt.Errorf("count %d differs from the count %d of the +Inf bucket", count, buckets[n-1].Count)
+		return fmt.Errorf("count %v differs from the count %v of the +Inf bucket", count, buckets[n-1].Count)
 	}
 	return nil
 }

@@ -352,7 +352,7 @@ func (h *Histogram) appendBuckets(b []Bucket) []Bucket {
 		if i < len(h.upper) {
 			ub = h.upper[i]
 		}
-		bk := Bucket{UpperBound: ub, Count: cum}
+		bk := Bucket{UpperBound: ub, Count: float64(cum)}
 		if x != nil {
 			bk.Exemplar = x.classic[i].Load()
 		}

@@ -165,13 +165,13 @@ func TestHistogramObserve(t *testing.T) {
 					want++
 				}
 			}
-			if b.UpperBound != ub || b.Count != want {
-				t.Errorf("bounds %v: bucket %d = {%v %d}, want {%v %d}", bounds, i, b.UpperBound, b.Count, ub, want)
+			if b.UpperBound != ub || b.Count != float64(want) {
+				t.Errorf("bounds %v: bucket %v = {%v %v}, want {%v %v}", bounds, i, b.UpperBound, b.Count, ub, want)
 			}
 		}
-		if s.Count != uint64(len(obs)) || !math.IsNaN(s.Sum) {
+		if s.Count != float64(len(obs)) || !math.IsNaN(s.Sum) {
 			// +Inf + -Inf makes the sum NaN, as arithmetic says.
-			t.Errorf("count %d sum %v", s.Count, s.Sum)
+			t.Errorf("count %v sum %v", s.Count, s.Sum)
 		}
 		if s.Created == 0 || s.Created != h.Created().UnixNano() {
 			t.Errorf("created %d", s.Created)
@@ -189,7 +189,7 @@ func TestHistogramNaNAndReset(t *testing.T) {
 	h.Observe(math.NaN())
 	s := collectSeries(t, h)[0]
 	if s.Count != 1 || s.Sum != 0.5 || s.Buckets[1].Count != 1 {
-		t.Errorf("after NaN: count %d sum %v buckets %v", s.Count, s.Sum, s.Buckets)
+		t.Errorf("after NaN: count %v sum %v buckets %v", s.Count, s.Sum, s.Buckets)
 	}
 	var re *RuntimeError
 	if len(got) != 1 || !errors.As(got[0], &re) || re.Kind != ErrNaNIncrement || re.Metric != "h" {
@@ -286,7 +286,7 @@ func TestHistogramConsistentUnderRace(t *testing.T) {
 			}
 		}
 		if s.Count != s.Buckets[len(s.Buckets)-1].Count {
-			t.Fatalf("scrape %d: count %d != +Inf bucket %d", scrape, s.Count, s.Buckets[len(s.Buckets)-1].Count)
+			t.Fatalf("scrape %v: count %v != +Inf bucket %v", scrape, s.Count, s.Buckets[len(s.Buckets)-1].Count)
 		}
 		for i := range prev {
 			if s.Buckets[i].Count < prev[i].Count {
@@ -305,8 +305,8 @@ func TestHistogramConsistentUnderRace(t *testing.T) {
 	for _, n := range observed {
 		total += n
 	}
-	if s := check(scrapes); s.Count != total {
-		t.Fatalf("final count %d, want %d", s.Count, total)
+	if s := check(scrapes); s.Count != float64(total) {
+		t.Fatalf("final count %v, want %v", s.Count, total)
 	}
 }
 

@@ -184,8 +184,17 @@ func NewNativeHistogram(schema int32, zeroThreshold float64, zeroCount uint64, p
 }
 
 // Count returns the number of observations in the buckets of h: its zero count plus the counts
-// its deltas encode.
-func (h *NativeHistogram) Count() uint64 {
+// its deltas encode, or for a float histogram the sum of its float counts.
+func (h *NativeHistogram) Count() float64 {
+	if h.IsFloat() {
+		n := h.ZeroCountFloat
+		for _, cs := range [2][]float64{h.PositiveCounts, h.NegativeCounts} {
+			for _, c := range cs {
+				n += c
+			}
+		}
+		return n
+	}
 	n := h.ZeroCount
 	for _, d := range [2][]int64{h.PositiveDeltas, h.NegativeDeltas} {
 		var c int64
@@ -194,7 +203,7 @@ func (h *NativeHistogram) Count() uint64 {
 			n += uint64(c)
 		}
 	}
-	return n
+	return float64(n)
 }
 
 // nativeBucket is one populated bucket: its index and count.

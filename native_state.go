@@ -514,15 +514,15 @@ func (n *nativeState) snapshot(s *Series, upper []float64) {
 	sortBuckets(n.keys)
 	nh.NegativeSpans, nh.NegativeDeltas = encodeBuckets(n.keys, nh.NegativeSpans, nh.NegativeDeltas)
 	s.Native = nh
-	s.Count = count
+	s.Count = float64(count)
 	var cum uint64
 	for i, c := range t.classic[:len(upper)] {
 		cum += c
-		s.Buckets = append(s.Buckets, Bucket{UpperBound: upper[i], Count: cum})
+		s.Buckets = append(s.Buckets, Bucket{UpperBound: upper[i], Count: float64(cum)})
 	}
 	// Without classic buckets, or with them, the +Inf bucket counts every observation: each
 	// one went to a classic bucket and a native one together.
-	s.Buckets = append(s.Buckets, Bucket{UpperBound: math.Inf(1), Count: count})
+	s.Buckets = append(s.Buckets, Bucket{UpperBound: math.Inf(1), Count: float64(count)})
 }
 
 func sortBuckets(b []nativeBucket) {

@@ -86,7 +86,7 @@ func TestNewNativeHistogram(t *testing.T) {
 		t.Errorf("got %+v\nwant %+v", *h, want)
 	}
 	if c := h.Count(); c != 4+1+3+2+5+1+7 {
-		t.Errorf("Count() = %d", c)
+		t.Errorf("Count() = %v", c)
 	}
 	for _, bad := range []func() error{
 		func() error { _, err := NewNativeHistogram(9, 0, 0, nil, nil); return err },
@@ -179,13 +179,13 @@ func TestNativeObserve(t *testing.T) {
 	if got := decodeNative(n.NegativeSpans, n.NegativeDeltas); !equalMaps(got, wantNeg) {
 		t.Errorf("negative buckets %v; want %v", got, wantNeg)
 	}
-	if s.Count != uint64(len(vals)) || !math.IsNaN(s.Sum) {
-		t.Errorf("count %d sum %v; want %d, NaN (+Inf and -Inf)", s.Count, s.Sum, len(vals))
+	if s.Count != float64(len(vals)) || !math.IsNaN(s.Sum) {
+		t.Errorf("count %v sum %v; want %v, NaN (+Inf and -Inf)", s.Count, s.Sum, len(vals))
 	}
 	wantClassic := []uint64{5, 7, 12} // le=0: 0, -1e-40, -1, -0.5, -Inf; le=1: 1e-40, 1
 	for i, b := range s.Buckets {
-		if b.Count != wantClassic[i] {
-			t.Errorf("classic bucket %v: %d; want %d", b.UpperBound, b.Count, wantClassic[i])
+		if b.Count != float64(wantClassic[i]) {
+			t.Errorf("classic bucket %v: %v; want %v", b.UpperBound, b.Count, wantClassic[i])
 		}
 	}
 }
@@ -260,11 +260,11 @@ func checkSnapshot(t testing.TB, s *Series, maxBuckets int) {
 	for _, c := range neg {
 		sum += c
 	}
-	if sum != s.Count || n.Count() != s.Count {
-		t.Fatalf("count %d, native buckets hold %d", s.Count, sum)
+	if float64(sum) != s.Count || n.Count() != s.Count {
+		t.Fatalf("count %v, native buckets hold %v", s.Count, sum)
 	}
 	if inf := s.Buckets[len(s.Buckets)-1]; inf.Count != s.Count || !math.IsInf(inf.UpperBound, 1) {
-		t.Fatalf("count %d, +Inf bucket %+v", s.Count, inf)
+		t.Fatalf("count %v, +Inf bucket %+v", s.Count, inf)
 	}
 	for i := 1; i < len(s.Buckets); i++ {
 		if s.Buckets[i].Count < s.Buckets[i-1].Count {
@@ -311,7 +311,7 @@ func TestNativeRaceHammer(t *testing.T) {
 		s := collectSeries(t, h)[0]
 		checkSnapshot(t, &s, o.NativeMaxBuckets)
 		if s.Count != workers*per {
-			t.Errorf("%+v: final count %d; want %d", o, s.Count, workers*per)
+			t.Errorf("%+v: final count %v; want %v", o, s.Count, workers*per)
 		}
 		t.Logf("%+v: %d scrapes, final schema %d, zero threshold %v", o, scrapes, s.Native.Schema, s.Native.ZeroThreshold)
 	}
@@ -328,7 +328,7 @@ func scrapeWhileObserving(t *testing.T, h *Histogram, maxBuckets int) (stop func
 	var scrapes int
 	go func() {
 		defer close(done)
-		var last uint64
+		var last float64
 		for {
 			var rec seriesRecorder
 			if err := r.Collect(t.Context(), &rec); err != nil {
@@ -338,7 +338,7 @@ func scrapeWhileObserving(t *testing.T, h *Histogram, maxBuckets int) (stop func
 			s := &rec.series[0]
 			checkSnapshot(t, s, maxBuckets)
 			if s.Count < last {
-				t.Errorf("count went down: %d after %d", s.Count, last)
+				t.Errorf("count went down: %v after %v", s.Count, last)
 			}
 			last = s.Count
 			scrapes++
@@ -374,7 +374,7 @@ func TestNativeLimitStrategies(t *testing.T) {
 	s = collectSeries(t, h)[0]
 	checkSnapshot(t, &s, 3)
 	if s.Native.Schema >= 3 || s.Count != 6 {
-		t.Errorf("halving: schema %d count %d", s.Native.Schema, s.Count)
+		t.Errorf("halving: schema %v count %v", s.Native.Schema, s.Count)
 	}
 	// Or a reset once the minimum duration has passed.
 	h = nativeHist(t, Opts{NativeFactor: 1.1, NativeMaxBuckets: 2, NativeMinResetDuration: time.Nanosecond})
@@ -384,7 +384,7 @@ func TestNativeLimitStrategies(t *testing.T) {
 	}
 	s = collectSeries(t, h)[0]
 	if s.Count != 0 || s.Native.Schema != 3 || !h.Created().After(before) {
-		t.Errorf("reset: count %d schema %d created %v (before %v)", s.Count, s.Native.Schema, h.Created(), before)
+		t.Errorf("reset: count %v schema %v created %v (before %v)", s.Count, s.Native.Schema, h.Created(), before)
 	}
 }
 
@@ -404,7 +404,7 @@ func TestNativeFloodIsBounded(t *testing.T) {
 	s := collectSeries(t, h)[0]
 	checkSnapshot(t, &s, DefNativeMaxBuckets)
 	if s.Count != n {
-		t.Errorf("count %d; want %d", s.Count, n)
+		t.Errorf("count %v; want %v", s.Count, n)
 	}
 	for i := range h.nat.one.bufs {
 		if l := len(h.nat.one.bufs[i].tab); l > 1024 {

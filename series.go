@@ -23,8 +23,11 @@ type Series struct {
 	Exemplar *Exemplar
 
 	// Count and Sum are the number and sum of the observations of a histogram, gauge histogram
-	// or summary.
-	Count uint64
+	// or summary. Count is a float64, as Prometheus stores it: the metrics of this package
+	// always count whole observations, but a document or another system may carry counts
+	// that are not whole (a float histogram, a rate-derived summary), and they pass through
+	// unrounded. Whole counts below 2^53 are exact.
+	Count float64
 	Sum   float64
 	// Buckets are the classic buckets of a histogram or gauge histogram, cumulative, by
 	// ascending upper bound, the last one +Inf with Count equal to the Count above.
@@ -40,7 +43,7 @@ type Series struct {
 // Bucket is one cumulative classic histogram bucket.
 type Bucket struct {
 	UpperBound float64
-	Count      uint64 // observations less than or equal to UpperBound
+	Count      float64 // observations less than or equal to UpperBound; see Series.Count
 	Exemplar   *Exemplar
 }
 
@@ -78,6 +81,20 @@ type NativeHistogram struct {
 	NegativeSpans  []BucketSpan
 	NegativeDeltas []int64
 	Exemplars      []*Exemplar
+
+	// A float histogram, whose counts need not be whole numbers (the result of aggregating
+	// or scaling histograms elsewhere), carries its counts here instead of in ZeroCount and
+	// the deltas, as the protobuf format's float fields do: ZeroCountFloat, and the absolute
+	// count of each bucket the spans describe. IsFloat tells the two forms apart.
+	ZeroCountFloat float64
+	PositiveCounts []float64
+	NegativeCounts []float64
+}
+
+// IsFloat reports whether h is a float histogram: one whose counts are in ZeroCountFloat,
+// PositiveCounts and NegativeCounts rather than in ZeroCount and the deltas.
+func (h *NativeHistogram) IsFloat() bool {
+	return h.ZeroCountFloat != 0 || h.PositiveCounts != nil || h.NegativeCounts != nil
 }
 
 // BucketSpan is a run of consecutive native histogram buckets.

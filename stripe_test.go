@@ -296,8 +296,8 @@ func TestHistogramStripesUnderContention(t *testing.T) {
 		t.Fatal("histogram not striped after 10 s of observations from two goroutines")
 	}
 	s := collectSeries(t, h)[0]
-	if want := done[0] + done[1]; s.Count != want || s.Sum != float64(want) {
-		t.Errorf("count %d, sum %v, want %d", s.Count, s.Sum, want)
+	if want := done[0] + done[1]; s.Count != float64(want) || s.Sum != float64(want) {
+		t.Errorf("count %v, sum %v, want %v", s.Count, s.Sum, want)
 	}
 }
 
@@ -325,7 +325,7 @@ func TestHistogramStripedRace(t *testing.T) {
 			}
 		}
 		if inf := s.Buckets[len(s.Buckets)-1].Count; s.Count != inf {
-			t.Fatalf("count %d != +Inf bucket %d", s.Count, inf)
+			t.Fatalf("count %v != +Inf bucket %v", s.Count, inf)
 		}
 		prev = s.Buckets
 		return s
@@ -362,8 +362,8 @@ func TestHistogramStripedRace(t *testing.T) {
 	k := uint64(workers * per / 10)
 	want := []uint64{2 * k, 3 * k, 5 * k, 9 * k, 10 * k}
 	for i, b := range s.Buckets {
-		if b.Count != want[i] {
-			t.Errorf("bucket le=%v: %d, want %d", b.UpperBound, b.Count, want[i])
+		if b.Count != float64(want[i]) {
+			t.Errorf("bucket le=%v: %v, want %v", b.UpperBound, b.Count, want[i])
 		}
 	}
 	if wantSum := float64(k * 45); s.Sum != wantSum {
@@ -371,7 +371,7 @@ func TestHistogramStripedRace(t *testing.T) {
 	}
 	h.Reset()
 	if s := collectSeries(t, h)[0]; s.Count != 0 || s.Sum != 0 {
-		t.Errorf("after Reset: count %d, sum %v", s.Count, s.Sum)
+		t.Errorf("after Reset: count %v, sum %v", s.Count, s.Sum)
 	}
 }
 
@@ -545,11 +545,11 @@ func TestNativeStripedRace(t *testing.T) {
 		checkSnapshot(t, &s, o.NativeMaxBuckets)
 		want := sums[0] + sums[1] + sums[2] + sums[3]
 		if s.Count != workers*per || math.Abs(s.Sum-want) > 1e-9*math.Abs(want) {
-			t.Errorf("%+v: final count %d, sum %v; want %d, %v", o, s.Count, s.Sum, workers*per, want)
+			t.Errorf("%+v: final count %v, sum %v; want %v, %v", o, s.Count, s.Sum, workers*per, want)
 		}
 		h.Reset()
 		if s := collectSeries(t, h)[0]; s.Count != 0 || s.Sum != 0 {
-			t.Errorf("%+v: after Reset: count %d, sum %v", o, s.Count, s.Sum)
+			t.Errorf("%+v: after Reset: count %v, sum %v", o, s.Count, s.Sum)
 		}
 	}
 }
@@ -582,8 +582,8 @@ func TestNativeStripesUnderContention(t *testing.T) {
 	}
 	s := collectSeries(t, h)[0]
 	checkSnapshot(t, &s, 0)
-	if want := done[0] + done[1]; s.Count != want || s.Sum != float64(want) {
-		t.Errorf("count %d, sum %v, want %d", s.Count, s.Sum, want)
+	if want := done[0] + done[1]; s.Count != float64(want) || s.Sum != float64(want) {
+		t.Errorf("count %v, sum %v, want %v", s.Count, s.Sum, want)
 	}
 }
 

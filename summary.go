@@ -195,11 +195,11 @@ func (s *Summary) collect(w *Writer) {
 	if q := s.q; q != nil {
 		now := q.cfg.now()
 		q.mu.Lock()
-		ser.Count, ser.Sum = q.count, q.sum
+		ser.Count, ser.Sum = float64(q.count), q.sum
 		ser.Quantiles = q.appendQuantiles(ser.Quantiles, now)
 		q.mu.Unlock()
 	} else {
-		ser.Count = s.count.Load()
+		ser.Count = float64(s.count.Load())
 		ser.Sum = math.Float64frombits(s.sumBits.Load())
 	}
 	w.Emit(ser)

@@ -266,12 +266,12 @@ func TestSummaryConcurrent(t *testing.T) {
 	for range 50 {
 		ser := collectSeries(t, s)[0]
 		if ser.Count > 0 && math.IsNaN(ser.Quantiles[0].Value) {
-			t.Fatalf("NaN quantile with count %d", ser.Count)
+			t.Fatalf("NaN quantile with count %v", ser.Count)
 		}
 	}
 	wg.Wait()
 	if ser := collectSeries(t, s)[0]; ser.Count != 40000 {
-		t.Errorf("count %d", ser.Count)
+		t.Errorf("count %v", ser.Count)
 	}
 }
 

@@ -310,7 +310,7 @@ func (f *rtFamily) histogram(h *metrics.Float64Histogram, s *prom.Series) {
 		if n == 0 {
 			continue
 		}
-		f.buckets[f.out[i]].Count += n
+		f.buckets[f.out[i]].Count += float64(n)
 		count += n
 		lo, hi := h.Buckets[i], h.Buckets[i+1]
 		switch {
@@ -327,7 +327,7 @@ func (f *rtFamily) histogram(h *metrics.Float64Histogram, s *prom.Series) {
 	}
 	// Copied into the Writer's scratch slice rather than assigned: the Writer reuses the
 	// scratch slices for the next series, and later collectors would append into f.buckets.
-	s.Count, s.Sum = count, sum
+	s.Count, s.Sum = float64(count), sum
 	s.Buckets = append(s.Buckets, f.buckets...)
 }
 
@@ -366,7 +366,7 @@ func (c *GoRuntime) gcDuration(s *prom.Series) {
 	for i, q := range [5]float64{0, 0.25, 0.5, 0.75, 1} {
 		c.quant[i] = prom.Quantile{Quantile: q, Value: c.gc.PauseQuantiles[i].Seconds()}
 	}
-	s.Count = uint64(c.gc.NumGC)
+	s.Count = float64(c.gc.NumGC)
 	s.Sum = c.gc.PauseTotal.Seconds()
 	s.Quantiles = append(s.Quantiles, c.quant...) // copied, as in histogram
 }

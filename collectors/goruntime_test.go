@@ -132,7 +132,7 @@ func TestGoRuntimeValues(t *testing.T) {
 		checkHistogram(t, name, h)
 	}
 	if h := e.series["go_gc_pauses_seconds"][0]; h.Count < 1 || h.Sum <= 0 {
-		t.Errorf("go_gc_pauses_seconds: count %d sum %v after runtime.GC", h.Count, h.Sum)
+		t.Errorf("go_gc_pauses_seconds: count %v sum %v after runtime.GC", h.Count, h.Sum)
 	}
 }
 
@@ -140,7 +140,7 @@ func checkHistogram(t *testing.T, name string, h prom.Series) {
 	t.Helper()
 	n := len(h.Buckets)
 	if n < 2 || !math.IsInf(h.Buckets[n-1].UpperBound, 1) || h.Buckets[n-1].Count != h.Count {
-		t.Fatalf("%s: last bucket %+v, count %d", name, h.Buckets[n-1], h.Count)
+		t.Fatalf("%s: last bucket %+v, count %v", name, h.Buckets[n-1], h.Count)
 	}
 	for i := 1; i < n; i++ {
 		if h.Buckets[i].UpperBound < 4*h.Buckets[i-1].UpperBound || h.Buckets[i].Count < h.Buckets[i-1].Count {

@@ -47,14 +47,14 @@ func (e *textEncoder) Series(d *prom.Desc, s *prom.Series) {
 		fmt.Fprintf(&e.b, "%s_info%s %s\n", d.Name, labels("", ""), f(s.Value))
 	case prom.HistogramType, prom.GaugeHistogramType:
 		for _, b := range s.Buckets {
-			fmt.Fprintf(&e.b, "%s_bucket%s %d\n", d.Name, labels("le", f(b.UpperBound)), b.Count)
+			fmt.Fprintf(&e.b, "%s_bucket%s %v\n", d.Name, labels("le", f(b.UpperBound)), b.Count)
 		}
-		fmt.Fprintf(&e.b, "%s_count%s %d\n%s_sum%s %s\n", d.Name, labels("", ""), s.Count, d.Name, labels("", ""), f(s.Sum))
+		fmt.Fprintf(&e.b, "%s_count%s %v\n%s_sum%s %s\n", d.Name, labels("", ""), s.Count, d.Name, labels("", ""), f(s.Sum))
 	case prom.SummaryType:
 		for _, q := range s.Quantiles {
 			fmt.Fprintf(&e.b, "%s%s %s\n", d.Name, labels("quantile", f(q.Quantile)), f(q.Value))
 		}
-		fmt.Fprintf(&e.b, "%s_count%s %d\n%s_sum%s %s\n", d.Name, labels("", ""), s.Count, d.Name, labels("", ""), f(s.Sum))
+		fmt.Fprintf(&e.b, "%s_count%s %v\n%s_sum%s %s\n", d.Name, labels("", ""), s.Count, d.Name, labels("", ""), f(s.Sum))
 	default:
 		fmt.Fprintf(&e.b, "%s%s %s\n", d.Name, labels("", ""), f(s.Value))
 	}

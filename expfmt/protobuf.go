@@ -20,6 +20,7 @@ package expfmt
 
 import (
 	"encoding/binary"
+	"math"
 	"sync"
 
 	"github.com/prom-go/prom"
@@ -147,7 +148,9 @@ func (p *protobufWriter) series(d *prom.Desc, s *prom.Series) {
 	case prom.SummaryType:
 		b, m = p.beginMetric(b, d, s)
 		b, sub = beginMessage(b, 4)
-		b = appendVarintField(b, 1, s.Count)
+		// The Summary message has no float count: a count that is not whole is rounded,
+		// the one loss of this format (the text formats keep it).
+		b = appendVarintField(b, 1, wholeCount(s.Count))
 		b = appendDoubleField(b, 2, s.Sum)
 		for _, q := range s.Quantiles {
 			var qm int
@@ -172,13 +175,23 @@ func (p *protobufWriter) series(d *prom.Desc, s *prom.Series) {
 // histogram series: classic buckets, native buckets, or both.
 func (p *protobufWriter) appendHistogram(b []byte, d *prom.Desc, s *prom.Series) []byte {
 	b, h := beginMessage(b, 7)
-	b = appendVarintField(b, 1, s.Count)
+	// A float histogram (native counts not whole) is told apart by its float sample count,
+	// as Prometheus reads it; classic counts take the float field only when not whole.
+	if isWholeCount(s.Count) && (s.Native == nil || !s.Native.IsFloat()) {
+		b = appendVarintField(b, 1, wholeCount(s.Count))
+	} else {
+		b = appendDoubleField(b, 4, s.Count)
+	}
 	b = appendDoubleField(b, 2, s.Sum)
 	for i := range s.Buckets {
 		bk := &s.Buckets[i]
 		var bm int
 		b, bm = beginMessage(b, 3)
-		b = appendVarintField(b, 1, bk.Count)
+		if isWholeCount(bk.Count) {
+			b = appendVarintField(b, 1, wholeCount(bk.Count))
+		} else {
+			b = appendDoubleField(b, 4, bk.Count)
+		}
 		b = appendDoubleField(b, 2, bk.UpperBound)
 		if bk.Exemplar != nil {
 			b = appendExemplar(b, 3, bk.Exemplar, p.esc)
@@ -191,9 +204,18 @@ func (p *protobufWriter) appendHistogram(b []byte, d *prom.Desc, s *prom.Series)
 	if n := s.Native; n != nil {
 		b = appendSintField(b, 5, int64(n.Schema))
 		b = appendDoubleField(b, 6, n.ZeroThreshold)
-		b = appendVarintField(b, 7, n.ZeroCount)
+		float := n.IsFloat()
+		if float {
+			b = appendDoubleField(b, 8, n.ZeroCountFloat)
+		} else {
+			b = appendVarintField(b, 7, n.ZeroCount)
+		}
 		b = appendSpans(b, 9, n.NegativeSpans)
-		b = appendDeltas(b, 10, n.NegativeDeltas)
+		if float {
+			b = appendPackedDoubles(b, 11, n.NegativeCounts)
+		} else {
+			b = appendDeltas(b, 10, n.NegativeDeltas)
+		}
 		if len(n.PositiveSpans) == 0 && len(n.NegativeSpans) == 0 {
 			// The no-op span: without any span, zero threshold or zero count, Prometheus
 			// would take the histogram for a classic one.
@@ -201,7 +223,11 @@ func (p *protobufWriter) appendHistogram(b []byte, d *prom.Desc, s *prom.Series)
 		} else {
 			b = appendSpans(b, 12, n.PositiveSpans)
 		}
-		b = appendDeltas(b, 13, n.PositiveDeltas)
+		if float {
+			b = appendPackedDoubles(b, 14, n.PositiveCounts)
+		} else {
+			b = appendDeltas(b, 13, n.PositiveDeltas)
+		}
 		for _, e := range n.Exemplars {
 			if e != nil {
 				b = appendExemplar(b, 16, e, p.esc)
@@ -235,6 +261,38 @@ func appendDeltas(b []byte, field int, deltas []int64) []byte {
 		b = appendUvarint(b, zigzag(v))
 	}
 	return endMessage(b, m)
+}
+
+// appendPackedDoubles writes a packed repeated double field, the absolute bucket counts of a
+// float histogram.
+func appendPackedDoubles(b []byte, field int, vs []float64) []byte {
+	if len(vs) == 0 {
+		return b
+	}
+	b = appendTag(b, field, 2)
+	b = appendUvarint(b, uint64(8*len(vs)))
+	for _, v := range vs {
+		b = binary.LittleEndian.AppendUint64(b, math.Float64bits(v))
+	}
+	return b
+}
+
+// isWholeCount reports whether a count fits the protobuf format's integer count fields: whole,
+// not negative, below 2^64.
+func isWholeCount(v float64) bool {
+	return v >= 0 && v < 1<<64 && v == math.Trunc(v)
+}
+
+// wholeCount converts a count for an integer count field: rounded, negatives and NaN as 0,
+// saturating at the largest uint64.
+func wholeCount(v float64) uint64 {
+	switch {
+	case !(v > 0):
+		return 0
+	case v >= 1<<64:
+		return math.MaxUint64
+	}
+	return uint64(math.Round(v))
 }
 
 // beginMetric starts a Metric message (MetricFamily field 4) and writes its labels: the

@@ -402,9 +402,13 @@ func (w *textWriter) value(b []byte, v float64, s *prom.Series) []byte {
 }
 
 // count appends " count" and the timestamp of s, if any.
-func (w *textWriter) count(b []byte, n uint64, s *prom.Series) []byte {
+func (w *textWriter) count(b []byte, n float64, s *prom.Series) []byte {
 	b = append(b, ' ')
-	b = appendUint(b, n)
+	if u, neg, ok := whole(n); ok && !neg {
+		b = appendUint(b, u)
+	} else {
+		b = w.float(b, n)
+	}
 	return w.timestamp(b, s)
 }
 
@@ -474,7 +478,7 @@ func (w *textWriter) series(d *prom.Desc, s *prom.Series) {
 				pe = len(b)
 			}
 			b = w.bounds.appendBound(b, i, bk.UpperBound, render)
-			b = appendUint(b, bk.Count)
+			b = appendCount(b, bk.Count, render)
 			if !plain {
 				b = w.timestamp(b, s)
 				b = w.exemplar(b, bk.Exemplar)

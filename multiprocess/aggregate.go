@@ -196,7 +196,7 @@ func (c *Collector) emit(w *prom.Writer, gen uint64) {
 			case prom.InfoType:
 				out.Value = 1
 			case prom.SummaryType:
-				out.Count, out.Sum = s.n, s.f
+				out.Count, out.Sum = float64(s.n), s.f
 			case prom.HistogramType:
 				var cum uint64
 				for i, n := range s.counts {
@@ -205,9 +205,9 @@ func (c *Collector) emit(w *prom.Writer, gen uint64) {
 					if i < len(f.info.upper) {
 						ub = f.info.upper[i]
 					}
-					out.Buckets = append(out.Buckets, prom.Bucket{UpperBound: ub, Count: cum})
+					out.Buckets = append(out.Buckets, prom.Bucket{UpperBound: ub, Count: float64(cum)})
 				}
-				out.Count, out.Sum = cum, s.f
+				out.Count, out.Sum = float64(cum), s.f
 			}
 			w.Emit(out)
 		}

@@ -25,8 +25,9 @@
 // completed — a histogram without _count takes it from its +Inf bucket, buckets and
 // quantiles are sorted, and a missing _sum is 0. A sample whose name belongs to no declared
 // family starts an untyped one; a family cannot be resumed once another has started, so its
-// later samples form a second family of the same name. Bucket and count values must be
-// non-negative integers in every format, as prom.Series holds them as such.
+// later samples form a second family of the same name. Bucket and count values must not be negative; strict OpenMetrics also wants
+// them whole, while the text format, lax OpenMetrics and protobuf pass the counts of a float
+// histogram through unrounded (prom.Series holds counts as float64, as Prometheus does).
 //
 // # Errors and limits
 //

@@ -336,9 +336,9 @@ func (b *builder) set(lx *lexer, r role, idx int32, special []byte, specialIdx i
 		s.Created = ns
 		b.slots[idx] |= slotCreated
 	case roleCount:
-		c, ok := toCount(v)
+		c, ok := toCount(v, strict && b.om)
 		if !ok {
-			return valErr("a non-negative integer count")
+			return valErr(countRule(strict && b.om))
 		}
 		s.Count = c
 		b.slots[idx] |= slotCount
@@ -350,9 +350,9 @@ func (b *builder) set(lx *lexer, r role, idx int32, special []byte, specialIdx i
 		if !ok || math.IsNaN(le) || b.om && math.IsInf(le, 0) && string(special) != "+Inf" && string(special) != "-Inf" {
 			return lx.errAt(len(lx.name), "expected a number as the le label, found "+quoteToken(special))
 		}
-		c, ok := toCount(v)
+		c, ok := toCount(v, strict && b.om)
 		if !ok {
-			return valErr("a non-negative integer bucket count")
+			return valErr(countRule(strict && b.om) + " as the bucket count")
 		}
 		if strict && len(s.Buckets) > 0 {
 			last := s.Buckets[len(s.Buckets)-1]
@@ -360,7 +360,7 @@ func (b *builder) set(lx *lexer, r role, idx int32, special []byte, specialIdx i
 				return lx.errAt(len(lx.name), "expected buckets by ascending le, found "+quoteToken(special)+" after "+strconv.FormatFloat(last.UpperBound, 'g', -1, 64))
 			}
 			if c < last.Count {
-				return valErr("a cumulative count of at least " + strconv.FormatUint(last.Count, 10))
+				return valErr("a cumulative count of at least " + strconv.FormatFloat(last.Count, 'g', -1, 64))
 			}
 		}
 		bk := prom.Bucket{UpperBound: le, Count: c}
@@ -477,7 +477,7 @@ func (b *builder) checkHistogram(i int) error {
 	}
 	hasCount, hasSum := sl&slotCount != 0, sl&slotSum != 0
 	if hasCount && s.Count != s.Buckets[n-1].Count {
-		return fail("expected _count equal to the +Inf bucket (" + strconv.FormatUint(s.Buckets[n-1].Count, 10) + "), found " + strconv.FormatUint(s.Count, 10))
+		return fail("expected _count equal to the +Inf bucket (" + strconv.FormatFloat(s.Buckets[n-1].Count, 'g', -1, 64) + "), found " + strconv.FormatFloat(s.Count, 'g', -1, 64))
 	}
 	if hasSum != hasCount {
 		return fail("expected both _count and _sum or neither, found only one")
@@ -553,4 +553,13 @@ func (a *arena) strings(n int) []string {
 	start := len(a.s)
 	a.s = a.s[:start+n]
 	return a.s[start : start : start+n]
+}
+
+// countRule says what a count must be: a whole number in strict OpenMetrics, any number that
+// is not negative elsewhere.
+func countRule(whole bool) string {
+	if whole {
+		return "a non-negative integer"
+	}
+	return "a non-negative number"
 }

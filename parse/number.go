@@ -153,13 +153,11 @@ func saturate(f float64) int64 {
 	return int64(f)
 }
 
-// toCount converts a bucket or count value to an integer count, refusing negative,
-// fractional and non-finite values.
-func toCount(v float64) (uint64, bool) {
-	if !(v >= 0) || v != math.Trunc(v) || v >= 1<<64 {
-		return 0, false
-	}
-	return uint64(v), true
+// toCount checks a bucket or count value: never negative or NaN, and a whole number where
+// whole is set (strict OpenMetrics, whose counts are integers). The text format takes any
+// other count, as Prometheus does: a float histogram's counts need not be whole.
+func toCount(v float64, whole bool) (float64, bool) {
+	return v, v >= 0 && (!whole || v == math.Trunc(v) && !math.IsInf(v, 0))
 }
 
 func isUTF8(b []byte) bool { return utf8.Valid(b) }

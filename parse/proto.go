@@ -437,7 +437,7 @@ func (p *protoReader) summary(s *prom.Series, w wire) error {
 		}
 		switch n {
 		case 1:
-			s.Count = w.uint(t)
+			s.Count = float64(w.uint(t))
 		case 2:
 			s.Sum = w.double(t)
 		case 3:
@@ -473,14 +473,6 @@ func (p *protoReader) summary(s *prom.Series, w wire) error {
 	return w.err
 }
 
-// floatCount converts a float count of a float histogram to an integer count.
-func floatCount(v float64) uint64 {
-	if c, ok := toCount(math.Round(v)); ok {
-		return c
-	}
-	return 0
-}
-
 func (p *protoReader) histogram(s *prom.Series, w wire) error {
 	var nh prom.NativeHistogram
 	native := false
@@ -491,9 +483,9 @@ func (p *protoReader) histogram(s *prom.Series, w wire) error {
 		}
 		switch n {
 		case 1:
-			s.Count = w.uint(t)
+			s.Count = float64(w.uint(t))
 		case 4:
-			s.Count = floatCount(w.double(t))
+			s.Count = w.double(t)
 		case 2:
 			s.Sum = w.double(t)
 		case 3:
@@ -506,9 +498,9 @@ func (p *protoReader) histogram(s *prom.Series, w wire) error {
 				}
 				switch n {
 				case 1:
-					bk.Count = bw.uint(t)
+					bk.Count = float64(bw.uint(t))
 				case 4:
-					bk.Count = floatCount(bw.double(t))
+					bk.Count = bw.double(t)
 				case 2:
 					bk.UpperBound = bw.double(t)
 				case 3:
@@ -537,7 +529,7 @@ func (p *protoReader) histogram(s *prom.Series, w wire) error {
 		case 7:
 			nh.ZeroCount, native = w.uint(t), true
 		case 8:
-			nh.ZeroCount, native = floatCount(w.double(t)), true
+			nh.ZeroCountFloat, native = w.double(t), true
 		case 9, 12:
 			sp, err := span(w.sub(t))
 			if err != nil {
@@ -559,17 +551,20 @@ func (p *protoReader) histogram(s *prom.Series, w wire) error {
 				return err
 			}
 			native = true
-		case 11, 14: // float histogram counts: converted to deltas of integer counts
+		case 11, 14: // float histogram counts, absolute
 			cw := w.sub(t)
-			dst := &nh.PositiveDeltas
+			dst := &nh.PositiveCounts
 			if n == 11 {
-				dst = &nh.NegativeDeltas
+				dst = &nh.NegativeCounts
 			}
-			prev := int64(0)
 			for len(cw.b) >= 8 {
-				c := int64(floatCount(math.Float64frombits(cw.fixed64())))
-				*dst = append(*dst, c-prev)
-				prev = c
+				if len(*dst) >= p.lim.MaxSeriesPerFamily {
+					return errors.New("expected at most the limit of " + itoa(p.lim.MaxSeriesPerFamily) + " buckets, found more")
+				}
+				*dst = append(*dst, math.Float64frombits(cw.fixed64()))
+			}
+			if *dst == nil {
+				*dst = []float64{}
 			}
 			native = true
 		case 16:

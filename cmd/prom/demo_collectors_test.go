@@ -25,12 +25,12 @@ func (c *bucketChecker) Series(d *prom.Desc, s *prom.Series) {
 	c.histogram++
 	b := s.Buckets
 	if len(b) == 0 || !math.IsInf(b[len(b)-1].UpperBound, 1) || b[len(b)-1].Count != s.Count {
-		c.t.Errorf("collection %d: %s%v: buckets %+v do not end with +Inf holding count %d", c.round, d.Name, s.LabelValues, b, s.Count)
+		c.t.Errorf("collection %v: %s%v: buckets %+v do not end with +Inf holding count %v", c.round, d.Name, s.LabelValues, b, s.Count)
 		return
 	}
 	for i := 1; i < len(b); i++ {
 		if !(b[i].UpperBound > b[i-1].UpperBound) || b[i].Count < b[i-1].Count {
-			c.t.Errorf("collection %d: %s%v: bucket %d (le=%v, %d) out of order after le=%v, %d",
+			c.t.Errorf("collection %v: %s%v: bucket %v (le=%v, %v) out of order after le=%v, %v",
 				c.round, d.Name, s.LabelValues, i, b[i].UpperBound, b[i].Count, b[i-1].UpperBound, b[i-1].Count)
 			return
 		}

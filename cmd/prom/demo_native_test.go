@@ -19,10 +19,10 @@ func TestDemoNative(t *testing.T) {
 		t.Fatalf("demo_native_latency_seconds has no native buckets: %+v", h)
 	}
 	if h.Count != 300 || h.Native.Schema != 3 || math.Abs(h.Sum-3*sumOf(nativeSamples[:])) > 1e-9 {
-		t.Errorf("count %d schema %d sum %v; want 300, 3, %v", h.Count, h.Native.Schema, h.Sum, 3*sumOf(nativeSamples[:]))
+		t.Errorf("count %v schema %v sum %v; want 300, 3, %v", h.Count, h.Native.Schema, h.Sum, 3*sumOf(nativeSamples[:]))
 	}
 	if h.Native.Count() != h.Count {
-		t.Errorf("native buckets hold %d of %d observations", h.Native.Count(), h.Count)
+		t.Errorf("native buckets hold %v of %v observations", h.Native.Count(), h.Count)
 	}
 	if len(h.Native.Exemplars) == 0 || !strings.HasPrefix(h.Native.Exemplars[0].Labels[0].Value, "0000000000000007") {
 		t.Errorf("native exemplars %+v; want trace IDs of seed 7", h.Native.Exemplars)

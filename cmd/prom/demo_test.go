@@ -285,7 +285,7 @@ func TestDemoFixedDistribution(t *testing.T) {
 		t.Fatal("demo_fixed_observations not collected")
 	}
 	if s.Count != 10*n || math.Abs(s.Sum-5*n) > 1e-9 {
-		t.Errorf("count %d, sum %v; want %d and %d", s.Count, s.Sum, 10*n, 5*n)
+		t.Errorf("count %v, sum %v; want %v and %v", s.Count, s.Sum, 10*n, 5*n)
 	}
 	if len(s.Buckets) != len(fixedBuckets)+1 {
 		t.Fatalf("%d buckets, want %d and +Inf: %+v", len(s.Buckets), len(fixedBuckets), s.Buckets)
@@ -300,8 +300,8 @@ func TestDemoFixedDistribution(t *testing.T) {
 		} else if b.UpperBound != fixedBuckets[k] {
 			t.Errorf("bucket %d le=%v, want %v", k, b.UpperBound, fixedBuckets[k])
 		}
-		if b.Count != want {
-			t.Errorf("bucket le=%v holds %d, want %d", b.UpperBound, b.Count, want)
+		if b.Count != float64(want) {
+			t.Errorf("bucket le=%v holds %v, want %v", b.UpperBound, b.Count, want)
 		}
 	}
 }
