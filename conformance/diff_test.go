@@ -47,10 +47,10 @@ const (
 
 // A disagreement is a document that prom and one peer read differently.
 type disagreement struct {
-	doc        *document
-	peer       string
-	kind       string
-	prom, other reading
+	doc                *document
+	peer               string
+	kind               string
+	prom, other        reading
 	onlyProm, onlyPeer []string // the lines of one reading only (content)
 }
 
