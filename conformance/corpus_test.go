@@ -154,6 +154,7 @@ func corpus(t *testing.T) []document {
 	docs = append(docs, dirDocs(t, "textparse-testdata", filepath.Join(prometheus, "model", "textparse", "testdata"))...)
 	docs = append(docs, dirDocs(t, "own", "testdata")...)
 	docs = append(docs, ownProtobuf(t)...)
+	docs = append(docs, writerDocs(t)...)
 	sort.SliceStable(docs, func(i, j int) bool { return docs[i].source < docs[j].source })
 	return docs
 }
