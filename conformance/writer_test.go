@@ -7,6 +7,8 @@ import (
 	"math"
 	"regexp"
 	"slices"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -201,6 +203,18 @@ func TestWriterNames(t *testing.T) {
 				for _, sfx := range suffixes {
 					want[esc+sfx] = true
 				}
+				// Label names: escaped one by one, legal ones left alone, as EscapeMetricFamily does.
+				var lnames []string
+				for _, l := range f.ConstLabels {
+					lnames = append(lnames, l.Name)
+				}
+				lnames = append(lnames, f.LabelNames...)
+				for _, l := range lnames {
+					if !model.LegacyValidation.IsValidLabelName(l) {
+						l = model.EscapeName(l, scheme)
+					}
+					want["label "+l] = true
+				}
 				reg := prom.NewRegistry()
 				reg.MustRegister(families{f})
 				var b bytes.Buffer
@@ -218,16 +232,46 @@ func TestWriterNames(t *testing.T) {
 				for _, l := range r.lines {
 					if m := lineName.FindStringSubmatch(l); m != nil {
 						got[m[1]] = true
+						for _, n := range lineLabelNames(l) {
+							if n != "le" && n != "quantile" {
+								got["label "+n] = true
+							}
+						}
 					}
 				}
 				checked++
+				// Label names first, on their own: a legal label name stays as it is.
+				labelsOf := func(m map[string]bool) map[string]bool {
+					out := map[string]bool{}
+					for k := range m {
+						if strings.HasPrefix(k, "label ") {
+							out[k] = true
+							delete(m, k)
+						}
+					}
+					return out
+				}
+				gotL, wantL := labelsOf(got), labelsOf(want)
+				if !maps.Equal(gotL, wantL) {
+					onlyLegalMissing := true
+					for k := range wantL {
+						if !gotL[k] && !model.LegacyValidation.IsValidLabelName(strings.TrimPrefix(k, "label ")) {
+							onlyLegalMissing = false
+						}
+					}
+					if s.prom == promfmt.Dots && onlyLegalMissing {
+						pending[dotsKey]++
+					} else {
+						t.Errorf("%s escaping=%v family %q: label names %v, prometheus/common's escaping gives %v\n%s", wf.name, s.prom, f.Name, keys(gotL), keys(wantL), b.String())
+					}
+				}
 				if maps.Equal(got, want) {
 					continue
 				}
 				key := ""
 				switch {
 				case s.prom == promfmt.Dots && model.LegacyValidation.IsValidMetricName(base):
-					key = "escaping=dots escapes legal names, doubling their underscores (a_b_total → a__b_total); prometheus/common leaves legal names alone"
+					key = dotsKey
 				case (s.prom == promfmt.Values || s.prom == promfmt.Dots) && f.Type == prom.CounterType && wf.read != parse.Protobuf:
 					key = counterKey
 				case f.Type == prom.CounterType && wf.read == parse.Protobuf:
@@ -244,7 +288,7 @@ func TestWriterNames(t *testing.T) {
 	t.Logf("writer names: %d documents checked", checked)
 	// Pending fixes: the writers' naming bugs being fixed. Delete a line once it no longer occurs.
 	for _, key := range []string{
-		"escaping=dots escapes legal names, doubling their underscores (a_b_total → a__b_total); prometheus/common leaves legal names alone",
+		dotsKey,
 		counterKey,
 	} {
 		if pending[key] == 0 {
@@ -259,11 +303,35 @@ func TestWriterNames(t *testing.T) {
 	}
 }
 
+const dotsKey = "escaping=dots escapes legal metric and label names, doubling their underscores (a_b_total → a__b_total); " +
+	"prometheus/common leaves legal names alone"
+
 const counterKey = "escaping=values and dots write a counter as escape(name)+\"_total\" (U__x_2e_y_total, which no UnescapeName decodes) " +
 	"where prometheus/common escapes the whole \"x.y_total\" (U__x_2e_y__total)"
 
 // lineName finds the metric name of a sample or native histogram line.
 var lineName = regexp.MustCompile(`^(?:S|NH) "([^"]*)"`)
+
+// lineLabelNames returns the label names of a sample or native histogram line.
+func lineLabelNames(line string) []string {
+	_, rest, ok := strings.Cut(line, "{")
+	var names []string
+	for ok && len(rest) > 0 && rest[0] == '"' {
+		n, err := strconv.QuotedPrefix(rest)
+		if err != nil {
+			break
+		}
+		name, _ := strconv.Unquote(n)
+		names = append(names, name)
+		rest = rest[len(n)+1:] // the name and '='
+		v, err := strconv.QuotedPrefix(rest)
+		if err != nil {
+			break
+		}
+		rest = strings.TrimPrefix(rest[len(v):], ",")
+	}
+	return names
+}
 
 func keys(m map[string]bool) []string {
 	return slices.Sorted(maps.Keys(m))
