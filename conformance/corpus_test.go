@@ -126,7 +126,7 @@ func dirDocs(t *testing.T, source, dir string) []document {
 	return docs
 }
 
-// goFuzzCorpus returns the documents of a Go fuzz corpus directory or of raw corpus files.
+// fuzzCorpus returns the files of a fuzz corpus directory as text documents.
 func fuzzCorpus(t *testing.T, source, dir string) []document {
 	entries, err := os.ReadDir(dir)
 	if err != nil {

@@ -199,7 +199,7 @@ func spanCounts(offsets []int32, lengths []uint32, vals []float64, delta bool) m
 
 // ---- prom ----
 
-// promFormat is the parse.Format of a content type.
+// readProm reads doc with prom's parse package, as strictly as its defaults are.
 func readProm(doc []byte, f parse.Format) reading { return readPromOpts(doc, f, nil) }
 
 // readPromLax reads doc with Options.Lax.
