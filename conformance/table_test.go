@@ -104,8 +104,8 @@ var deliberate = []*difference{
 		},
 	},
 	{
-		reason: "textparse rejects a negative timestamp (before 1970); the text format's own example writes one " +
-			"(something_weird{problem=\"division by zero\"} +Inf -3982045), and prom and prometheus/common read it",
+		reason: "textparse rejects a negative timestamp (before 1970); the text format defines timestamps as int64 " +
+			"milliseconds, and its documentation's example has a negative one; prom and prometheus/common read it",
 		match: func(d *disagreement) bool {
 			return notWriter(d) && d.peer == "textparse" && d.kind == promAccepts && d.doc.format == parse.Text &&
 				strings.Contains(d.other.err.Error(), `expected timestamp or new record, got "-"`)
