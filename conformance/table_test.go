@@ -1,0 +1,277 @@
+package conformance
+
+import (
+	"bytes"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/prom-go/prom/parse"
+)
+
+// A difference is a disagreement between prom and a peer that the test accepts, with the
+// reason.
+type difference struct {
+	// reason says why prom reads the documents differently, and which side the
+	// specification takes.
+	reason string
+	// match says whether the difference explains disagreement d.
+	match func(d *disagreement) bool
+	hits  int
+}
+
+// deliberate lists the differences that prom keeps on purpose. Each is as narrow as the
+// test can make it: a kind of disagreement, a peer, and what the documents have in common.
+var deliberate = []*difference{
+	{
+		reason: "the OpenMetrics suite (or the Python client's list of invalid inputs) says the document is invalid: " +
+			"prom rejects it as the specification says; textparse leaves most rules to the scrape loop and the TSDB, " +
+			"and prometheus/common's OpenMetrics reader checks the grammar but few semantic rules",
+		match: func(d *disagreement) bool { return d.doc.valid < 0 && d.kind == promRejects },
+	},
+	{
+		reason: "the OpenMetrics suite says the document is valid and prom accepts it; prometheus/common's " +
+			"OpenMetrics reader rejects it (escapes in HELP text, a timestamp beyond int64 milliseconds)",
+		match: func(d *disagreement) bool { return d.doc.valid > 0 && d.kind == promAccepts && d.peer == "common" },
+	},
+	{
+		reason: "a peer's own OpenMetrics test document breaks a rule of the specification (a histogram's _sum " +
+			"negative without negative buckets, a name declared twice, timestamps on some samples of a series only, " +
+			"metadata after the samples it describes): prom's reader rejects it and says which rule; Prometheus " +
+			"ingests it",
+		match: func(d *disagreement) bool {
+			return (d.doc.source == "realistic" || d.doc.source == "textparse-testdata") &&
+				d.kind == promRejects && d.doc.format == parse.OpenMetrics && omRuleBroken.MatchString(d.prom.err.Error())
+		},
+	},
+	{
+		reason: "prom.Series always holds a count and a sum: for a histogram or summary that writes no _count " +
+			"or _sum, prom takes the count from the +Inf bucket and the sum as 0, and summaries get them as 0, " +
+			"where textparse delivers nothing and prometheus/common's OpenMetrics reader a count of 0",
+		match: func(d *disagreement) bool {
+			if d.kind != content {
+				return false
+			}
+			rest := slices.DeleteFunc(slices.Concat(d.onlyProm, d.onlyPeer), func(l string) bool { return invented(l, d.doc.data) })
+			return len(rest) == 0
+		},
+	},
+	{
+		reason: "prometheus/common's dto types have no info or stateset type, so its OpenMetrics reader rejects " +
+			"them; the specification has both and prom writes and reads them",
+		match: func(d *disagreement) bool {
+			return d.peer == "common" && d.kind == promAccepts &&
+				(strings.Contains(d.other.err.Error(), `unsupported metric type "info"`) || strings.Contains(d.other.err.Error(), `unsupported metric type "stateset"`))
+		},
+	},
+	{
+		reason: "prometheus/common's readers drop a family that has metadata but no sample; prom and textparse deliver its metadata",
+		match: func(d *disagreement) bool {
+			if d.peer != "common" || d.kind != content || len(d.onlyPeer) > 0 {
+				return false
+			}
+			for _, l := range d.onlyProm {
+				if !strings.HasPrefix(l, "TYPE ") && !strings.HasPrefix(l, "HELP ") && !strings.HasPrefix(l, "UNIT ") {
+					return false
+				}
+			}
+			return true
+		},
+	},
+	{
+		reason: "prometheus/common's TextParser rejects a last line without a line feed, and escapes other than " +
+			`\\, \" and \n in label values; Prometheus (textparse) reads both, and prom reads as Prometheus reads`,
+		match: func(d *disagreement) bool {
+			return notWriter(d) && d.peer == "common" && d.kind == promAccepts && d.doc.format == parse.Text &&
+				(strings.Contains(d.other.err.Error(), "unexpected end of input stream") || strings.Contains(d.other.err.Error(), "invalid escape sequence"))
+		},
+	},
+	{
+		reason: "textparse checks less than the text format's rules: one HELP and one TYPE line per name, before its " +
+			"samples; le and quantile values that are numbers; line feeds in label values escaped. prom enforces them, " +
+			"as prometheus/common's TextParser does (it rejects these documents too)",
+		match: func(d *disagreement) bool {
+			return notWriter(d) && d.peer == "textparse" && d.kind == promRejects && d.doc.format == parse.Text && readCommonText(d.doc.data).err != nil
+		},
+	},
+	{
+		reason: "the peers disagree and prom reads as Prometheus does: prometheus/common's TextParser takes a " +
+			"\"# HELP\" line without a name for a comment, textparse rejects it, and so does prom",
+		match: func(d *disagreement) bool {
+			return notWriter(d) && d.peer == "common" && d.kind == promRejects && d.doc.format == parse.Text && readTextparse(d.doc.data, ctText1).err != nil
+		},
+	},
+	{
+		reason: "textparse rejects a negative timestamp (before 1970); the text format defines timestamps as int64 " +
+			"milliseconds, and its documentation's example has a negative one; prom and prometheus/common read it",
+		match: func(d *disagreement) bool {
+			return notWriter(d) && d.peer == "textparse" && d.kind == promAccepts && d.doc.format == parse.Text &&
+				strings.Contains(d.other.err.Error(), `expected timestamp or new record, got "-"`)
+		},
+	},
+	{
+		reason: "blanks between the name and the text of a HELP line: textparse keeps them in the help text, " +
+			"prometheus/common's TextParser drops them, as prom does (they separate tokens, as everywhere else in the line)",
+		match: func(d *disagreement) bool {
+			if !notWriter(d) || d.peer != "textparse" || d.kind != content || len(d.onlyProm) != len(d.onlyPeer) {
+				return false
+			}
+			for i, l := range d.onlyProm {
+				name, text, ok := strings.Cut(strings.TrimPrefix(d.onlyPeer[i], "HELP "), " ")
+				uq, err := strconv.Unquote(text)
+				if !ok || err != nil || !strings.HasPrefix(l, "HELP ") || l != "HELP "+name+" "+strconv.Quote(strings.TrimLeft(uq, " \t")) {
+					return false
+				}
+			}
+			return true
+		},
+	},
+	{
+		reason: "a timestamp beyond the int64 range of milliseconds: prom saturates it, textparse's float-to-int " +
+			"conversion overflows to the other end (Go leaves that conversion's result undefined)",
+		match: func(d *disagreement) bool {
+			if d.kind != content || d.peer != "textparse" {
+				return false
+			}
+			for _, l := range slices.Concat(d.onlyProm, d.onlyPeer) {
+				if !strings.Contains(l, " @9223372036854775807") && !strings.Contains(l, " @-9223372036854775808") {
+					return false
+				}
+			}
+			return true
+		},
+	},
+}
+
+// notWriter reports whether d is about a document other than prom's writers' output: the
+// differences in how documents are read must not excuse prom writing what a peer rejects.
+func notWriter(d *disagreement) bool { return d.doc.source != "writer" }
+
+// omRuleBroken matches prom's errors for the rules of the OpenMetrics specification that
+// the peers' test documents break.
+var omRuleBroken = regexp.MustCompile(`expected a non-negative number, found "-|expected each name once in a document|` +
+	`expected all samples of a series to have a timestamp or none to|expected the metadata of "[^"]*" before its samples`)
+
+// sampleName finds the name of a sample line.
+var sampleName = regexp.MustCompile(`^S "([^"]*)"`)
+
+// invented reports whether line is a _count or _sum sample whose name the document never
+// writes at the start of a line: a parser made it up to complete a histogram or summary.
+func invented(line string, doc []byte) bool {
+	m := sampleName.FindStringSubmatch(line)
+	if m == nil || !(strings.HasSuffix(m[1], "_count") || strings.HasSuffix(m[1], "_sum")) {
+		return false
+	}
+	for _, alt := range []string{m[1], strings.TrimSuffix(m[1], "_count") + "_gcount", strings.TrimSuffix(m[1], "_sum") + "_gsum"} {
+		for _, next := range []string{"{", " "} {
+			if bytes.HasPrefix(doc, []byte(alt+next)) || bytes.Contains(doc, []byte("\n"+alt+next)) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// pendingFix lists disagreements that are bugs of prom being fixed. The lead deletes an
+// entry when its fix merges; the test fails while an entry explains nothing, so none is
+// forgotten. The landed table holds only deliberate differences.
+var pendingFix = []*difference{
+	{
+		reason: "text histograms and summaries whose lines are not in the order prom expects split into several " +
+			"series with an invented _count 0 and _sum 0; every peer groups them into one",
+		match: own("finding-text-summary-order.prom", "finding-text-histogram-order.prom"),
+	},
+	{
+		reason: "accepted where every peer rejects: 1_2 (read as 12), 0x1p-3, invalid UTF-8 in a label value",
+		match:  own("finding-underscore-number.prom", "finding-hex-float.prom", "finding-invalid-utf8-label.prom"),
+	},
+	{
+		reason: "accepted where every peer rejects: a __name__ label in braces (prometheus/common rejects it, " +
+			"textparse takes it for the name)",
+		match: func(d *disagreement) bool {
+			return (d.kind == promAccepts || d.kind == content) && bytes.Contains(d.doc.data, []byte(`{__name__="`))
+		},
+	},
+	{
+		reason: "accepted where every peer rejects: an OpenMetrics c_created with no c_total (prom invents c_total 0)",
+		match:  own("finding-created-without-total.om"),
+	},
+	{
+		reason: "rejected where every peer accepts: a blank between the name and the brace (a {foo=\"bar\"} 1)",
+		match: func(d *disagreement) bool {
+			return d.kind == promRejects && d.doc.format == parse.Text && strings.Contains(d.prom.err.Error(), `expected a number, found "{`)
+		},
+	},
+	{
+		reason: "rejected where every peer accepts: a quoted name after a label ({l=\"v\", \"my.metric\"} 1), " +
+			"non-integer bucket and count values in text (h_bucket{le=\"+Inf\"} 1.5), quoted UTF-8 names in OpenMetrics",
+		match: func(d *disagreement) bool {
+			return own("finding-quoted-name-not-first.prom", "finding-fractional-bucket.prom", "finding-om-quoted-name.om")(d) ||
+				d.doc.source == "writer" && d.kind == promRejects && d.doc.format == parse.OpenMetrics &&
+					strings.Contains(d.prom.err.Error(), `expected a metric name, found '"'`)
+		},
+	},
+	{
+		reason: "protobuf: a family with no type field (the default, COUNTER, which encoders may leave out) is read " +
+			"as untyped; unpacked repeated fields (positive_count as client_model's proto2 Go types encode it) fail " +
+			"the document; native-histogram spans that disagree with the bucket count are accepted instead of rejected",
+		match: own("finding-proto-no-type", "finding-proto-float-histogram", "finding-proto-span-mismatch"),
+	},
+	{
+		reason: "new finding: a protobuf histogram whose classic buckets stop below +Inf gets an le=\"+Inf\" bucket " +
+			"from its count in textparse (as Prometheus stores it) and none in prom, whose model says the last bucket is +Inf",
+		match: func(d *disagreement) bool {
+			return d.doc.format == parse.Protobuf && d.kind == content && len(d.onlyProm) == 0 && len(d.onlyPeer) > 0 &&
+				!slices.ContainsFunc(d.onlyPeer, func(l string) bool { return !strings.Contains(l, `_bucket"{`) || !strings.Contains(l, `"le"="+Inf"`) })
+		},
+	},
+	{
+		reason: "writers: an OpenMetrics summary or histogram whose sum is NaN or negative is written with _sum, " +
+			"which OpenMetrics 1.0 forbids (prom's own reader rejects the output)",
+		match: func(d *disagreement) bool {
+			return d.doc.source == "writer" && d.kind == promRejects && d.doc.format == parse.OpenMetrics &&
+				(strings.Contains(d.prom.err.Error(), `expected a non-negative number, found "`) ||
+					strings.Contains(d.prom.err.Error(), "expected no _sum in a histogram with negative buckets"))
+		},
+	},
+}
+
+// own matches the disagreements about the documents of testdata/ named names.
+func own(names ...string) func(d *disagreement) bool {
+	return func(d *disagreement) bool { return d.doc.source == "own" && slices.Contains(names, d.doc.name) }
+}
+
+// explain reports whether the table explains d, and counts it.
+func explain(d *disagreement, ty *tally) bool {
+	for _, e := range deliberate {
+		if e.match(d) {
+			e.hits++
+			ty.deliberate[e.reason]++
+			return true
+		}
+	}
+	for _, e := range pendingFix {
+		if e.match(d) {
+			e.hits++
+			ty.pending[e.reason]++
+			return true
+		}
+	}
+	return false
+}
+
+// checkTable fails for every entry that explained no disagreement: it is stale.
+func checkTable(t *testing.T) {
+	for _, e := range deliberate {
+		if e.hits == 0 {
+			t.Errorf("deliberate difference explains no disagreement any more: delete it: %s", e.reason)
+		}
+	}
+	for _, e := range pendingFix {
+		if e.hits == 0 {
+			t.Errorf("pending fix explains no disagreement any more (fixed?): delete it: %s", e.reason)
+		}
+	}
+}

@@ -1,0 +1,338 @@
+package conformance
+
+import (
+	"bytes"
+	"context"
+	"maps"
+	"math"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/prom-go/prom"
+	promfmt "github.com/prom-go/prom/expfmt"
+	"github.com/prom-go/prom/parse"
+	"github.com/prometheus/common/model"
+)
+
+// families is a collector of fixed families.
+type families []*prom.Family
+
+func (fs families) Describe() []*prom.Desc { return nil }
+
+func (fs families) Collect(w *prom.Writer) {
+	for _, f := range fs {
+		w.Write(f)
+	}
+}
+
+// writerFamilies builds one family of every type, with exemplars, created times, units,
+// native buckets, UTF-8 names and label values that need escapes.
+func writerFamilies(t *testing.T) families {
+	t.Helper()
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	fam := func(typ prom.Type, name, help string, o prom.DescOpts) *prom.Family {
+		t.Helper()
+		f, err := prom.NewFamily(typ, name, help, o)
+		must(err)
+		return f
+	}
+	created := time.Date(2024, 3, 1, 12, 0, 0, 123_000_000, time.UTC).UnixNano()
+	ex := func(v float64, labels ...prom.Label) *prom.Exemplar {
+		e, err := prom.NewExemplar(v, time.Unix(1709294400, 500_000_000), labels...)
+		must(err)
+		return e
+	}
+	var fs families
+
+	c := fam(prom.CounterType, "requests_total", "Requests served.", prom.DescOpts{LabelNames: []string{"code"}})
+	must(c.AddSeries(prom.Series{LabelValues: []string{"200"}, Value: 1027, Created: created, Exemplar: ex(1, prom.Label{Name: "trace_id", Value: "abc"})}))
+	must(c.AddSeries(prom.Series{LabelValues: []string{"500"}, Value: 3}))
+	fs = append(fs, c)
+
+	u := fam(prom.CounterType, "http.server.requests", "A counter with a UTF-8 name.", prom.DescOpts{LabelNames: []string{"http.method", "code"}})
+	must(u.Add(5, "GET", "200"))
+	fs = append(fs, u)
+
+	g := fam(prom.GaugeType, "temperature", "Help with a \\ backslash\nand a newline.", prom.DescOpts{Unit: "celsius", LabelNames: []string{"room"}, ConstLabels: map[string]string{"site": "a\"b\\c\nd"}})
+	must(g.Add(21.5, "kitchen"))
+	must(g.Add(math.Inf(-1), "freezer"))
+	must(g.Add(math.NaN(), "über"))
+	must(g.Add(-0.0, "cellar"))
+	must(g.AddSeries(prom.Series{LabelValues: []string{"attic"}, Value: 1e-300, Timestamp: 1709294400123, HasTimestamp: true}))
+	fs = append(fs, g)
+
+	legal := fam(prom.GaugeType, "a_b", "A legal name with an underscore.", prom.DescOpts{LabelNames: []string{"c_d"}})
+	must(legal.Add(1, "x"))
+	fs = append(fs, legal)
+
+	h := fam(prom.HistogramType, "latency_seconds", "Latency.", prom.DescOpts{LabelNames: []string{"path"}})
+	must(h.AddSeries(prom.Series{LabelValues: []string{"/"}, Count: 6, Sum: 4.5, Created: created, Buckets: []prom.Bucket{
+		{UpperBound: 0.1, Count: 3, Exemplar: ex(0.05, prom.Label{Name: "trace_id", Value: "t1"})},
+		{UpperBound: 1, Count: 5},
+		{UpperBound: math.Inf(1), Count: 6},
+	}}))
+	fs = append(fs, h)
+
+	nh, err := prom.NewNativeHistogram(3, 0.001, 2, map[int32]uint64{-2: 1, 0: 3, 1: 4, 5: 1}, map[int32]uint64{1: 2})
+	must(err)
+	n := fam(prom.HistogramType, "rpc_native_seconds", "A native histogram.", prom.DescOpts{})
+	must(n.AddSeries(prom.Series{Count: nh.Count(), Sum: 13.5, Native: nh, Created: created}))
+	fs = append(fs, n)
+
+	s := fam(prom.SummaryType, "rpc_duration_seconds", "A summary.", prom.DescOpts{LabelNames: []string{"service"}})
+	must(s.AddSeries(prom.Series{LabelValues: []string{"a"}, Count: 2693, Sum: 1.7560473e+07, Created: created, Quantiles: []prom.Quantile{{Quantile: 0.5, Value: 4773}, {Quantile: 0.99, Value: 76656}}}))
+	fs = append(fs, s)
+
+	i := fam(prom.InfoType, "build", "Build information.", prom.DescOpts{})
+	must(i.AddInfo(map[string]string{"version": "1.2.3", "revision": "abc"}))
+	fs = append(fs, i)
+
+	st := fam(prom.StateSetType, "feature", "Feature flags.", prom.DescOpts{})
+	must(st.AddStateSet([]prom.State{{Name: "a", Enabled: true}, {Name: "b"}}))
+	fs = append(fs, st)
+
+	gh := fam(prom.GaugeHistogramType, "queue_size", "Queue sizes.", prom.DescOpts{})
+	must(gh.AddHistogram([]prom.Bucket{{UpperBound: 1, Count: 2}, {UpperBound: math.Inf(1), Count: 4}}, 3.5))
+	fs = append(fs, gh)
+
+	unk := fam(prom.Unknown, "mystery", "", prom.DescOpts{})
+	must(unk.Add(7))
+	fs = append(fs, unk)
+
+	// Findings of the writers: OpenMetrics forbids _sum in a histogram with a negative
+	// bucket bound, and a negative or NaN sum.
+	neg := fam(prom.HistogramType, "delta_seconds", "A histogram with a negative bound.", prom.DescOpts{})
+	must(neg.AddHistogram([]prom.Bucket{{UpperBound: -1, Count: 1}, {UpperBound: math.Inf(1), Count: 2}}, -3))
+	fs = append(fs, neg)
+	nan := fam(prom.SummaryType, "nan_sum", "A summary whose sum is NaN.", prom.DescOpts{})
+	must(nan.AddSummary(1, math.NaN(), nil))
+	fs = append(fs, nan)
+	return fs
+}
+
+// writerFormats pairs each format prom writes with the format its reader reads.
+var writerFormats = []struct {
+	name  string
+	write promfmt.Format
+	read  parse.Format
+}{
+	{"text-0.0.4", promfmt.TextFormat, parse.Text},
+	{"text-1.0.0", promfmt.Text1Format, parse.Text},
+	{"openmetrics-1.0.0", promfmt.OpenMetricsFormat, parse.OpenMetrics},
+	{"protobuf", promfmt.ProtobufFormat, parse.Protobuf},
+}
+
+// writerDocs writes the families of writerFamilies, and each family alone, in every
+// format and escaping scheme.
+func writerDocs(t *testing.T) []document {
+	fs := writerFamilies(t)
+	var docs []document
+	write := func(name string, cs families, f promfmt.Format, e promfmt.Escaping, read parse.Format) {
+		reg := prom.NewRegistry()
+		reg.MustRegister(cs)
+		var b bytes.Buffer
+		enc := promfmt.NewEncoder(&b, f, e)
+		if err := reg.Collect(context.Background(), enc); err != nil {
+			t.Fatalf("%s: collect: %v", name, err)
+		}
+		if err := enc.Close(); err != nil {
+			t.Fatal(err)
+		}
+		docs = append(docs, document{source: "writer", name: name, format: read, data: bytes.Clone(b.Bytes())})
+	}
+	for _, wf := range writerFormats {
+		for _, s := range schemes {
+			write(wf.name+"/"+s.prom.String()+"/all", fs, wf.write, s.prom, wf.read)
+			for _, f := range fs {
+				write(wf.name+"/"+s.prom.String()+"/"+f.Name, families{f}, wf.write, s.prom, wf.read)
+			}
+		}
+	}
+	return docs
+}
+
+// TestWriterNames holds the names of prom's writers' output, as textparse reads them,
+// against what prometheus/common's model.EscapeMetricFamily makes of the same family as
+// client_golang names it (a counter's name ends in "_total"): legal names stay as they
+// are, others are escaped whole, and sample suffixes are appended to the escaped name.
+func TestWriterNames(t *testing.T) {
+	fs := writerFamilies(t)
+	pending := map[string]int{}
+	checked := 0
+	for _, wf := range writerFormats {
+		for _, s := range schemes {
+			for _, f := range fs {
+				var suffixes []string
+				base := f.Name
+				switch f.Type {
+				case prom.CounterType:
+					base, suffixes = f.Name+"_total", []string{""}
+				case prom.GaugeType, prom.Unknown:
+					suffixes = []string{""}
+				case prom.HistogramType:
+					suffixes = []string{"_bucket", "_count", "_sum"}
+					if f.Series[0].Native != nil && wf.read == parse.Protobuf {
+						continue // TestDifferential compares native histograms
+					}
+				case prom.SummaryType:
+					suffixes = []string{"_count", "_sum"}
+					if len(f.Series[0].Quantiles) > 0 {
+						suffixes = append(suffixes, "")
+					}
+				default:
+					continue // info, stateset, gauge histogram: client_golang has no such family
+				}
+				scheme := s.common
+				if scheme == model.NoEscaping && wf.write == promfmt.TextFormat {
+					scheme = model.UnderscoreEscaping
+				}
+				esc := base
+				if !model.LegacyValidation.IsValidMetricName(base) {
+					esc = model.EscapeName(base, scheme)
+				}
+				want := map[string]bool{}
+				for _, sfx := range suffixes {
+					want[esc+sfx] = true
+				}
+				// Label names: escaped one by one, legal ones left alone, as EscapeMetricFamily does.
+				var lnames []string
+				for _, l := range f.ConstLabels {
+					lnames = append(lnames, l.Name)
+				}
+				lnames = append(lnames, f.LabelNames...)
+				for _, l := range lnames {
+					if !model.LegacyValidation.IsValidLabelName(l) {
+						l = model.EscapeName(l, scheme)
+					}
+					want["label "+l] = true
+				}
+				reg := prom.NewRegistry()
+				reg.MustRegister(families{f})
+				var b bytes.Buffer
+				enc := promfmt.NewEncoder(&b, wf.write, s.prom)
+				if err := reg.Collect(context.Background(), enc); err != nil {
+					t.Fatal(err)
+				}
+				enc.Close()
+				ct := map[parse.Format]string{parse.Text: ctText1, parse.OpenMetrics: ctOM, parse.Protobuf: ctProtobuf}[wf.read]
+				r := readTextparse(b.Bytes(), ct)
+				if r.err != nil {
+					continue // TestDifferential reports documents a peer rejects
+				}
+				got := map[string]bool{}
+				for _, l := range r.lines {
+					if m := lineName.FindStringSubmatch(l); m != nil {
+						got[m[1]] = true
+						for _, n := range lineLabelNames(l) {
+							if n != "le" && n != "quantile" {
+								got["label "+n] = true
+							}
+						}
+					}
+				}
+				checked++
+				// Label names first, on their own: a legal label name stays as it is.
+				labelsOf := func(m map[string]bool) map[string]bool {
+					out := map[string]bool{}
+					for k := range m {
+						if strings.HasPrefix(k, "label ") {
+							out[k] = true
+							delete(m, k)
+						}
+					}
+					return out
+				}
+				gotL, wantL := labelsOf(got), labelsOf(want)
+				if !maps.Equal(gotL, wantL) {
+					onlyLegalMissing := true
+					for k := range wantL {
+						if !gotL[k] && !model.LegacyValidation.IsValidLabelName(strings.TrimPrefix(k, "label ")) {
+							onlyLegalMissing = false
+						}
+					}
+					if s.prom == promfmt.Dots && onlyLegalMissing {
+						pending[dotsKey]++
+					} else {
+						t.Errorf("%s escaping=%v family %q: label names %v, prometheus/common's escaping gives %v\n%s", wf.name, s.prom, f.Name, keys(gotL), keys(wantL), b.String())
+					}
+				}
+				if maps.Equal(got, want) {
+					continue
+				}
+				key := ""
+				switch {
+				case s.prom == promfmt.Dots && model.LegacyValidation.IsValidMetricName(base):
+					key = dotsKey
+				case (s.prom == promfmt.Values || s.prom == promfmt.Dots) && f.Type == prom.CounterType && wf.read != parse.Protobuf:
+					key = counterKey
+				case f.Type == prom.CounterType && wf.read == parse.Protobuf:
+					key = "protobuf names counters differently from text under the same scheme (x__total against x_total)"
+				}
+				if key == "" {
+					t.Errorf("%s escaping=%v family %q: sample names %v, prometheus/common's escaping gives %v\n%s", wf.name, s.prom, f.Name, keys(got), keys(want), b.String())
+					continue
+				}
+				pending[key]++
+			}
+		}
+	}
+	t.Logf("writer names: %d documents checked", checked)
+	// Pending fixes: the writers' naming bugs being fixed. Delete a line once it no longer occurs.
+	for _, key := range []string{
+		dotsKey,
+		counterKey,
+	} {
+		if pending[key] == 0 {
+			t.Errorf("pending fix no longer occurs: delete it: %s", key)
+		} else {
+			t.Logf("pending fix: %d documents: %s", pending[key], key)
+		}
+		delete(pending, key)
+	}
+	for key, n := range pending {
+		t.Logf("pending fix: %d documents: %s", n, key)
+	}
+}
+
+const dotsKey = "escaping=dots escapes legal metric and label names, doubling their underscores (a_b_total → a__b_total); " +
+	"prometheus/common leaves legal names alone"
+
+const counterKey = "escaping=values and dots write a counter as escape(name)+\"_total\" (U__x_2e_y_total, which no UnescapeName decodes) " +
+	"where prometheus/common escapes the whole \"x.y_total\" (U__x_2e_y__total)"
+
+// lineName finds the metric name of a sample or native histogram line.
+var lineName = regexp.MustCompile(`^(?:S|NH) "([^"]*)"`)
+
+// lineLabelNames returns the label names of a sample or native histogram line.
+func lineLabelNames(line string) []string {
+	_, rest, ok := strings.Cut(line, "{")
+	var names []string
+	for ok && len(rest) > 0 && rest[0] == '"' {
+		n, err := strconv.QuotedPrefix(rest)
+		if err != nil {
+			break
+		}
+		name, _ := strconv.Unquote(n)
+		names = append(names, name)
+		rest = rest[len(n)+1:] // the name and '='
+		v, err := strconv.QuotedPrefix(rest)
+		if err != nil {
+			break
+		}
+		rest = strings.TrimPrefix(rest[len(v):], ",")
+	}
+	return names
+}
+
+func keys(m map[string]bool) []string {
+	return slices.Sorted(maps.Keys(m))
+}
