@@ -3,6 +3,7 @@ package prom
 import (
 	"context"
 	"errors"
+	"math"
 	"strings"
 	"sync"
 	"testing"
@@ -192,11 +193,13 @@ func TestErrorHandler(t *testing.T) {
 	c := Must(NewCounter("c", "h", Opts{Registry: r}))
 	c.Add(-1)
 	c.Add(nan())
+	c.Add(math.Inf(1)) // would stick at +Inf for good
+	c.AddWithExemplar(math.Inf(1))
 	v := Must(NewCounterVec("v", "h", []string{"a", "b"}, Opts{Registry: r}))
 	v.With("only one").Inc()
 	v.WithMap(map[string]string{"a": "1"}).Inc()
 	v.With("\xffbad", "ok").Inc()
-	wantKinds := []ErrorKind{ErrNegativeIncrement, ErrNaNIncrement, ErrLabelCount, ErrLabelCount, ErrInvalidUTF8}
+	wantKinds := []ErrorKind{ErrNegativeIncrement, ErrNaNIncrement, ErrNaNIncrement, ErrNaNIncrement, ErrLabelCount, ErrLabelCount, ErrInvalidUTF8}
 	if len(got) != len(wantKinds) {
 		t.Fatalf("got %d errors %v, want %d", len(got), got, len(wantKinds))
 	}
