@@ -87,7 +87,8 @@
 // (its Describe returns nil): it serves the families of every process in the directory, which
 // no process knows in advance, and describing only some would make collections filtered by
 // name (name[] in promhttp) miss the others. So a clash with a family that only other
-// processes declare shows at collection, as the registry's error for a family written twice.
+// processes declare shows at collection, where the registry writes the family once: it merges
+// the parts that agree and drops and reports one that differs.
 //
 // # Processes dying and coming back
 //
