@@ -124,7 +124,9 @@
 // see BenchmarkAggregate16x1000. A series takes 16 bytes of record header, its encoded label
 // values, and 8 bytes per value slot (2 for counters, gauges and summaries; buckets + 2 for a
 // histogram) in the file. A process's file is reserved in address space up to
-// Opts.MaxFileSize (256 MiB by default) and grows in the file system as series are created.
+// Opts.MaxFileSize (256 MiB by default) and grows in the file system as series are created,
+// in blocks reserved (fallocate) before they are written: a full file system is an error
+// reported to Opts.ErrorHandler, not a SIGBUS.
 //
 // The package needs Linux (shared mappings and flock); elsewhere Open and NewCollector return
 // an error.
