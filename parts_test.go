@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -147,19 +148,17 @@ func TestFamilyInPartsOverHTTP(t *testing.T) {
 
 func TestFamilyInPartsAllocs(t *testing.T) {
 	// A registry without families in parts keeps its scrape free of per-series allocations:
-	// the held-back path costs only the families that need it.
+	// the held-back path costs only the families that need it. (Not zero: a garbage
+	// collection may empty the pool of Writers during the measurement.)
 	r := prom.NewRegistry()
 	v := prom.Must(prom.NewGaugeVec("parts_allocs", "A.", []string{"k"}, prom.Opts{Registry: r}))
-	v.With("a").Set(1)
+	for i := range 100 {
+		v.With(strconv.Itoa(i)).Set(1)
+	}
 	enc := discard{}
 	r.Collect(context.Background(), enc)
-	n1 := testing.AllocsPerRun(20, func() { r.Collect(context.Background(), enc) })
-	for i := 0; i < 100; i++ {
-		v.With(string(rune('b'+i%20)) + strings.Repeat("x", i)).Set(1)
-	}
-	n2 := testing.AllocsPerRun(20, func() { r.Collect(context.Background(), enc) })
-	if n2 > n1 {
-		t.Errorf("a collection of 101 series allocates %v times, one of 1 series %v", n2, n1)
+	if n := testing.AllocsPerRun(20, func() { r.Collect(context.Background(), enc) }); n >= 10 {
+		t.Errorf("a collection of 100 series allocates %v times", n)
 	}
 }
 
