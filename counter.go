@@ -202,24 +202,31 @@ func addCell(s *stripes, u uint64) {
 
 // Add adds v. A whole v costs about what Inc does, without the inlining (see Inc for how it
 // scales across cores); a fractional v is a compare-and-swap loop on a float, and the first
-// one allocates the counter's rarely used part (24 bytes). A negative or NaN v leaves the counter
-// unchanged and is reported to the registry's error handler as ErrNegativeIncrement or
-// ErrNaNIncrement; Add never panics.
+// one allocates the counter's rarely used part (24 bytes). A negative, NaN or +Inf v leaves the
+// counter unchanged and is reported to the registry's error handler as ErrNegativeIncrement or
+// ErrNaNIncrement (+Inf would stick: no later increment could move the counter again); Add
+// never panics.
 func (c *Counter) Add(v float64) {
 	if u := uint64(v); float64(u) == v && v < 1<<63 {
 		c.add(u)
 		return
 	}
-	if !(v >= 0) {
+	if !validIncrement(v) {
 		c.badAdd(v)
 		return
 	}
 	addFloat(&c.extra().bits, v)
 }
 
+// validIncrement reports whether a counter may add v: a finite v of at least 0. NaN and +Inf
+// would stick, since no later increment changes them; a negative v would go down.
+func validIncrement(v float64) bool { return v >= 0 && v <= math.MaxFloat64 }
+
 func (c *Counter) badAdd(v float64) {
 	if math.IsNaN(v) {
 		c.core.report(ErrNaNIncrement, "Add(NaN) ignored")
+	} else if v > 0 {
+		c.core.report(ErrNaNIncrement, "Add(+Inf) ignored: the counter would stay +Inf for good")
 	} else {
 		c.core.report(ErrNegativeIncrement, "Add(%v) ignored: a counter only goes up", v)
 	}

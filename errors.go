@@ -15,8 +15,8 @@ type ErrorKind uint8
 const (
 	// ErrNegativeIncrement: a counter was asked to add a negative amount. The counter is unchanged.
 	ErrNegativeIncrement ErrorKind = iota
-	// ErrNaNIncrement: a counter was asked to add NaN, or a histogram or summary to observe NaN.
-	// The metric is unchanged.
+	// ErrNaNIncrement: a counter was asked to add NaN or +Inf (either would stick for good), or
+	// a histogram or summary to observe NaN. The metric is unchanged.
 	ErrNaNIncrement
 	// ErrInvalidUTF8: a label value was not valid UTF-8. Each invalid byte is replaced by U+FFFD.
 	ErrInvalidUTF8

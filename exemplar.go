@@ -147,7 +147,7 @@ func (c *core) contextExemplar(ctx context.Context, f *func(context.Context) []L
 // in total, or with an invalid name, drop the exemplar and are reported as ErrExemplar; the
 // increment counts either way. Keeping an exemplar costs one allocation.
 func (c *Counter) AddWithExemplar(v float64, labels ...Label) {
-	if !(v >= 0) {
+	if !validIncrement(v) {
 		c.badAdd(v)
 		return
 	}
@@ -165,7 +165,7 @@ func (c *Counter) IncCtx(ctx context.Context) { c.AddCtx(ctx, 1) }
 
 // AddCtx adds v, as Add does, and keeps an exemplar as IncCtx does.
 func (c *Counter) AddCtx(ctx context.Context, v float64) {
-	if !(v >= 0) {
+	if !validIncrement(v) {
 		c.badAdd(v)
 		return
 	}

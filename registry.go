@@ -295,7 +295,19 @@ var writerPool = sync.Pool{New: func() any { return new(Writer) }}
 //
 // The collectors run one after the other in the calling goroutine; ctx reaches them through
 // Writer.Context. The errors the collectors report are joined in the result, and also passed to
-// the registry's error handler. Collect allocates nothing per series.
+// the registry's error handler. A collector (or the Encoder under it) that panics is stopped
+// there: the panic is such an error, a RuntimeError of kind ErrCollect naming where it
+// happened; what the collector wrote before it is kept, and the other collectors are collected.
+//
+// A family is written once per collection. When a collection writes one in several parts, a
+// part that follows the previous one directly continues it. A part that comes after other
+// families cannot join a stream that has moved on: the first collection that meets it drops
+// it, and reports that to the error handler without failing; every later collection (of any
+// registry) holds that family back and writes it whole, its parts merged, after the others.
+// A part whose type, help, unit or labels differ from the first part's is always dropped and
+// reported.
+//
+// Collect allocates nothing per series, except a copy of each series of a family held back.
 func (r *Registry) Collect(ctx context.Context, enc Encoder, names ...string) error {
 	var only map[string]bool
 	if len(names) > 0 {
@@ -308,8 +320,11 @@ func (r *Registry) Collect(ctx context.Context, enc Encoder, names ...string) er
 	w.ctx, w.enc, w.reg, w.only, w.created = ctx, enc, r, nil, r.createdOn()
 	clear(w.seen)
 	w.errs = w.errs[:0]
+	if p := splitFamilies.set.Load(); p != nil {
+		w.split = *p
+	}
 	if t := r.target.Load(); t != nil && (only == nil || matches(&t.Desc, only)) {
-		w.Write(t)
+		w.guard(nil, func() { w.Write(t) })
 	}
 	if p := r.entries.Load(); p != nil {
 		for _, e := range *p {
@@ -324,16 +339,24 @@ func (r *Registry) Collect(ctx context.Context, enc Encoder, names ...string) er
 				w.only = familyFilter(e.descs, only)
 			}
 			w.cur = nil
-			e.c.Collect(w)
+			w.guard(e.c, func() { e.c.Collect(w) })
 		}
 	} else {
 		r.self.Collect(w)
 	}
+	w.only, w.cur = nil, nil
+	w.writeHeld()
 	for _, e := range w.errs {
 		r.reportCollect(e)
 	}
+	for _, e := range w.notes {
+		r.reportCollect(e)
+	}
 	err := errors.Join(w.errs...)
-	w.ctx, w.enc, w.reg, w.cur, w.only = nil, nil, nil, nil, nil
+	w.ctx, w.enc, w.reg, w.cur, w.only, w.split, w.holding = nil, nil, nil, nil, nil, nil, nil
+	w.open = Desc{}
+	clear(w.notes)
+	w.notes = w.notes[:0]
 	// Keep the scratch slices' capacity so that the next collection appends without allocating.
 	w.series = Series{}
 	writerPool.Put(w)

@@ -23,7 +23,17 @@ type Writer struct {
 	skip    bool
 	started bool
 	seen    map[string]bool // families written, to catch a collector repeating one
+	open    Desc            // the family whose header the encoder got last, which a part may continue
 	series  Series
+
+	// Families in parts (parts.go): the names learned to come in parts, for this collection,
+	// and their series held back until its end.
+	split   map[string]bool
+	holding *heldFamily // the held family the current one's series go to, or nil
+	held    []heldFamily
+	heldAt  map[string]int // family name → index in held
+	notes   []error        // reported to the error handler, not failures of the collection
+
 	// The Writer's own scratch slices. Series hands them out empty; Emit grows them to the
 	// largest size a collector needed, so appending to them stops allocating. A slice a
 	// collector assigns to the scratch Series is never adopted, so nothing it owns is
@@ -44,6 +54,7 @@ func (w *Writer) Context() context.Context { return w.ctx }
 func (w *Writer) Family(d *Desc) bool {
 	w.cur = d
 	w.started = false
+	w.holding = nil
 	w.skip = w.only != nil && !w.only[d.Name]
 	return !w.skip
 }
@@ -74,26 +85,49 @@ func (w *Writer) Emit(s *Series) {
 	if w.skip {
 		return
 	}
-	if !w.started {
-		if w.seen[d.Name] {
-			w.Error(fmt.Errorf("prom: family %q was written twice in one collection; the second time is dropped", d.Name))
-			w.skip = true
-			return
-		}
-		if w.seen == nil {
-			w.seen = make(map[string]bool)
-		}
-		w.seen[d.Name] = true
-		w.started = true
-		w.enc.Family(d)
+	if !w.started && !w.start(d) {
+		w.skip = true
+		return
 	}
 	if !w.created {
 		s.Created = 0
 	}
-	w.enc.Series(d, s)
+	if w.holding != nil {
+		w.holding.series = append(w.holding.series, copySeries(s))
+	} else {
+		w.enc.Series(d, s)
+	}
 	if s == &w.series {
 		w.fitScratch(s)
 	}
+}
+
+// start begins writing family d at its first series, and reports whether its series are
+// wanted: a family is written once per collection, its parts merged (see parts.go).
+func (w *Writer) start(d *Desc) bool {
+	if w.split != nil && w.split[d.Name] {
+		w.holding = w.hold(d)
+		w.started = w.holding != nil
+		return w.started
+	}
+	if w.seen[d.Name] {
+		if w.open.Name != d.Name || !sameDesc(&w.open, d) {
+			w.splitPart(d)
+			return false
+		}
+		// A part right after the previous one: the encoder still has the family open.
+		w.started = true
+		return true
+	}
+	if w.seen == nil {
+		w.seen = make(map[string]bool)
+	}
+	w.seen[d.Name] = true
+	w.started = true
+	w.open = Desc{}
+	w.enc.Family(d)
+	w.open = *d
+	return true
 }
 
 // fitScratch grows the scratch slices to hold what s needed, once, so the next series that
@@ -138,3 +172,7 @@ func (w *Writer) Error(err error) {
 		w.errs = append(w.errs, err)
 	}
 }
+
+// notice records a problem that the collection repaired: it is reported to the registry's
+// error handler but is no error of the collection.
+func (w *Writer) notice(err error) { w.notes = append(w.notes, err) }

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"io"
 	"net"
 	"runtime"
 	"strings"
@@ -73,14 +74,15 @@ func (c *fakeCarbon) close() {
 	c.wg.Wait()
 }
 
-// next returns the next line received, failing after a few seconds.
+// next returns the next line received, failing when none comes for a minute (lines come
+// within milliseconds; the bound only keeps a broken test from hanging).
 func (c *fakeCarbon) next(t *testing.T) string {
 	t.Helper()
 	select {
 	case l := <-c.lines:
 		return l
-	case <-time.After(5 * time.Second):
-		t.Fatal("no line received within 5s")
+	case <-time.After(time.Minute):
+		t.Fatal("no line received within a minute")
 		return ""
 	}
 }
@@ -167,7 +169,7 @@ func TestPushUDPDatagrams(t *testing.T) {
 	got := 0
 	buf := make([]byte, 65536)
 	for got < n {
-		pc.SetReadDeadline(time.Now().Add(5 * time.Second))
+		pc.SetReadDeadline(time.Now().Add(time.Minute)) // datagrams come within milliseconds
 		k, _, err := pc.ReadFrom(buf)
 		if err != nil {
 			t.Fatalf("after %d lines: %v", got, err)
@@ -216,7 +218,7 @@ func bridgeGoroutines() int {
 
 func checkNoBridgeGoroutines(t *testing.T) {
 	t.Helper()
-	deadline := time.Now().Add(2 * time.Second)
+	deadline := time.Now().Add(30 * time.Second) // they end within milliseconds of Stop
 	for bridgeGoroutines() > 0 {
 		if time.Now().After(deadline) {
 			buf := make([]byte, 1<<20)
@@ -248,18 +250,21 @@ func TestStartStop(t *testing.T) {
 		t.Fatalf("Stop: %v", err)
 	}
 	checkNoBridgeGoroutines(t)
-	// The last line is the final push of Stop, with the last value.
-	last := ""
-	for done := false; !done; {
-		select {
-		case l := <-carbon.lines:
-			last = l
-		case <-time.After(200 * time.Millisecond):
-			done = true
+	// The final push of Stop sent the last value, after the periodic pushes of the old one.
+	// (Stop has returned and the bridge's goroutines are gone: nothing is sent after it.)
+	for {
+		l := pathValue(carbon.next(t))
+		if l == "level 42" {
+			break
+		}
+		if l != "level 1" {
+			t.Fatalf("line %q, want level 1 from the periodic pushes, then level 42", l)
 		}
 	}
-	if pathValue(last) != "level 42" {
-		t.Errorf("last line %q, want the final push of level 42", last)
+	select {
+	case l := <-carbon.lines:
+		t.Errorf("line %q after the final push", l)
+	default:
 	}
 	if len(errs) != 0 {
 		t.Errorf("errors reported: %v", errs)
@@ -289,7 +294,7 @@ func TestStartWithServerDown(t *testing.T) {
 			if !strings.Contains(err.Error(), "refused") {
 				t.Errorf("reported %v", err)
 			}
-		case <-time.After(5 * time.Second):
+		case <-time.After(time.Minute): // errors come within milliseconds
 			t.Fatal("no error reported")
 		}
 	}
@@ -301,55 +306,92 @@ func TestStartWithServerDown(t *testing.T) {
 	checkNoBridgeGoroutines(t)
 }
 
-// A server that accepts the connection but never reads blocks a push until Timeout. Stop
-// interrupts the periodic push at once; only its final push waits for Timeout.
-func TestStopInterruptsBlockedPush(t *testing.T) {
+// stallingCarbon accepts connections and never reads the first one, so a push on it blocks
+// once the socket buffers are full. It reads the later ones when drain is set, and holds them
+// unread too otherwise. accepted receives each connection's number as it is accepted.
+type stallingCarbon struct {
+	ln       net.Listener
+	drain    bool
+	accepted chan int
+	mu       sync.Mutex
+	held     []net.Conn
+}
+
+func newStallingCarbon(t *testing.T, drain bool) *stallingCarbon {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	var mu sync.Mutex
-	var held []net.Conn
-	defer func() {
+	s := &stallingCarbon{ln: ln, drain: drain, accepted: make(chan int, 100)}
+	t.Cleanup(func() {
 		ln.Close()
-		mu.Lock()
-		for _, c := range held {
+		s.mu.Lock()
+		for _, c := range s.held {
 			c.Close()
 		}
-		mu.Unlock()
-	}()
+		s.mu.Unlock()
+	})
 	go func() {
-		for {
+		for n := 1; ; n++ {
 			c, err := ln.Accept()
 			if err != nil {
 				return
 			}
-			mu.Lock()
-			held = append(held, c) // never read
-			mu.Unlock()
+			s.mu.Lock()
+			s.held = append(s.held, c)
+			s.mu.Unlock()
+			if n > 1 && s.drain {
+				go io.Copy(io.Discard, c)
+			}
+			s.accepted <- n
 		}
 	}()
+	return s
+}
+
+// bigRegistry holds 20 MB of lines: more than the socket buffers hold.
+func bigRegistry() *prom.Registry {
 	reg := prom.NewRegistry()
 	v := prom.Must(prom.NewGaugeVec("g", "G.", []string{"i"}, prom.Opts{Registry: reg}))
 	pad := strings.Repeat("x", 1000)
-	for i := range 20000 { // 20 MB of lines: more than the socket buffers hold
+	for i := range 20000 {
 		v.With(fmt.Sprint(i, pad)).Set(1)
 	}
-	const timeout = 2 * time.Second
-	b := &Bridge{Addr: ln.Addr().String(), Registry: reg, Interval: time.Millisecond, Timeout: timeout,
-		OnError: func(error) {}}
+	return reg
+}
+
+// A server that accepts the connection but never reads blocks a push until Timeout. Stop
+// interrupts the periodic push at once; only its final push waits, for Timeout at most. The
+// test asserts the order of events, not durations: with a Timeout of an hour, Stop returns
+// only if it interrupted the periodic push, and its final push (on a new connection, which
+// the server reads) then succeeds.
+func TestStopInterruptsBlockedPush(t *testing.T) {
+	carbon := newStallingCarbon(t, true)
+	b := &Bridge{Addr: carbon.ln.Addr().String(), Registry: bigRegistry(), Interval: time.Millisecond,
+		Timeout: time.Hour, OnError: func(error) {}}
 	if err := b.Start(); err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(300 * time.Millisecond) // the first push is under way and blocked
-	start := time.Now()
-	err = b.Stop()
-	// Without the interruption Stop would wait for the rest of the periodic push's Timeout
-	// and then the final push's: nearly 2*timeout.
-	if d := time.Since(start); d > timeout*3/2 {
-		t.Errorf("Stop took %v; the blocked periodic push was not interrupted", d)
+	<-carbon.accepted // the first periodic push is under way, on a connection never read
+	stopped := make(chan error, 1)
+	go func() { stopped <- b.Stop() }()
+	select {
+	case err := <-stopped:
+		if err != nil {
+			t.Errorf("final push to a server that reads: %v", err)
+		}
+	case <-time.After(time.Minute): // Stop takes milliseconds; without the interruption, an hour
+		t.Fatal("Stop has not returned, with Timeout an hour: the blocked periodic push was not interrupted")
 	}
-	if err == nil || !strings.Contains(err.Error(), "timeout") {
+	checkNoBridgeGoroutines(t)
+}
+
+// The final push of Stop is bounded by Timeout: a server that never reads makes it fail with
+// a timeout rather than hang.
+func TestStopFinalPushTimesOut(t *testing.T) {
+	carbon := newStallingCarbon(t, false)
+	b := &Bridge{Addr: carbon.ln.Addr().String(), Registry: bigRegistry(), Timeout: 100 * time.Millisecond}
+	if err := b.Stop(); err == nil || !strings.Contains(err.Error(), "timeout") {
 		t.Errorf("final push to a server that does not read: %v, want a timeout", err)
 	}
 	checkNoBridgeGoroutines(t)

@@ -201,7 +201,8 @@ func (p *process) wait(t testing.TB, timeout time.Duration) error {
 	}
 }
 
-// waitReady polls url until it answers 200 OK, for at most 30 seconds. It fails the test when
+// waitReady polls url until it answers 200 OK, for at most two minutes (servers start within
+// seconds; the bound only ends a test whose server never comes up). It fails the test when
 // the process exits first or the time runs out, showing the process's output.
 func (p *process) waitReady(t testing.TB, url string) {
 	t.Helper()
@@ -212,7 +213,7 @@ func (p *process) waitReady(t testing.TB, url string) {
 // for servers that want TLS client certificates or a password.
 func (p *process) waitReadyAs(t testing.TB, client *http.Client, url, user, password string) {
 	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
+	deadline := time.Now().Add(2 * time.Minute)
 	last := "no answer yet"
 	for {
 		req, err := http.NewRequest(http.MethodGet, url, nil)
@@ -237,7 +238,7 @@ func (p *process) waitReadyAs(t testing.TB, client *http.Client, url, user, pass
 			t.Fatalf("%s exited (%v) before %s was ready; output:\n%s", p.name, p.err, url, tail(p.out.String(), 4000))
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("%s not ready after 30s (%s); output:\n%s", url, last, tail(p.out.String(), 4000))
+			t.Fatalf("%s not ready after two minutes (%s); output:\n%s", url, last, tail(p.out.String(), 4000))
 		}
 		time.Sleep(50 * time.Millisecond)
 	}

@@ -4,6 +4,7 @@ package integration
 // makes, and never sees a torn one, even when the writer is killed in the middle of a write.
 
 import (
+	"bufio"
 	"bytes"
 	"fmt"
 	"math/rand/v2"
@@ -81,7 +82,8 @@ func grepLines(s, pattern string) string {
 
 // The child process of TestNodeExporterTextfileKilledWriter: when the test binary runs with
 // PROM_TEXTFILE_WRITER set, it writes a large registry to that path in a loop until it is
-// killed, each generation's series all carrying the generation's number.
+// killed, each generation's series all carrying the generation's number, and prints a line
+// after each complete write.
 func init() {
 	path := os.Getenv("PROM_TEXTFILE_WRITER")
 	if path == "" {
@@ -100,6 +102,7 @@ func init() {
 			fmt.Fprintln(os.Stderr, "textfile writer:", err)
 			os.Exit(1)
 		}
+		fmt.Println("written", g)
 	}
 }
 
@@ -147,18 +150,54 @@ func TestNodeExporterTextfileKilledWriter(t *testing.T) {
 	url := startNodeExporter(t, dir)
 	path := filepath.Join(dir, "torn.prom")
 	var lastGen float64
-	kills := 0
-	for round := 0; round < 8; round++ {
+	kills, midWrite := 0, 0
+	// Eight rounds, and more until a kill lands in the middle of a write.
+	for round := 0; round < 8 || midWrite == 0 && round < 64; round++ {
 		cmd := exec.Command(os.Args[0], "-test.run=^$")
 		cmd.Env = append(os.Environ(), "PROM_TEXTFILE_WRITER="+path)
 		var stderr bytes.Buffer
 		cmd.Stderr = &stderr
+		out, err := cmd.StdoutPipe()
+		if err != nil {
+			t.Fatal(err)
+		}
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}
-		time.Sleep(time.Duration(150+rand.IntN(400)) * time.Millisecond)
+		// Kill at a random moment after the writer's first complete file: counted in events,
+		// so a loaded machine cannot make a round that never completes a file.
+		written := make(chan struct{}, 1)
+		go func() {
+			for sc := bufio.NewScanner(out); sc.Scan(); {
+				select {
+				case written <- struct{}{}:
+				default:
+				}
+			}
+		}()
+		select {
+		case <-written:
+		case <-time.After(2 * time.Minute): // a write takes milliseconds
+			cmd.Process.Kill()
+			cmd.Wait()
+			t.Fatalf("round %d: the writer completed no file:\n%s", round, stderr.String())
+		}
+		// The next write starts as soon as a write is reported: a kill a moment after a
+		// report lands in it, mostly.
+		select {
+		case <-written:
+		default:
+		}
+		select {
+		case <-written:
+		case <-time.After(2 * time.Minute):
+			cmd.Process.Kill()
+			cmd.Wait()
+			t.Fatalf("round %d: the writer stopped writing:\n%s", round, stderr.String())
+		}
+		time.Sleep(time.Duration(rand.IntN(3000)) * time.Microsecond)
 		cmd.Process.Signal(syscall.SIGKILL)
-		err := cmd.Wait()
+		err = cmd.Wait()
 		if ws, ok := cmd.ProcessState.Sys().(syscall.WaitStatus); !ok || !ws.Signaled() {
 			t.Fatalf("round %d: the writer ended by itself (%v) instead of being killed:\n%s", round, err, stderr.String())
 		}
@@ -182,6 +221,9 @@ func TestNodeExporterTextfileKilledWriter(t *testing.T) {
 			if e.Name() != "torn.prom" && strings.HasSuffix(e.Name(), ".prom") {
 				t.Errorf("round %d: a temporary file ends in .prom, so node_exporter would read it: %s", round, e.Name())
 			}
+			if strings.HasPrefix(e.Name(), ".torn.prom.") {
+				midWrite++ // this kill landed in the middle of a write
+			}
 		}
 		body, _ := httpGet(t, url)
 		if !strings.Contains(body, "node_textfile_scrape_error 0\n") {
@@ -197,12 +239,15 @@ func TestNodeExporterTextfileKilledWriter(t *testing.T) {
 	if lastGen == 0 {
 		t.Fatalf("in %d rounds the writer never completed a file; the test proved nothing", kills)
 	}
-	// A kill in the middle of a write leaves its temporary file behind (nothing can remove
-	// it); at least one must have, or the test never killed a write.
+	// A kill in the middle of a write leaves its temporary file behind, and the next Write
+	// removes it: only the last writer's can be left.
 	entries, _ := os.ReadDir(dir)
 	leftovers := len(entries) - 1
-	if leftovers < 1 {
+	if leftovers > 1 {
+		t.Errorf("%d temporary files left behind by the killed writers, want the last one's at most", leftovers)
+	}
+	if midWrite == 0 {
 		t.Errorf("no kill landed in the middle of a write; the test proved nothing")
 	}
-	t.Logf("%d kills, %d in the middle of a write, last complete generation %v", kills, leftovers, lastGen)
+	t.Logf("%d kills, %d in the middle of a write, %d temporary file left, last complete generation %v", kills, midWrite, leftovers, lastGen)
 }

@@ -1,6 +1,7 @@
 package multiprocess
 
 import (
+	"math"
 	"os"
 	"path/filepath"
 	"testing"
@@ -189,11 +190,12 @@ func TestRuntimeErrors(t *testing.T) {
 	defer p.Close()
 	v, _ := p.NewCounterVec("c", "C.", []string{"a"})
 	v.With("x").Add(-1)
-	v.With("x", "y").Inc() // detached
+	v.With("x").Add(math.Inf(1)) // would stick at +Inf for good
+	v.With("x", "y").Inc()       // detached
 	v.With("\xff").Inc()
 	h, _ := p.NewHistogram("h", "H.")
 	h.Observe(nabla())
-	wantKinds := []prom.ErrorKind{prom.ErrNegativeIncrement, prom.ErrLabelCount, prom.ErrInvalidUTF8, prom.ErrNaNIncrement}
+	wantKinds := []prom.ErrorKind{prom.ErrNegativeIncrement, prom.ErrNaNIncrement, prom.ErrLabelCount, prom.ErrInvalidUTF8, prom.ErrNaNIncrement}
 	if len(errs) != len(wantKinds) {
 		t.Fatalf("got %d errors %v, want %d", len(errs), errs, len(wantKinds))
 	}

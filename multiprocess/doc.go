@@ -87,7 +87,8 @@
 // (its Describe returns nil): it serves the families of every process in the directory, which
 // no process knows in advance, and describing only some would make collections filtered by
 // name (name[] in promhttp) miss the others. So a clash with a family that only other
-// processes declare shows at collection, as the registry's error for a family written twice.
+// processes declare shows at collection, where the registry writes the family once: it merges
+// the parts that agree and drops and reports one that differs.
 //
 // # Processes dying and coming back
 //
@@ -123,7 +124,9 @@
 // see BenchmarkAggregate16x1000. A series takes 16 bytes of record header, its encoded label
 // values, and 8 bytes per value slot (2 for counters, gauges and summaries; buckets + 2 for a
 // histogram) in the file. A process's file is reserved in address space up to
-// Opts.MaxFileSize (256 MiB by default) and grows in the file system as series are created.
+// Opts.MaxFileSize (256 MiB by default) and grows in the file system as series are created,
+// in blocks reserved (fallocate) before they are written: a full file system is an error
+// reported to Opts.ErrorHandler, not a SIGBUS.
 //
 // The package needs Linux (shared mappings and flock); elsewhere Open and NewCollector return
 // an error.

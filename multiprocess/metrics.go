@@ -29,16 +29,18 @@ func newCounter(f *family, s []atomic.Uint64) *Counter {
 // Inc adds 1.
 func (c *Counter) Inc() { c.n.Add(1) }
 
-// Add adds v. A negative or NaN v leaves the counter unchanged and is reported as
-// prom.ErrNegativeIncrement or prom.ErrNaNIncrement.
+// Add adds v. A negative, NaN or +Inf v leaves the counter unchanged and is reported as
+// prom.ErrNegativeIncrement or prom.ErrNaNIncrement (+Inf would stick for good).
 func (c *Counter) Add(v float64) {
 	if u := uint64(v); float64(u) == v && v < 1<<63 {
 		c.n.Add(u)
 		return
 	}
-	if !(v >= 0) {
+	if !(v >= 0 && v <= math.MaxFloat64) {
 		if math.IsNaN(v) {
 			c.fam.p.report(prom.ErrNaNIncrement, c.fam.info.name, "Add(NaN) ignored")
+		} else if v > 0 {
+			c.fam.p.report(prom.ErrNaNIncrement, c.fam.info.name, "Add(+Inf) ignored: the counter would stay +Inf for good")
 		} else {
 			c.fam.p.report(prom.ErrNegativeIncrement, c.fam.info.name, "Add(%v) ignored: a counter only goes up", v)
 		}

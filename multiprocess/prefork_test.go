@@ -40,7 +40,8 @@ func TestPrefork(t *testing.T) {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
 	addr := freeAddr(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Second)
+	// A guard against a hang only: the test takes a few seconds.
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
 	master := exec.CommandContext(ctx, bin, "-addr", addr, "-workers", "4", "-dir", t.TempDir())
 	master.Stderr = os.Stderr
@@ -82,24 +83,37 @@ func TestPrefork(t *testing.T) {
 		waitWorker()
 	}
 
-	client := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}, Timeout: 5 * time.Second}
-	sc := &scraper{url: "http://" + addr + "/metrics", client: client}
+	client := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}, Timeout: time.Minute}
+	sc := &scraper{url: "http://" + addr + "/metrics", client: client, scraped: make(chan struct{}, 1024)}
 	stopScraping := make(chan struct{})
 	var scraping sync.WaitGroup
 	scraping.Add(1)
 	go func() {
 		defer scraping.Done()
-		tick := time.NewTicker(100 * time.Millisecond)
-		defer tick.Stop()
 		for {
 			select {
 			case <-stopScraping:
 				return
-			case <-tick.C:
+			default:
 				sc.scrape()
+				time.Sleep(20 * time.Millisecond) // leave the workers some CPU
 			}
 		}
 	}()
+	// waitScrapes waits for n scrapes that succeed after the call, so that they see the
+	// state of the moment (counted, not timed: a loaded machine only makes it slower).
+	waitScrapes := func(n int) {
+		for len(sc.scraped) > 0 { // scrapes of an earlier state
+			<-sc.scraped
+		}
+		for range n {
+			select {
+			case <-sc.scraped:
+			case <-ctx.Done():
+				t.Fatalf("waiting for scrapes: %v (%d failed)", ctx.Err(), sc.failures())
+			}
+		}
+	}
 
 	const rounds, perRound, senders = 4, 400, 4
 	sent := 0
@@ -124,7 +138,7 @@ func TestPrefork(t *testing.T) {
 			t.Fatal(err)
 		}
 		sent += perRound
-		time.Sleep(150 * time.Millisecond) // let a scrape or two see this state
+		waitScrapes(2) // let a scrape or two see this state
 		if round < rounds-1 {
 			// Kill a worker between rounds, so no request is in flight in it: an answered
 			// request is a counted one, and no request is lost with the worker.
@@ -134,7 +148,7 @@ func TestPrefork(t *testing.T) {
 			waitWorker()
 		}
 	}
-	time.Sleep(250 * time.Millisecond)
+	waitScrapes(2)
 	close(stopScraping)
 	scraping.Wait()
 	final := sc.scrape()
@@ -144,9 +158,6 @@ func TestPrefork(t *testing.T) {
 
 	sc.mu.Lock()
 	defer sc.mu.Unlock()
-	if len(sc.history) < 10 {
-		t.Fatalf("only %d scrapes succeeded", len(sc.history))
-	}
 	for key := range final {
 		if !cumulative(key) {
 			continue
@@ -217,9 +228,16 @@ func hello(c *http.Client, addr string) error {
 type scraper struct {
 	url     string
 	client  *http.Client
+	scraped chan struct{} // a value per scrape that succeeded, when there is room
 	mu      sync.Mutex
 	history []map[string]float64
 	failed  int
+}
+
+func (s *scraper) failures() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.failed
 }
 
 // scrape fetches /metrics in the text format and records its samples by series.
@@ -254,6 +272,10 @@ func (s *scraper) scrape() map[string]float64 {
 		m[line[:i]] = v
 	}
 	s.history = append(s.history, m)
+	select {
+	case s.scraped <- struct{}{}:
+	default:
+	}
 	return m
 }
 

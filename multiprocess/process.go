@@ -46,11 +46,14 @@ type Opts struct {
 	// environment variable PROMETHEUS_MULTIPROC_DIR.
 	Dir string
 	// MaxFileSize bounds this process's metric file, in bytes; 0 means DefMaxFileSize. A series
-	// created once the file is full is not recorded and is reported to ErrorHandler.
+	// created once the file is full, or once the directory's file system is (a small tmpfs, a
+	// container's /dev/shm), is not recorded and is reported to ErrorHandler; the metric
+	// works on outside the file, and the process lives. The file grows in blocks reserved
+	// from the file system before they are written, never sparsely.
 	MaxFileSize int
 	// ErrorHandler receives the run-time errors of this process's metrics (*prom.RuntimeError:
-	// a negative counter increment, a wrong number of label values, a full file). Nil logs the
-	// first error of each kind with log/slog and counts none.
+	// a negative counter increment, a wrong number of label values, a full file or file
+	// system). Nil logs the first error of each kind with log/slog and counts none.
 	ErrorHandler func(error)
 
 	pid int // tests: the pid written into the file, to simulate several processes in one
@@ -158,7 +161,10 @@ func (p *Process) create(max int) error {
 		}
 		return fail(err)
 	}
-	if err := f.Truncate(initialFileSize); err != nil {
+	if err := reserve(f, 0, initialFileSize); err != nil {
+		if isNoSpace(err) {
+			err = fmt.Errorf("%w: %w", errNoSpace, err)
+		}
 		return fail(err)
 	}
 	mem, err := mmapShared(f, max, true)
@@ -228,15 +234,9 @@ func (p *Process) appendRecord(kind uint16, key []byte, nslots int) (int, error)
 		return 0, errFull
 	}
 	if end > p.size {
-		grow := p.size * 2
-		for grow < end {
-			grow *= 2
-		}
-		grow = min(grow, len(p.mem))
-		if err := p.f.Truncate(int64(grow)); err != nil {
+		if err := p.grow(end); err != nil {
 			return 0, err
 		}
-		p.size = grow
 	}
 	putRecord(p.mem[p.used:], kind, key, nslots)
 	slots := p.used + size - 8*nslots

@@ -19,7 +19,8 @@ import (
 // the registry checks; they write nothing, and filtered collections (name[] in promhttp) still
 // reach the families that only other processes declare. Families that only other processes
 // declare are not claimed, so a clash with one of them shows at collection, where the registry
-// reports the family written twice.
+// writes the family once: it merges the parts that agree and drops and reports one that differs
+// (see prom.Registry.Collect).
 //
 // Registering costs one registry entry per family. Register returns an error, and registers
 // nothing, when a name clashes or the Collector is already registered in reg.

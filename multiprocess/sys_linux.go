@@ -24,6 +24,26 @@ func mmapShared(f *os.File, size int, writable bool) ([]byte, error) {
 
 func munmap(b []byte) error { return syscall.Munmap(b) }
 
+// reserve makes bytes [from, to) of f real blocks of the file system, growing the file to at
+// least to. A file grown sparsely (Truncate) and written through a mapping gets its blocks
+// only when a page is first touched, and a full file system then kills the process with
+// SIGBUS; reserving first turns that into ENOSPC here. File systems without fallocate get
+// zeros written instead, which reserves as surely.
+func reserve(f *os.File, from, to int64) error {
+	for {
+		err := syscall.Fallocate(int(f.Fd()), 0, from, to-from)
+		switch {
+		case err == nil:
+			return nil
+		case errors.Is(err, syscall.EINTR):
+			continue
+		case errors.Is(err, syscall.EOPNOTSUPP), errors.Is(err, syscall.ENOSYS):
+			return writeZeros(f, from, to)
+		}
+		return err
+	}
+}
+
 // tryLock takes an exclusive advisory lock on f without waiting and reports whether it got it.
 // Locks belong to the open file, so two opens of one file conflict even within a process.
 func tryLock(f *os.File) (bool, error) {

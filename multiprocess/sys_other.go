@@ -14,6 +14,9 @@ func tryLock(*os.File) (bool, error)                 { return false, errUnsuppor
 func lock(*os.File) error                            { return errUnsupported }
 func unlock(*os.File) error                          { return errUnsupported }
 
+// reserve makes bytes [from, to) of f real blocks of the file system by writing zeros.
+func reserve(f *os.File, from, to int64) error { return writeZeros(f, from, to) }
+
 type fileID struct{ dev, ino uint64 }
 
 func idOf(os.FileInfo) fileID { return fileID{} }

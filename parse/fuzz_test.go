@@ -2,14 +2,78 @@ package parse
 
 import (
 	"bytes"
-	"io"
 	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 )
 
-// seedDocs adds the conformance documents (both suites and the realistic inputs) to f's
-// corpus, and documents of format to that format written by the writers.
+// seedDir holds the seed documents committed with the package, so that the fuzz targets
+// always fuzz from real documents of every format, with or without the shared corpus.
+const seedDir = "testdata/seed"
+
+// seedFiles returns the committed seed documents with their formats: *.pb protobuf,
+// *.om.txt OpenMetrics, *.txt text. Files named *.bad.* are meant to be rejected.
+func seedFiles(t testing.TB) map[string]Format {
+	ents, err := os.ReadDir(seedDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := map[string]Format{}
+	for _, e := range ents {
+		n := e.Name()
+		switch {
+		case strings.HasSuffix(n, ".pb"):
+			m[filepath.Join(seedDir, n)] = Protobuf
+		case strings.HasSuffix(n, ".om.txt"):
+			m[filepath.Join(seedDir, n)] = OpenMetrics
+		case strings.HasSuffix(n, ".txt"):
+			m[filepath.Join(seedDir, n)] = Text
+		}
+	}
+	if len(m) == 0 {
+		t.Fatalf("no seed documents in %s", seedDir)
+	}
+	return m
+}
+
+// sharedCorpus reports whether the shared conformance data (../shared/conformance) is there.
+// Without it the fuzz targets still fuzz from the committed seeds; under CI=true its absence
+// is a failure, as it is for the conformance tests.
+func sharedCorpus(t testing.TB) bool {
+	dir := filepath.Join("..", "..", "shared", "conformance")
+	if _, err := os.Stat(dir); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("conformance data missing under CI=true: %v", err)
+		}
+		t.Logf("conformance data missing (%v): seeding from %s only", err, seedDir)
+		return false
+	}
+	return true
+}
+
+// seedDocs adds to f's corpus the committed seeds and, when present, the conformance
+// documents (both suites and the realistic inputs): each document as it is when it is of
+// format to, and otherwise what it reads as, written in format to.
 func seedDocs(f *testing.F, to Format) {
+	add := func(doc []byte, src Format) {
+		if to == src {
+			f.Add(doc)
+		}
+		if fs, err := Parse(bytes.NewReader(doc), src, lax); err == nil {
+			f.Add(write(f, fs, to))
+		}
+	}
+	for path, src := range seedFiles(f) {
+		doc, err := os.ReadFile(path)
+		if err != nil {
+			f.Fatal(err)
+		}
+		add(doc, src)
+	}
+	if !sharedCorpus(f) {
+		return
+	}
 	for _, c := range loadOMCases(f) {
 		f.Add(c.doc)
 	}
@@ -21,11 +85,33 @@ func seedDocs(f *testing.F, to Format) {
 		if err != nil {
 			f.Fatal(err)
 		}
-		if to == src {
-			f.Add(doc)
+		add(doc, src)
+	}
+}
+
+// TestFuzzSeeds keeps the committed seeds meaningful: the good ones parse in their format,
+// strictly, and the bad ones fail with a positioned error.
+func TestFuzzSeeds(t *testing.T) {
+	formats := map[Format]int{}
+	for path, f := range seedFiles(t) {
+		doc, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
 		}
-		if fs, err := Parse(bytes.NewReader(doc), src, lax); err == nil {
-			f.Add(write(f, fs, to))
+		_, err = Parse(bytes.NewReader(doc), f, nil)
+		if bad := strings.Contains(filepath.Base(path), ".bad."); bad {
+			if _, ok := err.(*Error); !ok {
+				t.Errorf("%s: error %v, want a *parse.Error", path, err)
+			}
+		} else if err != nil {
+			t.Errorf("%s: %v", path, err)
+		} else {
+			formats[f]++
+		}
+	}
+	for _, f := range []Format{Text, OpenMetrics, Protobuf} {
+		if formats[f] == 0 {
+			t.Errorf("no valid seed document of format %v", f)
 		}
 	}
 }
@@ -65,5 +151,3 @@ func FuzzProtobuf(f *testing.F) {
 	seedDocs(f, Protobuf)
 	f.Fuzz(func(t *testing.T, doc []byte) { fuzzRead(t, doc, Protobuf) })
 }
-
-var _ = io.EOF

@@ -29,12 +29,15 @@ import (
 // Write writes the families of r to the file at path in the text format 0.0.4, which is what
 // node_exporter reads, replacing the file atomically.
 //
-// The families are written to a temporary file in the same directory (named so that
-// node_exporter, which reads only *.prom files, ignores it), synced to disk, given mode 0644,
+// The families are written to a temporary file in the same directory, named
+// ".<base>.<pid>.<random>.tmp" so that node_exporter, which reads only *.prom files, ignores
+// it, synced to disk, given mode 0644,
 // then renamed over path, and the directory is synced so that the rename survives a crash.
 // If anything fails — a collector reporting an error, a full disk, a rename refused — the
 // temporary file is removed, the previous file at path is left as it was, and the error says
-// which step failed.
+// which step failed. A Write that is killed cannot remove its temporary file; the next Write to
+// the same path removes it, once its process is gone (or, whoever wrote it, once it is an hour
+// old). That costs a read of the directory per Write.
 //
 // node_exporter refuses files whose samples carry timestamps; the metrics of package prom
 // never do, but custom collectors that set Series.HasTimestamp should not be written here.
@@ -43,7 +46,8 @@ func Write(path string, r *prom.Registry) (err error) {
 	if dir == "" {
 		dir = "."
 	}
-	f, err := os.CreateTemp(dir, "."+base+".*.tmp")
+	removeStale(dir, base)
+	f, err := os.CreateTemp(dir, tempPattern(base))
 	if err != nil {
 		return fmt.Errorf("textfile: %w", err)
 	}

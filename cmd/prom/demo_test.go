@@ -222,8 +222,8 @@ func TestServeDemo(t *testing.T) {
 		if err != nil {
 			t.Fatalf("serveDemo after cancel: %v", err)
 		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("serveDemo did not return within 10s of cancel")
+	case <-time.After(time.Minute): // it returns within milliseconds of cancel
+		t.Fatal("serveDemo did not return within a minute of cancel")
 	}
 	if _, err := net.DialTimeout("tcp", addr.String(), time.Second); err == nil {
 		t.Error("the listener is still open after shutdown")
@@ -233,10 +233,11 @@ func TestServeDemo(t *testing.T) {
 	}
 }
 
-// goroutinesLeft waits up to 5 seconds for the number of goroutines to fall back to before,
-// and returns "" when it does, or else the counts and every goroutine's stack.
+// goroutinesLeft waits up to a minute (they end within milliseconds) for the number of
+// goroutines to fall back to before, and returns "" when it does, or else the counts and every
+// goroutine's stack.
 func goroutinesLeft(before int) string {
-	deadline := time.Now().Add(5 * time.Second)
+	deadline := time.Now().Add(time.Minute)
 	for runtime.NumGoroutine() > before {
 		if time.Now().After(deadline) {
 			buf := make([]byte, 1<<16)
