@@ -24,6 +24,14 @@ import (
 	"time"
 )
 
+// debianPrometheus and debianPromtool are Debian's prometheus (2.42) and promtool, named by
+// path: a Prometheus 3 installed by go install into $(go env GOPATH)/bin may come first on
+// PATH under the same name.
+const (
+	debianPrometheus = "/usr/bin/prometheus"
+	debianPromtool   = "/usr/bin/promtool"
+)
+
 // python is the interpreter whose Debian package python3-prometheus-client provides the
 // Python client; a virtualenv's python3 on PATH would not have it.
 const python = "/usr/bin/python3"
@@ -31,8 +39,8 @@ const python = "/usr/bin/python3"
 // packages maps the commands the tests run to the Debian packages that install them, for the
 // message of a skipped or failed test.
 var packages = map[string]string{
-	"prometheus":               "prometheus",
-	"promtool":                 "prometheus",
+	debianPrometheus:           "prometheus",
+	debianPromtool:             "prometheus",
 	"prometheus-pushgateway":   "prometheus-pushgateway",
 	"prometheus-node-exporter": "prometheus-node-exporter",
 	"carbon-cache":             "graphite-carbon",
@@ -343,7 +351,7 @@ func startDemo(t testing.TB, flags ...string) (*process, string) {
 // and 3 on lint problems.)
 func promtoolCheckMetrics(t testing.TB, doc string) {
 	t.Helper()
-	cmd := exec.Command(requireBinary(t, "promtool"), "check", "metrics")
+	cmd := exec.Command(requireBinary(t, debianPromtool), "check", "metrics")
 	cmd.Stdin = strings.NewReader(doc)
 	out, err := cmd.CombinedOutput()
 	if err != nil || len(bytes.TrimSpace(out)) > 0 {

@@ -45,7 +45,7 @@ var (
 func (s promServer) binary(t testing.TB) string {
 	t.Helper()
 	if !s.v3 {
-		return requireBinary(t, "prometheus")
+		return requireBinary(t, debianPrometheus)
 	}
 	return requirePrometheus3(t)
 }
@@ -118,17 +118,36 @@ func checkPrometheus3(path string) prometheus3Check {
 	if _, err := os.Stat(path); err != nil {
 		r.missing = err.Error()
 	} else {
-		out, err := exec.Command(path, "--version").CombinedOutput()
-		first, _, _ := strings.Cut(string(out), "\n")
-		if err != nil || !strings.HasPrefix(first, "prometheus, version 3.") {
-			r.wrong = fmt.Sprintf("%s --version: %v: %q; want a Prometheus 3.x", path, err, first)
-		}
+		r.wrong = isPrometheus3(path)
 	}
 	if c.m == nil {
 		c.m = map[string]prometheus3Check{}
 	}
 	c.m[path] = r
 	return r
+}
+
+// isPrometheus3 returns "" when the binary at path is a Prometheus 3.x, and otherwise what it
+// is. A release build says so in --version; one built by go install has no version there, but
+// its build information names the module version, v0.3XX.Y for Prometheus 3.XX.Y.
+func isPrometheus3(path string) string {
+	out, err := exec.Command(path, "--version").CombinedOutput()
+	first, _, _ := strings.Cut(string(out), "\n")
+	if err == nil && strings.HasPrefix(first, "prometheus, version 3.") {
+		return ""
+	}
+	info, _ := exec.Command("go", "version", "-m", path).Output()
+	for line := range strings.Lines(string(info)) {
+		f := strings.Fields(line)
+		if len(f) >= 3 && f[0] == "mod" && f[1] == "github.com/prometheus/prometheus" {
+			v := f[2]
+			if len(v) > len("v0.300") && strings.HasPrefix(v, "v0.3") && v[len("v0.3XX")] == '.' {
+				return ""
+			}
+			first = "module version " + v
+		}
+	}
+	return fmt.Sprintf("%s is %q, not a Prometheus 3.x", path, first)
 }
 
 // requirePrometheus3 returns the path of the Prometheus 3 binary. When it is missing the test
@@ -168,9 +187,9 @@ func TestRequirePrometheus3(t *testing.T) {
 	}
 	// A Prometheus that is not a 3.x fails, with or without CI.
 	t.Setenv("CI", "")
-	t.Setenv(prometheus3Env, requireBinary(t, "prometheus"))
+	t.Setenv(prometheus3Env, requireBinary(t, debianPrometheus))
 	r := runRecording(t, func(tb testing.TB) { requirePrometheus3(tb) })
-	if !r.failed || !strings.Contains(r.msg, "want a Prometheus 3.x") {
+	if !r.failed || !strings.Contains(r.msg, "not a Prometheus 3.x") {
 		t.Errorf("Debian's prometheus as Prometheus 3: failed=%v %q; want a failure naming the version", r.failed, r.msg)
 	}
 }
