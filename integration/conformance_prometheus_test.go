@@ -119,6 +119,9 @@ var (
 		{"OpenMetricsText0.0.1", "om001", "application/openmetrics-text; version=0.0.1", true, true},
 		{"OpenMetricsText1.0.0", "om100", "application/openmetrics-text; version=1.0.0", true, true},
 		{"PrometheusProto", "proto", "application/vnd.google.protobuf; proto=io.prometheus.client.MetricFamily; encoding=delimited", false, true},
+		// OpenMetrics 2.0 (--enable-feature=openmetrics2) is not a format prom writes: the
+		// handler answers the */* of the Accept header with text 0.0.4, which Prometheus reads.
+		{"OpenMetricsText2.0.0", "om200", "text/plain; version=0.0.4", false, false},
 	}
 )
 
@@ -201,8 +204,8 @@ func checkConfExemplars(t *testing.T, api, job string, ct confTimes, start time.
 
 // TestPrometheusConformance has a real Prometheus scrape families of every type from
 // promhttp's handler in each format it can ask for: Prometheus 3 in each of its
-// scrape_protocols (text 0.0.4 and 1.0.0, OpenMetrics 0.0.1 and 1.0.0, protobuf), one job
-// each; 2.42 with its default (OpenMetrics 1.0.0). Every series must come back through the
+// scrape_protocols (text 0.0.4 and 1.0.0, OpenMetrics 0.0.1, 1.0.0 and 2.0, protobuf), one
+// job each; 2.42 with its default (OpenMetrics 1.0.0). Every series must come back through the
 // query API with exactly its value, and the exemplars of the formats that carry them with
 // exactly their labels, value and time. Each answer's Content-Type must be the format asked.
 func TestPrometheusConformance(t *testing.T) {
@@ -228,13 +231,18 @@ func TestPrometheusConformance(t *testing.T) {
 				}
 				jobs += job(p.job, target, extra)
 			}
-			api := ps.start(t, "", jobs, "--enable-feature=exemplar-storage")
+			features := "--enable-feature=exemplar-storage"
+			if ps.v3 {
+				features += ",openmetrics2"
+			}
+			api := ps.start(t, "", jobs, features)
 
 			for _, p := range protocols {
 				want := confWant(p, ct, true)
 				got := pollSeries(t, api, fmt.Sprintf(`{job=%q,__name__=~"conf_.*"}`, p.job), len(want))
 				compareSeries(t, p.job, got, want)
 				accept, ctype := log.get("/metrics/" + p.job)
+				t.Logf("%s: Accept %s → Content-Type %s", p.job, accept, ctype)
 				if !strings.HasPrefix(ctype, p.ctype) {
 					t.Errorf("%s: asked with Accept %q, answered with Content-Type %q; want %s", p.job, accept, ctype, p.ctype)
 				}
