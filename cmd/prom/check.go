@@ -25,10 +25,11 @@ func (e exitStatus) Error() string { return "exit status " + strconv.Itoa(int(e)
 // stdin is the input of "-"; tests replace it.
 var stdin io.Reader = os.Stdin
 
-// scrapeAccept is the Accept header Prometheus 3 sends when it scrapes a target.
-const scrapeAccept = "application/openmetrics-text;version=1.0.0;escaping=allow-utf-8;q=0.6," +
-	"application/openmetrics-text;version=0.0.1;q=0.5,text/plain;version=1.0.0;escaping=allow-utf-8;q=0.4," +
-	"text/plain;version=0.0.4;q=0.3,*/*;q=0.2"
+// scrapeAccept is the Accept header Prometheus 3 (3.16) sends when it scrapes a target with its
+// default configuration.
+const scrapeAccept = "application/openmetrics-text;version=1.0.0;escaping=allow-utf-8;q=0.7," +
+	"application/openmetrics-text;version=0.0.1;q=0.6,text/plain;version=1.0.0;escaping=allow-utf-8;q=0.5," +
+	"text/plain;version=0.0.4;q=0.4,*/*;q=0.3"
 
 // maxAutoDetect bounds what --format auto reads into memory to recognise the format.
 const maxAutoDetect = 256 << 20
