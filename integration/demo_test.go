@@ -41,7 +41,7 @@ var demoFamilies = []struct {
 // TestDemoPromtool checks that promtool parses the demo's text output and finds nothing to
 // lint.
 func TestDemoPromtool(t *testing.T) {
-	requireBinary(t, "promtool")
+	requireBinary(t, debianPromtool)
 	_, base := startDemo(t)
 	body, _ := httpGet(t, base+"/metrics")
 	promtoolCheckMetrics(t, body)

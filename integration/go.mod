@@ -1,11 +1,13 @@
 module github.com/prom-go/prom/integration
 
-go 1.24
+go 1.26.0
 
 require (
 	github.com/prom-go/prom v0.0.0
-	github.com/prometheus/client_model v0.6.2
-	google.golang.org/protobuf v1.36.11
+	github.com/prometheus/client_model v0.6.3
+	google.golang.org/protobuf v1.36.12
 )
+
+require github.com/prometheus/common v0.72.1 // indirect
 
 replace github.com/prom-go/prom => ../

@@ -24,6 +24,14 @@ import (
 	"time"
 )
 
+// debianPrometheus and debianPromtool are Debian's prometheus (2.42) and promtool, named by
+// path: a Prometheus 3 installed by go install into $(go env GOPATH)/bin may come first on
+// PATH under the same name.
+const (
+	debianPrometheus = "/usr/bin/prometheus"
+	debianPromtool   = "/usr/bin/promtool"
+)
+
 // python is the interpreter whose Debian package python3-prometheus-client provides the
 // Python client; a virtualenv's python3 on PATH would not have it.
 const python = "/usr/bin/python3"
@@ -31,8 +39,8 @@ const python = "/usr/bin/python3"
 // packages maps the commands the tests run to the Debian packages that install them, for the
 // message of a skipped or failed test.
 var packages = map[string]string{
-	"prometheus":               "prometheus",
-	"promtool":                 "prometheus",
+	debianPrometheus:           "prometheus",
+	debianPromtool:             "prometheus",
 	"prometheus-pushgateway":   "prometheus-pushgateway",
 	"prometheus-node-exporter": "prometheus-node-exporter",
 	"carbon-cache":             "graphite-carbon",
@@ -43,10 +51,18 @@ var packages = map[string]string{
 // rather than a reason to skip.
 func inCI() bool { return os.Getenv("CI") == "true" }
 
-// missing skips the test because a component is not installed, or fails it in CI.
+// missing skips the test because a component of Debian package pkg is not installed, or fails
+// it in CI.
 func missing(t testing.TB, what, pkg string) {
 	t.Helper()
-	msg := fmt.Sprintf("%s is not installed; run: apt-get install -y %s && CI=true go test ./... (in integration/)", what, pkg)
+	missingHow(t, what, "apt-get install -y "+pkg)
+}
+
+// missingHow skips the test because a component is not installed, naming the command that
+// installs it, or fails it in CI.
+func missingHow(t testing.TB, what, install string) {
+	t.Helper()
+	msg := fmt.Sprintf("%s is not installed; run: %s && CI=true go test ./... (in integration/)", what, install)
 	if inCI() {
 		t.Fatal(msg + " [CI=true: a missing component fails the test]")
 	}
@@ -336,7 +352,7 @@ func startDemo(t testing.TB, flags ...string) (*process, string) {
 // and 3 on lint problems.)
 func promtoolCheckMetrics(t testing.TB, doc string) {
 	t.Helper()
-	cmd := exec.Command(requireBinary(t, "promtool"), "check", "metrics")
+	cmd := exec.Command(requireBinary(t, debianPromtool), "check", "metrics")
 	cmd.Stdin = strings.NewReader(doc)
 	out, err := cmd.CombinedOutput()
 	if err != nil || len(bytes.TrimSpace(out)) > 0 {
@@ -422,18 +438,25 @@ func (r *recordingTB) Fatal(args ...any) {
 	runtime.Goexit()
 }
 
+// runRecording runs f with a recordingTB in a goroutine of its own, where Skip and Fatal can
+// end it, and returns what f did.
+func runRecording(t testing.TB, f func(testing.TB)) *recordingTB {
+	r := &recordingTB{TB: t}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		f(r)
+	}()
+	<-done
+	return r
+}
+
 // TestRequireBinaryMissing checks that a missing component skips a test with the command to
 // install it, and fails it instead when CI=true.
 func TestRequireBinaryMissing(t *testing.T) {
 	for _, ci := range []string{"", "true"} {
 		t.Setenv("CI", ci)
-		r := &recordingTB{TB: t}
-		done := make(chan struct{})
-		go func() {
-			defer close(done)
-			requireBinary(r, "promtool-that-does-not-exist")
-		}()
-		<-done
+		r := runRecording(t, func(tb testing.TB) { requireBinary(tb, "promtool-that-does-not-exist") })
 		if ci == "true" && (!r.failed || r.skipped) || ci == "" && (!r.skipped || r.failed) {
 			t.Errorf("CI=%q: skipped=%v failed=%v; want a skip without CI and a failure with it", ci, r.skipped, r.failed)
 		}

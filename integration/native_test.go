@@ -150,12 +150,19 @@ func TestProtobufNativeHistogramAndExemplars(t *testing.T) {
 // bucket of the known distribution it records, and the exemplar API must return the trace
 // IDs of the demo's fake tracer.
 func TestPrometheusNativeDemo(t *testing.T) {
-	requireBinary(t, "prometheus")
+	for _, ps := range promServers {
+		t.Run(ps.name, func(t *testing.T) { testPrometheusNativeDemo(t, ps) })
+	}
+}
+
+func testPrometheusNativeDemo(t *testing.T, ps promServer) {
+	ps.binary(t)
 	_, demo := startDemo(t, "--seed", "5")
-	api := startPrometheus(t, fmt.Sprintf(`  - job_name: demo
+	global, flags := ps.nativeHistograms()
+	api := ps.start(t, global, fmt.Sprintf(`  - job_name: demo
     static_configs:
       - targets: [%q]
-`, strings.TrimPrefix(demo, "http://")), "--enable-feature=native-histograms,exemplar-storage")
+`, strings.TrimPrefix(demo, "http://")), append(flags, "--enable-feature=exemplar-storage")...)
 	start := time.Now()
 
 	// The demo records v_k = -ln(1-(k+0.5)/100)/10, k = 0…99, the quantiles of an exponential

@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"net/url"
 	"os/exec"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -21,24 +20,13 @@ import (
 	"github.com/prom-go/prom/promhttp"
 )
 
-// startPrometheus runs Debian's prometheus with the scrape configurations given (YAML list
-// items under scrape_configs, indented by two spaces), scraping every second, and returns the
-// base URL of its HTTP API. Extra command-line flags, such as --enable-feature=..., follow
-// the harness's own.
+// startPrometheus runs Debian's prometheus (2.42) with the scrape configurations given (YAML
+// list items under scrape_configs, indented by two spaces), scraping every second, and returns
+// the base URL of its HTTP API. Extra command-line flags, such as --enable-feature=..., follow
+// the harness's own. promServer.start runs either server.
 func startPrometheus(t *testing.T, scrapeConfigs string, flags ...string) string {
 	t.Helper()
-	bin := requireBinary(t, "prometheus")
-	dir := t.TempDir()
-	cfg := writeFile(t, dir, "prometheus.yml", "global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\nscrape_configs:\n"+scrapeConfigs)
-	addr := freeAddr(t)
-	args := append([]string{
-		"--config.file=" + cfg,
-		"--storage.tsdb.path=" + filepath.Join(dir, "data"),
-		"--web.listen-address=" + addr,
-	}, flags...)
-	p := startProcess(t, exec.Command(bin, args...))
-	p.waitReady(t, "http://"+addr+"/-/ready")
-	return "http://" + addr
+	return prometheus2.start(t, "", scrapeConfigs, flags...)
 }
 
 // pollQuery runs an instant query until it returns one sample, and returns its value.
@@ -99,6 +87,12 @@ func mtlsScrapeConfig(job, target string, p testcerts.Files) string {
 // once without one, which must be refused), and reads the series back through the query API.
 // It also records the Accept header Prometheus sends and the Content-Type it got.
 func TestPrometheusScrapesHandlerOverMutualTLS(t *testing.T) {
+	for _, ps := range promServers {
+		t.Run(ps.name, func(t *testing.T) { testPrometheusScrapesHandlerOverMutualTLS(t, ps) })
+	}
+}
+
+func testPrometheusScrapesHandlerOverMutualTLS(t *testing.T, ps promServer) {
 	p := testcerts.New(t)
 	reg := prom.NewRegistry()
 	probe := prom.Must(prom.NewCounterVec("promhttp_probe_total", "Probes.", []string{"kind"}, prom.Opts{Registry: reg}))
@@ -125,7 +119,7 @@ func TestPrometheusScrapesHandlerOverMutualTLS(t *testing.T) {
 		srv.Shutdown(ctx)
 	})
 	target := srv.Addr().String()
-	api := startPrometheus(t, mtlsScrapeConfig("promhttp", target, p)+fmt.Sprintf(`  - job_name: nocert
+	api := ps.start(t, "", mtlsScrapeConfig("promhttp", target, p)+fmt.Sprintf(`  - job_name: nocert
     scheme: https
     tls_config:
       ca_file: %s
@@ -169,7 +163,9 @@ var knownAccept = map[string]bool{
 	"application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1": true,
 	// 2.49 to 2.55
 	"application/openmetrics-text;version=1.0.0;q=0.5,application/openmetrics-text;version=0.0.1;q=0.4,text/plain;version=0.0.4;q=0.3,*/*;q=0.2": true,
-	// 3.x
+	// 3.16 (v0.316.0), which knows OpenMetrics 2.0 (six protocols, so the weights start at 0.7)
+	"application/openmetrics-text;version=1.0.0;escaping=allow-utf-8;q=0.7,application/openmetrics-text;version=0.0.1;q=0.6,text/plain;version=1.0.0;escaping=allow-utf-8;q=0.5,text/plain;version=0.0.4;q=0.4,*/*;q=0.3": true,
+	// 3.0 to 3.x before OpenMetrics 2.0
 	"application/openmetrics-text;version=1.0.0;escaping=allow-utf-8;q=0.6,application/openmetrics-text;version=0.0.1;q=0.5,text/plain;version=1.0.0;escaping=allow-utf-8;q=0.4,text/plain;version=0.0.4;q=0.3,*/*;q=0.2": true,
 }
 
@@ -179,7 +175,13 @@ var knownAccept = map[string]bool{
 // README shows, and reads the demo's series back through the query API. Scrapes without the
 // client certificate or without the password must fail, for Prometheus and for a Go client.
 func TestPrometheusScrapesDemoOverMutualTLS(t *testing.T) {
-	requireBinary(t, "prometheus")
+	for _, ps := range promServers {
+		t.Run(ps.name, func(t *testing.T) { testPrometheusScrapesDemoOverMutualTLS(t, ps) })
+	}
+}
+
+func testPrometheusScrapesDemoOverMutualTLS(t *testing.T, ps promServer) {
+	ps.binary(t)
 	p := testcerts.New(t)
 	dir := t.TempDir()
 	hash, err := promhttp.HashPassword("s3cret")
@@ -216,7 +218,7 @@ func TestPrometheusScrapesDemoOverMutualTLS(t *testing.T) {
 		}
 		return s + fmt.Sprintf("    static_configs:\n      - targets: [%q]\n", addr)
 	}
-	api := startPrometheus(t, job("demo", true, true)+job("nocert", false, true)+job("nopassword", true, false))
+	api := ps.start(t, "", job("demo", true, true)+job("nocert", false, true)+job("nopassword", true, false))
 	checks := []struct {
 		query string
 		want  float64

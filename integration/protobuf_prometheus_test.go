@@ -23,7 +23,13 @@ import (
 // writer adds for a histogram without any bucket is for later versions, which look at spans;
 // TestProtobufDecodesWithClientModel checks it.
 func TestPrometheusIngestsProtobuf(t *testing.T) {
-	requireBinary(t, "prometheus")
+	for _, ps := range promServers {
+		t.Run(ps.name, func(t *testing.T) { testPrometheusIngestsProtobuf(t, ps) })
+	}
+}
+
+func testPrometheusIngestsProtobuf(t *testing.T, ps promServer) {
+	ps.binary(t)
 
 	reg := prom.NewRegistry()
 	jobs := prom.Must(prom.NewCounterVec("pb_jobs_total", "Jobs done.", []string{"queue"}, prom.Opts{Registry: reg}))
@@ -64,10 +70,11 @@ func TestPrometheusIngestsProtobuf(t *testing.T) {
 	go srv.Serve(ln)
 	t.Cleanup(func() { srv.Close() })
 
-	api := startPrometheus(t, fmt.Sprintf(`  - job_name: pb
+	global, flags := ps.nativeHistograms()
+	api := ps.start(t, global, fmt.Sprintf(`  - job_name: pb
     static_configs:
       - targets: [%q]
-`, ln.Addr().String()), "--enable-feature=native-histograms")
+`, ln.Addr().String()), flags...)
 
 	checks := []struct {
 		query string

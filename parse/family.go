@@ -53,6 +53,10 @@ type builder struct {
 	seen  bool      // a sample was added
 	prevT float64   // timestamp of the previous sample of the current group
 	prevH bool      // whether it had one
+
+	// The lines of each series' _count, _sum and last bucket, so that an error about the
+	// whole series points at the line at fault rather than at its first sample.
+	countLines, sumLines, bucketLines []int32
 }
 
 func (b *builder) reset(f *prom.Family) {
@@ -64,6 +68,7 @@ func (b *builder) reset(f *prom.Family) {
 	}
 	b.cur = -1
 	b.slots, b.tsF, b.lines, b.names = b.slots[:0], b.tsF[:0], b.lines[:0], nil
+	b.countLines, b.sumLines, b.bucketLines = b.countLines[:0], b.sumLines[:0], b.bucketLines[:0]
 	b.seen = false
 }
 
@@ -287,6 +292,9 @@ func (b *builder) newSeries(lx *lexer, skip int) (int32, error) {
 	b.slots = append(b.slots, 0)
 	b.tsF = append(b.tsF, 0)
 	b.lines = append(b.lines, int32(lx.lineNo))
+	b.countLines = append(b.countLines, 0)
+	b.sumLines = append(b.sumLines, 0)
+	b.bucketLines = append(b.bucketLines, int32(lx.lineNo))
 	b.index[maphash.Bytes(hashSeed, b.key)] = idx
 	b.ckey = append(b.ckey[:0], b.key...)
 	return idx, nil
@@ -342,9 +350,11 @@ func (b *builder) set(lx *lexer, r role, idx int32, special []byte, specialIdx i
 		}
 		s.Count = c
 		b.slots[idx] |= slotCount
+		b.countLines[idx] = int32(lx.lineNo)
 	case roleSum:
 		s.Sum = v
 		b.slots[idx] |= slotSum
+		b.sumLines[idx] = int32(lx.lineNo)
 	case roleBucket:
 		le, ok := parseFloat(special, b.om)
 		if !ok || math.IsNaN(le) || b.om && math.IsInf(le, 0) && string(special) != "+Inf" && string(special) != "-Inf" {
@@ -372,6 +382,7 @@ func (b *builder) set(lx *lexer, r role, idx int32, special []byte, specialIdx i
 			bk.Exemplar = e
 		}
 		s.Buckets = append(s.Buckets, bk)
+		b.bucketLines[idx] = int32(lx.lineNo)
 	case roleQuantile:
 		q, ok := parseFloat(special, b.om)
 		if !ok || math.IsNaN(q) || b.om && (q < 0 || q > 1) {
@@ -470,24 +481,30 @@ func cmpFloat(x, y float64) int {
 func (b *builder) checkHistogram(i int) error {
 	s := &b.fam.Series[i]
 	sl := b.slots[i]
-	fail := func(msg string) error { return &Error{Line: int(b.lines[i]), Column: 1, Msg: msg} }
+	// Each error points at the sample at fault: the _count or _sum line, or the last bucket
+	// when the +Inf bucket is missing.
+	fail := func(line int32, msg string) error { return &Error{Line: int(line), Column: 1, Msg: msg} }
 	n := len(s.Buckets)
 	if n == 0 || !math.IsInf(s.Buckets[n-1].UpperBound, 1) {
-		return fail("expected a bucket with le=\"+Inf\" in this histogram series, found none")
+		return fail(b.bucketLines[i], "expected a bucket with le=\"+Inf\" in this histogram series, found none")
 	}
 	hasCount, hasSum := sl&slotCount != 0, sl&slotSum != 0
 	if hasCount && s.Count != s.Buckets[n-1].Count {
-		return fail("expected _count equal to the +Inf bucket (" + strconv.FormatFloat(s.Buckets[n-1].Count, 'g', -1, 64) + "), found " + strconv.FormatFloat(s.Count, 'g', -1, 64))
+		return fail(b.countLines[i], "expected _count equal to the +Inf bucket ("+strconv.FormatFloat(s.Buckets[n-1].Count, 'g', -1, 64)+"), found "+strconv.FormatFloat(s.Count, 'g', -1, 64))
 	}
 	if hasSum != hasCount {
-		return fail("expected both _count and _sum or neither, found only one")
+		line, has, lacks := b.countLines[i], "_count", "_sum"
+		if hasSum {
+			line, has, lacks = b.sumLines[i], "_sum", "_count"
+		}
+		return fail(line, "expected both _count and _sum or neither, found "+has+" without "+lacks)
 	}
 	negative := s.Buckets[0].UpperBound < 0
 	if b.fam.Type == prom.HistogramType && negative && hasSum {
-		return fail("expected no _sum in a histogram with negative buckets, found one")
+		return fail(b.sumLines[i], "expected no _sum in a histogram with negative buckets, found one")
 	}
 	if b.fam.Type == prom.GaugeHistogramType && !negative && s.Sum < 0 {
-		return fail("expected a non-negative _gsum in a gauge histogram without negative buckets, found " + strconv.FormatFloat(s.Sum, 'g', -1, 64))
+		return fail(b.sumLines[i], "expected a non-negative _gsum in a gauge histogram without negative buckets, found "+strconv.FormatFloat(s.Sum, 'g', -1, 64))
 	}
 	return nil
 }

@@ -25,19 +25,27 @@ func (e exitStatus) Error() string { return "exit status " + strconv.Itoa(int(e)
 // stdin is the input of "-"; tests replace it.
 var stdin io.Reader = os.Stdin
 
-// scrapeAccept is the Accept header Prometheus 3 sends when it scrapes a target.
-const scrapeAccept = "application/openmetrics-text;version=1.0.0;escaping=allow-utf-8;q=0.6," +
-	"application/openmetrics-text;version=0.0.1;q=0.5,text/plain;version=1.0.0;escaping=allow-utf-8;q=0.4," +
-	"text/plain;version=0.0.4;q=0.3,*/*;q=0.2"
+// scrapeAccept is the Accept header Prometheus 3 (3.16) sends when it scrapes a target with its
+// default configuration.
+const scrapeAccept = "application/openmetrics-text;version=1.0.0;escaping=allow-utf-8;q=0.7," +
+	"application/openmetrics-text;version=0.0.1;q=0.6,text/plain;version=1.0.0;escaping=allow-utf-8;q=0.5," +
+	"text/plain;version=0.0.4;q=0.4,*/*;q=0.3"
 
 // maxAutoDetect bounds what --format auto reads into memory to recognise the format.
 const maxAutoDetect = 256 << 20
 
 func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("check", "check [--format auto|text|openmetrics|protobuf] [FILE|URL|-]", stderr)
+	fs := newFlagSet("check", "check [--format auto|text|openmetrics|protobuf] [--lint all|none|RULE,...|-RULE,...] [FILE|URL|-]", stderr)
 	format := fs.String("format", "auto", "`format` of the input: auto, text, openmetrics or protobuf")
+	lintFlag := fs.String("lint", "all", "lint `rules` to apply: all, none, a comma-separated list of rule names, or -RULE,... for all but those.\nRules: "+lintRuleNames())
 	if err := parseFlags(fs, args); err != nil {
 		return err
+	}
+	rules, err := lint.Select(*lintFlag)
+	if err != nil {
+		fmt.Fprintf(stderr, "%s: --lint: %v\n", fs.Name(), err)
+		fs.Usage()
+		return errUsage
 	}
 	in, err := openArg(ctx, fs, *format, stderr)
 	if err != nil {
@@ -46,12 +54,20 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	defer in.Close()
 	r := parse.NewReader(in, in.format, nil)
 	var problems []lint.Problem
+	series := 0
 	for f, err := range r.All() {
 		if err != nil {
 			reportParseError(stderr, in.name, err)
 			return exitStatus(1)
 		}
-		problems = append(problems, lint.Check(lintFamily(f, r.SampleNames()))...)
+		series += len(f.Series)
+		problems = append(problems, lint.CheckRules(lintFamily(f, r.SampleNames()), rules)...)
+	}
+	// An empty document is valid syntax, but a scrape that returns nothing is almost always a
+	// broken target or a wrong URL; checking it should not pass.
+	if series == 0 {
+		fmt.Fprintf(stderr, "%s: no metrics: expected at least one sample, found none\n", in.name)
+		return exitStatus(1)
 	}
 	for _, p := range problems {
 		fmt.Fprintf(stdout, "%s: %s: %s (%s)\n", in.name, p.Metric, p.Text, p.Rule)
@@ -75,6 +91,15 @@ func lintFamily(f *prom.Family, sampleNames []string) *lint.Family {
 		}
 	}
 	return lf
+}
+
+// lintRuleNames lists the names of the lint rules for the usage.
+func lintRuleNames() string {
+	names := make([]string, len(lint.Rules))
+	for i, r := range lint.Rules {
+		names[i] = r.Name
+	}
+	return strings.Join(names, ", ")
 }
 
 // reportParseError prints err as "input:line:column: reason".

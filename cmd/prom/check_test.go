@@ -66,6 +66,17 @@ func TestCheckExitCodes(t *testing.T) {
 		{"text read as openmetrics", []string{"check", "--format", "openmetrics", writeFile(t, "x", cleanDoc+"# EOF\n")}, 1, "", "x:3:1: expected each name once"},
 		{"missing file", []string{"check", filepath.Join(t.TempDir(), "nope")}, 1, "", "no such file"},
 		{"lint findings", []string{"check", writeFile(t, "lint.prom", lintyDoc)}, 3, "jobs: counter metrics should have \"_total\" suffix (counter-total)", ""},
+		{"empty text", []string{"check", writeFile(t, "empty.prom", "")}, 1, "", "empty.prom: no metrics: expected at least one sample, found none"},
+		{"empty forced text", []string{"check", "--format", "text", writeFile(t, "empty", "")}, 1, "", "empty: no metrics"},
+		{"only comments", []string{"check", writeFile(t, "meta.prom", "# HELP a A.\n# TYPE a gauge\n")}, 1, "", "meta.prom: no metrics"},
+		{"empty openmetrics", []string{"check", "--format", "openmetrics", writeFile(t, "empty.om", "# EOF\n")}, 1, "", "empty.om: no metrics"},
+		{"empty protobuf", []string{"check", "--format", "protobuf", writeFile(t, "empty.pb", "")}, 1, "", "empty.pb: no metrics"},
+		{"histogram count points at _count", []string{"check", writeFile(t, "h.om", "# TYPE h histogram\n# HELP h H.\nh_bucket{le=\"1\"} 1\nh_bucket{le=\"+Inf\"} 3\nh_count 4\nh_sum 1\n# EOF\n")}, 1, "", "h.om:5:1: expected _count equal to the +Inf bucket (3), found 4"},
+		{"histogram _sum beside negative buckets points at _sum", []string{"check", writeFile(t, "h.om", "# TYPE h histogram\n# HELP h H.\nh_bucket{le=\"-1\"} 1\nh_bucket{le=\"+Inf\"} 3\nh_count 3\nh_sum 1\n# EOF\n")}, 1, "", "h.om:6:1: expected no _sum"},
+		{"lint none", []string{"check", "--lint", "none", writeFile(t, "lint.prom", lintyDoc)}, 0, "", ""},
+		{"lint one rule", []string{"check", "--lint=help", writeFile(t, "lint.prom", lintyDoc)}, 3, "jobs: no help text (help)", ""},
+		{"lint all but some", []string{"check", "--lint=-help,-counter-total,-base-units", writeFile(t, "lint.prom", lintyDoc)}, 0, "", ""},
+		{"lint unknown rule", []string{"check", "--lint=nope", "f"}, 2, "", `--lint: lint: unknown rule "nope"`},
 		{"bad format flag", []string{"check", "--format", "xml", "f"}, 2, "", "--format \"xml\""},
 		{"two arguments", []string{"check", "a", "b"}, 2, "", "found 2 arguments"},
 		{"unknown flag", []string{"check", "--nope"}, 2, "", ""},
@@ -83,6 +94,34 @@ func TestCheckExitCodes(t *testing.T) {
 				t.Errorf("stderr %q does not contain %q", errs, tt.stderr)
 			}
 		})
+	}
+}
+
+// TestCheckLintSelection checks that --lint applies exactly the rules it names.
+func TestCheckLintSelection(t *testing.T) {
+	doc := writeFile(t, "lint.prom", lintyDoc)
+	tests := []struct {
+		lint string
+		code int
+		want string
+	}{
+		{"all", 3, `lint.prom: request_latency_milliseconds: no help text (help)
+lint.prom: request_latency_milliseconds: use base unit "seconds" instead of "milliseconds" (base-units)
+lint.prom: jobs: no help text (help)
+lint.prom: jobs: counter metrics should have "_total" suffix (counter-total)
+`},
+		{"counter-total", 3, "lint.prom: jobs: counter metrics should have \"_total\" suffix (counter-total)\n"},
+		{"-help", 3, `lint.prom: request_latency_milliseconds: use base unit "seconds" instead of "milliseconds" (base-units)
+lint.prom: jobs: counter metrics should have "_total" suffix (counter-total)
+`},
+		{"none", 0, ""},
+	}
+	for _, tt := range tests {
+		code, out, errs := runCmd("check", "--lint", tt.lint, doc)
+		out = strings.ReplaceAll(out, filepath.Dir(doc)+"/", "")
+		if code != tt.code || out != tt.want {
+			t.Errorf("--lint %s: exit %d, stdout:\n%s\nwant exit %d, stdout:\n%s\nstderr: %s", tt.lint, code, out, tt.code, tt.want, errs)
+		}
 	}
 }
 

@@ -65,15 +65,7 @@ var Rules = []Rule{
 }
 
 // Check applies every rule to f and returns the problems found, in the order of Rules.
-func Check(f *Family) []Problem {
-	var ps []Problem
-	for _, r := range Rules {
-		for _, t := range r.Check(f) {
-			ps = append(ps, Problem{Metric: f.Name, Rule: r.Name, Text: t})
-		}
-	}
-	return ps
-}
+func Check(f *Family) []Problem { return CheckRules(f, Rules) }
 
 // CheckAll applies every rule to each family and returns the problems sorted by metric name,
 // then text, so the result is stable.
