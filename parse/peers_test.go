@@ -3,6 +3,8 @@ package parse
 import (
 	"bytes"
 	"errors"
+	"math"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -123,5 +125,41 @@ func TestPeerFindings(t *testing.T) {
 				t.Errorf("%s %q read as\n%s\nwant\n%s", c.format, c.doc, got, c.want)
 			}
 		})
+	}
+}
+
+// What prom's OpenMetrics writer produces under AllowUTF8 — quoted names in the metadata
+// and in the braces — its strict reader reads back unchanged.
+func TestOpenMetricsQuotedNamesRoundTrip(t *testing.T) {
+	fs := []*prom.Family{
+		{Desc: prom.Desc{Name: "http.requests", Help: "Dotted \"counter\".", Type: prom.CounterType},
+			Series: []prom.Series{{LabelNames: []string{"http.method", "code"}, LabelValues: []string{"GET", "200"}, Value: 3}}},
+		{Desc: prom.Desc{Name: "temp.x_celsius", Unit: "celsius", Type: prom.GaugeType},
+			Series: []prom.Series{{LabelNames: []string{}, Value: 21.5}}},
+		{Desc: prom.Desc{Name: "plain", Type: prom.HistogramType},
+			Series: []prom.Series{{LabelNames: []string{"a.b"}, LabelValues: []string{"x"}, Count: 2, Sum: 1,
+				Buckets: []prom.Bucket{{UpperBound: 1, Count: 1}, {UpperBound: math.Inf(1), Count: 2}}}}},
+	}
+	var buf bytes.Buffer
+	enc := expfmt.NewEncoder(&buf, expfmt.OpenMetricsFormat, expfmt.AllowUTF8)
+	for _, f := range fs {
+		enc.Family(&f.Desc)
+		for i := range f.Series {
+			enc.Series(&f.Desc, &f.Series[i])
+		}
+	}
+	if err := enc.Close(); err != nil {
+		t.Fatal(err)
+	}
+	doc := buf.String()
+	if !strings.Contains(doc, `# TYPE "http.requests" counter`) || !strings.Contains(doc, `{"http.requests_total","http.method"="GET"`) {
+		t.Fatalf("the writer did not quote the names:\n%s", doc)
+	}
+	got, err := Parse(strings.NewReader(doc), OpenMetrics, nil)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, doc)
+	}
+	if !reflect.DeepEqual(got, fs) {
+		t.Errorf("read back\n%s\nwant\n%s\nfrom\n%s", render(t, got), render(t, fs), doc)
 	}
 }
