@@ -1,10 +1,12 @@
 package parse
 
 import (
+	"bytes"
 	"hash/maphash"
 	"math"
 	"slices"
 	"strconv"
+	"strings"
 	"unsafe"
 
 	"github.com/prom-go/prom"
@@ -30,7 +32,8 @@ const (
 	slotCreated
 	slotCount
 	slotSum
-	slotParts // the bounds of the series' buckets or quantiles are in builder.parts
+	slotParts    // the bounds of the series' buckets or quantiles are in builder.parts
+	slotUnsorted // the series' labels are not sorted by name
 )
 
 // builder groups the samples of one family into series: the _bucket, _count, _sum and
@@ -41,20 +44,23 @@ type builder struct {
 	lim     *Limits
 	intern  *interner
 
-	fam   *prom.Family
-	index map[uint64]int32 // hash of the label key → the last series with those labels
-	arena arena
-	key   []byte
-	cur   int32  // the series the last sample went to, or -1
-	ckey  []byte // its key
-	slots []uint8
-	tsF   []float64            // OpenMetrics timestamp of each series, in seconds
-	lines []int32              // the line of each series' first sample
-	names []string             // distinct sample names
-	parts map[partKey]struct{} // bounds of the series with slotParts
-	seen  bool                 // a sample was added
-	prevT float64              // timestamp of the previous sample of the current group
-	prevH bool                 // whether it had one
+	fam      *prom.Family
+	index    map[uint64]int32 // hash of the label key → the last series with those labels
+	arena    arena
+	key      []byte // the labels of the sample, but its le or quantile, sorted by name
+	order    []int  // scratch for sorting labels
+	skey     []byte // scratch for the key of a series with unsorted labels
+	unsorted bool   // the labels of the sample are not sorted by name
+	cur      int32  // the series the last sample went to, or -1
+	ckey     []byte // its key
+	slots    []uint8
+	tsF      []float64            // OpenMetrics timestamp of each series, in seconds
+	lines    []int32              // the line of each series' first sample
+	names    []string             // distinct sample names
+	parts    map[partKey]struct{} // bounds of the series with slotParts
+	seen     bool                 // a sample was added
+	prevT    float64              // timestamp of the previous sample of the current group
+	prevH    bool                 // whether it had one
 }
 
 func (b *builder) reset(f *prom.Family) {
@@ -117,7 +123,9 @@ func (b *builder) add(lx *lexer, r role) error {
 	}
 	var specialVal []byte
 	var specialIdx = -1
+	var prev []byte
 	b.key = b.key[:0]
+	b.unsorted = false
 	for i, l := range lx.labels {
 		n := lx.str(l.ns, l.ne)
 		if special != "" && string(n) == special {
@@ -128,10 +136,29 @@ func (b *builder) add(lx *lexer, r role) error {
 			return lx.errAt(len(lx.name), "expected no label "+strconv.Quote(reserved)+" on "+strconv.Quote(string(lx.name))+
 				", found one: a "+d.Type.String()+" reserves it for its "+reservedFor)
 		}
-		b.key = append(b.key, n...)
-		b.key = append(b.key, 0xff)
-		b.key = append(b.key, lx.str(l.vs, l.ve)...)
-		b.key = append(b.key, 0xfe)
+		if string(n) < string(prev) {
+			b.unsorted = true
+		}
+		prev = n
+		b.key = appendKey(b.key, n, lx.str(l.vs, l.ve))
+	}
+	if b.unsorted {
+		// A label set is the same in any order: the key lists the labels by name, so
+		// that h_count{b="2",a="1"} finds the series of h_bucket{a="1",b="2",le="1"}.
+		b.order = b.order[:0]
+		for i := range lx.labels {
+			if i != specialIdx {
+				b.order = append(b.order, i)
+			}
+		}
+		slices.SortFunc(b.order, func(i, j int) int {
+			return bytes.Compare(lx.str(lx.labels[i].ns, lx.labels[i].ne), lx.str(lx.labels[j].ns, lx.labels[j].ne))
+		})
+		b.key = b.key[:0]
+		for _, i := range b.order {
+			l := lx.labels[i]
+			b.key = appendKey(b.key, lx.str(l.ns, l.ne), lx.str(l.vs, l.ve))
+		}
 	}
 	if special != "" && specialIdx < 0 {
 		return lx.errAt(len(lx.name), "expected a label "+strconv.Quote(special)+" on this "+d.Type.String()+" sample, found none")
@@ -164,7 +191,7 @@ func (b *builder) add(lx *lexer, r role) error {
 	sameGroup := b.cur >= 0 && string(b.key) == string(b.ckey)
 	if sameGroup {
 		idx = b.cur
-	} else if i, ok := b.index[maphash.Bytes(hashSeed, b.key)]; ok && matchKey(&b.fam.Series[i], b.key) {
+	} else if i, ok := b.index[maphash.Bytes(hashSeed, b.key)]; ok && b.match(i, b.key) {
 		if b.om && d.Type != prom.InfoType {
 			return lx.errAt(0, "expected the samples of one series together, found labels "+labelText(lx, specialIdx)+" again after other series")
 		}
@@ -373,7 +400,11 @@ func (b *builder) newSeries(lx *lexer, skip int) (int32, error) {
 	}
 	f.Series = append(f.Series, s)
 	idx := int32(len(f.Series) - 1)
-	b.slots = append(b.slots, 0)
+	var sl uint8
+	if b.unsorted {
+		sl = slotUnsorted
+	}
+	b.slots = append(b.slots, sl)
 	b.tsF = append(b.tsF, 0)
 	b.lines = append(b.lines, int32(lx.lineNo))
 	b.index[maphash.Bytes(hashSeed, b.key)] = idx
@@ -602,7 +633,34 @@ func (in *interner) get(b []byte) string {
 
 var hashSeed = maphash.MakeSeed()
 
-// matchKey reports whether the labels of s are those of key (as builder.add builds it).
+// appendKey appends one label to a key as builder.add builds it. The separators are bytes
+// that UTF-8 text never holds.
+func appendKey[T string | []byte](key []byte, name, value T) []byte {
+	key = append(key, name...)
+	key = append(key, 0xff)
+	key = append(key, value...)
+	return append(key, 0xfe)
+}
+
+// match reports whether series i has the labels of key.
+func (b *builder) match(i int32, key []byte) bool {
+	s := &b.fam.Series[i]
+	if b.slots[i]&slotUnsorted == 0 {
+		return matchKey(s, key)
+	}
+	b.order = b.order[:0]
+	for j := range s.LabelNames {
+		b.order = append(b.order, j)
+	}
+	slices.SortFunc(b.order, func(x, y int) int { return strings.Compare(s.LabelNames[x], s.LabelNames[y]) })
+	b.skey = b.skey[:0]
+	for _, j := range b.order {
+		b.skey = appendKey(b.skey, s.LabelNames[j], s.LabelValues[j])
+	}
+	return string(b.skey) == string(key)
+}
+
+// matchKey reports whether the labels of s, sorted by name, are those of key.
 func matchKey(s *prom.Series, key []byte) bool {
 	for i, n := range s.LabelNames {
 		v := s.LabelValues[i]

@@ -54,6 +54,12 @@ var peerCases = []peerCase{
 		want: "# TYPE h histogram\nh_bucket{le=\"1\"} 1\nh_bucket{le=\"+Inf\"} 2\nh_count 2\nh_sum 3\n"},
 	{name: "histogram series interleaved", doc: "# TYPE h histogram\nh_count{x=\"1\"} 1\nh_count{x=\"2\"} 2\nh_bucket{x=\"2\",le=\"+Inf\"} 2\nh_sum{x=\"1\"} 0.5\nh_bucket{x=\"1\",le=\"+Inf\"} 1\nh_sum{x=\"2\"} 4\n",
 		want: "# TYPE h histogram\nh_bucket{x=\"1\",le=\"+Inf\"} 1\nh_count{x=\"1\"} 1\nh_sum{x=\"1\"} 0.5\nh_bucket{x=\"2\",le=\"+Inf\"} 2\nh_count{x=\"2\"} 2\nh_sum{x=\"2\"} 4\n"},
+	// A label set is the same in any order: prometheus/common groups by a signature of the
+	// labels, Prometheus sorts them. The series keeps the order its first line had.
+	{name: "histogram labels in another order", doc: "# TYPE h histogram\nh_bucket{b=\"2\",a=\"1\",le=\"+Inf\"} 1\nh_count{a=\"1\",b=\"2\"} 1\nh_sum{b=\"2\",a=\"1\"} 3\n",
+		want: "# TYPE h histogram\nh_bucket{b=\"2\",a=\"1\",le=\"+Inf\"} 1\nh_count{b=\"2\",a=\"1\"} 1\nh_sum{b=\"2\",a=\"1\"} 3\n"},
+	{name: "summary labels in another order, series interleaved", doc: "# TYPE s summary\ns_count{x=\"1\",y=\"a\"} 1\ns_count{y=\"b\",x=\"1\"} 2\ns_sum{y=\"a\",x=\"1\"} 5\ns{x=\"1\",quantile=\"0.5\",y=\"b\"} 6\ns_sum{x=\"1\",y=\"b\"} 7\n",
+		want: "# TYPE s summary\ns_count{x=\"1\",y=\"a\"} 1\ns_sum{x=\"1\",y=\"a\"} 5\ns{y=\"b\",x=\"1\",quantile=\"0.5\"} 6\ns_count{y=\"b\",x=\"1\"} 2\ns_sum{y=\"b\",x=\"1\"} 7\n"},
 	// A part written again (a second +Inf bucket, a second _count) is a second point of the
 	// series, as two lines "g 1" and "g 2" are: prometheus/common merges them into one
 	// histogram with two +Inf buckets, Prometheus keeps the first sample and refuses the
