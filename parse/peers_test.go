@@ -68,6 +68,11 @@ var peerCases = []peerCase{
 		want: "# TYPE h histogram\nh_bucket{le=\"+Inf\"} 1\nh_count 1\nh_sum 1\nh_bucket{le=\"+Inf\"} 2\nh_count 2\nh_sum 2\n"},
 	{name: "summary quantile written twice", doc: "# TYPE a summary\na{quantile=\"0.5\"} 1\na_count 1\na{quantile=\"0.9\"} 3\na{quantile=\"0.5\"} 2\n",
 		want: "# TYPE a summary\na{quantile=\"0.5\"} 1\na{quantile=\"0.9\"} 3\na_count 1\na_sum 0\na{quantile=\"0.5\"} 2\na_count 0\na_sum 0\n"},
+	// The writer completes the second point with the +Inf bucket every histogram has.
+	{name: "buckets out of order, then one again", doc: "# TYPE h histogram\nh_bucket{le=\"+Inf\"} 3\nh_bucket{le=\"1\"} 1\nh_bucket{le=\"2\"} 2\nh_count 3\nh_bucket{le=\"0.5\"} 0\nh_bucket{le=\"2\"} 4\n",
+		want: "# TYPE h histogram\nh_bucket{le=\"0.5\"} 0\nh_bucket{le=\"1\"} 1\nh_bucket{le=\"2\"} 2\nh_bucket{le=\"+Inf\"} 3\nh_count 3\nh_sum 0\nh_bucket{le=\"2\"} 4\nh_bucket{le=\"+Inf\"} 0\nh_count 0\nh_sum 0\n"},
+	{name: "quantile -0 is quantile 0", doc: "# TYPE s summary\ns{quantile=\"1\"} 9\ns{quantile=\"-0\"} 1\ns{quantile=\"0\"} 2\n",
+		want: "# TYPE s summary\ns{quantile=\"-0\"} 1\ns{quantile=\"1\"} 9\ns_count 0\ns_sum 0\ns{quantile=\"0\"} 2\ns_count 0\ns_sum 0\n"},
 	// A family cannot be resumed after another one started: the reader streams and has
 	// returned it already. Its later sample is a family of its own, untyped, as the Python
 	// client reads it; prometheus/common, which holds the whole document, merges it into the
