@@ -143,7 +143,7 @@ func (lx *lexer) quoted(what string) (int32, int32, error) {
 		}
 		if j+1 >= len(ln) {
 			lx.pos = j + 1
-			return 0, 0, lx.expected(`an escaped character after '\\'`)
+			return 0, 0, lx.expected(`an escaped character after '\'`)
 		}
 		switch ln[j+1] {
 		case '\\':
