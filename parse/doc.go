@@ -20,14 +20,29 @@
 //
 // OpenMetrics is read strictly: the reader accepts exactly the valid documents of the
 // OpenMetrics parser conformance suite and rejects the invalid ones. Options.Lax relaxes the
-// rules about values and name clashes to what Prometheus ingests. The text format is read as
-// Prometheus reads it: blanks between tokens, other comments ignored, and histograms
-// completed — a histogram without _count takes it from its +Inf bucket, buckets and
-// quantiles are sorted, and a missing _sum is 0. A sample whose name belongs to no declared
-// family starts an untyped one; a family cannot be resumed once another has started, so its
-// later samples form a second family of the same name. Bucket and count values must not be negative; strict OpenMetrics also wants
-// them whole, while the text format, lax OpenMetrics and protobuf pass the counts of a float
-// histogram through unrounded (prom.Series holds counts as float64, as Prometheus does).
+// rules about values and name clashes to what Prometheus ingests. Names may be quoted UTF-8
+// as Prometheus 3 reads them (escaping=allow-utf-8): in HELP, TYPE and UNIT lines, and
+// inside the braces of a sample, `{"my.metric","my.label"="x"} 1`.
+//
+// The text format is read as Prometheus and prometheus/common read it: blanks between
+// tokens (also between a name and its brace), other comments ignored, a quoted metric name
+// anywhere in the braces. The samples of a family need not come in the order prom writes
+// them: a histogram's or summary's _count, _sum, buckets and quantiles join the series of
+// their label set wherever they stand among the family's lines, and only a part the series
+// already has (a second _count, a bucket bound seen before) starts another point of it. A
+// histogram without _count takes it from its +Inf bucket, buckets and quantiles are sorted,
+// and a missing _sum is 0. A sample whose name belongs to no declared family starts an
+// untyped one. A family cannot be resumed once another has started — the reader has
+// returned it — so its later samples form a family of their own, as the Python client reads
+// them (prometheus/common, holding the whole document, merges them into the first).
+//
+// Both formats refuse what Prometheus refuses: numbers in Go's extended syntax (1_2,
+// 0x1p-3), label values, names or help text that are not UTF-8, and a label "__name__"
+// beside the metric name. Bucket and count values must not be negative; strict OpenMetrics
+// also wants them whole, while the text format, lax OpenMetrics and protobuf pass the counts
+// of a float histogram through unrounded (prom.Series holds counts as float64, as
+// Prometheus does). An OpenMetrics counter point needs its _total: a _created alone is an
+// error, since a prom.Series cannot hold it without inventing a total of 0.
 //
 // # Errors and limits
 //

@@ -1,10 +1,12 @@
 package parse
 
 import (
+	"bytes"
 	"hash/maphash"
 	"math"
 	"slices"
 	"strconv"
+	"strings"
 	"unsafe"
 
 	"github.com/prom-go/prom"
@@ -30,6 +32,8 @@ const (
 	slotCreated
 	slotCount
 	slotSum
+	slotParts    // the bounds of the series' buckets or quantiles are in builder.parts
+	slotUnsorted // the series' labels are not sorted by name
 )
 
 // builder groups the samples of one family into series: the _bucket, _count, _sum and
@@ -40,19 +44,23 @@ type builder struct {
 	lim     *Limits
 	intern  *interner
 
-	fam   *prom.Family
-	index map[uint64]int32 // hash of the label key → the last series with those labels
-	arena arena
-	key   []byte
-	cur   int32  // the series the last sample went to, or -1
-	ckey  []byte // its key
-	slots []uint8
-	tsF   []float64 // OpenMetrics timestamp of each series, in seconds
-	lines []int32   // the line of each series' first sample
-	names []string  // distinct sample names
-	seen  bool      // a sample was added
-	prevT float64   // timestamp of the previous sample of the current group
-	prevH bool      // whether it had one
+	fam      *prom.Family
+	index    map[uint64]int32 // hash of the label key → the last series with those labels
+	arena    arena
+	key      []byte // the labels of the sample, but its le or quantile, sorted by name
+	order    []int  // scratch for sorting labels
+	skey     []byte // scratch for the key of a series with unsorted labels
+	unsorted bool   // the labels of the sample are not sorted by name
+	cur      int32  // the series the last sample went to, or -1
+	ckey     []byte // its key
+	slots    []uint8
+	tsF      []float64            // OpenMetrics timestamp of each series, in seconds
+	lines    []int32              // the line of each series' first sample
+	names    []string             // distinct sample names
+	parts    map[partKey]struct{} // bounds of the series with slotParts
+	seen     bool                 // a sample was added
+	prevT    float64              // timestamp of the previous sample of the current group
+	prevH    bool                 // whether it had one
 
 	// The lines of each series' _count, _sum and last bucket, so that an error about the
 	// whole series points at the line at fault rather than at its first sample.
@@ -65,6 +73,11 @@ func (b *builder) reset(f *prom.Family) {
 		b.index = nil // clearing a big map costs its size; a new one grows as needed
 	} else {
 		clear(b.index)
+	}
+	if len(b.parts) > 64 {
+		b.parts = nil
+	} else {
+		clear(b.parts)
 	}
 	b.cur = -1
 	b.slots, b.tsF, b.lines, b.names = b.slots[:0], b.tsF[:0], b.lines[:0], nil
@@ -115,7 +128,9 @@ func (b *builder) add(lx *lexer, r role) error {
 	}
 	var specialVal []byte
 	var specialIdx = -1
+	var prev []byte
 	b.key = b.key[:0]
+	b.unsorted = false
 	for i, l := range lx.labels {
 		n := lx.str(l.ns, l.ne)
 		if special != "" && string(n) == special {
@@ -126,13 +141,39 @@ func (b *builder) add(lx *lexer, r role) error {
 			return lx.errAt(len(lx.name), "expected no label "+strconv.Quote(reserved)+" on "+strconv.Quote(string(lx.name))+
 				", found one: a "+d.Type.String()+" reserves it for its "+reservedFor)
 		}
-		b.key = append(b.key, n...)
-		b.key = append(b.key, 0xff)
-		b.key = append(b.key, lx.str(l.vs, l.ve)...)
-		b.key = append(b.key, 0xfe)
+		if string(n) < string(prev) {
+			b.unsorted = true
+		}
+		prev = n
+		b.key = appendKey(b.key, n, lx.str(l.vs, l.ve))
+	}
+	if b.unsorted {
+		// A label set is the same in any order: the key lists the labels by name, so
+		// that h_count{b="2",a="1"} finds the series of h_bucket{a="1",b="2",le="1"}.
+		b.order = b.order[:0]
+		for i := range lx.labels {
+			if i != specialIdx {
+				b.order = append(b.order, i)
+			}
+		}
+		slices.SortFunc(b.order, func(i, j int) int {
+			return bytes.Compare(lx.str(lx.labels[i].ns, lx.labels[i].ne), lx.str(lx.labels[j].ns, lx.labels[j].ne))
+		})
+		b.key = b.key[:0]
+		for _, i := range b.order {
+			l := lx.labels[i]
+			b.key = appendKey(b.key, lx.str(l.ns, l.ne), lx.str(l.vs, l.ve))
+		}
 	}
 	if special != "" && specialIdx < 0 {
 		return lx.errAt(len(lx.name), "expected a label "+strconv.Quote(special)+" on this "+d.Type.String()+" sample, found none")
+	}
+	var bound float64 // le or quantile
+	if r == roleBucket || r == roleQuantile {
+		var err error
+		if bound, err = b.bound(lx, r, specialVal); err != nil {
+			return err
+		}
 	}
 	// Timestamp.
 	var tsMs int64
@@ -155,11 +196,12 @@ func (b *builder) add(lx *lexer, r role) error {
 	sameGroup := b.cur >= 0 && string(b.key) == string(b.ckey)
 	if sameGroup {
 		idx = b.cur
-	} else if i, ok := b.index[maphash.Bytes(hashSeed, b.key)]; ok && matchKey(&b.fam.Series[i], b.key) {
+	} else if i, ok := b.index[maphash.Bytes(hashSeed, b.key)]; ok && b.match(i, b.key) {
 		if b.om && d.Type != prom.InfoType {
 			return lx.errAt(0, "expected the samples of one series together, found labels "+labelText(lx, specialIdx)+" again after other series")
 		}
 		idx = i
+		b.ckey = append(b.ckey[:0], b.key...) // the group of the next sample, whatever happens below
 	}
 	if b.om && (sameGroup || d.Type == prom.InfoType && b.seen) {
 		if lx.hasTS != b.prevH {
@@ -172,7 +214,7 @@ func (b *builder) add(lx *lexer, r role) error {
 	b.seen, b.prevH, b.prevT = true, lx.hasTS, tsF
 	if idx >= 0 {
 		s := &b.fam.Series[idx]
-		if s.HasTimestamp != lx.hasTS || lx.hasTS && b.tsF[idx] != tsF || b.full(idx, r) {
+		if s.HasTimestamp != lx.hasTS || lx.hasTS && b.tsF[idx] != tsF || b.full(idx, r, bound) {
 			idx = -1 // a new point of the same series
 		}
 	}
@@ -186,11 +228,35 @@ func (b *builder) add(lx *lexer, r role) error {
 		b.tsF[idx] = tsF
 	}
 	b.cur = idx
-	return b.set(lx, r, idx, specialVal, specialIdx)
+	return b.set(lx, r, idx, specialVal, bound)
 }
 
-// full reports whether the part r sets is already set in series idx.
-func (b *builder) full(idx int32, r role) bool {
+// bound parses the le label of a bucket or the quantile label of a quantile.
+func (b *builder) bound(lx *lexer, r role, special []byte) (float64, error) {
+	x, ok := parseFloat(special)
+	if r == roleBucket {
+		if !ok || math.IsNaN(x) || b.om && math.IsInf(x, 0) && string(special) != "+Inf" && string(special) != "-Inf" {
+			return 0, lx.errAt(len(lx.name), "expected a number as the le label, found "+quoteToken(special))
+		}
+		return x, nil
+	}
+	if b.om && (!ok || math.IsNaN(x) || x < 0 || x > 1) {
+		return 0, lx.errAt(len(lx.name), "expected a quantile between 0 and 1, found "+quoteToken(special))
+	}
+	if !ok || math.IsNaN(x) {
+		return 0, lx.errAt(len(lx.name), "expected a number as the quantile label, found "+quoteToken(special))
+	}
+	return x, nil
+}
+
+// partKey is a bucket bound or quantile of a series, for builder.repeated.
+type partKey struct {
+	idx  int32
+	bits uint64
+}
+
+// full reports whether the part r sets is already set in series idx: x is its le or quantile.
+func (b *builder) full(idx int32, r role, x float64) bool {
 	sl := b.slots[idx]
 	switch r {
 	case roleValue, roleInfo:
@@ -201,12 +267,62 @@ func (b *builder) full(idx int32, r role) bool {
 		return sl&slotCount != 0
 	case roleSum:
 		return sl&slotSum != 0
-	case roleBucket, roleQuantile, roleState:
-		// A bucket after _count or _sum belongs to the next point in the text format; in
-		// OpenMetrics it is an ordering error the histogram checks report.
-		return !b.om && sl&(slotCount|slotSum) != 0
+	case roleBucket, roleQuantile:
+		// In the text format the samples of a point may come in any order, as every peer
+		// reads them: only a bound seen before starts a new point. In OpenMetrics a
+		// bucket out of order is an error the histogram checks report.
+		return !b.om && b.repeated(idx, x)
 	}
 	return false
+}
+
+// repeated reports whether series idx has a bucket or quantile at x already. Bounds arrive
+// ascending as a rule, and then the last one answers; the first bound out of order moves
+// the series' bounds into a set, so that a hostile order costs a map lookup a line, not a
+// scan of the series.
+func (b *builder) repeated(idx int32, x float64) bool {
+	s := &b.fam.Series[idx]
+	var n int
+	var last float64
+	if b.fam.Type == prom.SummaryType {
+		if n = len(s.Quantiles); n > 0 {
+			last = s.Quantiles[n-1].Quantile
+		}
+	} else if n = len(s.Buckets); n > 0 {
+		last = s.Buckets[n-1].UpperBound
+	}
+	if n == 0 {
+		return false
+	}
+	if b.slots[idx]&slotParts == 0 {
+		if x > last {
+			return false
+		}
+		if b.parts == nil {
+			b.parts = make(map[partKey]struct{})
+		}
+		b.slots[idx] |= slotParts
+		for i := range n {
+			if b.fam.Type == prom.SummaryType {
+				b.addPart(idx, s.Quantiles[i].Quantile)
+			} else {
+				b.addPart(idx, s.Buckets[i].UpperBound)
+			}
+		}
+	}
+	if x == 0 {
+		x = 0 // -0 is 0
+	}
+	_, ok := b.parts[partKey{idx, math.Float64bits(x)}]
+	return ok
+}
+
+// addPart records bound x of series idx, with -0 as 0.
+func (b *builder) addPart(idx int32, x float64) {
+	if x == 0 {
+		x = 0
+	}
+	b.parts[partKey{idx, math.Float64bits(x)}] = struct{}{}
 }
 
 // labelText renders the labels of lx but the one at skip, for error messages.
@@ -289,7 +405,11 @@ func (b *builder) newSeries(lx *lexer, skip int) (int32, error) {
 	}
 	f.Series = append(f.Series, s)
 	idx := int32(len(f.Series) - 1)
-	b.slots = append(b.slots, 0)
+	var sl uint8
+	if b.unsorted {
+		sl = slotUnsorted
+	}
+	b.slots = append(b.slots, sl)
 	b.tsF = append(b.tsF, 0)
 	b.lines = append(b.lines, int32(lx.lineNo))
 	b.countLines = append(b.countLines, 0)
@@ -301,7 +421,7 @@ func (b *builder) newSeries(lx *lexer, skip int) (int32, error) {
 }
 
 // set stores the sample's value as part r of series idx.
-func (b *builder) set(lx *lexer, r role, idx int32, special []byte, specialIdx int) error {
+func (b *builder) set(lx *lexer, r role, idx int32, special []byte, bound float64) error {
 	s := &b.fam.Series[idx]
 	t := b.fam.Type
 	v := lx.value
@@ -356,10 +476,7 @@ func (b *builder) set(lx *lexer, r role, idx int32, special []byte, specialIdx i
 		b.slots[idx] |= slotSum
 		b.sumLines[idx] = int32(lx.lineNo)
 	case roleBucket:
-		le, ok := parseFloat(special, b.om)
-		if !ok || math.IsNaN(le) || b.om && math.IsInf(le, 0) && string(special) != "+Inf" && string(special) != "-Inf" {
-			return lx.errAt(len(lx.name), "expected a number as the le label, found "+quoteToken(special))
-		}
+		le := bound
 		c, ok := toCount(v, strict && b.om)
 		if !ok {
 			return valErr(countRule(strict && b.om) + " as the bucket count")
@@ -384,10 +501,7 @@ func (b *builder) set(lx *lexer, r role, idx int32, special []byte, specialIdx i
 		s.Buckets = append(s.Buckets, bk)
 		b.bucketLines[idx] = int32(lx.lineNo)
 	case roleQuantile:
-		q, ok := parseFloat(special, b.om)
-		if !ok || math.IsNaN(q) || b.om && (q < 0 || q > 1) {
-			return lx.errAt(len(lx.name), "expected a quantile between 0 and 1, found "+quoteToken(special))
-		}
+		q := bound
 		if strict && v < 0 {
 			return valErr("a non-negative quantile value")
 		}
@@ -398,7 +512,9 @@ func (b *builder) set(lx *lexer, r role, idx int32, special []byte, specialIdx i
 		}
 		s.States = append(s.States, prom.State{Name: string(special), Enabled: v != 0})
 	}
-	_ = specialIdx
+	if (r == roleBucket || r == roleQuantile) && b.slots[idx]&slotParts != 0 {
+		b.addPart(idx, bound)
+	}
 	return nil
 }
 
@@ -447,6 +563,12 @@ func (b *builder) finish() error {
 	for i := range f.Series {
 		s := &f.Series[i]
 		sl := b.slots[i]
+		if b.om && f.Type == prom.CounterType && sl&slotValue == 0 {
+			// Only _created: OpenMetrics requires the total, and a prom.Series cannot go
+			// without one, lax or not, without inventing "_total 0".
+			return &Error{Line: int(b.lines[i]), Column: 1, Msg: "expected a " + strconv.Quote(f.Name+"_total") +
+				" sample in this counter point, found only " + strconv.Quote(f.Name+"_created")}
+		}
 		if hist {
 			if b.om && !b.lax {
 				if err := b.checkHistogram(i); err != nil {
@@ -528,7 +650,34 @@ func (in *interner) get(b []byte) string {
 
 var hashSeed = maphash.MakeSeed()
 
-// matchKey reports whether the labels of s are those of key (as builder.add builds it).
+// appendKey appends one label to a key as builder.add builds it. The separators are bytes
+// that UTF-8 text never holds.
+func appendKey[T string | []byte](key []byte, name, value T) []byte {
+	key = append(key, name...)
+	key = append(key, 0xff)
+	key = append(key, value...)
+	return append(key, 0xfe)
+}
+
+// match reports whether series i has the labels of key.
+func (b *builder) match(i int32, key []byte) bool {
+	s := &b.fam.Series[i]
+	if b.slots[i]&slotUnsorted == 0 {
+		return matchKey(s, key)
+	}
+	b.order = b.order[:0]
+	for j := range s.LabelNames {
+		b.order = append(b.order, j)
+	}
+	slices.SortFunc(b.order, func(x, y int) int { return strings.Compare(s.LabelNames[x], s.LabelNames[y]) })
+	b.skey = b.skey[:0]
+	for _, j := range b.order {
+		b.skey = appendKey(b.skey, s.LabelNames[j], s.LabelValues[j])
+	}
+	return string(b.skey) == string(key)
+}
+
+// matchKey reports whether the labels of s, sorted by name, are those of key.
 func matchKey(s *prom.Series, key []byte) bool {
 	for i, n := range s.LabelNames {
 		v := s.LabelValues[i]

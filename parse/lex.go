@@ -102,7 +102,7 @@ func (lx *lexer) bareName(colon bool) []byte {
 // empty name is valid nowhere.
 func (lx *lexer) quotedName() (int32, int32, error) {
 	at := lx.pos
-	s, e, err := lx.quoted()
+	s, e, err := lx.quoted("name")
 	if err == nil && s == e {
 		return 0, 0, lx.errAt(at, `expected a name, found an empty quoted string ""`)
 	}
@@ -110,18 +110,23 @@ func (lx *lexer) quotedName() (int32, int32, error) {
 }
 
 // quoted reads a double-quoted string at pos into buf, unescaping \\, \" and \n; other
-// backslash sequences are kept as written. It returns the range in buf.
-func (lx *lexer) quoted() (int32, int32, error) {
+// backslash sequences are kept as written. It returns the range in buf. In the text format it
+// checks that the string is UTF-8, which an OpenMetrics line is as a whole; what names the
+// string in that error.
+func (lx *lexer) quoted(what string) (int32, int32, error) {
 	if lx.pos >= len(lx.ln) || lx.ln[lx.pos] != '"' {
 		return 0, 0, lx.expected(`'"'`)
 	}
+	at := lx.pos
 	lx.pos++
 	start := int32(len(lx.buf))
 	ln := lx.ln
 	i := lx.pos
+	var high byte // the bytes of the string or'ed: bit 7 says whether any is not ASCII
 	for {
 		j := i
 		for j < len(ln) && ln[j] != '"' && ln[j] != '\\' {
+			high |= ln[j]
 			j++
 		}
 		lx.buf = append(lx.buf, ln[i:j]...)
@@ -131,6 +136,9 @@ func (lx *lexer) quoted() (int32, int32, error) {
 		}
 		if ln[j] == '"' {
 			lx.pos = j + 1
+			if high >= 0x80 && !lx.om && !utf8.Valid(lx.buf[start:]) {
+				return 0, 0, lx.errAt(at, "expected UTF-8 text in the "+what+", found invalid bytes")
+			}
 			return start, int32(len(lx.buf)), nil
 		}
 		if j+1 >= len(ln) {
@@ -146,6 +154,7 @@ func (lx *lexer) quoted() (int32, int32, error) {
 			lx.buf = append(lx.buf, '\n')
 		default:
 			lx.buf = append(lx.buf, '\\', ln[j+1])
+			high |= ln[j+1]
 		}
 		i = j + 2
 	}
@@ -159,29 +168,31 @@ func (lx *lexer) sample(ln []byte) error {
 	lx.exLabels = lx.exLabels[:0]
 	lx.name = nil
 	lx.hasTS, lx.hasEx, lx.exHasTS = false, false, false
-	if lx.om {
+	if !lx.om {
+		lx.skipBlanks()
+	}
+	// The name comes first, or inside the braces quoted: OpenMetrics (as Prometheus 3 reads
+	// it) takes a quoted name only there, the text format also before them.
+	switch {
+	case lx.pos < len(ln) && ln[lx.pos] == '{':
+	case !lx.om && lx.pos < len(ln) && ln[lx.pos] == '"':
+		s, e, err := lx.quotedName()
+		if err != nil {
+			return err
+		}
+		lx.name = lx.buf[s:e]
+	default:
 		lx.name = lx.bareName(true)
 		if len(lx.name) == 0 {
 			return lx.expected("a metric name")
 		}
-	} else {
-		lx.skipBlanks()
-		if lx.pos < len(ln) && ln[lx.pos] == '"' {
-			s, e, err := lx.quotedName()
-			if err != nil {
-				return err
-			}
-			lx.name = lx.buf[s:e]
-		} else if lx.pos < len(ln) && ln[lx.pos] != '{' {
-			lx.name = lx.bareName(true)
-			if len(lx.name) == 0 {
-				return lx.expected("a metric name")
-			}
-		}
+	}
+	if !lx.om {
+		lx.skipBlanks() // "a {b="c"} 1", as every Prometheus parser reads it
 	}
 	if lx.pos < len(ln) && ln[lx.pos] == '{' {
 		var err error
-		if lx.labels, err = lx.labelSet(lx.labels, lx.name == nil); err != nil {
+		if lx.labels, err = lx.labelSet(lx.labels, true); err != nil {
 			return err
 		}
 	}
@@ -196,7 +207,7 @@ func (lx *lexer) sample(ln []byte) error {
 	if len(lx.valText) == 0 {
 		return lx.expected("a value")
 	}
-	v, ok := parseFloat(lx.valText, false)
+	v, ok := parseFloat(lx.valText)
 	if !ok {
 		return lx.errAt(lx.valCol, "expected a number, found "+strconv.Quote(string(lx.valText)))
 	}
@@ -222,7 +233,7 @@ func (lx *lexer) omRest() error {
 	}
 	lx.pos++
 	lx.valText, lx.valCol = lx.token()
-	v, ok := parseFloat(lx.valText, true)
+	v, ok := parseFloat(lx.valText)
 	if !ok {
 		return lx.errAt(lx.valCol, "expected a number, found "+quoteToken(lx.valText))
 	}
@@ -256,7 +267,7 @@ func (lx *lexer) omRest() error {
 	}
 	lx.pos++
 	t, col := lx.token()
-	if lx.exValue, ok = parseFloat(t, true); !ok {
+	if lx.exValue, ok = parseFloat(t); !ok {
 		return lx.errAt(col, "expected the exemplar's value, found "+quoteToken(t))
 	}
 	if lx.pos == len(ln) {
@@ -281,10 +292,12 @@ func quoteToken(t []byte) string {
 	return strconv.Quote(string(t))
 }
 
-// labelSet lexes "{name="value",…}" at pos, appending to ls. In the text format the first
-// item may be the quoted metric name (needName), names may be quoted, blanks may surround
-// the tokens and a trailing comma is allowed.
-func (lx *lexer) labelSet(ls []rawLabel, needName bool) ([]rawLabel, error) {
+// labelSet lexes "{name="value",…}" at pos, appending to ls. Names may be quoted; where
+// names is set, one item may be the quoted metric name alone (`{"my.metric",l="v"}`), at any
+// position as Prometheus takes it. In the text format blanks may surround the tokens and a
+// trailing comma is allowed. A label "__name__" is refused: every Prometheus parser or its
+// storage refuses the metric name given twice.
+func (lx *lexer) labelSet(ls []rawLabel, names bool) ([]rawLabel, error) {
 	ln := lx.ln
 	lx.pos++ // '{'
 	first := true
@@ -297,22 +310,32 @@ func (lx *lexer) labelSet(ls []rawLabel, needName bool) ([]rawLabel, error) {
 			return ls, nil
 		}
 		var ns, ne int32
-		switch {
-		case !lx.om && lx.pos < len(ln) && ln[lx.pos] == '"':
+		at := lx.pos
+		if lx.pos < len(ln) && ln[lx.pos] == '"' {
 			var err error
 			if ns, ne, err = lx.quotedName(); err != nil {
 				return ls, err
 			}
-			lx.skipBlanks()
-			if first && needName && lx.pos < len(ln) && (ln[lx.pos] == ',' || ln[lx.pos] == '}') {
+			if !lx.om {
+				lx.skipBlanks()
+			}
+			if names && lx.pos < len(ln) && (ln[lx.pos] == ',' || ln[lx.pos] == '}') {
+				if lx.name != nil {
+					return ls, lx.errAt(at, "expected one metric name, found a second: "+strconv.Quote(string(lx.buf[ns:ne])))
+				}
 				lx.name = lx.buf[ns:ne]
 				first = false
-				if ln[lx.pos] == ',' {
+				if ln[lx.pos] == '}' {
 					lx.pos++
+					return ls, nil
+				}
+				lx.pos++
+				if lx.om && (lx.pos >= len(ln) || ln[lx.pos] == '}') {
+					return ls, lx.expected("a label name after ','")
 				}
 				continue
 			}
-		default:
+		} else {
 			n := lx.bareName(false)
 			if len(n) == 0 {
 				return ls, lx.expected("a label name")
@@ -328,18 +351,21 @@ func (lx *lexer) labelSet(ls []rawLabel, needName bool) ([]rawLabel, error) {
 		if lx.pos >= len(ln) || ln[lx.pos] != '=' {
 			return ls, lx.expected("'=' after the label name")
 		}
+		name := lx.buf[ns:ne]
+		if string(name) == "__name__" {
+			return ls, lx.errAt(at, `expected no label "__name__" (the metric name is not a label here), found one`)
+		}
 		lx.pos++
 		if !lx.om {
 			lx.skipBlanks()
 		}
-		vs, ve, err := lx.quoted()
+		vs, ve, err := lx.quoted("label value")
 		if err != nil {
 			return ls, err
 		}
 		if len(ls) >= lx.maxLabels {
 			return ls, lx.errAt(lx.pos-1, "expected at most the limit of "+itoa(lx.maxLabels)+" labels, found more")
 		}
-		name := lx.buf[ns:ne]
 		for _, l := range ls {
 			if string(lx.buf[l.ns:l.ne]) == string(name) {
 				return ls, lx.errAt(lx.pos-1, "expected distinct label names, found "+strconv.Quote(string(name))+" twice")

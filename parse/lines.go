@@ -33,7 +33,9 @@ func (l *lineReader) next() ([]byte, error) {
 		l.long = append(l.long[:0], b...)
 		for err == bufio.ErrBufferFull {
 			b, err = l.br.ReadSlice('\n')
-			if len(l.long)+len(b) > l.max+1 {
+			// The line may be one byte over max while that byte is its '\n'; written
+			// without max+1, which overflows when there is no limit (max is the largest int).
+			if len(l.long)+len(b)-1 > l.max {
 				l.err = &Error{Line: l.lineNo, Column: l.max + 1, Msg: "expected a line of at most the limit of " + itoa(l.max) + " bytes, found a longer one"}
 				return nil, l.err
 			}

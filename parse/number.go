@@ -7,11 +7,13 @@ import (
 	"unsafe"
 )
 
-// parseFloat parses a sample value. Plain integers of up to 15 digits, the common case, take
-// a fast path; anything else goes to strconv.ParseFloat. In OpenMetrics (om) only the
-// specification's syntax is accepted: decimal numbers with an optional exponent, Inf,
-// Infinity and NaN in any case — no hexadecimal, no underscores.
-func parseFloat(b []byte, om bool) (float64, bool) {
+// parseFloat parses a sample value, a timestamp in seconds or the value of an le or quantile
+// label. Plain integers of up to 15 digits, the common case, take a fast path; anything else
+// must have the syntax of OpenMetrics numbers — decimal with an optional exponent, Inf,
+// Infinity and NaN in any case — before strconv.ParseFloat reads it. Go's own extensions,
+// hexadecimal and underscores between digits, are refused in the text format too, as
+// Prometheus and prometheus/common refuse them.
+func parseFloat(b []byte) (float64, bool) {
 	if len(b) == 0 {
 		return 0, false
 	}
@@ -32,7 +34,7 @@ func parseFloat(b []byte, om bool) (float64, bool) {
 			return float64(n), true
 		}
 	}
-	if om && !isOMNumber(b) {
+	if !isOMNumber(b) {
 		return 0, false
 	}
 	v, err := strconv.ParseFloat(unsafe.String(&b[0], len(b)), 64)
@@ -106,7 +108,7 @@ func lower(b []byte) string {
 // Plain decimals are converted exactly (digits beyond the unit are truncated); exponents go
 // through float64. Values outside int64 saturate. NaN and infinities are refused.
 func parseSeconds(b []byte, scale int64) (int64, float64, bool) {
-	f, ok := parseFloat(b, true)
+	f, ok := parseFloat(b)
 	if !ok || math.IsNaN(f) || math.IsInf(f, 0) {
 		return 0, 0, false
 	}

@@ -54,8 +54,16 @@ func (t *textReader) omLine(ln []byte) error {
 		return lx.errAt(2, "expected HELP, TYPE or UNIT, found "+quoteToken(ln[2:6]))
 	}
 	lx.pos = 7
-	n := lx.bareName(true)
-	if len(n) == 0 {
+	var n []byte
+	if lx.pos < len(ln) && ln[lx.pos] == '"' {
+		// A quoted UTF-8 name, as Prometheus 3 reads and writes it (escaping=allow-utf-8).
+		lx.buf = lx.buf[:0]
+		s, e, err := lx.quotedName()
+		if err != nil {
+			return err
+		}
+		n = lx.buf[s:e]
+	} else if n = lx.bareName(true); len(n) == 0 {
 		return lx.expected("a metric name")
 	}
 	if lx.pos >= len(ln) || ln[lx.pos] != ' ' {

@@ -126,6 +126,7 @@ func TestErrorPositions(t *testing.T) {
 		{Text, "#HELP \"\"\n", `1:7: expected a name, found an empty quoted string ""`},
 		{Text, "{\"\"} 1\n", `1:2: expected a name, found an empty quoted string ""`},
 		{Text, "\"\" 1\n", `1:1: expected a name, found an empty quoted string ""`},
+		{Text, "a{l=\"x\\", `1:8: expected an escaped character after '\', found end of line`},
 		{Protobuf, "\x05\x0a\x01", "byte 0: expected a message of 5 bytes, found 2 before the end of input"},
 		{Protobuf, "\x02\x0a\x05", "byte 0: expected more bytes in the message, found its end"},
 	}

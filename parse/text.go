@@ -258,6 +258,9 @@ func (t *textReader) textLine(ln []byte) error {
 		if t.meta.hasHelp {
 			return lx.errAt(0, "expected one HELP line for "+strconv.Quote(name)+", found a second")
 		}
+		if !isUTF8(ln[lx.pos:]) {
+			return lx.errAt(lx.pos, "expected UTF-8 text in the help, found invalid bytes")
+		}
 		t.meta.hasHelp = true
 		t.cur.Help = unescapeHelp(ln[lx.pos:], false)
 		return nil
