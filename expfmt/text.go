@@ -129,7 +129,7 @@ func (w *textWriter) prepare(d *prom.Desc) {
 			w.arena = append(w.arena, suffixes[sfx]...)
 			w.arena = append(w.arena, '"')
 		} else {
-			w.arena = w.appendName(w.arena, d.Name, suffixes[sfx])
+			w.arena = w.appendName(w.arena, d, suffixes[sfx])
 		}
 		w.names[sfx] = w.mark(start)
 	}
@@ -223,8 +223,10 @@ func (w *textWriter) prepareHeads(t prom.Type) {
 	}
 }
 
-// appendName appends metric name+suffix, escaped or, when it must be quoted, quoted.
-func (w *textWriter) appendName(b []byte, name, suffix string) []byte {
+// appendName appends the name of family d followed by suffix: quoted when it must be, else
+// its escaped stem (see appendStem) and the suffix.
+func (w *textWriter) appendName(b []byte, d *prom.Desc, suffix string) []byte {
+	name := d.Name
 	if w.quote {
 		if prom.IsLegacyName(name) {
 			return append(append(b, name...), suffix...)
@@ -233,7 +235,7 @@ func (w *textWriter) appendName(b []byte, name, suffix string) []byte {
 		b = appendLabelValue(b, name)
 		return append(append(b, suffix...), '"')
 	}
-	return appendEscapedName(b, name, suffix, w.esc, true)
+	return append(appendStem(b, name, d.Type, w.esc), suffix...)
 }
 
 // appendLabelName appends label name l, escaped or quoted.
@@ -274,13 +276,13 @@ func (w *textWriter) family(d *prom.Desc) {
 	b := w.out.buf
 	if d.Help != "" {
 		b = append(b, "# HELP "...)
-		b = w.appendName(b, d.Name, sfx)
+		b = w.appendName(b, d, sfx)
 		b = append(b, ' ')
 		b = appendHelp(b, d.Help, false)
 		b = append(b, '\n')
 	}
 	b = append(b, "# TYPE "...)
-	b = w.appendName(b, d.Name, sfx)
+	b = w.appendName(b, d, sfx)
 	b = append(b, ' ')
 	b = append(b, typ...)
 	w.out.buf = append(b, '\n')
