@@ -46,6 +46,18 @@
 // metadata lines after its sample, x_total. A histogram always ends with an le="+Inf" bucket,
 // added from the count when the series has none (a purely native histogram).
 //
+// OpenMetrics 1.0 forbids some values that the text formats carry, and its writer leaves out
+// the samples that would hold them, so that a strict parser accepts the document:
+//
+//   - a histogram's _count and _sum when the sum is negative or NaN, or when a bucket bound is
+//     negative (its buckets, +Inf included, still carry the count);
+//   - a gauge histogram's _gcount and _gsum when the sum is NaN, or negative without a
+//     negative bucket bound;
+//   - a summary's _sum and _count, each on its own, when negative or NaN, and its quantile
+//     samples whose value is negative.
+//
+// The text formats and protobuf write every sample.
+//
 // Numbers: the text format writes Go's shortest form (1, 0.005, 1e+06, +Inf, NaN), as
 // client_golang does; OpenMetrics writes the canonical form with a fractional part on whole
 // numbers (1.0). The le and quantile labels follow the same rule as the values, le="1" in
