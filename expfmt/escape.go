@@ -40,18 +40,19 @@ func EscapeName(name string, e Escaping) string {
 	return string(appendEscapedRunes(b, name, e, true, false))
 }
 
-// UnescapeName undoes EscapeName for the schemes that can be undone, as prometheus/common's
-// model.UnescapeName does: Dots turns every "_dot_" into '.' and then every "__" into '_';
-// Values decodes a name starting with "U__", in which "__" stands for '_' and "_<hex>_" for
-// the code point <hex> (at most six hexadecimal digits, either case); other bytes stand for
-// themselves. A name that is not a valid escape under Values (an unterminated or invalid code,
-// a lone '_' at the end) is returned unchanged, as are names under Underscores and AllowUTF8.
+// UnescapeName undoes EscapeName for the schemes that can be undone, exactly as
+// prometheus/common's model.UnescapeName does: Dots turns every "_dot_" into '.' and then
+// every "__" into '_'; Values decodes a name starting with "U__", in which "__" stands for '_'
+// and "_<hex>_" for the code point <hex> (one to five hexadecimal digits, either case); other
+// bytes stand for themselves. A name that is not a valid escape under Values (an unterminated
+// or invalid code, a lone '_' at the end) is returned unchanged, as are names under
+// Underscores and AllowUTF8.
 //
-// Values round-trips every name except legacy names that themselves start with "U__", which
-// EscapeName leaves as they are and UnescapeName decodes, as in Prometheus. It decodes the
-// six-digit codes of U+100000 to U+10FFFF, which EscapeName writes and model.UnescapeName
-// (prometheus/common v0.72) returns undecoded. Dots loses what it cannot tell apart: a legacy
-// name holding "__" or "_dot_", which the writers leave unescaped, reads back changed.
+// Values round-trips every name but two kinds, as in Prometheus: legacy names that themselves
+// start with "U__", which EscapeName leaves as they are and UnescapeName decodes, and names
+// holding a code point from U+100000 to U+10FFFF, whose six-digit code EscapeName writes and
+// model.UnescapeName does not read. Dots loses what it cannot tell apart: a legacy name
+// holding "__" or "_dot_", which the writers leave unescaped, reads back changed.
 func UnescapeName(name string, e Escaping) string {
 	switch e {
 	case Dots:
@@ -92,12 +93,12 @@ func UnescapeName(name string, e Escaping) string {
 	return name
 }
 
-// hexRune reads the code of an escaped rune at the start of s: one to six hexadecimal digits
-// and the closing '_'. It returns the rune and the length of the digits, or n == 0 when s does
-// not start with a valid code.
+// hexRune reads the code of an escaped rune at the start of s: one to five hexadecimal
+// digits, as many as model.UnescapeName reads, and the closing '_'. It returns the rune and
+// the length of the digits, or n == 0 when s does not start with a valid code.
 func hexRune(s string) (r rune, n int) {
 	for n < len(s) && s[n] != '_' {
-		if n == 6 {
+		if n == 5 {
 			return 0, 0
 		}
 		// Lower case, as model.UnescapeName does it: digits are unchanged, and so are the
