@@ -46,6 +46,18 @@
 // metadata lines after its sample, x_total. A histogram always ends with an le="+Inf" bucket,
 // added from the count when the series has none (a purely native histogram).
 //
+// OpenMetrics 1.0 forbids some values that the text formats carry, and its writer leaves out
+// the samples that would hold them, so that a strict parser accepts the document:
+//
+//   - a histogram's _count and _sum when the sum is negative or NaN, or when a bucket bound is
+//     negative (its buckets, +Inf included, still carry the count);
+//   - a gauge histogram's _gcount and _gsum when the sum is NaN, or negative without a
+//     negative bucket bound;
+//   - a summary's _sum and _count, each on its own, when negative or NaN, and its quantile
+//     samples whose value is negative.
+//
+// The text formats and protobuf write every sample.
+//
 // Numbers: the text format writes Go's shortest form (1, 0.005, 1e+06, +Inf, NaN), as
 // client_golang does; OpenMetrics writes the canonical form with a fractional part on whole
 // numbers (1.0). The le and quantile labels follow the same rule as the values, le="1" in
@@ -69,7 +81,25 @@
 //	Values       U__my_2e_metric{U__my_2e_label="x"} 1
 //
 // Text 0.0.4 and OpenMetrics 0.0.1 cannot quote names; AllowUTF8 means Underscores for them.
-// The writers escape the family name and append the sample suffix ("_total", "_bucket")
-// as it is, so that every sample keeps its family's name as a prefix. EscapeName and
-// UnescapeName convert single names.
+//
+// The writers escape names as prometheus/common escapes client_golang's, so that Prometheus
+// stores a metric of this package under the name it would store the same client_golang metric
+// under, whatever the format and scheme:
+//
+//   - A legacy name is written as it is under every scheme, Dots included: a_b_total stays
+//     a_b_total (EscapeName under Dots doubles its underscores, as model.EscapeName does; the
+//     writers, like model.EscapeMetricFamily, do not call it for legacy names).
+//   - A histogram's or summary's samples are its escaped family name and the suffix:
+//     U__h_2e_x_bucket, U__h_2e_x_sum.
+//   - A counter or info family is named as client_golang names it, with its suffix, and that
+//     whole name is escaped: the counter x.y is U__x_2e_y__total under Values and
+//     x_dot_y__total under Dots, in text, OpenMetrics and protobuf alike. OpenMetrics' TYPE,
+//     HELP and UNIT lines name the family by what precedes the suffix (# TYPE U__x_2e_y_
+//     counter); its UNIT line is left out when that name no longer ends with the unit.
+//   - Label names are escaped when they are not legacy label names, with ':' counted as
+//     invalid: prometheus/common writes a label a:b as it is, which Prometheus's text parser
+//     rejects.
+//
+// EscapeName and UnescapeName convert single names as model.EscapeName and model.UnescapeName
+// do.
 package expfmt

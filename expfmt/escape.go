@@ -9,86 +9,115 @@ import (
 	"github.com/prom-go/prom"
 )
 
-// EscapeName returns metric name written under escaping scheme e, as Prometheus 3's content
-// negotiation defines the schemes:
+// EscapeName returns metric name written under escaping scheme e, as prometheus/common's
+// model.EscapeName writes it for Prometheus 3's content negotiation:
 //
-//   - Underscores replaces each character outside [a-zA-Z0-9_:] (and a leading digit) by '_'.
-//     It cannot be undone.
-//   - Dots writes '_' as "__", '.' as "_dot_" and any other invalid character as "__", so that
-//     the dots of an OpenTelemetry-style name come back with UnescapeName.
+//   - Underscores leaves legacy names alone and replaces each other character outside
+//     [a-zA-Z0-9_:] (and a leading digit) by '_'. It cannot be undone.
+//   - Dots escapes every name, legacy ones too: '_' becomes "__", '.' becomes "_dot_" and any
+//     other invalid character "__", so that the dots of an OpenTelemetry-style name come back
+//     with UnescapeName.
 //   - Values leaves legacy names alone and writes any other name as "U__" followed by the
 //     name with '_' doubled and each invalid character as '_' + its lowercase hexadecimal code
 //     point + '_'. It can always be undone.
 //   - AllowUTF8 returns the name unchanged: the writers quote it instead.
 //
-// The encoders escape names without allocating; EscapeName is for callers that need the
+// The writers apply a scheme only to names outside the legacy set, under Dots too, as
+// model.EscapeMetricFamily does: a legacy name is written as it is whatever the scraper asks
+// for, so a_b_total is stored under that name by every scrape. EscapeName(name, Dots) is
+// therefore what the writers write only for names that are not legacy names.
+//
+// The writers escape names without allocating; EscapeName is for callers that need the
 // string, and allocates when the name changes.
 func EscapeName(name string, e Escaping) string {
-	if e == AllowUTF8 || e != Dots && prom.IsLegacyName(name) {
+	if name == "" || e == AllowUTF8 || e != Dots && prom.IsLegacyName(name) {
 		return name
 	}
-	return string(appendEscaped(nil, name, e, true))
+	var b []byte
+	if e == Values {
+		b = append(b, "U__"...)
+	}
+	return string(appendEscapedRunes(b, name, e, true, false))
 }
 
-// UnescapeName undoes EscapeName for the schemes that can be undone: Dots turns "_dot_" back
-// into '.' and "__" into '_'; Values decodes a name starting with "U__". A name that is not
-// a valid escape of its scheme is returned unchanged, as are names under Underscores and
-// AllowUTF8. Values round-trips every name except legacy names that themselves start with
-// "U__", which EscapeName leaves as they are and UnescapeName decodes, as in Prometheus.
+// UnescapeName undoes EscapeName for the schemes that can be undone, exactly as
+// prometheus/common's model.UnescapeName does: Dots turns every "_dot_" into '.' and then
+// every "__" into '_'; Values decodes a name starting with "U__", in which "__" stands for '_'
+// and "_<hex>_" for the code point <hex> (one to five hexadecimal digits, either case); other
+// bytes stand for themselves. A name that is not a valid escape under Values (an unterminated
+// or invalid code, a lone '_' at the end) is returned unchanged, as are names under
+// Underscores and AllowUTF8.
+//
+// Values round-trips every name but two kinds, as in Prometheus: legacy names that themselves
+// start with "U__", which EscapeName leaves as they are and UnescapeName decodes, and names
+// holding a code point from U+100000 to U+10FFFF, whose six-digit code EscapeName writes and
+// model.UnescapeName does not read. Dots loses what it cannot tell apart: a legacy name
+// holding "__" or "_dot_", which the writers leave unescaped, reads back changed.
 func UnescapeName(name string, e Escaping) string {
 	switch e {
 	case Dots:
-		if !strings.Contains(name, "_") {
+		if !strings.Contains(name, "__") && !strings.Contains(name, "_dot_") {
 			return name
 		}
-		var b strings.Builder
-		for i := 0; i < len(name); i++ {
-			switch {
-			case strings.HasPrefix(name[i:], "_dot_"):
-				b.WriteByte('.')
-				i += 4
-			case strings.HasPrefix(name[i:], "__"):
-				b.WriteByte('_')
-				i++
-			default:
-				b.WriteByte(name[i])
-			}
-		}
-		return b.String()
+		return strings.ReplaceAll(strings.ReplaceAll(name, "_dot_", "."), "__", "_")
 	case Values:
 		rest, ok := strings.CutPrefix(name, "U__")
 		if !ok {
 			return name
 		}
 		var b strings.Builder
+		b.Grow(len(rest))
 		for i := 0; i < len(rest); i++ {
 			c := rest[i]
 			if c != '_' {
-				if !legacyByte(c, true, b.Len() > 0) {
-					return name
-				}
 				b.WriteByte(c)
 				continue
 			}
-			if i+1 < len(rest) && rest[i+1] == '_' {
+			i++
+			switch {
+			case i == len(rest):
+				return name
+			case rest[i] == '_':
 				b.WriteByte('_')
-				i++
 				continue
 			}
-			end := strings.IndexByte(rest[i+1:], '_')
-			if end <= 0 {
+			r, n := hexRune(rest[i:])
+			if n == 0 {
 				return name
 			}
-			code, err := strconv.ParseUint(rest[i+1:i+1+end], 16, 32)
-			if err != nil || !utf8.ValidRune(rune(code)) {
-				return name
-			}
-			b.WriteRune(rune(code))
-			i += end + 1
+			b.WriteRune(r)
+			i += n
 		}
 		return b.String()
 	}
 	return name
+}
+
+// hexRune reads the code of an escaped rune at the start of s: one to five hexadecimal
+// digits, as many as model.UnescapeName reads, and the closing '_'. It returns the rune and
+// the length of the digits, or n == 0 when s does not start with a valid code.
+func hexRune(s string) (r rune, n int) {
+	for n < len(s) && s[n] != '_' {
+		if n == 5 {
+			return 0, 0
+		}
+		// Lower case, as model.UnescapeName does it: digits are unchanged, and so are the
+		// bytes 0x10 to 0x19 made into digits, which it accepts too.
+		c := s[n] | 0x20
+		switch {
+		case c >= '0' && c <= '9':
+			r = r<<4 | rune(c-'0')
+		case c >= 'a' && c <= 'f':
+			r = r<<4 | rune(c-'a'+10)
+		default:
+			return 0, 0
+		}
+		n++
+	}
+	if n == 0 || n == len(s) || !utf8.ValidRune(r) {
+		return 0, 0
+	}
+	return r, n
 }
 
 // legacyByte reports whether c may appear in a legacy name: at position 0 when notFirst is
@@ -109,16 +138,15 @@ func appendEscaped(b []byte, name string, e Escaping, colon bool) []byte {
 	return appendEscapedName(b, name, "", e, colon)
 }
 
-// appendEscapedName appends name escaped under e, then suffix as it is.
+// appendEscapedName appends name escaped under e, then suffix as it is. A legacy name is
+// appended as it is under every scheme, as model.EscapeMetricFamily leaves it.
 //
-// The writers escape the family name and append the sample suffix ("_total", "_bucket"…)
-// unescaped, rather than escaping the sample name whole. The samples then keep the family's
-// name as a prefix, which is how OpenMetrics parsers tie them to their family (under Values,
-// escaping "x.y_total" whole would give "U__x_2e_y__total", not "U__x_2e_y" + "_total"), and a
-// reader that removes the suffix and unescapes the rest recovers the name. Under Dots the
-// sample name also unescapes whole, since a single '_' comes back as itself.
+// The writers escape the family name and append the sample suffix ("_bucket", "_sum"…), as
+// prometheus/common's encoders do with client_golang's family names. Counters and info
+// families are the exception: client_golang names them with their suffix, and what Prometheus
+// stores is that whole name escaped; see appendStem.
 func appendEscapedName(b []byte, name, suffix string, e Escaping, colon bool) []byte {
-	if e != Dots && isLegacy(name, colon) || name == "" {
+	if name == "" || isLegacy(name, colon) {
 		return append(append(b, name...), suffix...)
 	}
 	if e == Values {
@@ -126,6 +154,32 @@ func appendEscapedName(b []byte, name, suffix string, e Escaping, colon bool) []
 	}
 	b = appendEscapedRunes(b, name, e, colon, false)
 	return append(b, suffix...)
+}
+
+// appendStem appends the escaped stem of family name of type t: what its sample names start
+// with, the suffix ("_total", "_bucket"…) following.
+//
+// A client_golang counter or info metric is named with its "_total" or "_info" suffix, and
+// prometheus/common escapes that whole name: x.y_total becomes U__x_2e_y__total under Values
+// and x_dot_y__total under Dots, the suffix's '_' doubled with the others, in every format.
+// So that Prometheus stores a counter of this package under the name it stores client_golang's
+// under, a counter's or info family's stem is the escape of name+"_total" without "_total":
+// the escaped name followed by '_' under Dots and Values when the name is not a legacy name.
+// The OpenMetrics metadata lines name the family by its stem, as prometheus/common's does
+// (# TYPE U__x_2e_y_ counter), so that the samples carry their family's name as a prefix.
+func appendStem(b []byte, name string, t prom.Type, e Escaping) []byte {
+	b = appendEscapedName(b, name, "", e, true)
+	if stemUnderscore(name, t, e) {
+		b = append(b, '_')
+	}
+	return b
+}
+
+// stemUnderscore reports whether the stem of family name of type t ends in the '_' that Dots
+// and Values double in the suffix of a counter or info family named outside the legacy set.
+func stemUnderscore(name string, t prom.Type, e Escaping) bool {
+	return (t == prom.CounterType || t == prom.InfoType) && (e == Dots || e == Values) &&
+		name != "" && !prom.IsLegacyName(name)
 }
 
 func appendEscapedRunes(b []byte, s string, e Escaping, colon, notFirst bool) []byte {

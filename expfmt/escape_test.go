@@ -80,7 +80,7 @@ func TestUnescapeNameInvalid(t *testing.T) {
 		{"U__a_2e_b", AllowUTF8, "U__a_2e_b"}, // no escaping
 		{"U___1f631_", Values, "\U0001F631"},  // leading escaped rune
 		{"U__a__b_2e_", Values, "a_b."},       // doubled underscore
-		{"U__a.b", Values, "U__a.b"},          // raw invalid character
+		{"U__a.b", Values, "a.b"},             // other bytes stand for themselves, as in prometheus/common
 		{"no_underscore_here", Dots, "no_underscore_here"},
 	} {
 		if got := UnescapeName(tc.in, tc.e); got != tc.want {

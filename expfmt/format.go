@@ -33,9 +33,11 @@ const (
 	Underscores Escaping = iota
 	// AllowUTF8 writes names as they are, quoting those that are not legacy names.
 	AllowUTF8
-	// Dots writes '.' as "_dot_", '_' as "__", and other invalid characters as "__".
+	// Dots writes a name outside the legacy set with '.' as "_dot_", '_' as "__", and other
+	// invalid characters as "__".
 	Dots
-	// Values writes U__ followed by the name with each invalid character as _<hex>_.
+	// Values writes a name outside the legacy set as U__ followed by the name with '_' as "__"
+	// and each invalid character as _<hex>_.
 	Values
 )
 

@@ -8,29 +8,43 @@ import (
 // samples, exemplars and the "# EOF" trailer. The Prometheus text formats write none of them.
 
 // omFamily writes the metadata lines of family d in OpenMetrics: HELP, TYPE and UNIT under
-// the family name, which has no sample suffix.
+// the family name, which has no sample suffix. The UNIT line is left out when the name as
+// written does not end with "_" and the unit, which OpenMetrics requires of it: escaping can
+// break that, as Values does for a counter named outside the legacy set (its stem ends in
+// '_', see appendStem) or for a unit holding '_' (doubled in the name, not in the unit).
 func (w *textWriter) omFamily(d *prom.Desc) {
 	b := w.out.buf
 	if d.Help != "" {
 		b = append(b, "# HELP "...)
-		b = w.appendName(b, d.Name, "")
+		b = w.appendName(b, d, "")
 		b = append(b, ' ')
 		b = appendHelp(b, d.Help, true)
 		b = append(b, '\n')
 	}
 	b = append(b, "# TYPE "...)
-	b = w.appendName(b, d.Name, "")
+	start := len(b)
+	b = w.appendName(b, d, "")
+	name := b[start:]
 	b = append(b, ' ')
 	b = append(b, d.Type.String()...)
 	b = append(b, '\n')
-	if d.Unit != "" {
+	if w.quoted {
+		name = name[1 : len(name)-1]
+	}
+	if d.Unit != "" && endsWithUnit(name, d.Unit) {
 		b = append(b, "# UNIT "...)
-		b = w.appendName(b, d.Name, "")
+		b = w.appendName(b, d, "")
 		b = append(b, ' ')
 		b = append(b, d.Unit...)
 		b = append(b, '\n')
 	}
 	w.out.buf = b
+}
+
+// endsWithUnit reports whether name ends with '_' and unit.
+func endsWithUnit(name []byte, unit string) bool {
+	n := len(name) - len(unit)
+	return n > 0 && name[n-1] == '_' && string(name[n:]) == unit
 }
 
 // created appends the "_created" sample of s in OpenMetrics, when its creation time is known:

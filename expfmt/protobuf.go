@@ -92,7 +92,7 @@ func (p *protobufWriter) family(d *prom.Desc) {
 	case prom.InfoType:
 		suffix = "_info"
 	}
-	b = appendSuffixedNameField(b, 1, d.Name, suffix, p.esc)
+	b = appendFamilyNameField(b, 1, d, suffix, p.esc)
 	if d.Help != "" {
 		b = appendTextField(b, 2, d.Help)
 	}

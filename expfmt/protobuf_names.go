@@ -12,12 +12,12 @@ import (
 // Escaped and repaired strings are written straight into the buffer, without allocating.
 
 // appendNameField writes metric name (colon true) or label name (colon false) as a string
-// field, escaped under e.
+// field, escaped under e. Legacy names are written as they are under every scheme.
 func appendNameField(b []byte, field int, name string, e Escaping, colon bool) []byte {
 	if e == AllowUTF8 {
 		return appendTextField(b, field, name)
 	}
-	if e != Dots && isLegacy(name, colon) {
+	if isLegacy(name, colon) {
 		return appendStringField(b, field, name)
 	}
 	b, m := beginMessage(b, field)
@@ -25,20 +25,18 @@ func appendNameField(b []byte, field int, name string, e Escaping, colon bool) [
 	return endMessage(b, m)
 }
 
-// appendSuffixedNameField writes metric name+suffix, escaped under e as one name. suffix is
-// "_total" or "_info": an underscore followed by letters.
-func appendSuffixedNameField(b []byte, field int, name, suffix string, e Escaping) []byte {
+// appendFamilyNameField writes the name of family d as a string field under e: its escaped
+// stem followed by suffix, "_total" for a counter and "_info" for an info family, so that the
+// family, which Prometheus names its samples after, is named as in the text formats.
+func appendFamilyNameField(b []byte, field int, d *prom.Desc, suffix string, e Escaping) []byte {
 	if suffix == "" {
-		return appendNameField(b, field, name, e, true)
+		return appendNameField(b, field, d.Name, e, true)
 	}
 	b, m := beginMessage(b, field)
 	if e == AllowUTF8 {
-		b = appendValidUTF8(b, name)
+		b = appendValidUTF8(b, d.Name)
 	} else {
-		b = appendEscaped(b, name, e, true)
-	}
-	if e == Dots || e == Values && !prom.IsLegacyName(name) {
-		b = append(b, '_') // both schemes double '_'
+		b = appendStem(b, d.Name, d.Type, e)
 	}
 	b = append(b, suffix...)
 	return endMessage(b, m)

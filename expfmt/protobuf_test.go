@@ -262,7 +262,7 @@ func TestProtobufEmptyOutput(t *testing.T) {
 
 func TestProtobufEscaping(t *testing.T) {
 	// The family name is escaped as one name with its suffix, as the reference implementation
-	// escapes the name a user gives a counter ("x_total").
+	// escapes the name a user gives a counter ("x_total"), and a legacy name not at all.
 	for _, name := range []string{"my.metric", "plain_name", "ünïcode:x", "0digit"} {
 		for _, e := range []Escaping{Underscores, AllowUTF8, Dots, Values} {
 			fam := &prom.Family{
@@ -275,7 +275,7 @@ func TestProtobufEscaping(t *testing.T) {
 			}
 			wantName, wantLabel, wantEx := name+"_total", "label.name:x", "trace.id"
 			if e != AllowUTF8 {
-				wantName = EscapeName(wantName, e)
+				wantName = familyEscape(wantName, e)
 				wantLabel = string(appendEscaped(nil, wantLabel, e, false))
 				wantEx = string(appendEscaped(nil, wantEx, e, false))
 			}

@@ -129,7 +129,7 @@ func (w *textWriter) prepare(d *prom.Desc) {
 			w.arena = append(w.arena, suffixes[sfx]...)
 			w.arena = append(w.arena, '"')
 		} else {
-			w.arena = w.appendName(w.arena, d.Name, suffixes[sfx])
+			w.arena = w.appendName(w.arena, d, suffixes[sfx])
 		}
 		w.names[sfx] = w.mark(start)
 	}
@@ -223,8 +223,10 @@ func (w *textWriter) prepareHeads(t prom.Type) {
 	}
 }
 
-// appendName appends metric name+suffix, escaped or, when it must be quoted, quoted.
-func (w *textWriter) appendName(b []byte, name, suffix string) []byte {
+// appendName appends the name of family d followed by suffix: quoted when it must be, else
+// its escaped stem (see appendStem) and the suffix.
+func (w *textWriter) appendName(b []byte, d *prom.Desc, suffix string) []byte {
+	name := d.Name
 	if w.quote {
 		if prom.IsLegacyName(name) {
 			return append(append(b, name...), suffix...)
@@ -233,7 +235,7 @@ func (w *textWriter) appendName(b []byte, name, suffix string) []byte {
 		b = appendLabelValue(b, name)
 		return append(append(b, suffix...), '"')
 	}
-	return appendEscapedName(b, name, suffix, w.esc, true)
+	return append(appendStem(b, name, d.Type, w.esc), suffix...)
 }
 
 // appendLabelName appends label name l, escaped or quoted.
@@ -274,13 +276,13 @@ func (w *textWriter) family(d *prom.Desc) {
 	b := w.out.buf
 	if d.Help != "" {
 		b = append(b, "# HELP "...)
-		b = w.appendName(b, d.Name, sfx)
+		b = w.appendName(b, d, sfx)
 		b = append(b, ' ')
 		b = appendHelp(b, d.Help, false)
 		b = append(b, '\n')
 	}
 	b = append(b, "# TYPE "...)
-	b = w.appendName(b, d.Name, sfx)
+	b = w.appendName(b, d, sfx)
 	b = append(b, ' ')
 	b = append(b, typ...)
 	w.out.buf = append(b, '\n')
@@ -423,6 +425,19 @@ func (w *textWriter) timestamp(b []byte, s *prom.Series) []byte {
 	return strconv.AppendInt(b, s.Timestamp, 10)
 }
 
+// omHistogramSum reports whether OpenMetrics 1.0 lets histogram series s of type t carry its
+// sum, and with it its count (_count and _sum, or _gcount and _gsum, come together or not at
+// all). A histogram's sum is a counter: it is left out when it is NaN or negative, and when a
+// bucket bound is negative, even if the sum is not. A gauge histogram's sum is a gauge that may
+// be negative only when a bucket bound is, and is never NaN.
+func omHistogramSum(t prom.Type, s *prom.Series) bool {
+	negBucket := len(s.Buckets) > 0 && s.Buckets[0].UpperBound < 0
+	if t == prom.GaugeHistogramType {
+		return s.Sum >= 0 || negBucket && !math.IsNaN(s.Sum)
+	}
+	return s.Sum >= 0 && !negBucket
+}
+
 // series writes the samples of series s of family d.
 func (w *textWriter) series(d *prom.Desc, s *prom.Series) {
 	if d != w.d {
@@ -503,24 +518,35 @@ func (w *textWriter) series(d *prom.Desc, s *prom.Series) {
 			// OpenMetrics and _count and _sum in text.
 			cnt, sum = sfxGCount, sfxGSum
 		}
-		b = w.sample(b, cnt, s)
-		b = append(w.count(b, s.Count, s), '\n')
-		b = w.sample(b, sum, s)
-		b = append(w.value(b, s.Sum, s), '\n')
+		if !w.om || omHistogramSum(d.Type, s) {
+			b = w.sample(b, cnt, s)
+			b = append(w.count(b, s.Count, s), '\n')
+			b = w.sample(b, sum, s)
+			b = append(w.value(b, s.Sum, s), '\n')
+		}
 		if d.Type == prom.HistogramType {
 			b = w.created(b, s)
 		}
 	case prom.SummaryType:
 		for _, q := range s.Quantiles {
+			if w.om && q.Value < 0 {
+				continue // OpenMetrics: quantile values MUST NOT be negative
+			}
 			b = w.startExtra(b, sfxNone, s)
 			b = w.float(b, q.Quantile)
 			b = append(b, '"', '}')
 			b = append(w.value(b, q.Value, s), '\n')
 		}
-		b = w.sample(b, sfxCount, s)
-		b = append(w.count(b, s.Count, s), '\n')
-		b = w.sample(b, sfxSum, s)
-		b = append(w.value(b, s.Sum, s), '\n')
+		// OpenMetrics: a summary's count and sum are counters, never NaN or negative; each
+		// is optional.
+		if !w.om || s.Count >= 0 {
+			b = w.sample(b, sfxCount, s)
+			b = append(w.count(b, s.Count, s), '\n')
+		}
+		if !w.om || s.Sum >= 0 {
+			b = w.sample(b, sfxSum, s)
+			b = append(w.value(b, s.Sum, s), '\n')
+		}
 		b = w.created(b, s)
 	default: // gauge, unknown
 		b = w.sample(b, sfxNone, s)

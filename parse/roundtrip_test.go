@@ -82,7 +82,17 @@ func TestRoundTrip(t *testing.T) {
 			if len(fs2) != len(fs) {
 				t.Errorf("%s → %s: %d families, read back %d", filepath.Base(path), to, len(fs), len(fs2))
 			}
-			if out2 := write(t, fs2, to); !bytes.Equal(out1, out2) {
+			out2 := write(t, fs2, to)
+			if to == OpenMetrics && omDrops(fs) {
+				// The writer left out samples OpenMetrics forbids, which read back as 0 and are
+				// then written: write and read are checked from the second trip on.
+				fs3, err := Parse(bytes.NewReader(out2), to, nil)
+				if err != nil {
+					t.Fatalf("%s → %s → %s: reading back strictly: %v", filepath.Base(path), to, to, err)
+				}
+				out1, out2 = out2, write(t, fs3, to)
+			}
+			if !bytes.Equal(out1, out2) {
 				t.Errorf("%s → %s: writing what was read back differs:\n%s", filepath.Base(path), to, firstDiff(out1, out2))
 			}
 			if to == Protobuf || src == Text && to == OpenMetrics {
@@ -94,6 +104,38 @@ func TestRoundTrip(t *testing.T) {
 			}
 		}
 	}
+}
+
+// omDrops reports whether the OpenMetrics writer leaves out samples of fs: negative or NaN
+// sums and counts, histogram sums beside negative buckets, negative quantile values, which
+// OpenMetrics 1.0 forbids. The reader takes such an absent sum or count for 0, as a Series has
+// no way to say it has none, and writing what it read gives "_sum 0.0".
+func omDrops(fs []*prom.Family) bool {
+	for _, f := range fs {
+		for _, s := range f.Series {
+			neg := len(s.Buckets) > 0 && s.Buckets[0].UpperBound < 0
+			switch f.Type {
+			case prom.HistogramType:
+				if !(s.Sum >= 0) || neg {
+					return true
+				}
+			case prom.GaugeHistogramType:
+				if !(s.Sum >= 0) && !(neg && s.Sum == s.Sum) {
+					return true
+				}
+			case prom.SummaryType:
+				if !(s.Sum >= 0) || !(s.Count >= 0) {
+					return true
+				}
+				for _, q := range s.Quantiles {
+					if q.Value < 0 {
+						return true
+					}
+				}
+			}
+		}
+	}
+	return false
 }
 
 func firstDiff(a, b []byte) string {
