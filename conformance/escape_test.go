@@ -99,11 +99,6 @@ var escapePending = []*struct {
 	finding string
 	hits    int
 }{
-	{fn: "UnescapeName", scheme: promfmt.Dots, finding: "prometheus/common replaces every \"_dot_\" by '.' first and then every \"__\" by '_' " +
-		"(\"a__dot_b\" → \"a_.b\"); prom scans left to right (\"a_dot_b\"). prom's reading inverts EscapeName where common's does not " +
-		"(\"_dot_\" → \"__dot__\" → \"_._\"), but the issue asks to follow common exactly"},
-	{fn: "UnescapeName", scheme: promfmt.Values, finding: "prometheus/common copies any byte other than '_' after \"U__\" (\"U__a.b\" → \"a.b\", \"U__0\" → \"0\"); " +
-		"prom returns such names unchanged"},
 }
 
 // escapeDisagreement reports a disagreement of prom's escaping with prometheus/common's,

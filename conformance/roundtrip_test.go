@@ -21,13 +21,18 @@ import (
 // or stateset type. Everything else — names, labels, escapes, bit-exact values, NaN,
 // timestamps, exemplars, created times, native buckets — must come back as it was written.
 func TestWriterRoundTrip(t *testing.T) {
-	fs := writerFamilies(t)
-	// The families whose OpenMetrics form breaks the specification today are pending fixes
-	// of TestDifferential; they are left out here.
-	fs = slices.DeleteFunc(slices.Clone(fs), func(f *prom.Family) bool { return f.Name == "delta_seconds" || f.Name == "nan_sum" })
+	all := writerFamilies(t)
+	// In OpenMetrics, the families whose _sum the specification forbids (a negative bound, a
+	// NaN or negative sum) are written without it, so they cannot come back as they were;
+	// TestWriterNames checks what is left out. The other formats carry them whole.
+	withoutForbidden := slices.DeleteFunc(slices.Clone(all), omForbidsSums)
 	for _, wf := range writerFormats {
 		if wf.write == promfmt.TextFormat {
 			continue // escapes UTF-8 names: TestWriterNames checks them
+		}
+		fs := all
+		if wf.read == parse.OpenMetrics {
+			fs = withoutForbidden
 		}
 		reg := prom.NewRegistry()
 		reg.MustRegister(fs)

@@ -200,15 +200,6 @@ var pendingFix = []*difference{
 				!slices.ContainsFunc(d.onlyPeer, func(l string) bool { return !strings.Contains(l, `_bucket"{`) || !strings.Contains(l, `"le"="+Inf"`) })
 		},
 	},
-	{
-		reason: "writers: an OpenMetrics summary or histogram whose sum is NaN or negative is written with _sum, " +
-			"which OpenMetrics 1.0 forbids (prom's own reader rejects the output)",
-		match: func(d *disagreement) bool {
-			return d.doc.source == "writer" && d.kind == promRejects && d.doc.format == parse.OpenMetrics &&
-				(strings.Contains(d.prom.err.Error(), `expected a non-negative number, found "`) ||
-					strings.Contains(d.prom.err.Error(), "expected no _sum in a histogram with negative buckets"))
-		},
-	},
 }
 
 // own matches the disagreements about the documents of testdata/ named names.
