@@ -98,8 +98,7 @@ var escapePending = []*struct {
 	scheme  promfmt.Escaping
 	finding string
 	hits    int
-}{
-}
+}{}
 
 // escapeDisagreement reports a disagreement of prom's escaping with prometheus/common's,
 // unless escapePending lists it.
