@@ -124,23 +124,15 @@ func TestParseEscapingMatchesCommon(t *testing.T) {
 			t.Errorf("ParseEscaping(%q) = %v, %v; want %v", s.common.String(), e, ok, s.prom)
 		}
 	}
-	pending := 0
 	for _, v := range []string{"", "bogus", "Underscores", "VALUES", "allow-utf8", "allow-UTF-8", " dots"} {
 		want, err := model.ToEscapingScheme(v)
 		got, ok := promfmt.ParseEscaping(v)
 		switch {
-		case ok != (err == nil) && v != strings.ToLower(v):
-			// Pending fix: prom's ParseEscaping ignores case ("Underscores", "VALUES"),
-			// prometheus/common's ToEscapingScheme does not. Delete this case once it agrees.
-			pending++
 		case ok != (err == nil):
 			t.Errorf("ParseEscaping(%q) ok = %v, prometheus/common's error = %v", v, ok, err)
 		case ok && got.String() != want.String():
 			t.Errorf("ParseEscaping(%q) = %v, prometheus/common says %v", v, got, want)
 		}
-	}
-	if pending == 0 {
-		t.Error("ParseEscaping now agrees with prometheus/common on upper-case names: delete the pending case")
 	}
 }
 

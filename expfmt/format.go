@@ -1,7 +1,5 @@
 package expfmt
 
-import "strings"
-
 // Format is an exposition format with its version.
 type Format uint8
 
@@ -52,10 +50,11 @@ func (e Escaping) String() string {
 }
 
 // ParseEscaping returns the scheme of the escaping parameter value s, and false when s names
-// none.
+// none. Names are matched exactly, as prometheus/common's model.ToEscapingScheme matches them:
+// "values" is a scheme, "VALUES" is not, and a scrape that asks for it gets the default.
 func ParseEscaping(s string) (Escaping, bool) {
 	for i, n := range escapingNames {
-		if strings.EqualFold(s, n) {
+		if s == n {
 			return Escaping(i), true
 		}
 	}

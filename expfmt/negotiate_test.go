@@ -58,7 +58,15 @@ func TestNegotiate(t *testing.T) {
 		{"equal q, first wins", "text/plain;version=1.0.0,application/openmetrics-text;version=1.0.0", nil, "text/plain; version=1.0.0; charset=utf-8; escaping=underscores"},
 		{"q=0 excludes", "application/openmetrics-text;q=0,text/plain;version=1.0.0;q=0.1", nil, "text/plain; version=1.0.0; charset=utf-8; escaping=underscores"},
 		{"bad q ignored", "application/openmetrics-text;q=2,text/plain;version=1.0.0;q=0.1", nil, "text/plain; version=1.0.0; charset=utf-8; escaping=underscores"},
-		{"case and spaces", ` Application/OpenMetrics-Text ; Version="1.0.0" ; Escaping=Dots ; Q=0.5 `, nil, "application/openmetrics-text; version=1.0.0; charset=utf-8; escaping=dots"},
+		{"case and spaces", ` Application/OpenMetrics-Text ; Version="1.0.0" ; Escaping=dots ; Q=0.5 `, nil, "application/openmetrics-text; version=1.0.0; charset=utf-8; escaping=dots"},
+		// Scheme names are matched exactly, as prometheus/common's ToEscapingScheme does: an
+		// unknown one ("Dots") leaves the default.
+		{"escaping name in another case", `application/openmetrics-text;version=1.0.0;escaping=Dots`, nil, "application/openmetrics-text; version=1.0.0; charset=utf-8; escaping=underscores"},
+		// What Prometheus 3.16 sends by default, and with OpenMetrics 2.0 asked for
+		// (scrape_protocols: [OpenMetricsText2.0.0]): prom writes no OpenMetrics 2.0, so the
+		// wildcard gets text 0.0.4.
+		{"prometheus 3.16 default", "application/openmetrics-text;version=1.0.0;escaping=allow-utf-8;q=0.7,application/openmetrics-text;version=0.0.1;q=0.6,text/plain;version=1.0.0;escaping=allow-utf-8;q=0.5,text/plain;version=0.0.4;q=0.4,*/*;q=0.3", nil, "application/openmetrics-text; version=1.0.0; charset=utf-8; escaping=allow-utf-8"},
+		{"prometheus 3.16 openmetrics 2.0", "application/openmetrics-text;version=2.0.0;escaping=allow-utf-8;q=0.7,*/*;q=0.6", nil, "text/plain; version=0.0.4; charset=utf-8; escaping=underscores"},
 		{"protobuf wrong proto", "application/vnd.google.protobuf;proto=other;encoding=delimited", all, "text/plain; version=0.0.4; charset=utf-8; escaping=underscores"},
 		{"protobuf text encoding", "application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;encoding=text", all, "text/plain; version=0.0.4; charset=utf-8; escaping=underscores"},
 		{"protobuf allow-utf-8", "application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;encoding=delimited;escaping=allow-utf-8", all, "application/vnd.google.protobuf; proto=io.prometheus.client.MetricFamily; encoding=delimited; escaping=allow-utf-8"},
