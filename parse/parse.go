@@ -119,7 +119,10 @@ type Options struct {
 	// differs from the +Inf bucket, missing _count or _sum — and families whose names clash
 	// (a gauge "x" and a counter "x", which a text document with "x" and "x_total" becomes),
 	// as Prometheus does. In the text format it lets a repeated HELP or TYPE line start
-	// another family of the same name instead of failing. The syntax is still checked.
+	// another family of the same name instead of failing. In protobuf it accepts native
+	// histograms with negative bucket counts or a count other than their buckets', which
+	// Prometheus's storage refuses. The syntax, and a native histogram's structure (schema,
+	// spans), are still checked.
 	// prom convert reads this way; prom check does not.
 	Lax bool
 }

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"io"
 	"math"
+	"strconv"
 	"strings"
 
 	"github.com/prom-go/prom"
@@ -18,6 +19,7 @@ import (
 type protoReader struct {
 	br    *bufio.Reader
 	lim   Limits
+	lax   bool
 	in    interner
 	buf   bytes.Buffer
 	off   int64 // offset of the next message's length prefix
@@ -26,7 +28,7 @@ type protoReader struct {
 }
 
 func newProtoReader(r io.Reader, o *Options) *protoReader {
-	return &protoReader{br: bufio.NewReaderSize(r, 64<<10), lim: o.Limits}
+	return &protoReader{br: bufio.NewReaderSize(r, 64<<10), lim: o.Limits, lax: o.Lax}
 }
 
 func (p *protoReader) sampleNames() []string { return p.names }
@@ -215,7 +217,10 @@ func (p *protoReader) family(b []byte) (*prom.Family, error) {
 	f := &prom.Family{}
 	w := wire{b: b}
 	var metrics [][]byte
-	pbType := uint64(pbUntyped)
+	// The type is an optional enum whose default is COUNTER: a family without the field is
+	// a counter, as client_model's Get methods and Prometheus read it (proto3 encoders and
+	// proto2 ones that set the default leave it out).
+	pbType := uint64(pbCounter)
 	for {
 		num, typ, ok := w.field()
 		if !ok {
@@ -476,6 +481,10 @@ func (p *protoReader) summary(s *prom.Series, w wire) error {
 func (p *protoReader) histogram(s *prom.Series, w wire) error {
 	var nh prom.NativeHistogram
 	native := false
+	// sample_count_float overrides sample_count when it is above 0, in whichever order the
+	// two come; so do a bucket's and the zero bucket's float counts.
+	var count uint64
+	var countFloat float64
 	for {
 		n, t, ok := w.field()
 		if !ok {
@@ -483,14 +492,16 @@ func (p *protoReader) histogram(s *prom.Series, w wire) error {
 		}
 		switch n {
 		case 1:
-			s.Count = float64(w.uint(t))
+			count = w.uint(t)
 		case 4:
-			s.Count = w.double(t)
+			countFloat = w.double(t)
 		case 2:
 			s.Sum = w.double(t)
 		case 3:
 			bw := w.sub(t)
 			var bk prom.Bucket
+			var cum uint64
+			var cumFloat float64
 			for {
 				n, t, ok := bw.field()
 				if !ok {
@@ -498,9 +509,9 @@ func (p *protoReader) histogram(s *prom.Series, w wire) error {
 				}
 				switch n {
 				case 1:
-					bk.Count = float64(bw.uint(t))
+					cum = bw.uint(t)
 				case 4:
-					bk.Count = bw.double(t)
+					cumFloat = bw.double(t)
 				case 2:
 					bk.UpperBound = bw.double(t)
 				case 3:
@@ -516,6 +527,7 @@ func (p *protoReader) histogram(s *prom.Series, w wire) error {
 			if bw.err != nil {
 				return bw.err
 			}
+			bk.Count = overridden(cum, cumFloat)
 			if len(s.Buckets) >= p.lim.MaxSeriesPerFamily {
 				return errors.New("expected at most the limit of " + itoa(p.lim.MaxSeriesPerFamily) + " buckets, found more")
 			}
@@ -523,7 +535,11 @@ func (p *protoReader) histogram(s *prom.Series, w wire) error {
 		case 15:
 			s.Created = timestamp(w.sub(t))
 		case 5:
-			nh.Schema, native = int32(unzigzag(w.uint(t))), true
+			v := unzigzag(w.uint(t))
+			if v < math.MinInt32 || v > math.MaxInt32 {
+				return errors.New("expected a native histogram schema (a sint32), found " + strconv.FormatInt(v, 10))
+			}
+			nh.Schema, native = int32(v), true
 		case 6:
 			nh.ZeroThreshold, native = w.double(t), true
 		case 7:
@@ -552,19 +568,13 @@ func (p *protoReader) histogram(s *prom.Series, w wire) error {
 			}
 			native = true
 		case 11, 14: // float histogram counts, absolute
-			cw := w.sub(t)
+			var err error
 			dst := &nh.PositiveCounts
 			if n == 11 {
 				dst = &nh.NegativeCounts
 			}
-			for len(cw.b) >= 8 {
-				if len(*dst) >= p.lim.MaxSeriesPerFamily {
-					return errors.New("expected at most the limit of " + itoa(p.lim.MaxSeriesPerFamily) + " buckets, found more")
-				}
-				*dst = append(*dst, math.Float64frombits(cw.fixed64()))
-			}
-			if *dst == nil {
-				*dst = []float64{}
+			if *dst, err = doubles(&w, t, *dst, p.lim.MaxSeriesPerFamily); err != nil {
+				return err
 			}
 			native = true
 		case 16:
@@ -580,7 +590,11 @@ func (p *protoReader) histogram(s *prom.Series, w wire) error {
 	if w.err != nil {
 		return w.err
 	}
+	s.Count = overridden(count, countFloat)
 	if native {
+		if err := checkNative(&nh, s, p.lax); err != nil {
+			return err
+		}
 		// The no-op span that marks a native histogram without buckets is dropped: an empty
 		// NativeHistogram says the same.
 		if len(nh.PositiveSpans) == 1 && nh.PositiveSpans[0] == (prom.BucketSpan{}) && len(nh.PositiveDeltas) == 0 {
@@ -589,6 +603,15 @@ func (p *protoReader) histogram(s *prom.Series, w wire) error {
 		s.Native = &nh
 	}
 	return nil
+}
+
+// overridden returns the float count when it is above 0, the integer one otherwise, as
+// metrics.proto says of its _float fields.
+func overridden(n uint64, f float64) float64 {
+	if f > 0 {
+		return f
+	}
+	return float64(n)
 }
 
 func span(w wire) (prom.BucketSpan, error) {
@@ -600,9 +623,17 @@ func span(w wire) (prom.BucketSpan, error) {
 		}
 		switch n {
 		case 1:
-			sp.Offset = int32(unzigzag(w.uint(t)))
+			v := unzigzag(w.uint(t))
+			if v < math.MinInt32 || v > math.MaxInt32 {
+				return sp, errors.New("expected a span offset (a sint32), found " + strconv.FormatInt(v, 10))
+			}
+			sp.Offset = int32(v)
 		case 2:
-			sp.Length = uint32(w.uint(t))
+			l := w.uint(t)
+			if l > math.MaxUint32 {
+				return sp, errors.New("expected a span length (a uint32), found " + utoa(l))
+			}
+			sp.Length = uint32(l)
 		default:
 			w.skip(t)
 		}
@@ -610,9 +641,16 @@ func span(w wire) (prom.BucketSpan, error) {
 	return sp, w.err
 }
 
+// A repeated scalar field may come packed (one length-delimited field holding the values) or
+// not (one field a value, as proto2 encoders such as client_model's Go types write it), or
+// both mixed; a decoder must accept each, and deltas and doubles do.
+
 // deltas decodes a repeated sint64 field, packed or not.
 func deltas(w *wire, typ int, dst []int64, max int) ([]int64, error) {
 	if typ == wVarint {
+		if len(dst) >= max {
+			return dst, errors.New("expected at most the limit of " + itoa(max) + " buckets, found more")
+		}
 		return append(dst, unzigzag(w.varint())), w.err
 	}
 	pw := w.sub(typ)
@@ -626,4 +664,32 @@ func deltas(w *wire, typ int, dst []int64, max int) ([]int64, error) {
 		return dst, pw.err
 	}
 	return dst, w.err
+}
+
+// doubles decodes a repeated double field, packed or not. A packed field without values
+// still makes dst non-nil: it marks a float histogram.
+func doubles(w *wire, typ int, dst []float64, max int) ([]float64, error) {
+	if dst == nil {
+		dst = []float64{}
+	}
+	if typ == wFixed64 {
+		if len(dst) >= max {
+			return dst, errors.New("expected at most the limit of " + itoa(max) + " buckets, found more")
+		}
+		return append(dst, math.Float64frombits(w.fixed64())), w.err
+	}
+	pw := w.sub(typ)
+	if w.err != nil {
+		return dst, w.err
+	}
+	if len(pw.b)%8 != 0 {
+		return dst, errors.New("expected packed doubles (a multiple of 8 bytes), found " + itoa(len(pw.b)) + " bytes")
+	}
+	for len(pw.b) > 0 {
+		if len(dst) >= max {
+			return dst, errors.New("expected at most the limit of " + itoa(max) + " buckets, found more")
+		}
+		dst = append(dst, math.Float64frombits(pw.fixed64()))
+	}
+	return dst, nil
 }
