@@ -25,7 +25,7 @@ type textReader struct {
 	meta     famMeta
 	ready    *prom.Family // a complete family for next to return
 	names    []string     // sample names of the family returned last
-	seen     map[string]struct{}
+	seen     nameSet      // OpenMetrics: the families read so far
 	families int
 	eof      bool // OpenMetrics: "# EOF" was read
 	done     bool
