@@ -53,6 +53,16 @@ type builder struct {
 	seen  bool      // a sample was added
 	prevT float64   // timestamp of the previous sample of the current group
 	prevH bool      // whether it had one
+
+	part    int     // Options.PartSeries
+	parts   []piece // parts of the family cut off and not yet returned
+	spilled int     // parts of the family cut off so far
+}
+
+// piece is a part of a family cut off by Options.PartSeries.
+type piece struct {
+	f    *prom.Family
+	cont bool // a further part, not the first
 }
 
 func (b *builder) reset(f *prom.Family) {
@@ -65,6 +75,36 @@ func (b *builder) reset(f *prom.Family) {
 	b.cur = -1
 	b.slots, b.tsF, b.lines, b.names = b.slots[:0], b.tsF[:0], b.lines[:0], nil
 	b.seen = false
+	b.spilled = 0
+}
+
+// release drops what the builder holds for the family it finished, when it is large: the
+// index of its series and their bookkeeping are not needed while the caller holds the
+// family.
+func (b *builder) release() {
+	b.fam = nil
+	if len(b.index) > 64 {
+		b.index = nil
+	}
+	if cap(b.slots) > 1024 {
+		b.slots, b.tsF, b.lines = nil, nil, nil
+	}
+}
+
+// spill cuts the series of the family built so far off as a part (Options.PartSeries),
+// completed as finish completes a family, and starts the next part empty.
+func (b *builder) spill() error {
+	if err := b.finish(); err != nil {
+		return err
+	}
+	f := b.fam
+	b.parts = append(b.parts, piece{&prom.Family{Desc: f.Desc, Series: f.Series}, b.spilled > 0})
+	b.spilled++
+	f.Series = make([]prom.Series, 0, b.part)
+	b.slots, b.tsF, b.lines = b.slots[:0], b.tsF[:0], b.lines[:0]
+	clear(b.index)
+	b.cur = -1
+	return nil
 }
 
 func (b *builder) addName(n []byte) {
@@ -223,6 +263,11 @@ func labelText(lx *lexer, skip int) string {
 
 // newSeries appends a series with the labels of lx but the one at skip.
 func (b *builder) newSeries(lx *lexer, skip int) (int32, error) {
+	if b.part > 0 && len(b.fam.Series) >= b.part {
+		if err := b.spill(); err != nil {
+			return 0, err
+		}
+	}
 	f := b.fam
 	if len(f.Series) >= b.lim.MaxSeriesPerFamily {
 		return 0, lx.errAt(0, "expected at most the limit of "+itoa(b.lim.MaxSeriesPerFamily)+" series in family "+strconv.Quote(f.Name)+", found more")

@@ -4,21 +4,22 @@ import (
 	"bytes"
 	"io"
 	"os"
+	"path/filepath"
 	"runtime"
 	"runtime/metrics"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
 )
 
-// memDocs are the documents of the memory benchmark (issue #15): one family of n series in
-// text and in protobuf, and n families of one series in OpenMetrics (counters, which reserve three
-// sample names each), whose reader remembers the names of the families it has read.
-func memDocs(tb testing.TB, n int) map[string]struct {
-	f   Format
-	doc []byte
-} {
+// memDocs writes the documents of the memory benchmark (issue #15) to files in dir: one
+// family of n series in text and in protobuf, and n families of one series in OpenMetrics
+// (counters, which reserve three sample names each), whose reader remembers the names of the
+// families it has read. The benchmark reads them from the files, as prom check does, so that
+// the heap holds no copy of the input.
+func memDocs(tb testing.TB, dir string, n int) map[string]Format {
 	var one, many bytes.Buffer
 	// About 25 bytes a series, as the document of the issue (23.7 MiB for 10^6 series).
 	one.WriteString("# HELP req Requests handled.\n# TYPE req counter\n")
@@ -32,22 +33,21 @@ func memDocs(tb testing.TB, n int) map[string]struct {
 		many.WriteString("# TYPE " + name + " counter\n" + name + "_total 1\n")
 	}
 	many.WriteString("# EOF\n")
-	out := map[string]struct {
-		f   Format
-		doc []byte
-	}{
-		"OneFamily/text":     {Text, one.Bytes()},
-		"ManyFamilies/om":    {OpenMetrics, many.Bytes()},
-		"OneFamily/protobuf": {Protobuf, nil},
-	}
 	fs, err := Parse(bytes.NewReader(one.Bytes()), Text, nil)
 	if err != nil {
-		panic(err)
+		tb.Fatal(err)
 	}
-	pb := out["OneFamily/protobuf"]
-	pb.doc = write(tb, fs, Protobuf)
-	out["OneFamily/protobuf"] = pb
-	return out
+	docs := map[string][]byte{"OneFamily/text": one.Bytes(), "ManyFamilies/om": many.Bytes(),
+		"OneFamily/protobuf": write(tb, fs, Protobuf)}
+	paths := map[string]Format{}
+	for name, doc := range docs {
+		path := filepath.Join(dir, strings.ReplaceAll(name, "/", "."))
+		if err := os.WriteFile(path, doc, 0o600); err != nil {
+			tb.Fatal(err)
+		}
+		paths[path] = map[string]Format{"OneFamily/text": Text, "ManyFamilies/om": OpenMetrics, "OneFamily/protobuf": Protobuf}[name]
+	}
+	return paths
 }
 
 // heapSampler records the peak of the heap's object bytes while it runs. It reads
@@ -96,7 +96,8 @@ func heapLive() uint64 {
 // a document and the caller keeps only the family it was last given: peak-heap is the most
 // the heap's objects reached (garbage not yet collected included, as the process's RSS sees
 // it), live-heap what stays reachable after the last family with the last family held,
-// both less the heap before reading (which holds the document). Run it with -benchtime 1x:
+// both less the heap before reading. The /parts cases read the
+// one family in parts of 10^4 series (Options.PartSeries). Run it with -benchtime 1x:
 //
 //	go test ./parse -run XXX -bench ReaderMemory -benchtime 1x -benchmem
 //
@@ -106,19 +107,34 @@ func BenchmarkReaderMemory(b *testing.B) {
 	if v, err := strconv.Atoi(os.Getenv("MEMDOC_SERIES")); err == nil {
 		n = v
 	}
-	docs := memDocs(b, n)
-	for _, name := range []string{"OneFamily/text", "OneFamily/protobuf", "ManyFamilies/om"} {
-		d := docs[name]
+	dir := b.TempDir()
+	docs := memDocs(b, dir, n)
+	for _, name := range []string{"OneFamily/text", "OneFamily/protobuf", "ManyFamilies/om",
+		"OneFamily/text/parts", "OneFamily/protobuf/parts"} {
+		path := filepath.Join(dir, strings.ReplaceAll(strings.TrimSuffix(name, "/parts"), "/", "."))
+		format, o := docs[path], (*Options)(nil)
+		if strings.HasSuffix(name, "/parts") {
+			o = &Options{PartSeries: 10000}
+		}
+		st, err := os.Stat(path)
+		if err != nil {
+			b.Fatal(err)
+		}
+		size := st.Size()
 		b.Run(name, func(b *testing.B) {
-			b.SetBytes(int64(len(d.doc)))
+			b.SetBytes(size)
 			b.ReportAllocs()
 			var peak, live uint64
 			for b.Loop() {
 				b.StopTimer()
 				base := heapLive()
 				b.StartTimer()
+				in, err := os.Open(path)
+				if err != nil {
+					b.Fatal(err)
+				}
 				hs := startHeapSampler()
-				r := NewReader(bytes.NewReader(d.doc), d.f, nil)
+				r := NewReader(in, format, o)
 				var last any
 				for {
 					f, err := r.Next()
@@ -132,15 +148,16 @@ func BenchmarkReaderMemory(b *testing.B) {
 				}
 				p := hs.finish()
 				b.StopTimer()
+				in.Close()
 				l := heapLive()
 				runtime.KeepAlive(last)
 				runtime.KeepAlive(r)
 				peak, live = max(peak, p-min(p, base)), max(live, l-min(l, base))
 				b.StartTimer()
 			}
-			b.ReportMetric(float64(peak)/float64(len(d.doc)), "peak-heap/input-byte")
-			b.ReportMetric(float64(live)/float64(len(d.doc)), "live-heap/input-byte")
-			b.ReportMetric(float64(len(d.doc))/(1<<20), "input-MiB")
+			b.ReportMetric(float64(peak)/float64(size), "peak-heap/input-byte")
+			b.ReportMetric(float64(live)/float64(size), "live-heap/input-byte")
+			b.ReportMetric(float64(size)/(1<<20), "input-MiB")
 		})
 	}
 }

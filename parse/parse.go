@@ -125,6 +125,17 @@ type Options struct {
 	// spans), are still checked.
 	// prom convert reads this way; prom check does not.
 	Lax bool
+	// PartSeries, when above 0, makes Next return a family of more series than that in
+	// parts: consecutive families with the family's Desc and at most PartSeries series each,
+	// of which Reader.Continues tells the second and later apart. It is the way to stream a
+	// family too large to hold: a family costs about 200 bytes a series in memory (the size
+	// of a prom.Series and its labels), eight times a typical text line, and in parts the
+	// reader holds one part at a time. A part holds whole series. In the text formats the
+	// samples of a series must then stand together: OpenMetrics requires it, and checks it
+	// within a part; a text document that spreads the samples of one series across a part
+	// boundary yields two series. A family's own rules (OpenMetrics's unit and name clashes)
+	// are checked at its last part. The default, 0, returns every family whole.
+	PartSeries int
 }
 
 // Limits bound the memory a hostile document can make a Reader use. A zero field means its

@@ -1,0 +1,101 @@
+package parse
+
+import (
+	"bytes"
+	"io"
+	"os"
+	"reflect"
+	"strconv"
+	"testing"
+
+	"github.com/prom-go/prom"
+)
+
+// readParts reads doc with Options.PartSeries n and joins the parts of each family again,
+// checking that every part has at most n series and that Continues marks exactly the parts
+// after the first.
+func readParts(t *testing.T, doc []byte, f Format, n int) []*prom.Family {
+	t.Helper()
+	r := NewReader(bytes.NewReader(doc), f, &Options{PartSeries: n, Lax: true})
+	var out []*prom.Family
+	for {
+		fam, err := r.Next()
+		if err == io.EOF {
+			return out
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(fam.Series) > n {
+			t.Fatalf("%s: a part of %d series, want at most %d", fam.Name, len(fam.Series), n)
+		}
+		if r.Continues() {
+			last := out[len(out)-1]
+			if !reflect.DeepEqual(last.Desc, fam.Desc) {
+				t.Fatalf("a part of %q continues %q", fam.Name, last.Name)
+			}
+			last.Series = append(last.Series, fam.Series...)
+			continue
+		}
+		out = append(out, fam)
+	}
+}
+
+// A family read in parts and joined is the family read whole, in every format.
+func TestPartSeries(t *testing.T) {
+	docs := map[string]Format{}
+	for path, f := range realisticInputs(t) {
+		docs[path] = f
+	}
+	// One large family of each kind that groups samples into series.
+	var big bytes.Buffer
+	big.WriteString("# TYPE h histogram\n")
+	for i := range 50 {
+		l := `{i="` + strconv.Itoa(i) + `"`
+		big.WriteString("h_bucket" + l + `,le="1"} 1` + "\nh_bucket" + l + `,le="+Inf"} 2` + "\nh_count" + l + "} 2\nh_sum" + l + "} 3\n")
+	}
+	big.WriteString("# TYPE s summary\n")
+	for i := range 50 {
+		l := `{i="` + strconv.Itoa(i) + `"`
+		big.WriteString("s" + l + `,quantile="0.5"} 1` + "\ns_count" + l + "} 2\ns_sum" + l + "} 3\n")
+	}
+	big.WriteString("# EOF\n")
+	docs["big"] = OpenMetrics
+	bigDoc := big.Bytes()
+	for path, f := range docs {
+		doc := bigDoc
+		if path != "big" {
+			var err error
+			if doc, err = os.ReadFile(path); err != nil {
+				t.Fatal(err)
+			}
+		}
+		variants := map[Format][]byte{f: doc}
+		whole, err := Parse(bytes.NewReader(doc), f, lax)
+		if err != nil {
+			t.Fatal(err)
+		}
+		variants[Protobuf] = write(t, whole, Protobuf)
+		for vf, vdoc := range variants {
+			want, err := Parse(bytes.NewReader(vdoc), vf, lax)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, n := range []int{1, 2, 7, 1000} {
+				got := readParts(t, vdoc, vf, n)
+				if len(got) != len(want) {
+					t.Errorf("%s as %v in parts of %d: %d families, want %d", path, vf, n, len(got), len(want))
+					continue
+				}
+				for i := range got {
+					// Compared as written: NaN values are not DeepEqual to themselves.
+					g, w := write(t, got[i:i+1], Protobuf), write(t, want[i:i+1], Protobuf)
+					if !bytes.Equal(g, w) || len(got[i].Series) != len(want[i].Series) {
+						t.Errorf("%s as %v in parts of %d: family %d read in parts\n%+v\nwant\n%+v", path, vf, n, i, got[i], want[i])
+						break
+					}
+				}
+			}
+		}
+	}
+}
