@@ -99,3 +99,36 @@ func TestPartSeries(t *testing.T) {
 		}
 	}
 }
+
+// fuzzParts reads doc in parts of two series: it must not panic, its errors must be
+// *Errors, and in protobuf, whose series are whole messages, the joined parts must be the
+// families read whole, whenever those read without error.
+func fuzzParts(t *testing.T, doc []byte, f Format, whole []*prom.Family, wholeErr error) {
+	o := *fuzzLimits
+	o.PartSeries = 2
+	r := NewReader(bytes.NewReader(doc), f, &o)
+	var joined []*prom.Family
+	for {
+		fam, err := r.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			if _, ok := err.(*Error); !ok {
+				t.Fatalf("error %v (%T) is not a *parse.Error", err, err)
+			}
+			if f == Protobuf && wholeErr == nil {
+				t.Fatalf("read in parts: %v; read whole: no error", err)
+			}
+			return
+		}
+		if r.Continues() && len(joined) > 0 {
+			joined[len(joined)-1].Series = append(joined[len(joined)-1].Series, fam.Series...)
+		} else {
+			joined = append(joined, fam)
+		}
+	}
+	if f == Protobuf && wholeErr == nil && !bytes.Equal(write(t, joined, f), write(t, whole, f)) {
+		t.Fatalf("read in parts and joined: not the families read whole")
+	}
+}
