@@ -44,14 +44,29 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	defer in.Close()
-	r := parse.NewReader(in, in.format, nil)
+	r := parse.NewReader(in, in.format, &parse.Options{PartSeries: partSeries})
 	var problems []lint.Problem
+	var cur *lint.Family // the family being read, lint-checked when the next one starts
+	seen := map[string]bool{}
 	for f, err := range r.All() {
 		if err != nil {
 			reportParseError(stderr, in.name, err)
 			return exitStatus(1)
 		}
-		problems = append(problems, lint.Check(lintFamily(f, r.SampleNames()))...)
+		if r.Continues() && cur != nil {
+			addLabelNames(cur, seen, f)
+			cur.SampleNames = r.SampleNames()
+			continue
+		}
+		if cur != nil {
+			problems = append(problems, lint.Check(cur)...)
+		}
+		clear(seen)
+		cur = &lint.Family{Name: f.Name, Type: f.Type, Help: f.Help, Unit: f.Unit, SampleNames: r.SampleNames()}
+		addLabelNames(cur, seen, f)
+	}
+	if cur != nil {
+		problems = append(problems, lint.Check(cur)...)
 	}
 	for _, p := range problems {
 		fmt.Fprintf(stdout, "%s: %s: %s (%s)\n", in.name, p.Metric, p.Text, p.Rule)
@@ -62,19 +77,27 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	return nil
 }
 
-// lintFamily describes a parsed family to the lint rules.
-func lintFamily(f *prom.Family, sampleNames []string) *lint.Family {
-	lf := &lint.Family{Name: f.Name, Type: f.Type, Help: f.Help, Unit: f.Unit, SampleNames: sampleNames}
-	seen := map[string]bool{}
+// partSeries is the size of the parts check and convert read a family in: a family of
+// millions of series goes through in bounded memory (parse.Options.PartSeries).
+const partSeries = 10_000
+
+// addLabelNames adds to the lint description lf the label names of the series of f that it
+// does not have yet; seen holds the names it has.
+func addLabelNames(lf *lint.Family, seen map[string]bool, f *prom.Family) {
+	var prev []string // series share their names slice when they have the same names
 	for i := range f.Series {
-		for _, n := range f.Series[i].LabelNames {
+		names := f.Series[i].LabelNames
+		if len(names) > 0 && len(prev) == len(names) && &names[0] == &prev[0] {
+			continue
+		}
+		prev = names
+		for _, n := range names {
 			if !seen[n] {
 				seen[n] = true
 				lf.LabelNames = append(lf.LabelNames, n)
 			}
 		}
 	}
-	return lf
 }
 
 // reportParseError prints err as "input:line:column: reason".
