@@ -269,7 +269,7 @@ func (b *builder) newSeries(lx *lexer, skip int) (int32, error) {
 		}
 	}
 	f := b.fam
-	if len(f.Series) >= b.lim.MaxSeriesPerFamily {
+	if b.spilled*b.part+len(f.Series) >= b.lim.MaxSeriesPerFamily { // the earlier parts count too
 		return 0, lx.errAt(0, "expected at most the limit of "+itoa(b.lim.MaxSeriesPerFamily)+" series in family "+strconv.Quote(f.Name)+", found more")
 	}
 	n := len(lx.labels)

@@ -6,6 +6,7 @@ import (
 	"os"
 	"reflect"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/prom-go/prom"
@@ -130,5 +131,33 @@ func fuzzParts(t *testing.T, doc []byte, f Format, whole []*prom.Family, wholeEr
 	}
 	if f == Protobuf && wholeErr == nil && !bytes.Equal(write(t, joined, f), write(t, whole, f)) {
 		t.Fatalf("read in parts and joined: not the families read whole")
+	}
+}
+
+// MaxSeriesPerFamily bounds a family, not a part.
+func TestPartSeriesLimit(t *testing.T) {
+	var doc bytes.Buffer
+	doc.WriteString("# TYPE g gauge\n")
+	for i := range 10 {
+		doc.WriteString(`g{i="` + strconv.Itoa(i) + `"} 1` + "\n")
+	}
+	fs, err := Parse(bytes.NewReader(doc.Bytes()), Text, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pb := write(t, fs, Protobuf)
+	for _, c := range []struct {
+		f   Format
+		doc []byte
+	}{{Text, doc.Bytes()}, {Protobuf, pb}} {
+		o := &Options{PartSeries: 3, Limits: Limits{MaxSeriesPerFamily: 9}}
+		_, err := Parse(bytes.NewReader(c.doc), c.f, o)
+		if err == nil || !strings.Contains(err.Error(), "expected at most the limit of 9 series") {
+			t.Errorf("%v: error %v, want the limit of 9 series", c.f, err)
+		}
+		o.Limits.MaxSeriesPerFamily = 10
+		if _, err := Parse(bytes.NewReader(c.doc), c.f, o); err != nil {
+			t.Errorf("%v: %v", c.f, err)
+		}
 	}
 }
