@@ -82,7 +82,6 @@ func (b *builder) reset(f *prom.Family) {
 // index of its series and their bookkeeping are not needed while the caller holds the
 // family.
 func (b *builder) release() {
-	b.fam = nil
 	if len(b.index) > 64 {
 		b.index = nil
 	}
