@@ -38,3 +38,34 @@ func ExampleParse_error() {
 	// Output:
 	// 1:10: expected a number, found "1_2"
 }
+
+// A family too large to hold is read in parts: each part a family with the same Desc and at
+// most PartSeries series, the later ones marked by Continues.
+func ExampleOptions_partSeries() {
+	doc := `# TYPE jobs gauge
+jobs{queue="a"} 1
+jobs{queue="b"} 2
+jobs{queue="c"} 3
+jobs{queue="d"} 4
+jobs{queue="e"} 5
+`
+	r := parse.NewReader(strings.NewReader(doc), parse.Text, &parse.Options{PartSeries: 2})
+	for f, err := range r.All() {
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
+		if !r.Continues() {
+			fmt.Println("family", f.Name)
+		}
+		for _, s := range f.Series {
+			fmt.Print(" ", s.LabelValues[0], "=", s.Value)
+		}
+		fmt.Println()
+	}
+	// Output:
+	// family jobs
+	//  a=1 b=2
+	//  c=3 d=4
+	//  e=5
+}

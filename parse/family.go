@@ -65,6 +65,16 @@ type builder struct {
 	// The lines of each series' _count, _sum and last bucket, so that an error about the
 	// whole series points at the line at fault rather than at its first sample.
 	countLines, sumLines, bucketLines []int32
+
+	part    int     // Options.PartSeries
+	pieces  []piece // parts of the family cut off and not yet returned
+	spilled int     // parts of the family cut off so far
+}
+
+// piece is a part of a family cut off by Options.PartSeries.
+type piece struct {
+	f    *prom.Family
+	cont bool // a further part, not the first
 }
 
 func (b *builder) reset(f *prom.Family) {
@@ -83,6 +93,37 @@ func (b *builder) reset(f *prom.Family) {
 	b.slots, b.tsF, b.lines, b.names = b.slots[:0], b.tsF[:0], b.lines[:0], nil
 	b.countLines, b.sumLines, b.bucketLines = b.countLines[:0], b.sumLines[:0], b.bucketLines[:0]
 	b.seen = false
+	b.spilled = 0
+}
+
+// release drops what the builder holds for the family it finished, when it is large: the
+// index of its series and their bookkeeping are not needed while the caller holds the
+// family.
+func (b *builder) release() {
+	if len(b.index) > 64 {
+		b.index = nil
+	}
+	if cap(b.slots) > 1024 {
+		b.slots, b.tsF, b.lines = nil, nil, nil
+	}
+}
+
+// spill cuts the series of the family built so far off as a part (Options.PartSeries),
+// completed as finish completes a family, and starts the next part empty.
+func (b *builder) spill() error {
+	if err := b.finish(); err != nil {
+		return err
+	}
+	f := b.fam
+	b.pieces = append(b.pieces, piece{&prom.Family{Desc: f.Desc, Series: f.Series}, b.spilled > 0})
+	b.spilled++
+	f.Series = make([]prom.Series, 0, b.part)
+	b.slots, b.tsF, b.lines = b.slots[:0], b.tsF[:0], b.lines[:0]
+	b.countLines, b.sumLines, b.bucketLines = b.countLines[:0], b.sumLines[:0], b.bucketLines[:0]
+	clear(b.index)
+	clear(b.parts)
+	b.cur = -1
+	return nil
 }
 
 func (b *builder) addName(n []byte) {
@@ -344,8 +385,13 @@ func labelText(lx *lexer, skip int) string {
 
 // newSeries appends a series with the labels of lx but the one at skip.
 func (b *builder) newSeries(lx *lexer, skip int) (int32, error) {
+	if b.part > 0 && len(b.fam.Series) >= b.part {
+		if err := b.spill(); err != nil {
+			return 0, err
+		}
+	}
 	f := b.fam
-	if len(f.Series) >= b.lim.MaxSeriesPerFamily {
+	if b.spilled*b.part+len(f.Series) >= b.lim.MaxSeriesPerFamily { // the earlier parts count too
 		return 0, lx.errAt(0, "expected at most the limit of "+itoa(b.lim.MaxSeriesPerFamily)+" series in family "+strconv.Quote(f.Name)+", found more")
 	}
 	n := len(lx.labels)

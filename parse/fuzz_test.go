@@ -124,6 +124,9 @@ var fuzzLimits = &Options{Limits: Limits{MaxLineBytes: 4096, MaxLabels: 16, MaxS
 func fuzzRead(t *testing.T, doc []byte, f Format) {
 	for _, o := range []*Options{fuzzLimits, {Lax: true, Limits: fuzzLimits.Limits}} {
 		fs, err := Parse(bytes.NewReader(doc), f, o)
+		if o == fuzzLimits {
+			fuzzParts(t, doc, f, fs, err)
+		}
 		if err != nil {
 			if _, ok := err.(*Error); !ok {
 				t.Fatalf("error %v (%T) is not a *parse.Error", err, err)

@@ -128,15 +128,9 @@ func (t *textReader) omFamilyChecks(f *prom.Family) error {
 	if t.lax {
 		return nil
 	}
-	if t.seen == nil {
-		t.seen = make(map[string]struct{})
+	if n := t.seen.clash(f.Name, f.Type); n != "" {
+		return fail("expected each name once in a document, found " + strconv.Quote(n) + " again (family " + strconv.Quote(f.Name) + " clashes with an earlier one)")
 	}
-	for _, sfx := range omSuffixes[f.Type] {
-		n := f.Name + sfx
-		if _, dup := t.seen[n]; dup {
-			return fail("expected each name once in a document, found " + strconv.Quote(n) + " again (family " + strconv.Quote(f.Name) + " clashes with an earlier one)")
-		}
-		t.seen[n] = struct{}{}
-	}
+	t.seen.add(f.Name, f.Type)
 	return nil
 }

@@ -119,9 +119,23 @@ type Options struct {
 	// differs from the +Inf bucket, missing _count or _sum — and families whose names clash
 	// (a gauge "x" and a counter "x", which a text document with "x" and "x_total" becomes),
 	// as Prometheus does. In the text format it lets a repeated HELP or TYPE line start
-	// another family of the same name instead of failing. The syntax is still checked.
+	// another family of the same name instead of failing. In protobuf it accepts native
+	// histograms with negative bucket counts or a count other than their buckets', which
+	// Prometheus's storage refuses. The syntax, and a native histogram's structure (schema,
+	// spans), are still checked.
 	// prom convert reads this way; prom check does not.
 	Lax bool
+	// PartSeries, when above 0, makes Next return a family of more series than that in
+	// parts: consecutive families with the family's Desc and at most PartSeries series each,
+	// of which Reader.Continues tells the second and later apart. It is the way to stream a
+	// family too large to hold: a family costs about 200 bytes a series in memory (the size
+	// of a prom.Series and its labels), eight times a typical text line, and in parts the
+	// reader holds one part at a time. A part holds whole series. In the text formats the
+	// samples of a series must then stand together: OpenMetrics requires it, and checks it
+	// within a part; a text document that spreads the samples of one series across a part
+	// boundary yields two series. A family's own rules (OpenMetrics's unit and name clashes)
+	// are checked at its last part. The default, 0, returns every family whole.
+	PartSeries int
 }
 
 // Limits bound the memory a hostile document can make a Reader use. A zero field means its

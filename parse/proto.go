@@ -2,12 +2,14 @@ package parse
 
 import (
 	"bufio"
-	"bytes"
 	"encoding/binary"
 	"errors"
 	"io"
 	"math"
+	"slices"
+	"strconv"
 	"strings"
+	"unsafe"
 
 	"github.com/prom-go/prom"
 )
@@ -18,22 +20,41 @@ import (
 type protoReader struct {
 	br    *bufio.Reader
 	lim   Limits
+	lax   bool
 	in    interner
-	buf   bytes.Buffer
+	buf   []byte
 	off   int64 // offset of the next message's length prefix
 	count int
 	names []string
+
+	part  int          // Options.PartSeries
+	fam   *prom.Family // the family whose metrics are left to decode in parts, or nil
+	rest  wire         // the rest of its message
+	left  int          // the number of its metrics left
+	parts int          // the parts of it returned so far
+	cont  bool         // the family next returned last continues the one before
+
+	arena     arena
+	lnames    []string // the label names of the metric being decoded
+	lvals     [][]byte // and its values, in the message
+	prevNames []string // the label names of the previous series
 }
 
 func newProtoReader(r io.Reader, o *Options) *protoReader {
-	return &protoReader{br: bufio.NewReaderSize(r, 64<<10), lim: o.Limits}
+	return &protoReader{br: bufio.NewReaderSize(r, 64<<10), lim: o.Limits, lax: o.Lax, part: o.PartSeries}
 }
 
 func (p *protoReader) sampleNames() []string { return p.names }
 
+func (p *protoReader) continues() bool { return p.cont }
+
 func (p *protoReader) fail(msg string) error { return &Error{Offset: p.off, Msg: msg} }
 
 func (p *protoReader) next() (*prom.Family, error) {
+	if p.fam != nil {
+		return p.nextPart()
+	}
+	p.cont, p.parts = false, 0
 	n, err := binary.ReadUvarint(p.br)
 	if err == io.EOF {
 		return nil, io.EOF
@@ -48,20 +69,76 @@ func (p *protoReader) next() (*prom.Family, error) {
 	if p.count > p.lim.MaxFamilies {
 		return nil, p.fail("expected at most the limit of " + itoa(p.lim.MaxFamilies) + " families, found more")
 	}
-	// Grow the buffer only as bytes arrive: a prefix that lies about the length costs nothing.
-	p.buf.Reset()
-	if _, err := io.CopyN(&p.buf, p.br, int64(n)); err != nil {
-		return nil, p.fail("expected a message of " + utoa(n) + " bytes, found " + itoa(p.buf.Len()) + " before the end of input")
+	if err := p.readMessage(int(n)); err != nil {
+		return nil, err
 	}
-	f, err := p.family(p.buf.Bytes())
+	f, err := p.family(p.buf)
 	if err != nil {
 		return nil, p.fail(err.Error())
 	}
-	p.off += int64(uvarintSize(n)) + int64(n)
-	if p.buf.Cap() > 1<<20 {
-		p.buf = bytes.Buffer{}
+	p.prevNames = nil
+	if p.part > 0 && p.left > p.part {
+		p.fam = f
+		return p.nextPart()
+	}
+	if err := p.metrics(f, p.left); err != nil {
+		return nil, p.fail(err.Error())
+	}
+	p.done()
+	return f, nil
+}
+
+// done moves past the family message just decoded.
+func (p *protoReader) done() {
+	n := len(p.buf)
+	p.off += int64(uvarintSize(uint64(n))) + int64(n)
+	p.rest = wire{}
+	clear(p.lvals[:cap(p.lvals)]) // they point into the message
+	if cap(p.buf) > 1<<20 {
+		p.buf = nil // a big message's buffer is not kept for the next ones
+	}
+}
+
+// nextPart returns the next part of the family p.fam: its next p.part metrics, or the
+// rest.
+func (p *protoReader) nextPart() (*prom.Family, error) {
+	f := &prom.Family{Desc: p.fam.Desc}
+	p.cont = p.parts > 0
+	p.parts++
+	if err := p.metrics(f, min(p.part, p.left)); err != nil {
+		p.fam = nil
+		return nil, p.fail(err.Error())
+	}
+	if p.left == 0 {
+		p.fam = nil
+		p.done()
 	}
 	return f, nil
+}
+
+// readMessage reads a message of n bytes into p.buf. The buffer grows only as bytes arrive,
+// so that a prefix that lies about the length costs nothing, and doubles up to n and no
+// further, so that a message of n bytes costs at most 2n of allocations and no slack.
+func (p *protoReader) readMessage(n int) error {
+	b := p.buf[:0]
+	if cap(b) < n {
+		b = make([]byte, 0, min(n, max(cap(b), 64<<10)))
+	}
+	for len(b) < n {
+		if len(b) == cap(b) {
+			nb := make([]byte, len(b), min(n, 2*cap(b)))
+			copy(nb, b)
+			b = nb
+		}
+		m, err := io.ReadFull(p.br, b[len(b):min(cap(b), n)])
+		b = b[:len(b)+m]
+		if err != nil {
+			p.buf = b[:0]
+			return p.fail("expected a message of " + itoa(n) + " bytes, found " + itoa(len(b)) + " before the end of input")
+		}
+	}
+	p.buf = b
+	return nil
 }
 
 func uvarintSize(v uint64) int {
@@ -210,12 +287,16 @@ const (
 	pbGaugeHistogram = 5
 )
 
-// family decodes a MetricFamily message.
+// family decodes the header of a MetricFamily message (name, help, type, unit) and counts
+// its metrics, which p.metrics then decodes, all of them or a part at a time.
 func (p *protoReader) family(b []byte) (*prom.Family, error) {
 	f := &prom.Family{}
 	w := wire{b: b}
-	var metrics [][]byte
-	pbType := uint64(pbUntyped)
+	n := 0
+	// The type is an optional enum whose default is COUNTER: a family without the field is
+	// a counter, as client_model's Get methods and Prometheus read it (proto3 encoders and
+	// proto2 ones that set the default leave it out).
+	pbType := uint64(pbCounter)
 	for {
 		num, typ, ok := w.field()
 		if !ok {
@@ -231,11 +312,11 @@ func (p *protoReader) family(b []byte) (*prom.Family, error) {
 		case 3:
 			pbType = w.uint(typ)
 		case 4:
-			s := w.sub(typ)
-			if len(metrics) >= p.lim.MaxSeriesPerFamily {
+			w.sub(typ)
+			if n >= p.lim.MaxSeriesPerFamily {
 				return nil, errors.New("expected at most the limit of " + itoa(p.lim.MaxSeriesPerFamily) + " series in a family, found more")
 			}
-			metrics = append(metrics, s.b)
+			n++
 		case 5:
 			s := w.sub(typ)
 			f.Unit = string(s.b)
@@ -271,19 +352,38 @@ func (p *protoReader) family(b []byte) (*prom.Family, error) {
 	if len(p.names) == 0 {
 		p.names = append(p.names, f.Name)
 	}
-	f.Series = make([]prom.Series, len(metrics))
-	for i, m := range metrics {
-		if err := p.metric(f, &f.Series[i], m); err != nil {
-			return nil, err
-		}
-	}
+	p.rest, p.left = wire{b: b}, n
 	return f, nil
 }
 
-// metric decodes a Metric message into s.
-func (p *protoReader) metric(f *prom.Family, s *prom.Series, b []byte) error {
-	w := wire{b: b}
-	s.LabelNames, s.LabelValues = []string{}, nil
+// metrics decodes the next n metrics of the family message into f.Series, which it
+// allocates to size.
+func (p *protoReader) metrics(f *prom.Family, n int) error {
+	f.Series = make([]prom.Series, n)
+	i := 0
+	for i < n {
+		num, typ, ok := p.rest.field()
+		if !ok {
+			break
+		}
+		if num != 4 {
+			p.rest.skip(typ)
+			continue
+		}
+		if err := p.metric(f, &f.Series[i], p.rest.sub(typ)); err != nil {
+			return err
+		}
+		i++
+	}
+	p.left -= n
+	return p.rest.err
+}
+
+// metric decodes a Metric message into s. Label names are interned and shared with the
+// previous series when they are the same; the label values of a series are one string
+// cut from the reader's arena.
+func (p *protoReader) metric(f *prom.Family, s *prom.Series, w wire) error {
+	p.lnames, p.lvals = p.lnames[:0], p.lvals[:0]
 	for {
 		num, typ, ok := w.field()
 		if !ok {
@@ -291,16 +391,15 @@ func (p *protoReader) metric(f *prom.Family, s *prom.Series, b []byte) error {
 		}
 		switch num {
 		case 1:
-			lw := w.sub(typ)
-			n, v, err := p.labelPair(lw)
+			n, v, err := p.labelBytes(w.sub(typ))
 			if err != nil {
 				return err
 			}
-			if len(s.LabelNames) >= p.lim.MaxLabels {
+			if len(p.lnames) >= p.lim.MaxLabels {
 				return errors.New("expected at most the limit of " + itoa(p.lim.MaxLabels) + " labels, found more")
 			}
-			s.LabelNames = append(s.LabelNames, n)
-			s.LabelValues = append(s.LabelValues, v)
+			p.lnames = append(p.lnames, p.in.get(n))
+			p.lvals = append(p.lvals, v)
 		case 2, 5: // gauge, untyped
 			sw := w.sub(typ)
 			for {
@@ -356,11 +455,46 @@ func (p *protoReader) metric(f *prom.Family, s *prom.Series, b []byte) error {
 			w.skip(typ)
 		}
 	}
-	return w.err
+	if w.err != nil {
+		return w.err
+	}
+	p.setLabels(f, s)
+	return nil
 }
 
-func (p *protoReader) labelPair(w wire) (string, string, error) {
-	var name, value []byte
+// setLabels gives s the labels metric collected.
+func (p *protoReader) setLabels(f *prom.Family, s *prom.Series) {
+	n := len(p.lnames)
+	if n == 0 {
+		s.LabelNames = []string{}
+		return
+	}
+	if p.prevNames != nil && slices.Equal(p.prevNames, p.lnames) {
+		s.LabelNames = p.prevNames
+	} else {
+		s.LabelNames = slices.Clone(p.lnames)
+		p.prevNames = s.LabelNames
+	}
+	size := 0
+	for _, v := range p.lvals {
+		size += len(v)
+	}
+	vb := p.arena.bytes(size)
+	for _, v := range p.lvals {
+		vb = append(vb, v...)
+	}
+	all := unsafe.String(unsafe.SliceData(vb), len(vb)) // vb is never written again
+	values := p.arena.strings(n)
+	off := 0
+	for _, v := range p.lvals {
+		values = append(values, all[off:off+len(v)])
+		off += len(v)
+	}
+	s.LabelValues = values
+}
+
+// labelBytes decodes a LabelPair message; the name and value point into the message.
+func (p *protoReader) labelBytes(w wire) (name, value []byte, err error) {
 	for {
 		n, t, ok := w.field()
 		if !ok {
@@ -375,7 +509,12 @@ func (p *protoReader) labelPair(w wire) (string, string, error) {
 			w.skip(t)
 		}
 	}
-	return p.in.get(name), string(value), w.err
+	return name, value, w.err
+}
+
+func (p *protoReader) labelPair(w wire) (string, string, error) {
+	name, value, err := p.labelBytes(w)
+	return p.in.get(name), string(value), err
 }
 
 // timestamp decodes a google.protobuf.Timestamp into nanoseconds since the epoch.
@@ -476,6 +615,10 @@ func (p *protoReader) summary(s *prom.Series, w wire) error {
 func (p *protoReader) histogram(s *prom.Series, w wire) error {
 	var nh prom.NativeHistogram
 	native := false
+	// sample_count_float overrides sample_count when it is above 0, in whichever order the
+	// two come; so do a bucket's and the zero bucket's float counts.
+	var count uint64
+	var countFloat float64
 	for {
 		n, t, ok := w.field()
 		if !ok {
@@ -483,14 +626,16 @@ func (p *protoReader) histogram(s *prom.Series, w wire) error {
 		}
 		switch n {
 		case 1:
-			s.Count = float64(w.uint(t))
+			count = w.uint(t)
 		case 4:
-			s.Count = w.double(t)
+			countFloat = w.double(t)
 		case 2:
 			s.Sum = w.double(t)
 		case 3:
 			bw := w.sub(t)
 			var bk prom.Bucket
+			var cum uint64
+			var cumFloat float64
 			for {
 				n, t, ok := bw.field()
 				if !ok {
@@ -498,9 +643,9 @@ func (p *protoReader) histogram(s *prom.Series, w wire) error {
 				}
 				switch n {
 				case 1:
-					bk.Count = float64(bw.uint(t))
+					cum = bw.uint(t)
 				case 4:
-					bk.Count = bw.double(t)
+					cumFloat = bw.double(t)
 				case 2:
 					bk.UpperBound = bw.double(t)
 				case 3:
@@ -516,6 +661,7 @@ func (p *protoReader) histogram(s *prom.Series, w wire) error {
 			if bw.err != nil {
 				return bw.err
 			}
+			bk.Count = overridden(cum, cumFloat)
 			if len(s.Buckets) >= p.lim.MaxSeriesPerFamily {
 				return errors.New("expected at most the limit of " + itoa(p.lim.MaxSeriesPerFamily) + " buckets, found more")
 			}
@@ -523,7 +669,11 @@ func (p *protoReader) histogram(s *prom.Series, w wire) error {
 		case 15:
 			s.Created = timestamp(w.sub(t))
 		case 5:
-			nh.Schema, native = int32(unzigzag(w.uint(t))), true
+			v := unzigzag(w.uint(t))
+			if v < math.MinInt32 || v > math.MaxInt32 {
+				return errors.New("expected a native histogram schema (a sint32), found " + strconv.FormatInt(v, 10))
+			}
+			nh.Schema, native = int32(v), true
 		case 6:
 			nh.ZeroThreshold, native = w.double(t), true
 		case 7:
@@ -552,19 +702,13 @@ func (p *protoReader) histogram(s *prom.Series, w wire) error {
 			}
 			native = true
 		case 11, 14: // float histogram counts, absolute
-			cw := w.sub(t)
+			var err error
 			dst := &nh.PositiveCounts
 			if n == 11 {
 				dst = &nh.NegativeCounts
 			}
-			for len(cw.b) >= 8 {
-				if len(*dst) >= p.lim.MaxSeriesPerFamily {
-					return errors.New("expected at most the limit of " + itoa(p.lim.MaxSeriesPerFamily) + " buckets, found more")
-				}
-				*dst = append(*dst, math.Float64frombits(cw.fixed64()))
-			}
-			if *dst == nil {
-				*dst = []float64{}
+			if *dst, err = doubles(&w, t, *dst, p.lim.MaxSeriesPerFamily); err != nil {
+				return err
 			}
 			native = true
 		case 16:
@@ -580,7 +724,11 @@ func (p *protoReader) histogram(s *prom.Series, w wire) error {
 	if w.err != nil {
 		return w.err
 	}
+	s.Count = overridden(count, countFloat)
 	if native {
+		if err := checkNative(&nh, s, p.lax); err != nil {
+			return err
+		}
 		// The no-op span that marks a native histogram without buckets is dropped: an empty
 		// NativeHistogram says the same.
 		if len(nh.PositiveSpans) == 1 && nh.PositiveSpans[0] == (prom.BucketSpan{}) && len(nh.PositiveDeltas) == 0 {
@@ -589,6 +737,15 @@ func (p *protoReader) histogram(s *prom.Series, w wire) error {
 		s.Native = &nh
 	}
 	return nil
+}
+
+// overridden returns the float count when it is above 0, the integer one otherwise, as
+// metrics.proto says of its _float fields.
+func overridden(n uint64, f float64) float64 {
+	if f > 0 {
+		return f
+	}
+	return float64(n)
 }
 
 func span(w wire) (prom.BucketSpan, error) {
@@ -600,9 +757,17 @@ func span(w wire) (prom.BucketSpan, error) {
 		}
 		switch n {
 		case 1:
-			sp.Offset = int32(unzigzag(w.uint(t)))
+			v := unzigzag(w.uint(t))
+			if v < math.MinInt32 || v > math.MaxInt32 {
+				return sp, errors.New("expected a span offset (a sint32), found " + strconv.FormatInt(v, 10))
+			}
+			sp.Offset = int32(v)
 		case 2:
-			sp.Length = uint32(w.uint(t))
+			l := w.uint(t)
+			if l > math.MaxUint32 {
+				return sp, errors.New("expected a span length (a uint32), found " + utoa(l))
+			}
+			sp.Length = uint32(l)
 		default:
 			w.skip(t)
 		}
@@ -610,9 +775,16 @@ func span(w wire) (prom.BucketSpan, error) {
 	return sp, w.err
 }
 
+// A repeated scalar field may come packed (one length-delimited field holding the values) or
+// not (one field a value, as proto2 encoders such as client_model's Go types write it), or
+// both mixed; a decoder must accept each, and deltas and doubles do.
+
 // deltas decodes a repeated sint64 field, packed or not.
 func deltas(w *wire, typ int, dst []int64, max int) ([]int64, error) {
 	if typ == wVarint {
+		if len(dst) >= max {
+			return dst, errors.New("expected at most the limit of " + itoa(max) + " buckets, found more")
+		}
 		return append(dst, unzigzag(w.varint())), w.err
 	}
 	pw := w.sub(typ)
@@ -626,4 +798,32 @@ func deltas(w *wire, typ int, dst []int64, max int) ([]int64, error) {
 		return dst, pw.err
 	}
 	return dst, w.err
+}
+
+// doubles decodes a repeated double field, packed or not. A packed field without values
+// still makes dst non-nil: it marks a float histogram.
+func doubles(w *wire, typ int, dst []float64, max int) ([]float64, error) {
+	if dst == nil {
+		dst = []float64{}
+	}
+	if typ == wFixed64 {
+		if len(dst) >= max {
+			return dst, errors.New("expected at most the limit of " + itoa(max) + " buckets, found more")
+		}
+		return append(dst, math.Float64frombits(w.fixed64())), w.err
+	}
+	pw := w.sub(typ)
+	if w.err != nil {
+		return dst, w.err
+	}
+	if len(pw.b)%8 != 0 {
+		return dst, errors.New("expected packed doubles (a multiple of 8 bytes), found " + itoa(len(pw.b)) + " bytes")
+	}
+	for len(pw.b) > 0 {
+		if len(dst) >= max {
+			return dst, errors.New("expected at most the limit of " + itoa(max) + " buckets, found more")
+		}
+		dst = append(dst, math.Float64frombits(pw.fixed64()))
+	}
+	return dst, nil
 }

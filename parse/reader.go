@@ -29,6 +29,7 @@ type Reader struct {
 type familyReader interface {
 	next() (*prom.Family, error)
 	sampleNames() []string
+	continues() bool
 }
 
 // NewReader returns a Reader of the document r in format f. A nil o means the defaults.
@@ -63,8 +64,14 @@ func (r *Reader) Next() (*prom.Family, error) {
 
 // SampleNames returns the distinct names of the samples of the family Next returned last,
 // as the document wrote them ("http_requests_total", "h_bucket", …). Lint rules use them:
-// the family name alone does not say whether a counter had its "_total" suffix.
+// the family name alone does not say whether a counter had its "_total" suffix. The slice is
+// valid until the next call to Next: keep a copy to use it later.
 func (r *Reader) SampleNames() []string { return r.fr.sampleNames() }
+
+// Continues reports whether the family Next returned last is a further part of the family
+// before it, as Options.PartSeries cuts a large family: same Desc, more series. It is false
+// without PartSeries.
+func (r *Reader) Continues() bool { return r.fr.continues() }
 
 // All returns an iterator over the families of the document. It stops after the last family
 // or after yielding the first error (never io.EOF).

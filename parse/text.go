@@ -25,12 +25,16 @@ type textReader struct {
 	meta     famMeta
 	ready    *prom.Family // a complete family for next to return
 	names    []string     // sample names of the family returned last
-	seen     map[string]struct{}
+	seen     nameSet      // OpenMetrics: the families read so far
 	families int
 	eof      bool // OpenMetrics: "# EOF" was read
 	done     bool
 	pending  error // an error to return after the family in ready
+
+	readyCont, cont bool // ready, and the family returned last, continue a family (Options.PartSeries)
 }
+
+func (t *textReader) continues() bool { return t.cont }
 
 // famMeta is what the reader knows of the current family beyond its Desc.
 type famMeta struct {
@@ -46,6 +50,7 @@ func newTextReader(r io.Reader, om bool, o *Options) *textReader {
 	t.lx.om = om
 	t.lx.maxLabels = t.lim.MaxLabels
 	t.b.om, t.b.lax, t.b.lim, t.b.intern = om, o.Lax, &t.lim, &t.in
+	t.b.part = o.PartSeries
 	return t
 }
 
@@ -53,9 +58,16 @@ func (t *textReader) sampleNames() []string { return t.names }
 
 func (t *textReader) next() (*prom.Family, error) {
 	for {
+		if len(t.b.pieces) > 0 {
+			p := t.b.pieces[0]
+			t.b.pieces = t.b.pieces[1:]
+			t.names, t.cont = t.b.names, p.cont
+			return p.f, nil
+		}
 		if t.ready != nil {
 			f := t.ready
 			t.ready = nil
+			t.cont = t.readyCont
 			return f, nil
 		}
 		if t.pending != nil {
@@ -85,13 +97,10 @@ func (t *textReader) next() (*prom.Family, error) {
 			err = t.textLine(ln)
 		}
 		if err != nil {
-			if t.ready != nil {
-				// Return the family the line completed before the line's error.
-				f := t.ready
-				t.ready, t.done = nil, true
-				t.lr.err = err
-				t.pending = err
-				return f, nil
+			if t.ready != nil || len(t.b.pieces) > 0 {
+				// Return the family (or part) the line completed before the line's error.
+				t.done, t.lr.err, t.pending = true, err, err
+				continue
 			}
 			return nil, err
 		}
@@ -114,7 +123,8 @@ func (t *textReader) flush() error {
 		}
 	}
 	t.names = t.b.names
-	t.ready = f
+	t.ready, t.readyCont = f, t.b.spilled > 0
+	t.b.release()
 	return nil
 }
 

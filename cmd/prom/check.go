@@ -9,6 +9,7 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -52,16 +53,31 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	defer in.Close()
-	r := parse.NewReader(in, in.format, nil)
+	r := parse.NewReader(in, in.format, &parse.Options{PartSeries: partSeries})
 	var problems []lint.Problem
 	series := 0
+	var cur *lint.Family // the family being read, lint-checked when the next one starts
+	seen := map[string]bool{}
 	for f, err := range r.All() {
 		if err != nil {
 			reportParseError(stderr, in.name, err)
 			return exitStatus(1)
 		}
 		series += len(f.Series)
-		problems = append(problems, lint.CheckRules(lintFamily(f, r.SampleNames()), rules)...)
+		if r.Continues() && cur != nil {
+			addLabelNames(cur, seen, f)
+			cur.SampleNames = slices.Clone(r.SampleNames())
+			continue
+		}
+		if cur != nil {
+			problems = append(problems, lint.CheckRules(cur, rules)...)
+		}
+		clear(seen)
+		cur = &lint.Family{Name: f.Name, Type: f.Type, Help: f.Help, Unit: f.Unit, SampleNames: slices.Clone(r.SampleNames())}
+		addLabelNames(cur, seen, f)
+	}
+	if cur != nil {
+		problems = append(problems, lint.CheckRules(cur, rules)...)
 	}
 	// An empty document is valid syntax, but a scrape that returns nothing is almost always a
 	// broken target or a wrong URL; checking it should not pass.
@@ -78,19 +94,27 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	return nil
 }
 
-// lintFamily describes a parsed family to the lint rules.
-func lintFamily(f *prom.Family, sampleNames []string) *lint.Family {
-	lf := &lint.Family{Name: f.Name, Type: f.Type, Help: f.Help, Unit: f.Unit, SampleNames: sampleNames}
-	seen := map[string]bool{}
+// partSeries is the size of the parts check and convert read a family in: a family of
+// millions of series goes through in bounded memory (parse.Options.PartSeries).
+const partSeries = 10_000
+
+// addLabelNames adds to the lint description lf the label names of the series of f that it
+// does not have yet; seen holds the names it has.
+func addLabelNames(lf *lint.Family, seen map[string]bool, f *prom.Family) {
+	var prev []string // series share their names slice when they have the same names
 	for i := range f.Series {
-		for _, n := range f.Series[i].LabelNames {
+		names := f.Series[i].LabelNames
+		if len(names) > 0 && len(prev) == len(names) && &names[0] == &prev[0] {
+			continue
+		}
+		prev = names
+		for _, n := range names {
 			if !seen[n] {
 				seen[n] = true
 				lf.LabelNames = append(lf.LabelNames, n)
 			}
 		}
 	}
-	return lf
 }
 
 // lintRuleNames lists the names of the lint rules for the usage.

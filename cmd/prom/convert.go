@@ -36,7 +36,8 @@ func runConvert(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	}
 	defer in.Close()
 	// Lax: convert what Prometheus would ingest, even where OpenMetrics is stricter.
-	r := parse.NewReader(in, in.format, &parse.Options{Lax: true})
+	// In parts: a family of millions of series streams through in bounded memory.
+	r := parse.NewReader(in, in.format, &parse.Options{Lax: true, PartSeries: partSeries})
 	enc := expfmt.NewEncoder(stdout, out, esc)
 	for f, err := range r.All() {
 		if err != nil {
@@ -44,7 +45,9 @@ func runConvert(ctx context.Context, args []string, stdout, stderr io.Writer) er
 			reportParseError(stderr, in.name, err)
 			return exitStatus(1)
 		}
-		enc.Family(&f.Desc)
+		if !r.Continues() {
+			enc.Family(&f.Desc)
+		}
 		for i := range f.Series {
 			enc.Series(&f.Desc, &f.Series[i])
 		}
