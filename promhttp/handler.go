@@ -184,9 +184,14 @@ func (h *handler) serve(w http.ResponseWriter, r *http.Request) int {
 
 	ctx, cancel := h.context(r)
 	defer cancel()
+	// A write that fails (the client went away, or stopped reading past the server's write
+	// deadline) cancels the collection: nobody will read what it produces.
+	ctx, stop := context.WithCancelCause(ctx)
+	defer stop(nil)
 
 	out := getLazyWriter(w)
 	defer putLazyWriter(out)
+	out.stop = stop
 	var zw *gzipWriter
 	var sink io.Writer = out
 	if gz {
@@ -200,6 +205,13 @@ func (h *handler) serve(w http.ResponseWriter, r *http.Request) int {
 		names = r.URL.Query()["name[]"]
 	}
 	err := h.collect(ctx, enc, names)
+	if err != nil && out.err != nil && out.err != errDiscarded {
+		// The collection stopped because the response could not be written.
+		enc.Abort()
+		h.self.error(causeWrite)
+		h.log.Warn("promhttp: error writing metrics", "error", out.err)
+		return http.StatusOK
+	}
 	if err != nil {
 		cause := causeCollect
 		if errors.Is(context.Cause(ctx), errTimeout) {
