@@ -206,7 +206,7 @@ func (h *handler) serve(w http.ResponseWriter, r *http.Request) int {
 	}
 	err := h.collect(ctx, enc, names)
 	if err != nil && out.err != nil && out.err != errDiscarded {
-		// The collection stopped because the response could not be written.
+		// The collection stopped because a write failed: nothing more can be sent.
 		enc.Abort()
 		h.self.error(causeWrite)
 		h.log.Warn("promhttp: error writing metrics", "error", out.err)
@@ -214,11 +214,20 @@ func (h *handler) serve(w http.ResponseWriter, r *http.Request) int {
 	}
 	if err != nil {
 		cause := causeCollect
-		if errors.Is(context.Cause(ctx), errTimeout) {
+		switch c := context.Cause(ctx); {
+		case errors.Is(c, errTimeout) || errors.Is(c, errHandlerTimeout):
 			cause = causeTimeout
+		case r.Context().Err() != nil:
+			// The client went away, or its HTTP/2 stream was reset, and the collection was
+			// cancelled with the request.
+			cause = causeWrite
 		}
 		h.self.error(cause)
-		h.log.Error("promhttp: error collecting metrics", "cause", cause, "error", err)
+		if cause == causeWrite {
+			h.log.Warn("promhttp: the request ended before its metrics were written", "error", context.Cause(r.Context()))
+		} else {
+			h.log.Error("promhttp: error collecting metrics", "cause", cause, "error", err)
+		}
 		if h.opts.ErrorHandling != ContinueOnError {
 			return h.fail(w, out, enc, zw, cause, err)
 		}
