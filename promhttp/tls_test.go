@@ -144,4 +144,3 @@ func TestServeCipherSuiteErrors(t *testing.T) {
 		t.Errorf("CipherSuites without TLS: %v", err)
 	}
 }
-
