@@ -43,7 +43,7 @@ func (b *bound) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	ctx, stop := context.WithCancelCause(ctx)
 	defer stop(nil)
 	bw := &boundWriter{ResponseWriter: w, rc: http.NewResponseController(w), stall: b.stall, end: end, stop: stop}
-	bw.arm()
+	bw.disarm()
 	b.next.ServeHTTP(bw, r.WithContext(ctx))
 	// What net/http writes after the handler returns (the end of a chunked body, what a
 	// handler left buffered) gets the same stall bound.
@@ -69,8 +69,11 @@ func (b *bound) wait(d time.Duration) {
 }
 
 // boundWriter sets the connection's (or HTTP/2 stream's) write deadline before each write to
-// the stall timeout from now, never past the request's end, and cancels the request's
-// context when a write fails, so that a client that stops reading stops the collection too.
+// the stall timeout from now, never past the request's end, and back to the request's end
+// after it, so that the time the handler spends between writes (a slow collector) is not
+// taken for a stall: over HTTP/2 the deadline is a timer that resets the stream whether a
+// write is under way or not. It cancels the request's context when a write fails, so that a
+// client that stops reading stops the collection too.
 type boundWriter struct {
 	http.ResponseWriter
 	rc    *http.ResponseController
@@ -90,11 +93,16 @@ func (w *boundWriter) arm() {
 	w.rc.SetWriteDeadline(d) // an error means the writer has no deadlines; nothing to do
 }
 
+// disarm sets the write deadline to the request's end.
+func (w *boundWriter) disarm() { w.rc.SetWriteDeadline(w.end) }
+
 func (w *boundWriter) Write(p []byte) (int, error) {
 	w.arm()
 	n, err := w.ResponseWriter.Write(p)
 	if err != nil {
 		w.stop(err)
+	} else {
+		w.disarm()
 	}
 	return n, err
 }
@@ -104,6 +112,8 @@ func (w *boundWriter) Flush() {
 	w.arm()
 	if err := w.rc.Flush(); err != nil {
 		w.stop(err)
+	} else {
+		w.disarm()
 	}
 }
 

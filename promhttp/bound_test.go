@@ -211,7 +211,9 @@ func TestServeStalledReadersHTTP2(t *testing.T) {
 		MaxRequestsInFlight: 4,
 		StallTimeout:        200 * time.Millisecond,
 	})
-	tr := &http.Transport{TLSClientConfig: &tls.Config{RootCAs: p.Roots}, ForceAttemptHTTP2: true}
+	tr := &http.Transport{TLSClientConfig: &tls.Config{RootCAs: p.Roots}, ForceAttemptHTTP2: true,
+		// Small stream windows: the server blocks after a few writes, not after 4 MiB each.
+		HTTP2: &http.HTTP2Config{MaxReceiveBufferPerStream: 64 << 10}}
 	t.Cleanup(tr.CloseIdleConnections)
 	client := &http.Client{Transport: tr}
 	var conns []net.Conn
@@ -328,6 +330,56 @@ func TestServeDefaultInFlightLimit(t *testing.T) {
 			}
 			once.Do(func() { close(release) })
 			wg.Wait()
+		})
+	}
+}
+
+// TestServeSlowCollectionNotStalled: a collection that pauses between writes for longer than
+// StallTimeout, for a client that reads everything, is served whole over HTTP/1 and HTTP/2:
+// the stall timeout bounds waiting for the client, not the handler's own work.
+func TestServeSlowCollectionNotStalled(t *testing.T) {
+	checkLeaks(t)
+	p := testcerts.New(t)
+	reg := prom.NewRegistry()
+	d, err := prom.NewDesc(prom.GaugeType, "slow", "Series with a pause.", prom.DescOpts{LabelNames: []string{"i"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const n = 20000 // well past the 32 KiB held back, so that the pause falls between writes
+	if err := reg.Register(&funcCollector{desc: d, fn: func(w *prom.Writer) {
+		for i := range n {
+			if i == n/2 {
+				time.Sleep(time.Second) // five stall timeouts
+			}
+			s := w.Series()
+			s.LabelValues = []string{strconv.Itoa(i)}
+			w.Emit(s)
+		}
+	}}); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name string
+		opts ServeOpts
+	}{
+		{"HTTP/1", ServeOpts{}},
+		{"HTTP/2", ServeOpts{CertFile: p.ServerCert, KeyFile: p.ServerKey}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			tc.opts.Handler = NewHandler(HandlerOpts{DisableCompression: true}, reg)
+			tc.opts.StallTimeout = 200 * time.Millisecond
+			s := serve(t, "127.0.0.1:0", tc.opts)
+			tr := &http.Transport{TLSClientConfig: &tls.Config{RootCAs: p.Roots}, ForceAttemptHTTP2: true}
+			t.Cleanup(tr.CloseIdleConnections)
+			resp, err := (&http.Client{Transport: tr}).Get(s.URL() + "/metrics")
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer resp.Body.Close()
+			b, err := io.ReadAll(resp.Body)
+			if err != nil || resp.StatusCode != 200 || !strings.Contains(string(b), fmt.Sprintf(`slow{i="%d"} 0`, n-1)) {
+				t.Errorf("%s: status %d, %v, %d bytes; want the whole body", resp.Proto, resp.StatusCode, err, len(b))
+			}
 		})
 	}
 }

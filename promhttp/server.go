@@ -157,8 +157,12 @@ func Serve(addr string, opts ServeOpts) (*Server, error) {
 			BaseContext:    func(net.Listener) context.Context { return b.base },
 			HTTP2: &http.HTTP2Config{
 				MaxConcurrentStreams: maxStreams,
-				// A connection none of whose frames can be written for this long is closed.
-				WriteByteTimeout: or(opts.StallTimeout, defStallTimeout),
+				// A connection to which nothing at all can be written for this long is closed:
+				// the streams' own stall timers cannot reset them then, since their resets
+				// are frames too. It is never shorter than the default stall timeout, so that
+				// a short StallTimeout does not cut a whole connection whose client is merely
+				// slow to read; such a client reads the connection, if not every stream.
+				WriteByteTimeout: max(or(opts.StallTimeout, defStallTimeout), defStallTimeout),
 			},
 		},
 		ln:    ln,
