@@ -58,7 +58,8 @@ type HandlerOpts struct {
 	DisableCompression bool
 
 	// MaxRequestsInFlight is the number of scrapes served at once; more concurrent scrapes get
-	// 503 Service Unavailable at once. 0 means no limit.
+	// 503 Service Unavailable at once. 0 means no limit here; Serve limits the requests of
+	// its server to ServeOpts.MaxRequestsInFlight (10 by default) whatever the handler.
 	MaxRequestsInFlight int
 	// Timeout bounds a collection: when it passes, the context collectors see through
 	// prom.Writer.Context is cancelled and the scrape fails as ErrorHandling says (503).
