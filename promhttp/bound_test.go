@@ -383,3 +383,35 @@ func TestServeSlowCollectionNotStalled(t *testing.T) {
 		})
 	}
 }
+
+// TestServeSilentClients: a client that connects and sends nothing, or half its headers, or
+// starts no TLS handshake, is disconnected after ReadHeaderTimeout.
+func TestServeSilentClients(t *testing.T) {
+	p := testcerts.New(t)
+	for _, tt := range []struct {
+		name string
+		opts ServeOpts
+		send string
+	}{
+		{"nothing", ServeOpts{}, ""},
+		{"half the headers", ServeOpts{}, "GET /metrics HTTP/1.1\r\nHost: test\r\n"},
+		{"no TLS handshake", ServeOpts{CertFile: p.ServerCert, KeyFile: p.ServerKey}, ""},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			checkLeaks(t)
+			tt.opts.ReadHeaderTimeout = 200 * time.Millisecond
+			s := serve(t, "127.0.0.1:0", tt.opts)
+			c, err := net.Dial("tcp", s.Addr().String())
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer c.Close()
+			io.WriteString(c, tt.send)
+			c.SetReadDeadline(time.Now().Add(waitBound))
+			_, err = io.ReadAll(c)
+			if ne, ok := err.(net.Error); ok && ne.Timeout() {
+				t.Fatalf("the server still held the connection after %v", waitBound)
+			}
+		})
+	}
+}
