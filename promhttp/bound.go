@@ -5,7 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"strconv"
-	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -17,9 +17,9 @@ type bound struct {
 	timeout time.Duration // the whole handling, WriteTimeout
 	stall   time.Duration // one write, StallTimeout
 
-	base   context.Context // the parent of every request's context
-	cancel context.CancelCauseFunc
-	wg     sync.WaitGroup
+	base    context.Context // the parent of every request's context
+	cancel  context.CancelCauseFunc
+	running atomic.Int64 // handlers under way
 }
 
 func newBound(next http.Handler, timeout, stall time.Duration) *bound {
@@ -35,8 +35,8 @@ var (
 )
 
 func (b *bound) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	b.wg.Add(1)
-	defer b.wg.Done()
+	b.running.Add(1)
+	defer b.running.Add(-1)
 	end := time.Now().Add(b.timeout)
 	ctx, cancel := context.WithDeadlineCause(r.Context(), end, errHandlerTimeout)
 	defer cancel()
@@ -53,18 +53,12 @@ func (b *bound) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // stop cancels the context of every request under way and of those to come.
 func (b *bound) stop() { b.cancel(errServerClosed) }
 
-// wait waits for the handlers under way to return, for d at most.
+// wait waits for the handlers under way to return, for d at most. It polls: it runs once,
+// at the end of a server, and a WaitGroup may not be waited on while requests can still
+// arrive.
 func (b *bound) wait(d time.Duration) {
-	done := make(chan struct{})
-	go func() {
-		b.wg.Wait()
-		close(done)
-	}()
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-done:
-	case <-t.C:
+	for end := time.Now().Add(d); b.running.Load() > 0 && time.Now().Before(end); {
+		time.Sleep(5 * time.Millisecond)
 	}
 }
 
