@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -413,5 +414,49 @@ func TestServeSilentClients(t *testing.T) {
 				t.Fatalf("the server still held the connection after %v", waitBound)
 			}
 		})
+	}
+}
+
+// TestServeSlowBodyHTTP2: over HTTP/2, a stream trickling its body to a handler that reads
+// it is cut off by ReadTimeout, the handler's read failing.
+func TestServeSlowBodyHTTP2(t *testing.T) {
+	checkLeaks(t)
+	p := testcerts.New(t)
+	readErr := make(chan error, 1)
+	var proto atomic.Int32
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		proto.Store(int32(r.ProtoMajor))
+		_, err := io.ReadAll(r.Body)
+		readErr <- err
+	})
+	s := serve(t, "127.0.0.1:0", ServeOpts{Handler: h, CertFile: p.ServerCert, KeyFile: p.ServerKey, ReadTimeout: 300 * time.Millisecond})
+	tr := &http.Transport{TLSClientConfig: &tls.Config{RootCAs: p.Roots}, ForceAttemptHTTP2: true}
+	t.Cleanup(tr.CloseIdleConnections)
+	body, pw := io.Pipe()
+	done := make(chan struct{})
+	go func() { // a byte every 20 ms, until the request is over
+		defer close(done)
+		for {
+			if _, err := pw.Write([]byte("x")); err != nil {
+				return
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+	}()
+	t.Cleanup(func() {
+		pw.Close()
+		<-done
+	})
+	go func() {
+		resp, err := (&http.Client{Transport: tr}).Post(s.URL()+"/metrics", "text/plain", body)
+		if err == nil {
+			resp.Body.Close()
+		}
+	}()
+	if err := await(t, readErr, 1, "the handler's read of the trickled body ended")[0]; err == nil {
+		t.Error("the handler read the whole trickled body")
+	}
+	if v := proto.Load(); v != 2 {
+		t.Errorf("served over HTTP/%d, not HTTP/2", v)
 	}
 }
