@@ -32,9 +32,11 @@ type ServeOpts struct {
 	// ClientCAs is a PEM file, or a directory of PEM files, of the certificate authorities
 	// that sign client certificates. Setting it turns on mutual TLS: every client must present
 	// a certificate signed by one of them, or the handshake fails. It needs CertFile. The
-	// files are read again when their content changes: new connections are checked against
-	// the new authorities, and requests on connections made under an authority no longer
-	// there get 403.
+	// files are read at each handshake and each request (microseconds for a few files) and
+	// taken when their content changed: new connections are checked against the new
+	// authorities, and requests on connections (or resumed sessions) made under an
+	// authority no longer there get 403. Files that cannot be read, or hold no certificate,
+	// keep the previous authorities.
 	ClientCAs string
 
 	// CipherSuites are the TLS 1.2 cipher suites offered, such as
