@@ -144,3 +144,34 @@ func TestServeCipherSuiteErrors(t *testing.T) {
 		t.Errorf("CipherSuites without TLS: %v", err)
 	}
 }
+
+// TestServeBadReplacementKeepsPrevious: a certificate replaced before its key (the pair no
+// longer matching), or by garbage, and a CA file replaced by one without certificates, leave
+// the server serving with what it had.
+func TestServeBadReplacementKeepsPrevious(t *testing.T) {
+	checkLeaks(t)
+	p, q := testcerts.New(t), testcerts.New(t)
+	dir := t.TempDir()
+	ca := filepath.Join(dir, "ca.pem")
+	if err := os.WriteFile(ca, readFile(t, p.CA), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	s := serve(t, "127.0.0.1:0", ServeOpts{CertFile: p.ServerCert, KeyFile: p.ServerKey, ClientCAs: ca})
+	for _, step := range []struct {
+		name          string
+		path, content string
+	}{
+		{"certificate without its key", p.ServerCert, string(readFile(t, q.ServerCert))},
+		{"certificate of garbage", p.ServerCert, "not PEM"},
+		{"CA file without certificates", ca, "not PEM"},
+	} {
+		if err := os.WriteFile(step.path, []byte(step.content), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		c := httpClient(p, true)
+		if code, _, err := fetch(t, c, s.URL()+"/metrics"); err != nil || code != 200 {
+			t.Errorf("after a %s: %d %v", step.name, code, err)
+		}
+		c.CloseIdleConnections()
+	}
+}
