@@ -77,6 +77,14 @@ func TestServeClientCAReload(t *testing.T) {
 	if code, _, err := fetch(t, old, s.URL()+"/metrics"); err != nil || code != 200 {
 		t.Fatalf("p's client before the swap: %d %v", code, err)
 	}
+	// p's client with a TLS session to resume on a new connection after the swap.
+	resumer := httpClient(p, true)
+	tr := resumer.Transport.(*http.Transport)
+	tr.TLSClientConfig.ClientSessionCache = tls.NewLRUClientSessionCache(4)
+	if code, _, err := fetch(t, resumer, s.URL()+"/metrics"); err != nil || code != 200 {
+		t.Fatalf("p's resuming client before the swap: %d %v", code, err)
+	}
+	tr.CloseIdleConnections()
 	if _, _, err := fetch(t, qClient(), s.URL()+"/metrics"); err == nil {
 		t.Fatal("q's client was served before the swap")
 	}
@@ -90,6 +98,11 @@ func TestServeClientCAReload(t *testing.T) {
 	}
 	if code, _, err := fetch(t, old, s.URL()+"/metrics"); err != nil || code != http.StatusForbidden {
 		t.Errorf("p's kept-alive connection after the swap: status %d, want 403", code)
+	}
+	// Whether the session is resumed (and the request refused) or the handshake made anew
+	// (and failed), p's client is not served.
+	if code, _, err := fetch(t, resumer, s.URL()+"/metrics"); err == nil && code != http.StatusForbidden {
+		t.Errorf("p's client resuming its TLS session after the swap: status %d, want 403 or a failed handshake", code)
 	}
 }
 
