@@ -44,6 +44,47 @@
 //	}
 //	defer srv.Shutdown(context.Background())
 //
+// # What a server bounds
+//
+// A Server bounds every phase of every request, so that no client, slow or hostile, holds a
+// connection, a scrape slot or Shutdown for long (each bound is a ServeOpts field; zero
+// means the default given):
+//
+//   - the TLS handshake and the headers: ReadHeaderTimeout, 10 s; the whole request with its
+//     body: ReadTimeout, 30 s; a kept-alive connection waiting for its next request:
+//     IdleTimeout, 2 min;
+//   - the handling and the response: WriteTimeout, 2 min, after which the request's context,
+//     and so the collection, is cancelled;
+//   - each write of the response: StallTimeout, 10 s without the client taking the data, over
+//     HTTP/1 and on each HTTP/2 stream alike. The write fails, the collection is cancelled and
+//     the scrape's slot freed; the other streams of an HTTP/2 connection go on. Only waiting
+//     for the client counts: a collector pausing between writes is not a stall. An HTTP/2
+//     connection to which nothing at all can be written is closed after StallTimeout, 10 s at
+//     the least;
+//   - requests at once: MaxRequestsInFlight, 10, counted after authentication; the others get
+//     503 at once, without collecting. An HTTP/2 connection carries 32 streams at most;
+//   - Shutdown: ShutdownTimeout, 10 s, after which the connections are closed and the
+//     requests' contexts cancelled; it returns within a second more, even with
+//     context.Background().
+//
+// Basic authentication bounds the hashing an unauthenticated client can cause: a wrong
+// (user, password) pair among the last 256 refused is refused again without hashing, the
+// last password accepted for each user is accepted again without hashing, at most a quarter
+// of GOMAXPROCS (at least one) hashes run at once, at most 64 requests wait for one and the
+// others get 429 Too Many Requests. PBKDF2 iterations are capped at 1,000,000 (about 0.2 s of
+// CPU). The bcrypt hashes of Prometheus's exporter-toolkit web configuration ("$2a$", "$2b$",
+// "$2y$") are accepted once package github.com/prom-go/prom/bcrypt, a module of its own, is
+// imported; any other scheme can be added with RegisterPasswordScheme. "prom hash-password"
+// makes HashPassword's hashes from standard input, and prom-bcrypt (in the bcrypt module)
+// bcrypt ones.
+//
+// The certificate, key and client CA files are read at each handshake and taken when their
+// content changed, whatever their modification times; a pair half replaced keeps the
+// previous certificate. After the client CAs change, requests on connections (or resumed
+// TLS sessions) made under an authority no longer configured get 403. TLS 1.2 offers the
+// ECDHE suites with AES-GCM or ChaCha20-Poly1305 only, without the CBC-SHA1 ones Go enables;
+// ServeOpts.CipherSuites sets others.
+//
 // # Instrumenting servers and clients
 //
 // ServerMetrics counts and times requests by route (the http.ServeMux pattern, never the raw

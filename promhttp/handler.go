@@ -58,7 +58,8 @@ type HandlerOpts struct {
 	DisableCompression bool
 
 	// MaxRequestsInFlight is the number of scrapes served at once; more concurrent scrapes get
-	// 503 Service Unavailable at once. 0 means no limit.
+	// 503 Service Unavailable at once. 0 means no limit here; Serve limits the requests of
+	// its server to ServeOpts.MaxRequestsInFlight (10 by default) whatever the handler.
 	MaxRequestsInFlight int
 	// Timeout bounds a collection: when it passes, the context collectors see through
 	// prom.Writer.Context is cancelled and the scrape fails as ErrorHandling says (503).
@@ -184,9 +185,14 @@ func (h *handler) serve(w http.ResponseWriter, r *http.Request) int {
 
 	ctx, cancel := h.context(r)
 	defer cancel()
+	// A write that fails (the client went away, or stopped reading past the server's write
+	// deadline) cancels the collection: nobody will read what it produces.
+	ctx, stop := context.WithCancelCause(ctx)
+	defer stop(nil)
 
 	out := getLazyWriter(w)
 	defer putLazyWriter(out)
+	out.stop = stop
 	var zw *gzipWriter
 	var sink io.Writer = out
 	if gz {
@@ -200,13 +206,29 @@ func (h *handler) serve(w http.ResponseWriter, r *http.Request) int {
 		names = r.URL.Query()["name[]"]
 	}
 	err := h.collect(ctx, enc, names)
+	if err != nil && out.err != nil && out.err != errDiscarded {
+		// The collection stopped because a write failed: nothing more can be sent.
+		enc.Abort()
+		h.self.error(causeWrite)
+		h.log.Warn("promhttp: error writing metrics", "error", out.err)
+		return http.StatusOK
+	}
 	if err != nil {
 		cause := causeCollect
-		if errors.Is(context.Cause(ctx), errTimeout) {
+		switch c := context.Cause(ctx); {
+		case errors.Is(c, errTimeout) || errors.Is(c, errHandlerTimeout):
 			cause = causeTimeout
+		case r.Context().Err() != nil:
+			// The client went away, or its HTTP/2 stream was reset, and the collection was
+			// cancelled with the request.
+			cause = causeWrite
 		}
 		h.self.error(cause)
-		h.log.Error("promhttp: error collecting metrics", "cause", cause, "error", err)
+		if cause == causeWrite {
+			h.log.Warn("promhttp: the request ended before its metrics were written", "error", context.Cause(r.Context()))
+		} else {
+			h.log.Error("promhttp: error collecting metrics", "cause", cause, "error", err)
+		}
 		if h.opts.ErrorHandling != ContinueOnError {
 			return h.fail(w, out, enc, zw, cause, err)
 		}

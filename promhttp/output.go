@@ -27,6 +27,7 @@ type lazyWriter struct {
 	buf       []byte
 	committed bool
 	err       error
+	stop      func(error) // called with the first write error; may be nil
 }
 
 // lazyWriters and gzipWriters keep the handler's big buffers and gzip writers for the next
@@ -38,12 +39,12 @@ func getLazyWriter(w http.ResponseWriter) *lazyWriter {
 	if !ok {
 		l = &lazyWriter{buf: make([]byte, 0, holdBack)}
 	}
-	l.w, l.buf, l.committed, l.err = w, l.buf[:0], false, nil
+	l.w, l.buf, l.committed, l.err, l.stop = w, l.buf[:0], false, nil, nil
 	return l
 }
 
 func putLazyWriter(l *lazyWriter) {
-	l.w = nil
+	l.w, l.stop = nil, nil
 	lazyWriters.Put(l)
 }
 
@@ -64,7 +65,7 @@ func (l *lazyWriter) Write(p []byte) (int, error) {
 		return len(p), nil
 	}
 	n, err := l.w.Write(p)
-	l.err = err
+	l.setErr(err)
 	return n, err
 }
 
@@ -75,9 +76,20 @@ func (l *lazyWriter) flush() {
 		l.w.WriteHeader(http.StatusOK)
 	}
 	if len(l.buf) > 0 && l.err == nil {
-		_, l.err = l.w.Write(l.buf)
+		_, err := l.w.Write(l.buf)
+		l.setErr(err)
 	}
 	l.buf = l.buf[:0]
+}
+
+// setErr records the first write error and reports it to stop.
+func (l *lazyWriter) setErr(err error) {
+	if err != nil && l.err == nil {
+		l.err = err
+		if l.stop != nil {
+			l.stop(err)
+		}
+	}
 }
 
 // finish ends a successful response. One that fitted in the buffer is sent with its length.

@@ -7,10 +7,11 @@
 //
 // The commands are:
 //
-//	demo     serve an instrumented demo service whose metrics keep moving
-//	check    parse and lint an exposition document (exit 1 invalid, 3 lint findings)
-//	convert  convert an exposition document to text, OpenMetrics or protobuf
-//	push     push an exposition document to a Pushgateway, or delete a group
+//	demo           serve an instrumented demo service whose metrics keep moving
+//	check          parse and lint an exposition document (exit 1 invalid, 3 lint findings)
+//	convert        convert an exposition document to text, OpenMetrics or protobuf
+//	push           push an exposition document to a Pushgateway, or delete a group
+//	hash-password  print a hash of the password on standard input, for basic auth
 //
 // Run "prom <command> -h" for the flags of a command.
 package main
@@ -40,6 +41,7 @@ var commands = []command{
 	{"check", "parse and lint an exposition document (exit 1 invalid, 3 lint findings)", runCheck},
 	{"convert", "convert an exposition document to text, OpenMetrics or protobuf", runConvert},
 	{"push", "push an exposition document to a Pushgateway, or delete a group", runPush},
+	{"hash-password", "print a hash of the password on standard input, for basic auth", runHashPassword},
 }
 
 func main() {
@@ -90,7 +92,7 @@ var errUsage = errors.New("usage")
 func usage(w io.Writer) {
 	fmt.Fprintln(w, "Usage: prom <command> [flags]\n\nCommands:")
 	for _, c := range commands {
-		fmt.Fprintf(w, "  %-8s %s\n", c.name, c.summary)
+		fmt.Fprintf(w, "  %-13s %s\n", c.name, c.summary)
 	}
 	fmt.Fprintln(w, "\nRun \"prom <command> -h\" for the flags of a command.")
 }
