@@ -82,14 +82,17 @@ func grepLines(s, pattern string) string {
 
 // The child process of TestNodeExporterTextfileKilledWriter: when the test binary runs with
 // PROM_TEXTFILE_WRITER set, it writes a large registry to that path in a loop until it is
-// killed, each generation's series all carrying the generation's number, and prints a line
-// after each complete write.
+// killed, each generation's series all carrying the generation's number. It prints
+// "collecting" once a Write has its temporary file and collects, and "written" after each
+// complete write; with PROM_TEXTFILE_STALL set, the collection of the second generation
+// blocks after printing, so that the kill that follows lands in the middle of a write.
 func init() {
 	path := os.Getenv("PROM_TEXTFILE_WRITER")
 	if path == "" {
 		return
 	}
 	reg := prom.NewRegistry()
+	reg.MustRegister(&writeMarker{stall: os.Getenv("PROM_TEXTFILE_STALL") != ""})
 	gen := prom.Must(prom.NewGauge("torn_check_generation", "Generation of the file.", prom.Opts{Registry: reg}))
 	series := prom.Must(prom.NewGaugeVec("torn_check_series", "Series that all carry the generation.", []string{"i", "pad"}, prom.Opts{Registry: reg}))
 	pad := strings.Repeat("p", 100)
@@ -103,6 +106,22 @@ func init() {
 			os.Exit(1)
 		}
 		fmt.Println("written", g)
+	}
+}
+
+// writeMarker is a collector of the writer child that says when a collection, and so a
+// write into a temporary file, is under way; a stalling one blocks in the second.
+type writeMarker struct {
+	stall bool
+	n     int
+}
+
+func (m *writeMarker) Describe() []*prom.Desc { return nil }
+func (m *writeMarker) Collect(*prom.Writer) {
+	m.n++
+	fmt.Println("collecting", m.n)
+	if m.stall && m.n == 2 {
+		select {} // until killed
 	}
 }
 
@@ -151,10 +170,15 @@ func TestNodeExporterTextfileKilledWriter(t *testing.T) {
 	path := filepath.Join(dir, "torn.prom")
 	var lastGen float64
 	kills, midWrite := 0, 0
-	// Eight rounds, and more until a kill lands in the middle of a write.
-	for round := 0; round < 8 || midWrite == 0 && round < 64; round++ {
+	// Eight rounds. In the odd ones the writer stalls in the middle of its second write, so
+	// the kill surely lands there; in the even ones it lands at a random moment of a write.
+	for round := 0; round < 8; round++ {
+		stall := round%2 == 1
 		cmd := exec.Command(os.Args[0], "-test.run=^$")
 		cmd.Env = append(os.Environ(), "PROM_TEXTFILE_WRITER="+path)
+		if stall {
+			cmd.Env = append(cmd.Env, "PROM_TEXTFILE_STALL=1")
+		}
 		var stderr bytes.Buffer
 		cmd.Stderr = &stderr
 		out, err := cmd.StdoutPipe()
@@ -166,11 +190,17 @@ func TestNodeExporterTextfileKilledWriter(t *testing.T) {
 		}
 		// Kill at a random moment after the writer's first complete file: counted in events,
 		// so a loaded machine cannot make a round that never completes a file.
-		written := make(chan struct{}, 1)
+		written, collecting := make(chan struct{}, 1), make(chan struct{}, 1)
 		go func() {
 			for sc := bufio.NewScanner(out); sc.Scan(); {
+				ch := written
+				if sc.Text() == "collecting 1" {
+					continue // the first write's: the kill waits for a later one
+				} else if strings.HasPrefix(sc.Text(), "collecting") {
+					ch = collecting
+				}
 				select {
-				case written <- struct{}{}:
+				case ch <- struct{}{}:
 				default:
 				}
 			}
@@ -182,20 +212,18 @@ func TestNodeExporterTextfileKilledWriter(t *testing.T) {
 			cmd.Wait()
 			t.Fatalf("round %d: the writer completed no file:\n%s", round, stderr.String())
 		}
-		// The next write starts as soon as a write is reported: a kill a moment after a
-		// report lands in it, mostly.
+		// Then the kill: right after a later write has begun collecting (stalled there, or
+		// a random moment later).
 		select {
-		case <-written:
-		default:
-		}
-		select {
-		case <-written:
+		case <-collecting:
 		case <-time.After(2 * time.Minute):
 			cmd.Process.Kill()
 			cmd.Wait()
 			t.Fatalf("round %d: the writer stopped writing:\n%s", round, stderr.String())
 		}
-		time.Sleep(time.Duration(rand.IntN(3000)) * time.Microsecond)
+		if !stall {
+			time.Sleep(time.Duration(rand.IntN(3000)) * time.Microsecond)
+		}
 		cmd.Process.Signal(syscall.SIGKILL)
 		err = cmd.Wait()
 		if ws, ok := cmd.ProcessState.Sys().(syscall.WaitStatus); !ok || !ws.Signaled() {
@@ -217,13 +245,22 @@ func TestNodeExporterTextfileKilledWriter(t *testing.T) {
 		lastGen = gen
 
 		entries, _ := os.ReadDir(dir)
+		temps := 0
 		for _, e := range entries {
 			if e.Name() != "torn.prom" && strings.HasSuffix(e.Name(), ".prom") {
 				t.Errorf("round %d: a temporary file ends in .prom, so node_exporter would read it: %s", round, e.Name())
 			}
 			if strings.HasPrefix(e.Name(), ".torn.prom.") {
-				midWrite++ // this kill landed in the middle of a write
+				temps++ // this kill landed in the middle of a write
 			}
+		}
+		if temps > 0 {
+			midWrite++
+		} else if stall {
+			t.Errorf("round %d: the writer was killed while stalled in a write, yet left no temporary file", round)
+		}
+		if temps > 1 {
+			t.Errorf("round %d: %d temporary files, want the killed writer's alone: a Write did not remove its dead predecessors'", round, temps)
 		}
 		body, _ := httpGet(t, url)
 		if !strings.Contains(body, "node_textfile_scrape_error 0\n") {
