@@ -307,8 +307,13 @@ func addPromFamily(c *collector, f *prom.Family, sampleNames []string, format pa
 				}
 				po, pl := promSpans(n.PositiveSpans)
 				no, nl := promSpans(n.NegativeSpans)
-				c.lines = append(c.lines, nativeText(seriesID(f.Name, ls), n.Schema, n.ZeroThreshold, float64(n.ZeroCount), float64(s.Count), s.Sum,
-					spanCounts(po, pl, toF(n.PositiveDeltas), true), spanCounts(no, nl, toF(n.NegativeDeltas), true)))
+				if n.IsFloat() { // absolute float counts
+					c.lines = append(c.lines, nativeText(seriesID(f.Name, ls), n.Schema, n.ZeroThreshold, n.ZeroCountFloat, s.Count, s.Sum,
+						spanCounts(po, pl, n.PositiveCounts, false), spanCounts(no, nl, n.NegativeCounts, false)))
+				} else {
+					c.lines = append(c.lines, nativeText(seriesID(f.Name, ls), n.Schema, n.ZeroThreshold, float64(n.ZeroCount), s.Count, s.Sum,
+						spanCounts(po, pl, toF(n.PositiveDeltas), true), spanCounts(no, nl, toF(n.NegativeDeltas), true)))
+				}
 				for _, e := range n.Exemplars {
 					c.lines = append(c.lines, "NHX "+seriesID(f.Name, ls)+promExemplar(e))
 				}

@@ -725,6 +725,12 @@ func (p *protoReader) histogram(s *prom.Series, w wire) error {
 		return w.err
 	}
 	s.Count = overridden(count, countFloat)
+	// Prometheus reads a classic histogram's buckets up to +Inf, and takes the +Inf bucket
+	// from the count when the message stops below it, or has no bucket at all and no native
+	// part; prom.Series's classic buckets end with +Inf too.
+	if n := len(s.Buckets); (n > 0 || !native) && (n == 0 || !math.IsInf(s.Buckets[n-1].UpperBound, 1)) {
+		s.Buckets = append(s.Buckets, prom.Bucket{UpperBound: math.Inf(1), Count: s.Count})
+	}
 	if native {
 		if err := checkNative(&nh, s, p.lax); err != nil {
 			return err

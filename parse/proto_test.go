@@ -119,10 +119,11 @@ func TestProtoFloatCountsOverride(t *testing.T) {
 		return pb(nil).double(4, f).uint(1, whole).double(2, le)
 	}
 	h := pb(nil).double(4, 2.5).uint(1, 3).double(2, 1.25).
-		msg(3, bucket(1, 1, 0.75)).msg(3, bucket(math.Inf(1), 3, 2.5)).
-		msg(3, pb(nil).uint(1, 9).double(4, 0).double(2, 5)) // a float count of 0 does not override
+		msg(3, bucket(1, 1, 0.75)).
+		msg(3, pb(nil).uint(1, 2).double(4, 0).double(2, 5)). // a float count of 0 does not override
+		msg(3, bucket(math.Inf(1), 3, 2.5))
 	s := parseOne(t, histogramFamily(h), nil)
-	want := []prom.Bucket{{UpperBound: 1, Count: 0.75}, {UpperBound: math.Inf(1), Count: 2.5}, {UpperBound: 5, Count: 9}}
+	want := []prom.Bucket{{UpperBound: 1, Count: 0.75}, {UpperBound: 5, Count: 2}, {UpperBound: math.Inf(1), Count: 2.5}}
 	if s.Count != 2.5 || !reflect.DeepEqual(s.Buckets, want) {
 		t.Errorf("read count %v, buckets %+v; want 2.5, %+v", s.Count, s.Buckets, want)
 	}
@@ -185,4 +186,27 @@ func errText(err error) string {
 		return ""
 	}
 	return err.Error()
+}
+
+// A classic histogram whose buckets stop below +Inf, or that has none, gets its +Inf bucket
+// from the count, as Prometheus's protobuf parser delivers it; a native histogram without
+// classic buckets gets none.
+func TestProtoClassicInfBucket(t *testing.T) {
+	inf := math.Inf(1)
+	for _, c := range []struct {
+		name string
+		h    pb
+		want []prom.Bucket
+	}{
+		{"stops below +Inf", pb(nil).uint(1, 4).double(2, 3).msg(3, pb(nil).uint(1, 1).double(2, 0.5)).msg(3, pb(nil).uint(1, 3).double(2, 1)),
+			[]prom.Bucket{{UpperBound: 0.5, Count: 1}, {UpperBound: 1, Count: 3}, {UpperBound: inf, Count: 4}}},
+		{"no bucket", pb(nil).uint(1, 4).double(2, 3), []prom.Bucket{{UpperBound: inf, Count: 4}}},
+		{"ends with +Inf", pb(nil).uint(1, 4).double(2, 3).msg(3, pb(nil).uint(1, 4).double(2, inf)), []prom.Bucket{{UpperBound: inf, Count: 4}}},
+		{"native only", pb(nil).uint(1, 0).double(2, 0).sint(5, 0).double(6, 1e-128).msg(12, pbSpan(0, 0)), nil},
+	} {
+		s := parseOne(t, histogramFamily(c.h), nil)
+		if !reflect.DeepEqual(s.Buckets, c.want) {
+			t.Errorf("%s: read buckets %+v, want %+v", c.name, s.Buckets, c.want)
+		}
+	}
 }
