@@ -3,6 +3,7 @@ package expfmt
 import (
 	"bytes"
 	"math"
+	"slices"
 	"strings"
 	"testing"
 
@@ -235,12 +236,12 @@ func TestWriterNamesAgreeWithReference(t *testing.T) {
 				}
 			}
 			meta, samples, labels := scanNames(writeFamily(t, fam, TextFormat, e))
-			if meta != want.text || !equalStrings(samples, textSamples) || !equalStrings(labels, wantLabels) {
+			if meta != want.text || !slices.Equal(samples, textSamples) || !slices.Equal(labels, wantLabels) {
 				t.Errorf("%v %q, text, %v: family %q, samples %q, labels %q; want %q, %q, %q",
 					c.t, c.name, e, meta, samples, labels, want.text, textSamples, wantLabels)
 			}
 			meta, samples, labels = scanNames(writeFamily(t, fam, OpenMetricsFormat, e))
-			if meta != want.om || !equalStrings(samples, want.samples) || !equalStrings(labels, wantLabels) {
+			if meta != want.om || !slices.Equal(samples, want.samples) || !slices.Equal(labels, wantLabels) {
 				t.Errorf("%v %q, OpenMetrics, %v: family %q, samples %q, labels %q; want %q, %q, %q",
 					c.t, c.name, e, meta, samples, labels, want.om, want.samples, wantLabels)
 			}
@@ -252,7 +253,7 @@ func TestWriterNamesAgreeWithReference(t *testing.T) {
 			for _, l := range got[0].Metrics[0].Labels {
 				pbLabels = append(pbLabels, l.Name)
 			}
-			if got[0].Name != want.proto || !equalStrings(pbLabels, wantLabels) {
+			if got[0].Name != want.proto || !slices.Equal(pbLabels, wantLabels) {
 				t.Errorf("%v %q, protobuf, %v: family %q, labels %q; want %q, %q",
 					c.t, c.name, e, got[0].Name, pbLabels, want.proto, wantLabels)
 			}
@@ -301,16 +302,4 @@ func scanNames(doc []byte) (meta string, samples, labels []string) {
 		}
 	}
 	return meta, samples, labels
-}
-
-func equalStrings(a, b []string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }

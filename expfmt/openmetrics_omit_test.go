@@ -3,6 +3,7 @@ package expfmt
 import (
 	"bytes"
 	"math"
+	"slices"
 	"strings"
 	"testing"
 
@@ -85,7 +86,7 @@ func TestOpenMetricsOmitsWhatSpecForbids(t *testing.T) {
 			if _, err := parse.Parse(bytes.NewReader(doc), parse.OpenMetrics, nil); err != nil {
 				t.Errorf("the strict OpenMetrics parser rejects the output: %v\n%s", err, doc)
 			}
-			if got := sampleSuffixes(doc, c.fam.Name); !equalStrings(got, c.want) {
+			if got := sampleSuffixes(doc, c.fam.Name); !slices.Equal(got, c.want) {
 				t.Errorf("samples %q, want %q\n%s", got, c.want, doc)
 			}
 			s := c.fam.Series[0]
@@ -107,7 +108,7 @@ func TestOpenMetricsOmitsWhatSpecForbids(t *testing.T) {
 					want = []string{"{quantile}", "_count", "_sum"}
 				}
 			}
-			if got := sampleSuffixes(text, c.fam.Name); !equalStrings(got, want) {
+			if got := sampleSuffixes(text, c.fam.Name); !slices.Equal(got, want) {
 				t.Errorf("text format: samples %q, want %q\n%s", got, want, text)
 			}
 		})

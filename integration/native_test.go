@@ -5,12 +5,8 @@ package integration
 // Prometheus from the demo.
 
 import (
-	"context"
-	"encoding/json"
 	"fmt"
 	"math"
-	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 	"testing"
@@ -186,7 +182,7 @@ func testPrometheusNativeDemo(t *testing.T, ps promServer) {
 		t.Errorf("native count / traced jobs = %v, %v; want about 1 (one observation per job)", got, err)
 	}
 
-	ids := pollExemplars(t, api, "demo_traced_jobs_total", start, 30*time.Second)
+	ids := pollExemplars(t, api, "demo_traced_jobs_total", start)
 	seedPrefix := fmt.Sprintf("%016x", 5)
 	for _, id := range ids {
 		if len(id) != 32 || !strings.HasPrefix(id, seedPrefix) {
@@ -200,49 +196,13 @@ func testPrometheusNativeDemo(t *testing.T, ps promServer) {
 
 // pollExemplars queries /api/v1/query_exemplars until it returns exemplars, and returns their
 // trace_id labels.
-func pollExemplars(t *testing.T, api, query string, start time.Time, timeout time.Duration) []string {
+func pollExemplars(t *testing.T, api, query string, start time.Time) []string {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), timeout)
-	defer cancel()
-	last := "no answer"
-	for ctx.Err() == nil {
-		u := fmt.Sprintf("%s/api/v1/query_exemplars?query=%s&start=%d&end=%d", api, url.QueryEscape(query),
-			start.Add(-time.Minute).Unix(), time.Now().Add(time.Minute).Unix())
-		resp, err := http.Get(u)
-		if err == nil {
-			var r struct {
-				Status string
-				Error  string
-				Data   []struct {
-					Exemplars []struct {
-						Labels map[string]string
-						Value  string
-					}
-				}
-			}
-			err = json.NewDecoder(resp.Body).Decode(&r)
-			resp.Body.Close()
-			if err == nil && r.Status != "success" {
-				err = fmt.Errorf("status %s: %s", r.Status, r.Error)
-			}
-			if err == nil {
-				var ids []string
-				for _, s := range r.Data {
-					for _, e := range s.Exemplars {
-						ids = append(ids, e.Labels["trace_id"])
-					}
-				}
-				if len(ids) > 0 {
-					return ids
-				}
-				last = "no exemplars yet"
-			}
+	var ids []string
+	for _, es := range pollExemplarsOf(t, api, query, start) {
+		for _, e := range es {
+			ids = append(ids, e.Labels["trace_id"])
 		}
-		if err != nil {
-			last = err.Error()
-		}
-		time.Sleep(200 * time.Millisecond)
 	}
-	t.Fatalf("exemplars of %s: %s", query, last)
-	return nil
+	return ids
 }
