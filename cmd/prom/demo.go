@@ -59,7 +59,7 @@ func parseDemoFlags(args []string, stdout, stderr io.Writer) (demoConfig, error)
 	fs.StringVar(&cfg.certFile, "tls-cert-file", "", "PEM server certificate `file` (with its chain): serve HTTPS; re-read when it changes. Needs --tls-key-file")
 	fs.StringVar(&cfg.keyFile, "tls-key-file", "", "PEM private key `file` of --tls-cert-file")
 	fs.StringVar(&cfg.clientCA, "tls-client-ca", "", "PEM `file`, or directory of them, of the CAs that sign client certificates: mutual TLS, clients without such a certificate are refused. Needs --tls-cert-file")
-	fs.StringVar(&authFile, "basic-auth-file", "", "`file` of user:hash lines (hash from promhttp.HashPassword, see the promhttp README): require HTTP basic credentials")
+	fs.StringVar(&authFile, "basic-auth-file", "", "`file` of user:hash lines (hash from prom hash-password or promhttp.HashPassword): require HTTP basic credentials")
 	if err := parseFlags(fs, args); err != nil {
 		return cfg, err
 	}
