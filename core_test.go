@@ -91,14 +91,14 @@ func TestCoreAllocs(t *testing.T) {
 }
 
 func BenchmarkCoreInc(b *testing.B) {
-	c := Must(NewCounter("a", "A.", Opts{Registry: NoRegistry}))
+	c := Must(NewCounter("a", "A.", Opts{Unregistered: true}))
 	for b.Loop() {
 		c.Inc()
 	}
 }
 
 func BenchmarkCoreWith(b *testing.B) {
-	v := Must(NewCounterVec("b", "B.", []string{"method", "code"}, Opts{Registry: NoRegistry}))
+	v := Must(NewCounterVec("b", "B.", []string{"method", "code"}, Opts{Unregistered: true}))
 	for b.Loop() {
 		v.With("GET", "200").Inc()
 	}
@@ -106,7 +106,7 @@ func BenchmarkCoreWith(b *testing.B) {
 
 func BenchmarkCoreWithTyped(b *testing.B) {
 	type lab struct{ Method, Code string }
-	v := Must(NewCounterOf[lab]("b", "B.", Opts{Registry: NoRegistry}))
+	v := Must(NewCounterOf[lab]("b", "B.", Opts{Unregistered: true}))
 	for b.Loop() {
 		v.With(lab{"GET", "200"}).Inc()
 	}

@@ -21,7 +21,7 @@ func TestCounterChildHeap(t *testing.T) {
 	runtime.GC()
 	var before, after runtime.MemStats
 	runtime.ReadMemStats(&before)
-	v := Must(NewCounterVec("http_requests_total", "Requests.", []string{"method", "path"}, Opts{Registry: NoRegistry}))
+	v := Must(NewCounterVec("http_requests_total", "Requests.", []string{"method", "path"}, Opts{Unregistered: true}))
 	for i := range children {
 		v.With(methods[i%4], "/api/v1/items/"+strconv.Itoa(i)).Inc()
 	}
@@ -50,7 +50,7 @@ func TestCounterChildLayout(t *testing.T) {
 	if got := unsafe.Sizeof(table[Counter]{}); got != cacheLine {
 		t.Errorf("a table header is %d bytes, want a cache line, %d", got, cacheLine)
 	}
-	v := Must(NewCounterVec("c", "C.", []string{"a", "b"}, Opts{Registry: NoRegistry}))
+	v := Must(NewCounterVec("c", "C.", []string{"a", "b"}, Opts{Unregistered: true}))
 	if n := testing.AllocsPerRun(100, func() { v.With("x", strconv.Itoa(v.Len())) }); n > 2 {
 		// 1 for the child, 1 for the strconv string; table growth is amortised below 1
 		t.Errorf("creating a child: %v allocations, want the child's one", n-1)
@@ -65,7 +65,7 @@ func TestLabelValuesStored(t *testing.T) {
 		for i := range names {
 			names[i] = "l" + strconv.Itoa(i)
 		}
-		v := Must(NewGaugeVec("g", "G.", names, Opts{Registry: NoRegistry}))
+		v := Must(NewGaugeVec("g", "G.", names, Opts{Unregistered: true}))
 		for k := range 50 {
 			vals := make([]string, n)
 			for i := range vals {
@@ -86,7 +86,7 @@ func TestLabelValuesStored(t *testing.T) {
 // TestCounterIncMark: Inc leaves the uncontended word alone once the counter is striped, after
 // at most 255 late increments, and every increment counts.
 func TestCounterIncMark(t *testing.T) {
-	c := Must(NewCounter("c", "C.", Opts{Registry: NoRegistry}))
+	c := Must(NewCounter("c", "C.", Opts{Unregistered: true}))
 	c.Add(1000) // any starting point
 	c.stripe()
 	for range 1000 {
@@ -98,7 +98,7 @@ func TestCounterIncMark(t *testing.T) {
 	if got := c.Value(); got != 2000 {
 		t.Errorf("Value() = %v, want 2000", got)
 	}
-	s := stripedCounter(Must(NewCounter("s", "S.", Opts{Registry: NoRegistry})))
+	s := stripedCounter(Must(NewCounter("s", "S.", Opts{Unregistered: true})))
 	for range 1000 {
 		s.Inc()
 	}
@@ -120,7 +120,7 @@ func BenchmarkChildCreate(b *testing.B) {
 	for i := range pairs {
 		pairs[i] = [2]string{methods[i%4], "/api/v1/items/" + strconv.Itoa(i)}
 	}
-	v := Must(NewCounterVec("http_requests_total", "Requests.", []string{"method", "path"}, Opts{Registry: NoRegistry}))
+	v := Must(NewCounterVec("http_requests_total", "Requests.", []string{"method", "path"}, Opts{Unregistered: true}))
 	b.ReportAllocs()
 	b.ResetTimer()
 	for _, p := range pairs {
@@ -132,7 +132,7 @@ func BenchmarkChildCreate(b *testing.B) {
 // vector's list would keep them too, so it is cut here: only the table refers to them while
 // the collector runs and their memory could be reused.
 func TestTableKeepsChildren(t *testing.T) {
-	v := Must(NewCounterVec("c", "C.", []string{"k"}, Opts{Registry: NoRegistry}))
+	v := Must(NewCounterVec("c", "C.", []string{"k"}, Opts{Unregistered: true}))
 	const n = 5000
 	for i := range n {
 		v.With(strconv.Itoa(i)).Add(float64(i))
@@ -164,8 +164,8 @@ func TestTableKeepsChildren(t *testing.T) {
 // wait for the vector's lock held here.
 func TestPositionalFindsWithoutLock(t *testing.T) {
 	vals := []string{"", "a", "GET", "12345678", "123456789", "/api/v1/items/12345", strings.Repeat("x", 40)}
-	v1 := Must(NewCounterVec("one", "One.", []string{"a"}, Opts{Registry: NoRegistry}))
-	v2 := Must(NewCounterVec("two", "Two.", []string{"a", "b"}, Opts{Registry: NoRegistry}))
+	v1 := Must(NewCounterVec("one", "One.", []string{"a"}, Opts{Unregistered: true}))
+	v2 := Must(NewCounterVec("two", "Two.", []string{"a", "b"}, Opts{Unregistered: true}))
 	var lookups []namedLookup
 	for _, a := range vals {
 		if h, want := hd(v1.With(a)).hash, v1.hash([]string{a}); h != want {

@@ -66,11 +66,11 @@ func TestLegacyNames(t *testing.T) {
 }
 
 func TestOptsRejectOtherTypesFields(t *testing.T) {
-	_, err := NewCounter("c", "help", Opts{Registry: NoRegistry, Buckets: []float64{1}})
+	_, err := NewCounter("c", "help", Opts{Unregistered: true, Buckets: []float64{1}})
 	if err == nil || !strings.Contains(err.Error(), "Buckets") {
 		t.Errorf("counter with Buckets: err = %v", err)
 	}
-	_, err = NewGauge("g", "help", Opts{Registry: NoRegistry}, Opts{})
+	_, err = NewGauge("g", "help", Opts{Unregistered: true}, Opts{})
 	if err == nil || !strings.Contains(err.Error(), "at most one") {
 		t.Errorf("two Opts: err = %v", err)
 	}

@@ -43,10 +43,10 @@
 //
 // # Registries and collectors
 //
-// Metrics register in Default unless Opts.Registry names another registry, or NoRegistry to
-// leave them unregistered (for tests and batch jobs). Register reports conflicting families —
-// including clashes between generated sample names, such as a gauge "x_created" against a
-// counter "x" — as a *ConflictError, and an identical earlier registration as an
+// Metrics register in Default unless Opts.Registry names another registry; Opts.Unregistered
+// leaves them unregistered (for tests and batch jobs), to register later or never. Register
+// reports conflicting families — including clashes between generated sample names, such as a
+// gauge "x_created" against a counter "x" — as a *ConflictError, and an identical earlier registration as an
 // *AlreadyRegisteredError that carries the existing collector.
 //
 // A Collector writes families into a Writer at collection time: custom collectors mirror other

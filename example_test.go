@@ -38,6 +38,27 @@ func ExampleNewCounter() {
 	// # EOF
 }
 
+// An unregistered metric is in no registry until it is registered, and the registry its Opts
+// name, if any, receives its run-time errors meanwhile and afterwards. Here a job builds a
+// metric first and registers it later in the registry it pushes.
+func ExampleOpts_unregistered() {
+	errs := prom.NewRegistry()
+	errs.SetErrorHandler(func(err error) { fmt.Println("reported:", err) })
+	rows := prom.Must(prom.NewCounter("job_rows_total", "Rows processed.", prom.Opts{Registry: errs, Unregistered: true}))
+	rows.Add(-1) // a counter cannot go down: reported, not applied
+	rows.Add(42)
+
+	pushed := prom.NewRegistry()
+	pushed.MustRegister(rows)
+	printOpenMetrics(pushed)
+	// Output:
+	// reported: prom: metric "job_rows": negative_increment: Add(-1) ignored: a counter only goes up
+	// # HELP job_rows Rows processed.
+	// # TYPE job_rows counter
+	// job_rows_total 42.0
+	// # EOF
+}
+
 func ExampleNewGauge() {
 	r := prom.NewRegistry()
 	queued := prom.Must(prom.NewGauge("jobs_queued", "Jobs waiting to run.", prom.Opts{Registry: r}))
@@ -55,7 +76,7 @@ func ExampleNewGauge() {
 // TrackInProgress counts the calls under way; the deferred call undoes the increment when the
 // function returns, however it returns.
 func ExampleGauge_TrackInProgress() {
-	inflight := prom.Must(prom.NewGauge("requests_in_flight", "Requests being served.", prom.Opts{Registry: prom.NoRegistry}))
+	inflight := prom.Must(prom.NewGauge("requests_in_flight", "Requests being served.", prom.Opts{Unregistered: true}))
 	handle := func() {
 		defer inflight.TrackInProgress()()
 		fmt.Println("during:", inflight.Value())
@@ -69,7 +90,7 @@ func ExampleGauge_TrackInProgress() {
 
 // Time records how long the last run of a job took.
 func ExampleGauge_Time() {
-	lastRun := prom.Must(prom.NewGauge("backup_duration_seconds", "Duration of the last backup.", prom.Opts{Registry: prom.NoRegistry}))
+	lastRun := prom.Must(prom.NewGauge("backup_duration_seconds", "Duration of the last backup.", prom.Opts{Unregistered: true}))
 	backup := func() {
 		defer lastRun.Time()()
 		// ... the work being timed ...
@@ -81,7 +102,7 @@ func ExampleGauge_Time() {
 
 // CountErrors counts the calls that fail; the error still reaches the caller.
 func ExampleCounter_CountErrors() {
-	failures := prom.Must(prom.NewCounter("sync_failures_total", "Failed synchronisations.", prom.Opts{Registry: prom.NoRegistry}))
+	failures := prom.Must(prom.NewCounter("sync_failures_total", "Failed synchronisations.", prom.Opts{Unregistered: true}))
 	sync := func(ok bool) error {
 		if !ok {
 			return errors.New("peer unreachable")

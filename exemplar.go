@@ -80,8 +80,9 @@ func newExemplar(labels []Label, v float64, ts int64, hasTS bool) *Exemplar {
 //
 // It keeps prom free of any tracing library. f returns nil for no exemplar. It is called only
 // when the metric's Opts.ExemplarMinInterval lets an exemplar through, so it may be slow-ish;
-// it must be safe for concurrent use. A nil f removes the hook. Metrics created with
-// NoRegistry use the hook of Default.
+// it must be safe for concurrent use. A nil f removes the hook. A metric created with
+// Opts.Unregistered uses the hook of the registry its Opts name (Default when nil) until it
+// is registered; see Opts.Unregistered.
 func (r *Registry) SetExemplarHook(f func(ctx context.Context) []Label) {
 	if f == nil {
 		r.exHook.Store(nil)

@@ -78,7 +78,7 @@ func TestExemplarLabelRules(t *testing.T) {
 }
 
 func TestExemplarCopiesLabels(t *testing.T) {
-	c := Must(NewCounter("c_total", "c", Opts{Registry: NoRegistry}))
+	c := Must(NewCounter("c_total", "c", Opts{Unregistered: true}))
 	l := []Label{{"trace_id", "a"}, {"span_id", "b"}, {"user", "c"}}
 	c.AddWithExemplar(1, l...)
 	l[0].Value, l[2].Value = "changed", "changed"
@@ -90,7 +90,7 @@ func TestExemplarCopiesLabels(t *testing.T) {
 func TestExemplarRateLimit(t *testing.T) {
 	now := int64(1_000_000_000)
 	defer SetExemplarClock(func() int64 { return now })()
-	c := Must(NewCounter("c_total", "c", Opts{Registry: NoRegistry, ExemplarMinInterval: time.Second}))
+	c := Must(NewCounter("c_total", "c", Opts{Unregistered: true, ExemplarMinInterval: time.Second}))
 	c.AddWithExemplar(1, Label{"trace_id", "first"})
 	now += int64(999 * time.Millisecond)
 	c.AddWithExemplar(1, Label{"trace_id", "too soon"})

@@ -146,7 +146,7 @@ func TestFuncContext(t *testing.T) {
 }
 
 func TestNewFuncErrors(t *testing.T) {
-	no := Opts{Registry: NoRegistry}
+	no := Opts{Unregistered: true}
 	for name, f := range map[string]func() error{
 		"nil gauge callback":   func() error { _, err := NewGaugeFunc("g", "G.", nil, no); return err },
 		"nil counter callback": func() error { _, err := NewCounterFuncVec("c", "C.", []string{"a"}, nil, no); return err },

@@ -141,7 +141,7 @@ func TestHistogramObserve(t *testing.T) {
 		{-5, -1, 0, 2},              // linear search: not all positive
 		{0, 1, 2, 3, 4, 5, 6, 7, 8}, // binary search
 	} {
-		h := Must(NewHistogram("h", "H.", Opts{Registry: NoRegistry, Buckets: bounds}))
+		h := Must(NewHistogram("h", "H.", Opts{Unregistered: true, Buckets: bounds}))
 		obs := []float64{0.5, 1, 1.5, 2, 4.5, 5, 100, math.Inf(1), math.Inf(-1), -3}
 		for _, v := range obs {
 			h.Observe(v)
@@ -204,7 +204,7 @@ func TestHistogramNaNAndReset(t *testing.T) {
 }
 
 func TestHistogramTime(t *testing.T) {
-	h := Must(NewHistogram("h", "H.", Opts{Registry: NoRegistry, Buckets: []float64{60}}))
+	h := Must(NewHistogram("h", "H.", Opts{Unregistered: true, Buckets: []float64{60}}))
 	func() { defer h.Time()() }()
 	s := collectSeries(t, h)[0]
 	if s.Count != 1 || s.Buckets[0].Count != 1 || !(s.Sum >= 0 && s.Sum < 60) {
@@ -213,7 +213,7 @@ func TestHistogramTime(t *testing.T) {
 }
 
 func TestHistogramVecAndOf(t *testing.T) {
-	v := Must(NewHistogramVec("h", "H.", []string{"code"}, Opts{Registry: NoRegistry, Buckets: []float64{1}}))
+	v := Must(NewHistogramVec("h", "H.", []string{"code"}, Opts{Unregistered: true, Buckets: []float64{1}}))
 	v.With("200").Observe(2)
 	v.With("500").Observe(0)
 	ss := collectSeries(t, v)
@@ -221,7 +221,7 @@ func TestHistogramVecAndOf(t *testing.T) {
 		t.Errorf("vec: %+v", ss)
 	}
 	type lab struct{ Code string }
-	tv := Must(NewHistogramOf[lab]("t", "T.", Opts{Registry: NoRegistry}))
+	tv := Must(NewHistogramOf[lab]("t", "T.", Opts{Unregistered: true}))
 	tv.With(lab{"200"}).Observe(0.3)
 	ss = collectSeries(t, tv)
 	if len(ss) != 1 || len(ss[0].Buckets) != len(DefBuckets)+1 || ss[0].Count != 1 {
@@ -231,10 +231,10 @@ func TestHistogramVecAndOf(t *testing.T) {
 		err  error
 		want string
 	}{
-		{second(NewHistogram("h", "H.", Opts{Registry: NoRegistry, Buckets: []float64{2, 1}})), "not greater"},
-		{second(NewHistogramVec("h", "H.", []string{"le"}, Opts{Registry: NoRegistry})), `"le" is reserved`},
-		{second(NewHistogramOf[lab]("h", "H.", Opts{Registry: NoRegistry, Buckets: []float64{math.NaN()}})), "NaN"},
-		{second(NewHistogram("h", "H.", Opts{Registry: NoRegistry, Objectives: map[float64]float64{0.5: 0.1}})), "Objectives"},
+		{second(NewHistogram("h", "H.", Opts{Unregistered: true, Buckets: []float64{2, 1}})), "not greater"},
+		{second(NewHistogramVec("h", "H.", []string{"le"}, Opts{Unregistered: true})), `"le" is reserved`},
+		{second(NewHistogramOf[lab]("h", "H.", Opts{Unregistered: true, Buckets: []float64{math.NaN()}})), "NaN"},
+		{second(NewHistogram("h", "H.", Opts{Unregistered: true, Objectives: map[float64]float64{0.5: 0.1}})), "Objectives"},
 		{second(NewHistogram("h", "H.", Opts{}, Opts{})), "2 Opts"},
 	} {
 		if tc.err == nil || !strings.Contains(tc.err.Error(), tc.want) {
@@ -250,7 +250,7 @@ func second[T any](_ T, err error) error { return err }
 // and never goes back in time.
 func TestHistogramConsistentUnderRace(t *testing.T) {
 	bounds := []float64{1, 2, 3, 4, 5, 6, 7, 8, 9, 10}
-	h := Must(NewHistogram("h", "H.", Opts{Registry: NoRegistry, Buckets: bounds}))
+	h := Must(NewHistogram("h", "H.", Opts{Unregistered: true, Buckets: bounds}))
 	const workers, scrapes = 4, 300
 	stop := make(chan struct{})
 	var observed [workers]uint64
@@ -311,12 +311,12 @@ func TestHistogramConsistentUnderRace(t *testing.T) {
 }
 
 func TestHistogramAllocs(t *testing.T) {
-	few := Must(NewHistogram("a", "A.", Opts{Registry: NoRegistry, Buckets: []float64{1, 2}}))
-	many := Must(NewHistogram("b", "B.", Opts{Registry: NoRegistry}))
-	searched := Must(NewHistogram("e", "E.", Opts{Registry: NoRegistry, Buckets: []float64{-1, 0, 1}})) // no bucket table
-	v := Must(NewHistogramVec("c", "C.", []string{"x"}, Opts{Registry: NoRegistry}))
+	few := Must(NewHistogram("a", "A.", Opts{Unregistered: true, Buckets: []float64{1, 2}}))
+	many := Must(NewHistogram("b", "B.", Opts{Unregistered: true}))
+	searched := Must(NewHistogram("e", "E.", Opts{Unregistered: true, Buckets: []float64{-1, 0, 1}})) // no bucket table
+	v := Must(NewHistogramVec("c", "C.", []string{"x"}, Opts{Unregistered: true}))
 	type lab struct{ X string }
-	tv := Must(NewHistogramOf[lab]("d", "D.", Opts{Registry: NoRegistry}))
+	tv := Must(NewHistogramOf[lab]("d", "D.", Opts{Unregistered: true}))
 	v.With("1")
 	tv.With(lab{"1"})
 	for name, f := range map[string]func(){
@@ -342,7 +342,7 @@ var observations = func() []float64 {
 }()
 
 func BenchmarkHistogramObserve(b *testing.B) {
-	h := Must(NewHistogram("h", "H.", Opts{Registry: NoRegistry}))
+	h := Must(NewHistogram("h", "H.", Opts{Unregistered: true}))
 	i := 0
 	for b.Loop() {
 		h.Observe(observations[i&63])
@@ -351,7 +351,7 @@ func BenchmarkHistogramObserve(b *testing.B) {
 }
 
 func BenchmarkHistogramObserveParallel(b *testing.B) {
-	h := Must(NewHistogram("h", "H.", Opts{Registry: NoRegistry}))
+	h := Must(NewHistogram("h", "H.", Opts{Unregistered: true}))
 	b.RunParallel(func(pb *testing.PB) {
 		i := 0
 		for pb.Next() {

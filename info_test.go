@@ -101,10 +101,10 @@ func TestNewInfoErrors(t *testing.T) {
 		o      Opts
 		want   string
 	}{
-		{"i", nil, Opts{Unit: "seconds", Registry: NoRegistry}, "forbids a unit"},
-		{"i", nil, Opts{Buckets: []float64{1}, Registry: NoRegistry}, "Buckets"},
-		{"", nil, Opts{Registry: NoRegistry}, "empty"},
-		{"i", []string{"a", "a"}, Opts{Registry: NoRegistry}, "duplicate"},
+		{"i", nil, Opts{Unit: "seconds", Unregistered: true}, "forbids a unit"},
+		{"i", nil, Opts{Buckets: []float64{1}, Unregistered: true}, "Buckets"},
+		{"", nil, Opts{Unregistered: true}, "empty"},
+		{"i", []string{"a", "a"}, Opts{Unregistered: true}, "duplicate"},
 	} {
 		var err error
 		if tt.labels == nil {

@@ -154,7 +154,7 @@ func decodeNative(spans []BucketSpan, deltas []int64) map[int32]uint64 {
 
 func nativeHist(t testing.TB, o Opts) *Histogram {
 	t.Helper()
-	o.Registry = NoRegistry
+	o.Unregistered = true
 	return Must(NewHistogram("h", "h", o))
 }
 
@@ -230,18 +230,18 @@ func TestNativeOptionErrors(t *testing.T) {
 		{Opts{NativeFactor: 1.1, NativeMaxZeroThreshold: -1}, "NativeMaxZeroThreshold"},
 		{Opts{NativeFactor: 1.1, NativeMinResetDuration: -1}, "NativeMinResetDuration"},
 	} {
-		tc.o.Registry = NoRegistry
+		tc.o.Unregistered = true
 		if _, err := NewHistogram("h", "h", tc.o); err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%+v: error %v; want one naming %s", tc.o, err, tc.want)
 		}
 	}
 	for _, o := range []Opts{{NativeFactor: 1.1}, {NativeMaxBuckets: 3}, {ExemplarMinInterval: 1}} {
-		o.Registry = NoRegistry
+		o.Unregistered = true
 		if _, err := NewGauge("g", "g", o); err == nil {
 			t.Errorf("gauge with %+v: no error", o)
 		}
 	}
-	if _, err := NewCounter("c", "c", Opts{Registry: NoRegistry, ExemplarMinInterval: time.Second}); err != nil {
+	if _, err := NewCounter("c", "c", Opts{Unregistered: true, ExemplarMinInterval: time.Second}); err != nil {
 		t.Errorf("counter with ExemplarMinInterval: %v", err)
 	}
 }

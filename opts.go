@@ -20,9 +20,16 @@ type Opts struct {
 	// ConstLabels are labels with fixed values written on every series, after none of the
 	// variable labels; use them sparingly (the guidelines prefer target labels).
 	ConstLabels map[string]string
-	// Registry is where the metric registers. Nil means Default; NoRegistry leaves it
-	// unregistered.
+	// Registry is where the metric registers, and the registry it reports its run-time errors
+	// to and takes its exemplar hook from. Nil means Default.
 	Registry *Registry
+	// Unregistered creates the metric without registering it: for a unit test, or for a
+	// metric to register later, in one registry or several, with Registry.Register. Until it
+	// is registered it reports its run-time errors to, and takes its exemplar hook from, the
+	// registry Registry names (Default when nil); once registered, the first registry it
+	// joins takes over, unless Registry named one, which it keeps. Name a Registry to see the
+	// errors of an unregistered metric without touching Default's handler.
+	Unregistered bool
 
 	// Buckets are the upper bounds of a histogram's classic buckets, strictly increasing; +Inf
 	// is implicit. Nil means DefBuckets, unless NativeFactor is set: then nil means no classic
@@ -153,12 +160,16 @@ func newVec[T any, P Child[T]](v *Vec[T, P], t Type, name, help string, labels [
 	return nil
 }
 
-// register registers c in the registry the options name, unless it is NoRegistry.
+// register registers c in the registry the options name, unless they say Unregistered. An
+// unregistered metric still reports to the registry Registry names, when it names one.
 func register(o *Opts, c Collector) error {
-	if o.Registry == NoRegistry {
-		return nil
+	if !o.Unregistered {
+		return o.registry().Register(c)
 	}
-	return o.registry().Register(c)
+	if s, ok := c.(interface{ setRegistry(*Registry) }); ok && o.Registry != nil {
+		s.setRegistry(o.Registry)
+	}
+	return nil
 }
 
 // newSingle ends NewCounter, NewGauge and the other constructors of a family without variable

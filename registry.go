@@ -45,10 +45,6 @@ func NewRegistry() *Registry { return new(Registry) }
 // in the program.
 var Default = NewRegistry()
 
-// NoRegistry, given as Opts.Registry, creates a metric without registering it anywhere. Register
-// it later with Registry.Register, or use it alone in a test.
-var NoRegistry = &Registry{}
-
 var createdByDefault atomic.Bool
 
 func init() { createdByDefault.Store(createdFromEnv(os.Getenv)) }

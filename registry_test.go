@@ -221,15 +221,83 @@ func TestErrorHandler(t *testing.T) {
 	}
 }
 
-func TestNoRegistry(t *testing.T) {
-	c := Must(NewCounter("only_here", "h", Opts{Registry: NoRegistry}))
-	c.Inc()
-	if err := Default.Register(c); err != nil {
-		t.Fatal(err)
+// errorsTo makes r's error handler append to a slice it returns.
+func errorsTo(r *Registry) *[]error {
+	var errs []error
+	r.SetErrorHandler(func(err error) { errs = append(errs, err) })
+	return &errs
+}
+
+// TestUnregistered creates a metric of each shape unregistered and registers it later in two
+// registries: it is in no registry until then, reports its run-time errors to Default
+// meanwhile, and to the first registry it joins afterwards.
+func TestUnregistered(t *testing.T) {
+	toDefault := errorsTo(Default)
+	defer Default.SetErrorHandler(nil)
+	type lab struct{ L string }
+	c := Must(NewCounter("unreg_total", "h", Opts{Unregistered: true}))
+	v := Must(NewCounterVec("unreg_vec_total", "h", []string{"l"}, Opts{Unregistered: true}))
+	tv := Must(NewCounterOf[lab]("unreg_typed_total", "h", Opts{Unregistered: true}))
+	names := []string{"unreg", "unreg_vec", "unreg_typed"}
+	dec := func() {
+		c.Add(-1)
+		v.With("a").Add(-1)
+		tv.With(lab{"a"}).Add(-1)
 	}
-	defer Default.Unregister(c)
-	if out := collect(t, Default, "only_here"); out != "# only_here counter\nonly_here[][] 1\n" {
-		t.Errorf("got %q", out)
+	c.Inc()
+	dec()
+	if out := collect(t, Default, names...); out != "" {
+		t.Errorf("an unregistered metric is in Default:\n%s", out)
+	}
+	if len(*toDefault) != 3 {
+		t.Fatalf("Default's handler got %d errors before registration, want 3: %v", len(*toDefault), *toDefault)
+	}
+	r1, r2 := NewRegistry(), NewRegistry()
+	to1, to2 := errorsTo(r1), errorsTo(r2)
+	for _, r := range []*Registry{r1, r2} {
+		for _, m := range []Collector{c, v, tv} {
+			if err := r.Register(m); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	dec()
+	if len(*toDefault) != 3 || len(*to1) != 3 || len(*to2) != 0 {
+		t.Errorf("after registration errors went to Default %d, r1 %d, r2 %d times; want 3, 3, 0", len(*toDefault), len(*to1), len(*to2))
+	}
+	want := "# unreg counter\nunreg[][] 1\n# unreg_typed counter\nunreg_typed[l][a] 0\n# unreg_vec counter\nunreg_vec[l][a] 0\n"
+	for i, r := range []*Registry{r1, r2} {
+		if out := collect(t, r, names...); out != want {
+			t.Errorf("registry %d collects:\n%s\nwant:\n%s", i+1, out, want)
+		}
+	}
+}
+
+// TestUnregisteredInNamedRegistry names a registry for an unregistered metric: the metric is
+// not in it, yet reports its errors and takes its exemplar hook there, before and after it is
+// registered elsewhere.
+func TestUnregisteredInNamedRegistry(t *testing.T) {
+	r, other := NewRegistry(), NewRegistry()
+	toR, toOther := errorsTo(r), errorsTo(other)
+	r.SetExemplarHook(fakeTracer)
+	c := Must(NewCounter("named_total", "h", Opts{Registry: r, Unregistered: true}))
+	v := Must(NewGaugeVec("named_vec", "h", []string{"l"}, Opts{Registry: r, Unregistered: true}))
+	if out := collect(t, r, "named", "named_vec"); out != "" {
+		t.Errorf("an unregistered metric is in the registry its Opts name:\n%s", out)
+	}
+	c.Add(-1)
+	v.With("\xff").Set(1)
+	if len(*toR) != 2 {
+		t.Fatalf("r's handler got %d errors, want 2: %v", len(*toR), *toR)
+	}
+	c.AddCtx(context.WithValue(context.Background(), traceKey{}, "abc"), 1)
+	if e := c.Exemplar(); e == nil || e.Labels[0].Value != "abc" {
+		t.Errorf("exemplar %+v: the hook of the named registry was not used", e)
+	}
+	other.MustRegister(c, v)
+	c.Add(-1)
+	if len(*toR) != 3 || len(*toOther) != 0 {
+		t.Errorf("after registration elsewhere errors went to r %d, other %d times; want 3, 0", len(*toR), len(*toOther))
 	}
 }
 

@@ -61,7 +61,7 @@ func TestStateSetManyStates(t *testing.T) {
 	for i := range 3 * linearStates {
 		states = append(states, fmt.Sprintf("s%d", i))
 	}
-	s := Must(NewStateSet("m", "M.", states, Opts{Registry: NoRegistry}))
+	s := Must(NewStateSet("m", "M.", states, Opts{Unregistered: true}))
 	for _, st := range states {
 		s.Set(st)
 		if s.State() != st {
@@ -87,7 +87,7 @@ func TestNewStateSetErrors(t *testing.T) {
 		{"s", []string{"a"}, nil, Opts{Unit: "seconds"}, "forbids a unit"},
 		{"s", []string{"a"}, nil, Opts{Objectives: map[float64]float64{0.5: 0.1}}, "Objectives"},
 	} {
-		tt.o.Registry = NoRegistry
+		tt.o.Unregistered = true
 		var err error
 		if tt.labels == nil {
 			_, err = NewStateSet(tt.name, "Help.", tt.states, tt.o)
@@ -99,7 +99,7 @@ func TestNewStateSetErrors(t *testing.T) {
 		}
 	}
 	type l struct{ A string }
-	if _, err := NewStateSetOf[l]("s", "S.", nil, Opts{Registry: NoRegistry}); err == nil || !strings.Contains(err.Error(), "no states") {
+	if _, err := NewStateSetOf[l]("s", "S.", nil, Opts{Unregistered: true}); err == nil || !strings.Contains(err.Error(), "no states") {
 		t.Errorf("NewStateSetOf without states: %v", err)
 	}
 }
@@ -189,7 +189,7 @@ func TestStateSetAllocs(t *testing.T) {
 }
 
 func BenchmarkStateSetSet(b *testing.B) {
-	s := Must(NewStateSet("s", "S.", []string{"starting", "running", "stopping", "stopped"}, Opts{Registry: NoRegistry}))
+	s := Must(NewStateSet("s", "S.", []string{"starting", "running", "stopping", "stopped"}, Opts{Unregistered: true}))
 	for b.Loop() {
 		s.Set("stopped")
 	}

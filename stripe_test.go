@@ -92,7 +92,7 @@ func TestContended(t *testing.T) {
 
 // TestCounterUncontendedStaysPlain: a counter used by one goroutine never allocates cells.
 func TestCounterUncontendedStaysPlain(t *testing.T) {
-	c := Must(NewCounter("c", "C.", Opts{Registry: NoRegistry}))
+	c := Must(NewCounter("c", "C.", Opts{Unregistered: true}))
 	for range 1 << 20 {
 		c.Inc()
 	}
@@ -111,7 +111,7 @@ func TestCounterStripesUnderContention(t *testing.T) {
 	if runtime.GOMAXPROCS(0) < 2 {
 		t.Skip("needs GOMAXPROCS >= 2 for goroutines to run at once")
 	}
-	c := Must(NewCounter("c", "C.", Opts{Registry: NoRegistry}))
+	c := Must(NewCounter("c", "C.", Opts{Unregistered: true}))
 	const workers = 2
 	var done [workers]uint64
 	var wg sync.WaitGroup
@@ -169,8 +169,8 @@ func TestCounterStripesUnderContention(t *testing.T) {
 // reading them: the value never goes down and ends exact.
 func TestCounterStripedRace(t *testing.T) {
 	for name, c := range map[string]*Counter{
-		"plain":   Must(NewCounter("c", "C.", Opts{Registry: NoRegistry})),
-		"striped": stripedCounter(Must(NewCounter("c", "C.", Opts{Registry: NoRegistry}))),
+		"plain":   Must(NewCounter("c", "C.", Opts{Unregistered: true})),
+		"striped": stripedCounter(Must(NewCounter("c", "C.", Opts{Unregistered: true}))),
 	} {
 		const workers, per = 4, 20000
 		var wg sync.WaitGroup
@@ -230,7 +230,7 @@ func TestCounterStripedRace(t *testing.T) {
 // (fractions, the exemplar), and that part can still be allocated after striping, even while
 // goroutines race to allocate it and to stripe.
 func TestCounterStripingKeepsMore(t *testing.T) {
-	c := Must(NewCounter("c", "C.", Opts{Registry: NoRegistry}))
+	c := Must(NewCounter("c", "C.", Opts{Unregistered: true}))
 	c.AddWithExemplar(0.5, Label{"trace_id", "abc"})
 	ex := c.Exemplar()
 	c.stripe()
@@ -246,7 +246,7 @@ func TestCounterStripingKeepsMore(t *testing.T) {
 	}
 
 	for range 200 {
-		c := Must(NewCounter("c", "C.", Opts{Registry: NoRegistry}))
+		c := Must(NewCounter("c", "C.", Opts{Unregistered: true}))
 		var wg sync.WaitGroup
 		for g := range 4 {
 			wg.Add(1)
@@ -275,7 +275,7 @@ func TestHistogramStripesUnderContention(t *testing.T) {
 	if runtime.GOMAXPROCS(0) < 2 {
 		t.Skip("needs GOMAXPROCS >= 2 for goroutines to run at once")
 	}
-	h := Must(NewHistogram("h", "H.", Opts{Registry: NoRegistry}))
+	h := Must(NewHistogram("h", "H.", Opts{Unregistered: true}))
 	var wg sync.WaitGroup
 	deadline := time.Now().Add(time.Minute) // striping takes milliseconds of contention
 	var done [2]uint64
@@ -304,7 +304,7 @@ func TestHistogramStripesUnderContention(t *testing.T) {
 // TestHistogramStripedRace hammers a striped histogram while collecting: every snapshot is
 // cumulative with the count of its +Inf bucket, never goes back, and the last one is exact.
 func TestHistogramStripedRace(t *testing.T) {
-	h := stripedHistogram(Must(NewHistogram("h", "H.", Opts{Registry: NoRegistry, Buckets: []float64{1, 2, 4, 8}})))
+	h := stripedHistogram(Must(NewHistogram("h", "H.", Opts{Unregistered: true, Buckets: []float64{1, 2, 4, 8}})))
 	r := NewRegistry()
 	r.MustRegister(h)
 	const workers, per = 4, 20000
@@ -377,10 +377,10 @@ func TestHistogramStripedRace(t *testing.T) {
 
 // TestStripedAllocs: the update paths allocate nothing in either mode, striped included.
 func TestStripedAllocs(t *testing.T) {
-	plainC := Must(NewCounter("c", "C.", Opts{Registry: NoRegistry}))
-	stripedC := stripedCounter(Must(NewCounter("c", "C.", Opts{Registry: NoRegistry})))
-	plainH := Must(NewHistogram("h", "H.", Opts{Registry: NoRegistry}))
-	stripedH := stripedHistogram(Must(NewHistogram("h", "H.", Opts{Registry: NoRegistry})))
+	plainC := Must(NewCounter("c", "C.", Opts{Unregistered: true}))
+	stripedC := stripedCounter(Must(NewCounter("c", "C.", Opts{Unregistered: true})))
+	plainH := Must(NewHistogram("h", "H.", Opts{Unregistered: true}))
+	stripedH := stripedHistogram(Must(NewHistogram("h", "H.", Opts{Unregistered: true})))
 	for name, f := range map[string]func(){
 		"plain Inc":          plainC.Inc,
 		"plain Add":          func() { plainC.Add(7) },
@@ -440,7 +440,7 @@ func BenchmarkAtomicAddPerGoroutine(b *testing.B) {
 }
 
 func BenchmarkCounterIncShared(b *testing.B) {
-	c := Must(NewCounter("c", "C.", Opts{Registry: NoRegistry}))
+	c := Must(NewCounter("c", "C.", Opts{Unregistered: true}))
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
 			c.Inc()
@@ -450,7 +450,7 @@ func BenchmarkCounterIncShared(b *testing.B) {
 
 // BenchmarkCounterIncStriped is the cost of Inc on a counter in striped mode, one goroutine.
 func BenchmarkCounterIncStriped(b *testing.B) {
-	c := stripedCounter(Must(NewCounter("c", "C.", Opts{Registry: NoRegistry})))
+	c := stripedCounter(Must(NewCounter("c", "C.", Opts{Unregistered: true})))
 	for b.Loop() {
 		c.Inc()
 	}
@@ -459,7 +459,7 @@ func BenchmarkCounterIncStriped(b *testing.B) {
 // BenchmarkHistogramObserveStriped is the cost of Observe on a histogram in striped mode, one
 // goroutine; BenchmarkHistogramObserve is the plain one.
 func BenchmarkHistogramObserveStriped(b *testing.B) {
-	h := stripedHistogram(Must(NewHistogram("h", "H.", Opts{Registry: NoRegistry})))
+	h := stripedHistogram(Must(NewHistogram("h", "H.", Opts{Unregistered: true})))
 	i := 0
 	for b.Loop() {
 		h.Observe(observations[i&63])
@@ -476,7 +476,7 @@ func BenchmarkHistogramObserveShared(b *testing.B) {
 		{"native", Opts{NativeFactor: 1.1}},
 	} {
 		b.Run(bc.name, func(b *testing.B) {
-			bc.o.Registry = NoRegistry
+			bc.o.Unregistered = true
 			h := Must(NewHistogram("h", "H.", bc.o))
 			b.RunParallel(func(pb *testing.PB) {
 				i := 0
@@ -491,7 +491,7 @@ func BenchmarkHistogramObserveShared(b *testing.B) {
 
 // BenchmarkVecWithShared looks up one child of a vector from every P, without updating it.
 func BenchmarkVecWithShared(b *testing.B) {
-	v := Must(NewCounterVec("v", "V.", []string{"method", "code"}, Opts{Registry: NoRegistry}))
+	v := Must(NewCounterVec("v", "V.", []string{"method", "code"}, Opts{Unregistered: true}))
 	v.With("GET", "200")
 	b.RunParallel(func(pb *testing.PB) {
 		var sink *Counter

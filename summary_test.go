@@ -23,7 +23,7 @@ func (c *fakeClock) advance(d time.Duration) { c.t += int64(d) }
 
 func newTestSummary(t testing.TB, o Opts) (*Summary, *fakeClock) {
 	t.Helper()
-	o.Registry = NoRegistry
+	o.Unregistered = true
 	s := Must(NewSummary("s", "S.", o))
 	clk := &fakeClock{t: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC).UnixNano()}
 	s.q.cfg.now = clk.now
@@ -206,7 +206,7 @@ func TestSummaryWithoutObjectives(t *testing.T) {
 }
 
 func TestSummaryVecAndOf(t *testing.T) {
-	v := Must(NewSummaryVec("s", "S.", []string{"code"}, Opts{Registry: NoRegistry, Objectives: defObjectives}))
+	v := Must(NewSummaryVec("s", "S.", []string{"code"}, Opts{Unregistered: true, Objectives: defObjectives}))
 	v.With("200").Observe(1)
 	v.With("500").Observe(2)
 	ss := collectSeries(t, v)
@@ -214,7 +214,7 @@ func TestSummaryVecAndOf(t *testing.T) {
 		t.Errorf("vec: %+v", ss)
 	}
 	type lab struct{ Code string }
-	tv := Must(NewSummaryOf[lab]("t", "T.", Opts{Registry: NoRegistry}))
+	tv := Must(NewSummaryOf[lab]("t", "T.", Opts{Unregistered: true}))
 	tv.With(lab{"200"}).Observe(3)
 	if ss := collectSeries(t, tv); len(ss) != 1 || ss[0].Sum != 3 {
 		t.Errorf("typed: %+v", ss)
@@ -236,17 +236,17 @@ func TestSummaryOptionErrors(t *testing.T) {
 		{Opts{MaxAge: time.Second}, "only to a summary with Objectives"},
 		{Opts{Buckets: []float64{1}}, "Buckets"},
 	} {
-		tc.o.Registry = NoRegistry
+		tc.o.Unregistered = true
 		_, err := NewSummary("s", "S.", tc.o)
 		if err == nil || !strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), `"s"`) {
 			t.Errorf("%+v: error %v, want one containing %q and the name", tc.o, err, tc.want)
 		}
 	}
-	if _, err := NewSummaryVec("s", "S.", []string{"quantile"}, Opts{Registry: NoRegistry}); err == nil || !strings.Contains(err.Error(), `"quantile" is reserved`) {
+	if _, err := NewSummaryVec("s", "S.", []string{"quantile"}, Opts{Unregistered: true}); err == nil || !strings.Contains(err.Error(), `"quantile" is reserved`) {
 		t.Errorf("quantile label: %v", err)
 	}
 	type lab struct{ Code string }
-	if _, err := NewSummaryOf[lab]("s", "S.", Opts{Registry: NoRegistry, Objectives: map[float64]float64{2: 0.1}}); err == nil {
+	if _, err := NewSummaryOf[lab]("s", "S.", Opts{Unregistered: true, Objectives: map[float64]float64{2: 0.1}}); err == nil {
 		t.Error("typed: no error for quantile 2")
 	}
 }
@@ -276,11 +276,11 @@ func TestSummaryConcurrent(t *testing.T) {
 }
 
 func TestSummaryAllocs(t *testing.T) {
-	plain := Must(NewSummary("a", "A.", Opts{Registry: NoRegistry}))
-	withQ := Must(NewSummary("b", "B.", Opts{Registry: NoRegistry, Objectives: defObjectives}))
-	v := Must(NewSummaryVec("c", "C.", []string{"x"}, Opts{Registry: NoRegistry, Objectives: defObjectives}))
+	plain := Must(NewSummary("a", "A.", Opts{Unregistered: true}))
+	withQ := Must(NewSummary("b", "B.", Opts{Unregistered: true, Objectives: defObjectives}))
+	v := Must(NewSummaryVec("c", "C.", []string{"x"}, Opts{Unregistered: true, Objectives: defObjectives}))
 	type lab struct{ X string }
-	tv := Must(NewSummaryOf[lab]("d", "D.", Opts{Registry: NoRegistry}))
+	tv := Must(NewSummaryOf[lab]("d", "D.", Opts{Unregistered: true}))
 	v.With("1")
 	tv.With(lab{"1"})
 	i := 0
@@ -307,7 +307,7 @@ func TestSummaryHeapPerChild(t *testing.T) {
 		t.Skip("fills 1000 summaries; heap figures under the race detector are meaningless")
 	}
 	const children = 1000
-	v := Must(NewSummaryVec("s", "S.", []string{"i"}, Opts{Registry: NoRegistry, Objectives: defObjectives}))
+	v := Must(NewSummaryVec("s", "S.", []string{"i"}, Opts{Unregistered: true, Objectives: defObjectives}))
 	names := make([]string, children)
 	for i := range names {
 		names[i] = fmt.Sprint(i)
@@ -345,7 +345,7 @@ func TestSummaryHeapPerChild(t *testing.T) {
 }
 
 func BenchmarkSummaryObserve(b *testing.B) {
-	s := Must(NewSummary("s", "S.", Opts{Registry: NoRegistry}))
+	s := Must(NewSummary("s", "S.", Opts{Unregistered: true}))
 	i := 0
 	for b.Loop() {
 		s.Observe(observations[i&63])
@@ -354,7 +354,7 @@ func BenchmarkSummaryObserve(b *testing.B) {
 }
 
 func BenchmarkSummaryObserve3Quantiles(b *testing.B) {
-	s := Must(NewSummary("s", "S.", Opts{Registry: NoRegistry, Objectives: defObjectives}))
+	s := Must(NewSummary("s", "S.", Opts{Unregistered: true, Objectives: defObjectives}))
 	r := rand.New(rand.NewPCG(1, 2))
 	vs := make([]float64, 4096)
 	for i := range vs {
@@ -368,7 +368,7 @@ func BenchmarkSummaryObserve3Quantiles(b *testing.B) {
 }
 
 func BenchmarkSummaryObserve3QuantilesParallel(b *testing.B) {
-	s := Must(NewSummary("s", "S.", Opts{Registry: NoRegistry, Objectives: defObjectives}))
+	s := Must(NewSummary("s", "S.", Opts{Unregistered: true, Objectives: defObjectives}))
 	b.RunParallel(func(pb *testing.PB) {
 		r := rand.New(rand.NewPCG(1, 2))
 		for pb.Next() {

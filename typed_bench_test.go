@@ -12,11 +12,11 @@ func BenchmarkLookup(b *testing.B) {
 	type route struct{ Method, Code string }
 	type code struct{ Code string }
 	type three struct{ Method, Code, Path string }
-	pv := Must(NewCounterVec("requests_total", "Requests.", []string{"method", "code"}, Opts{Registry: NoRegistry}))
-	pt := Must(NewCounterOf[route]("requests_total", "Requests.", Opts{Registry: NoRegistry}))
-	pv1 := Must(NewCounterVec("requests_total", "Requests.", []string{"code"}, Opts{Registry: NoRegistry}))
-	pt1 := Must(NewCounterOf[code]("requests_total", "Requests.", Opts{Registry: NoRegistry}))
-	pt3 := Must(NewCounterOf[three]("requests_total", "Requests.", Opts{Registry: NoRegistry}))
+	pv := Must(NewCounterVec("requests_total", "Requests.", []string{"method", "code"}, Opts{Unregistered: true}))
+	pt := Must(NewCounterOf[route]("requests_total", "Requests.", Opts{Unregistered: true}))
+	pv1 := Must(NewCounterVec("requests_total", "Requests.", []string{"code"}, Opts{Unregistered: true}))
+	pt1 := Must(NewCounterOf[code]("requests_total", "Requests.", Opts{Unregistered: true}))
+	pt3 := Must(NewCounterOf[three]("requests_total", "Requests.", Opts{Unregistered: true}))
 	for _, c := range benchCodes {
 		pv.With("GET", c)
 		pt.With(route{"GET", c})

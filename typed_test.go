@@ -20,7 +20,7 @@ var typedValues = []string{"", "a", "ab", "abc", "aXc", "abcd", "abcde", "abcdef
 // every call, which the second half of this test catches by holding it.
 func TestTypedFindsPositional(t *testing.T) {
 	type two struct{ A, B string }
-	tv := Must(NewCounterOf[two]("t", "h", Opts{Registry: NoRegistry}))
+	tv := Must(NewCounterOf[two]("t", "h", Opts{Unregistered: true}))
 	if tv.flat != 2 {
 		t.Fatalf("flat = %d, want 2", tv.flat)
 	}
@@ -138,7 +138,7 @@ func TestTypedLayouts(t *testing.T) {
 		checkNoLock(t, mu, lookups)
 	}
 	{
-		tv := Must(NewCounterOf[one]("t", "h", Opts{Registry: NoRegistry}))
+		tv := Must(NewCounterOf[one]("t", "h", Opts{Unregistered: true}))
 		check("one", tv.flat, 1, 1, func(i int, v []string) (*Counter, *Counter) {
 			if i%2 == 0 {
 				return tv.With(one{v[0]}), tv.vec.With(v...)
@@ -148,31 +148,31 @@ func TestTypedLayouts(t *testing.T) {
 		}, tv.Len, &tv.vec.mu)
 	}
 	{
-		tv := Must(NewCounterOf[three]("t", "h", Opts{Registry: NoRegistry}))
+		tv := Must(NewCounterOf[three]("t", "h", Opts{Unregistered: true}))
 		check("three", tv.flat, 3, 3, func(i int, v []string) (*Counter, *Counter) {
 			return tv.With(three{v[0], v[1], v[2]}), tv.vec.With(v...)
 		}, tv.Len, &tv.vec.mu)
 	}
 	{
-		tv := Must(NewCounterOf[nine]("t", "h", Opts{Registry: NoRegistry}))
+		tv := Must(NewCounterOf[nine]("t", "h", Opts{Unregistered: true}))
 		check("nine", tv.flat, 9, 9, func(i int, v []string) (*Counter, *Counter) {
 			return tv.With(nine{v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8]}), tv.vec.With(v...)
 		}, tv.Len, &tv.vec.mu)
 	}
 	{
-		tv := Must(NewCounterOf[skipFirst]("t", "h", Opts{Registry: NoRegistry}))
+		tv := Must(NewCounterOf[skipFirst]("t", "h", Opts{Unregistered: true}))
 		check("skipFirst", tv.flat, 0, 2, func(i int, v []string) (*Counter, *Counter) {
 			return tv.With(skipFirst{i, v[0], v[1]}), tv.vec.With(v...)
 		}, tv.Len, &tv.vec.mu)
 	}
 	{
-		tv := Must(NewCounterOf[skipMiddle]("t", "h", Opts{Registry: NoRegistry}))
+		tv := Must(NewCounterOf[skipMiddle]("t", "h", Opts{Unregistered: true}))
 		check("skipMiddle", tv.flat, 0, 2, func(i int, v []string) (*Counter, *Counter) {
 			return tv.With(skipMiddle{v[0], "ignored" + v[1], v[1]}), tv.vec.With(v...)
 		}, tv.Len, &tv.vec.mu)
 	}
 	{
-		tv := Must(NewCounterOf[tenSkip]("t", "h", Opts{Registry: NoRegistry}))
+		tv := Must(NewCounterOf[tenSkip]("t", "h", Opts{Unregistered: true}))
 		check("tenSkip", tv.flat, 0, 10, func(i int, v []string) (*Counter, *Counter) {
 			return tv.With(tenSkip{true, v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9]}), tv.vec.With(v...)
 		}, tv.Len, &tv.vec.mu)
@@ -192,9 +192,9 @@ func TestTypedAllocs(t *testing.T) {
 		Skip int `label:"-"`
 		B    string
 	}
-	tw := Must(NewCounterOf[two]("a", "h", Opts{Registry: NoRegistry}))
-	th := Must(NewGaugeOf[three]("b", "h", Opts{Registry: NoRegistry}))
-	sk := Must(NewCounterOf[skip]("c", "h", Opts{Registry: NoRegistry}))
+	tw := Must(NewCounterOf[two]("a", "h", Opts{Unregistered: true}))
+	th := Must(NewGaugeOf[three]("b", "h", Opts{Unregistered: true}))
+	sk := Must(NewCounterOf[skip]("c", "h", Opts{Unregistered: true}))
 	long := "a value longer than eight bytes"
 	for name, f := range map[string]func(){
 		"two":      func() { tw.With(two{"GET", "404"}).Inc() },

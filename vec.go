@@ -56,13 +56,14 @@ type core struct {
 }
 
 func (c *core) registry() *Registry {
-	if r := c.reg.Load(); r != nil && r != NoRegistry {
+	if r := c.reg.Load(); r != nil {
 		return r
 	}
 	return Default
 }
 
-// setRegistry records the first registry the family is registered with, for its reports.
+// setRegistry records the registry the family reports to: the first one it is registered
+// with, or the one its Opts name when it is created Unregistered.
 func (c *core) setRegistry(r *Registry) { c.reg.CompareAndSwap(nil, r) }
 
 func (c *core) report(kind ErrorKind, format string, args ...any) {

@@ -50,7 +50,7 @@ func TestVecRemoveAndOrder(t *testing.T) {
 }
 
 func TestVecGrowth(t *testing.T) {
-	v := Must(NewCounterVec("c", "h", []string{"i"}, Opts{Registry: NoRegistry}))
+	v := Must(NewCounterVec("c", "h", []string{"i"}, Opts{Unregistered: true}))
 	kids := make([]*Counter, 5000)
 	for i := range kids {
 		kids[i] = v.With(fmt.Sprint(i))
@@ -82,10 +82,10 @@ func TestTypedLabels(t *testing.T) {
 		t.Error("Remove failed")
 	}
 	type bad struct{ N int }
-	if _, err := NewCounterOf[bad]("b", "h", Opts{Registry: NoRegistry}); err == nil {
+	if _, err := NewCounterOf[bad]("b", "h", Opts{Unregistered: true}); err == nil {
 		t.Error("int label field accepted")
 	}
-	if _, err := NewCounterOf[int]("b", "h", Opts{Registry: NoRegistry}); err == nil {
+	if _, err := NewCounterOf[int]("b", "h", Opts{Unregistered: true}); err == nil {
 		t.Error("non-struct label type accepted")
 	}
 	for in, want := range map[string]string{"Method": "method", "StatusCode": "status_code", "HTTPMethod": "http_method", "ID": "id", "userID": "user_id"} {
@@ -126,7 +126,7 @@ func TestVecConcurrent(t *testing.T) {
 }
 
 func TestCounterGaugeBasics(t *testing.T) {
-	c := Must(NewCounter("c", "h", Opts{Registry: NoRegistry}))
+	c := Must(NewCounter("c", "h", Opts{Unregistered: true}))
 	c.Add(1.5)
 	c.Inc()
 	c.Add(math.Inf(1)) // refused: it would stick for good (reported as ErrNaNIncrement)
@@ -150,7 +150,7 @@ func TestCounterGaugeBasics(t *testing.T) {
 	if c.Value() != 2 {
 		t.Errorf("CountErrors counted %v, want 2 (one error, one panic)", c.Value())
 	}
-	g := Must(NewGauge("g", "h", Opts{Registry: NoRegistry}))
+	g := Must(NewGauge("g", "h", Opts{Unregistered: true}))
 	g.Set(10)
 	g.Add(2.5)
 	g.Sub(0.5)
@@ -172,9 +172,9 @@ func TestCounterGaugeBasics(t *testing.T) {
 }
 
 func TestHotPathAllocs(t *testing.T) {
-	c := Must(NewCounter("c", "h", Opts{Registry: NoRegistry}))
-	g := Must(NewGauge("g", "h", Opts{Registry: NoRegistry}))
-	v := Must(NewGaugeVec("gv", "h", []string{"a", "b"}, Opts{Registry: NoRegistry}))
+	c := Must(NewCounter("c", "h", Opts{Unregistered: true}))
+	g := Must(NewGauge("g", "h", Opts{Unregistered: true}))
+	v := Must(NewGaugeVec("gv", "h", []string{"a", "b"}, Opts{Unregistered: true}))
 	v.With("x", "y")
 	for name, f := range map[string]func(){
 		"Counter.Inc": c.Inc, "Counter.Add": func() { c.Add(3) }, "Counter.AddFloat": func() { c.Add(0.25) },
@@ -209,7 +209,7 @@ func TestScrapeAllocsConstant(t *testing.T) {
 // TestSeriesHeadFirst: hd converts a child pointer to its seriesHead, which is only right while
 // every series type embeds seriesHead as its first field.
 func TestSeriesHeadFirst(t *testing.T) {
-	o := Opts{Registry: NoRegistry}
+	o := Opts{Unregistered: true}
 	for name, p := range map[string][2]unsafe.Pointer{
 		"Counter":   headOf(Must(NewCounter("c", "h", o))),
 		"Gauge":     headOf(Must(NewGauge("g", "h", o))),

@@ -40,7 +40,7 @@ type counterCase struct {
 func newAtomic() *atomic.Uint64 { return new(atomic.Uint64) }
 
 func newPromCounter() *prom.Counter {
-	return prom.Must(prom.NewCounter("requests_total", "Requests.", prom.Opts{Registry: prom.NoRegistry}))
+	return prom.Must(prom.NewCounter("requests_total", "Requests.", prom.Opts{Unregistered: true}))
 }
 
 func newCGCounter() cg.Counter {
@@ -198,7 +198,7 @@ var gaugeCases = []struct {
 	new  func(b *testing.B) gaugeOps
 }{
 	{libProm, func(b *testing.B) gaugeOps {
-		g := prom.Must(prom.NewGauge("temperature_celsius", "Temperature.", prom.Opts{Registry: prom.NoRegistry}))
+		g := prom.Must(prom.NewGauge("temperature_celsius", "Temperature.", prom.Opts{Unregistered: true}))
 		return gaugeOps{g.Set, g.Add}
 	}},
 	{libCG, func(b *testing.B) gaugeOps {

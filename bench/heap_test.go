@@ -42,7 +42,7 @@ var counterHeapCases = []struct {
 	f   heapCase
 }{
 	{libProm, func(b *testing.B, pairs [][2]string) any {
-		v := prom.Must(prom.NewCounterVec("http_requests_total", "Requests.", []string{"method", "path"}, prom.Opts{Registry: prom.NoRegistry}))
+		v := prom.Must(prom.NewCounterVec("http_requests_total", "Requests.", []string{"method", "path"}, prom.Opts{Unregistered: true}))
 		for _, p := range pairs {
 			v.With(p[0], p[1])
 		}
@@ -81,7 +81,7 @@ var summaryHeapCases = []struct {
 	f   heapCase
 }{
 	{libProm, func(b *testing.B, pairs [][2]string) any {
-		v := prom.Must(prom.NewSummaryVec("latency_seconds", "Latency.", []string{"method", "path"}, prom.Opts{Registry: prom.NoRegistry, Objectives: objectives}))
+		v := prom.Must(prom.NewSummaryVec("latency_seconds", "Latency.", []string{"method", "path"}, prom.Opts{Unregistered: true, Objectives: objectives}))
 		for _, p := range pairs {
 			s := v.With(p[0], p[1])
 			for _, x := range observations[:1000] {

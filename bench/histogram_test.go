@@ -35,7 +35,7 @@ var observations = func() []float64 {
 var histCases = map[string]map[string]func(b *testing.B) func(float64){
 	"default": {
 		libProm: func(b *testing.B) func(float64) {
-			return prom.Must(prom.NewHistogram("latency_seconds", "Latency.", prom.Opts{Registry: prom.NoRegistry})).Observe
+			return prom.Must(prom.NewHistogram("latency_seconds", "Latency.", prom.Opts{Unregistered: true})).Observe
 		},
 		libCG: func(b *testing.B) func(float64) {
 			return cg.NewHistogram(cg.HistogramOpts{Name: "latency_seconds", Help: "Latency."}).Observe
@@ -53,7 +53,7 @@ var histCases = map[string]map[string]func(b *testing.B) func(float64){
 		// prom keeps the default classic buckets too, as client_golang does when given a
 		// native factor and no buckets.
 		libProm: func(b *testing.B) func(float64) {
-			return prom.Must(prom.NewHistogram("latency_seconds", "Latency.", prom.Opts{Registry: prom.NoRegistry, Buckets: prom.DefBuckets, NativeFactor: 1.1})).Observe
+			return prom.Must(prom.NewHistogram("latency_seconds", "Latency.", prom.Opts{Unregistered: true, Buckets: prom.DefBuckets, NativeFactor: 1.1})).Observe
 		},
 		libCG: func(b *testing.B) func(float64) {
 			return cg.NewHistogram(cg.HistogramOpts{Name: "latency_seconds", Help: "Latency.",
@@ -122,7 +122,7 @@ var objectives = map[float64]float64{0.5: 0.05, 0.9: 0.01, 0.99: 0.001}
 var summaryCases = map[string]map[string]func(b *testing.B) func(float64){
 	"3-quantiles": {
 		libProm: func(b *testing.B) func(float64) {
-			return prom.Must(prom.NewSummary("latency_seconds", "Latency.", prom.Opts{Registry: prom.NoRegistry, Objectives: objectives})).Observe
+			return prom.Must(prom.NewSummary("latency_seconds", "Latency.", prom.Opts{Unregistered: true, Objectives: objectives})).Observe
 		},
 		libCG: func(b *testing.B) func(float64) {
 			return cg.NewSummary(cg.SummaryOpts{Name: "latency_seconds", Help: "Latency.", Objectives: objectives}).Observe
@@ -133,7 +133,7 @@ var summaryCases = map[string]map[string]func(b *testing.B) func(float64){
 	},
 	"no-quantiles": {
 		libProm: func(b *testing.B) func(float64) {
-			return prom.Must(prom.NewSummary("latency_seconds", "Latency.", prom.Opts{Registry: prom.NoRegistry})).Observe
+			return prom.Must(prom.NewSummary("latency_seconds", "Latency.", prom.Opts{Unregistered: true})).Observe
 		},
 		libCG: func(b *testing.B) func(float64) {
 			return cg.NewSummary(cg.SummaryOpts{Name: "latency_seconds", Help: "Latency."}).Observe

@@ -29,8 +29,8 @@ func labelCases(b *testing.B) map[string]labelOps {
 	codes := []string{"200", "201", "204", "301", "302", "400", "401", "403", "404", "500"}
 	ops := map[string]labelOps{}
 
-	pv := prom.Must(prom.NewCounterVec("requests_total", "Requests.", []string{"method", "code"}, prom.Opts{Registry: prom.NoRegistry}))
-	pt := prom.Must(prom.NewCounterOf[route]("requests_total", "Requests.", prom.Opts{Registry: prom.NoRegistry}))
+	pv := prom.Must(prom.NewCounterVec("requests_total", "Requests.", []string{"method", "code"}, prom.Opts{Unregistered: true}))
+	pt := prom.Must(prom.NewCounterOf[route]("requests_total", "Requests.", prom.Opts{Unregistered: true}))
 	for _, c := range codes {
 		pv.With("GET", c)
 		pt.With(route{"GET", c})

@@ -47,7 +47,7 @@ func BenchmarkParseText(b *testing.B) {
 			b.SetBytes(int64(len(doc)))
 			b.ReportAllocs()
 			for b.Loop() {
-				r := parse.NewReader(bytes.NewReader(doc), parse.Text, nil)
+				r := parse.NewReader(bytes.NewReader(doc), expfmt.TextFormat, nil)
 				for _, err := range r.All() {
 					if err != nil {
 						b.Fatal(err)
@@ -72,7 +72,7 @@ func BenchmarkParseText(b *testing.B) {
 // parse and with prometheus/common's protobuf decoder.
 func BenchmarkParseProtobuf(b *testing.B) {
 	for name, doc := range realistic(b) {
-		fs, err := parse.Parse(bytes.NewReader(doc), parse.Text, nil)
+		fs, err := parse.Parse(bytes.NewReader(doc), expfmt.TextFormat, nil)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -92,7 +92,7 @@ func BenchmarkParseProtobuf(b *testing.B) {
 			b.SetBytes(int64(len(data)))
 			b.ReportAllocs()
 			for b.Loop() {
-				for _, err := range parse.NewReader(bytes.NewReader(data), parse.Protobuf, nil).All() {
+				for _, err := range parse.NewReader(bytes.NewReader(data), expfmt.ProtobufFormat, nil).All() {
 					if err != nil {
 						b.Fatal(err)
 					}

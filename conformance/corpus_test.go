@@ -9,14 +9,14 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/prom-go/prom/parse"
+	promfmt "github.com/prom-go/prom/expfmt"
 )
 
 // A document is one input of the differential test.
 type document struct {
 	source string // where it comes from: "om-suite", "textparse-testdata", "own", ...
 	name   string // unique within the source
-	format parse.Format
+	format promfmt.Format
 	data   []byte
 	// valid is the verdict of the OpenMetrics suite (or of the Python client's invalid
 	// cases) when it has one: +1 valid, -1 invalid, 0 none.
@@ -66,7 +66,7 @@ func omSuite(t *testing.T) []document {
 		if meta.ShouldParse {
 			v = 1
 		}
-		docs = append(docs, document{source: "om-suite", name: e.Name(), format: parse.OpenMetrics, data: readFile(t, filepath.Join(dir, e.Name(), meta.File)), valid: v})
+		docs = append(docs, document{source: "om-suite", name: e.Name(), format: promfmt.OpenMetricsFormat, data: readFile(t, filepath.Join(dir, e.Name(), meta.File)), valid: v})
 	}
 	if len(docs) < 200 {
 		t.Fatalf("the OpenMetrics suite in %s has %d cases, expected 211", dir, len(docs))
@@ -84,22 +84,22 @@ func pythonInvalid(t *testing.T) []document {
 	}
 	var docs []document
 	for i, c := range v.Cases {
-		docs = append(docs, document{source: "python-om-invalid", name: "case" + itoa(i), format: parse.OpenMetrics, data: []byte(c), valid: -1})
+		docs = append(docs, document{source: "python-om-invalid", name: "case" + itoa(i), format: promfmt.OpenMetricsFormat, data: []byte(c), valid: -1})
 	}
 	return docs
 }
 
 // formatOfFile guesses a test document's format from its name.
-func formatOfFile(name string) (parse.Format, bool) {
+func formatOfFile(name string) (promfmt.Format, bool) {
 	switch {
 	case strings.Contains(name, ".om2"), strings.HasSuffix(name, ".gz"), strings.Contains(name, "json"):
 		return 0, false // OpenMetrics 2.0, compressed copies and JSON: formats prom does not read
 	case strings.HasSuffix(name, ".om.txt"), strings.HasSuffix(name, ".om1.txt"), strings.HasSuffix(name, ".om"):
-		return parse.OpenMetrics, true
+		return promfmt.OpenMetricsFormat, true
 	case strings.Contains(name, "protobuf"), strings.HasSuffix(name, ".pb"):
-		return parse.Protobuf, true
+		return promfmt.ProtobufFormat, true
 	default:
-		return parse.Text, true
+		return promfmt.TextFormat, true
 	}
 }
 
@@ -135,7 +135,7 @@ func fuzzCorpus(t *testing.T, source, dir string) []document {
 	var docs []document
 	for _, e := range entries {
 		if !e.IsDir() {
-			docs = append(docs, document{source: source, name: e.Name(), format: parse.Text, data: readFile(t, filepath.Join(dir, e.Name()))})
+			docs = append(docs, document{source: source, name: e.Name(), format: promfmt.TextFormat, data: readFile(t, filepath.Join(dir, e.Name()))})
 		}
 	}
 	return docs

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/prom-go/prom/parse"
+	promfmt "github.com/prom-go/prom/expfmt"
 )
 
 // A peer is one of Prometheus's own parsers.
@@ -18,14 +18,14 @@ type peer struct {
 }
 
 // peersOf returns the peers that read format f.
-func peersOf(f parse.Format) []peer {
+func peersOf(f promfmt.Format) []peer {
 	switch f {
-	case parse.OpenMetrics:
+	case promfmt.OpenMetricsFormat:
 		return []peer{
 			{"textparse", func(b []byte) reading { return readTextparse(b, ctOM) }},
 			{"common", func(b []byte) reading { return readCommon(b, commonOM) }},
 		}
-	case parse.Protobuf:
+	case promfmt.ProtobufFormat:
 		return []peer{
 			{"textparse", func(b []byte) reading { return readTextparse(b, ctProtobuf) }},
 			{"common", func(b []byte) reading { return readCommon(b, commonProtobuf) }},

@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/prom-go/prom"
+	promfmt "github.com/prom-go/prom/expfmt"
 	"github.com/prom-go/prom/parse"
 	dto "github.com/prometheus/client_model/go"
 	"github.com/prometheus/common/expfmt"
@@ -200,14 +201,14 @@ func spanCounts(offsets []int32, lengths []uint32, vals []float64, delta bool) m
 // ---- prom ----
 
 // readProm reads doc with prom's parse package, as strictly as its defaults are.
-func readProm(doc []byte, f parse.Format) reading { return readPromOpts(doc, f, nil) }
+func readProm(doc []byte, f promfmt.Format) reading { return readPromOpts(doc, f, nil) }
 
 // readPromLax reads doc with Options.Lax.
-func readPromLax(doc []byte, f parse.Format) reading {
+func readPromLax(doc []byte, f promfmt.Format) reading {
 	return readPromOpts(doc, f, &parse.Options{Lax: true})
 }
 
-func readPromOpts(doc []byte, f parse.Format, o *parse.Options) reading {
+func readPromOpts(doc []byte, f promfmt.Format, o *parse.Options) reading {
 	c := newCollector()
 	r := parse.NewReader(bytes.NewReader(doc), f, o)
 	for {
@@ -252,8 +253,8 @@ func promExemplar(e *prom.Exemplar) string {
 	return exemplarText(ls, e.Value, e.Timestamp/1e6, e.HasTimestamp)
 }
 
-func addPromFamily(c *collector, f *prom.Family, sampleNames []string, format parse.Format) {
-	om := format == parse.OpenMetrics
+func addPromFamily(c *collector, f *prom.Family, sampleNames []string, format promfmt.Format) {
+	om := format == promfmt.OpenMetricsFormat
 	// Metadata lines name the family as the document did: a text or protobuf counter's
 	// TYPE line names its sample ("x_total"), an OpenMetrics one does not.
 	metaName := f.Name

@@ -4,7 +4,7 @@ import (
 	"bytes"
 	"testing"
 
-	"github.com/prom-go/prom/parse"
+	promfmt "github.com/prom-go/prom/expfmt"
 	dto "github.com/prometheus/client_model/go"
 	"google.golang.org/protobuf/encoding/protodelim"
 	"google.golang.org/protobuf/proto"
@@ -57,7 +57,7 @@ func ownProtobuf(t *testing.T) []document {
 				t.Fatal(err)
 			}
 		}
-		docs = append(docs, document{source: "own", name: name, format: parse.Protobuf, data: b.Bytes()})
+		docs = append(docs, document{source: "own", name: name, format: promfmt.ProtobufFormat, data: b.Bytes()})
 	}
 	return docs
 }

@@ -9,7 +9,6 @@ import (
 
 	"github.com/prom-go/prom"
 	promfmt "github.com/prom-go/prom/expfmt"
-	"github.com/prom-go/prom/parse"
 )
 
 // TestWriterRoundTrip holds what Prometheus's parsers read from prom's writers' output
@@ -31,7 +30,7 @@ func TestWriterRoundTrip(t *testing.T) {
 			continue // escapes UTF-8 names: TestWriterNames checks them
 		}
 		fs := all
-		if wf.read == parse.OpenMetrics {
+		if wf.read == promfmt.OpenMetricsFormat {
 			fs = withoutForbidden
 		}
 		reg := prom.NewRegistry()
@@ -57,7 +56,7 @@ func TestWriterRoundTrip(t *testing.T) {
 		doc := &document{source: "writer", name: wf.name + "/allow-utf-8/all", format: wf.read, data: b.Bytes()}
 		for _, pe := range peersOf(wf.read) {
 			got := pe.read(doc.data)
-			if got.err != nil && pe.name == "common" && wf.read == parse.OpenMetrics {
+			if got.err != nil && pe.name == "common" && wf.read == promfmt.OpenMetricsFormat {
 				continue // it has no info or stateset type: a deliberate difference of TestDifferential
 			}
 			if d := compare(doc, pe.name, want, got); d != nil {
@@ -68,16 +67,16 @@ func TestWriterRoundTrip(t *testing.T) {
 }
 
 // carried returns f as format r can carry it.
-func carried(f *prom.Family, r parse.Format) *prom.Family {
+func carried(f *prom.Family, r promfmt.Format) *prom.Family {
 	g := &prom.Family{Desc: f.Desc, Series: slices.Clone(f.Series)}
-	text := r == parse.Text
+	text := r == promfmt.TextFormat
 	switch {
-	case f.Type == prom.InfoType && r != parse.OpenMetrics:
+	case f.Type == prom.InfoType && r != promfmt.OpenMetricsFormat:
 		g.Type, g.Name = prom.GaugeType, f.Name+"_info"
 		for i := range g.Series {
 			g.Series[i].Value = 1
 		}
-	case f.Type == prom.StateSetType && r != parse.OpenMetrics:
+	case f.Type == prom.StateSetType && r != promfmt.OpenMetricsFormat:
 		g.Type, g.Series = prom.GaugeType, nil
 		for _, s := range f.Series {
 			for _, st := range s.States {
@@ -97,7 +96,7 @@ func carried(f *prom.Family, r parse.Format) *prom.Family {
 	}
 	for i := range g.Series {
 		s := &g.Series[i]
-		if s.Native != nil && r != parse.Protobuf {
+		if s.Native != nil && r != promfmt.ProtobufFormat {
 			// Written as a classic histogram: the +Inf bucket holds the count.
 			s.Native = nil
 			if len(s.Buckets) == 0 {

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/prom-go/prom/parse"
+	promfmt "github.com/prom-go/prom/expfmt"
 )
 
 // A difference is a disagreement between prom and a peer that the test accepts, with the
@@ -30,7 +30,7 @@ var deliberate = []*difference{
 			"count, as Prometheus's own protobuf parser (textparse) does; prometheus/common's decoder delivers the " +
 			"message as it is",
 		match: func(d *disagreement) bool {
-			return d.peer == "common" && d.doc.format == parse.Protobuf && d.kind == content && len(d.onlyPeer) == 0 &&
+			return d.peer == "common" && d.doc.format == promfmt.ProtobufFormat && d.kind == content && len(d.onlyPeer) == 0 &&
 				!slices.ContainsFunc(d.onlyProm, func(l string) bool { return !strings.Contains(l, `_bucket"{`) || !strings.Contains(l, `"le"="+Inf"`) })
 		},
 	},
@@ -67,7 +67,7 @@ var deliberate = []*difference{
 			"ingests it",
 		match: func(d *disagreement) bool {
 			return (d.doc.source == "realistic" || d.doc.source == "textparse-testdata") &&
-				d.kind == promRejects && d.doc.format == parse.OpenMetrics && omRuleBroken.MatchString(d.prom.err.Error())
+				d.kind == promRejects && d.doc.format == promfmt.OpenMetricsFormat && omRuleBroken.MatchString(d.prom.err.Error())
 		},
 	},
 	{
@@ -108,7 +108,7 @@ var deliberate = []*difference{
 		reason: "prometheus/common's TextParser rejects a last line without a line feed, and escapes other than " +
 			`\\, \" and \n in label values; Prometheus (textparse) reads both, and prom reads as Prometheus reads`,
 		match: func(d *disagreement) bool {
-			return notWriter(d) && d.peer == "common" && d.kind == promAccepts && d.doc.format == parse.Text &&
+			return notWriter(d) && d.peer == "common" && d.kind == promAccepts && d.doc.format == promfmt.TextFormat &&
 				(strings.Contains(d.other.err.Error(), "unexpected end of input stream") || strings.Contains(d.other.err.Error(), "invalid escape sequence"))
 		},
 	},
@@ -117,21 +117,21 @@ var deliberate = []*difference{
 			"samples; le and quantile values that are numbers; line feeds in label values escaped. prom enforces them, " +
 			"as prometheus/common's TextParser does (it rejects these documents too)",
 		match: func(d *disagreement) bool {
-			return notWriter(d) && d.peer == "textparse" && d.kind == promRejects && d.doc.format == parse.Text && readCommonText(d.doc.data).err != nil
+			return notWriter(d) && d.peer == "textparse" && d.kind == promRejects && d.doc.format == promfmt.TextFormat && readCommonText(d.doc.data).err != nil
 		},
 	},
 	{
 		reason: "the peers disagree and prom reads as Prometheus does: prometheus/common's TextParser takes a " +
 			"\"# HELP\" line without a name for a comment, textparse rejects it, and so does prom",
 		match: func(d *disagreement) bool {
-			return notWriter(d) && d.peer == "common" && d.kind == promRejects && d.doc.format == parse.Text && readTextparse(d.doc.data, ctText1).err != nil
+			return notWriter(d) && d.peer == "common" && d.kind == promRejects && d.doc.format == promfmt.TextFormat && readTextparse(d.doc.data, ctText1).err != nil
 		},
 	},
 	{
 		reason: "textparse rejects a negative timestamp (before 1970); the text format defines timestamps as int64 " +
 			"milliseconds, and its documentation's example has a negative one; prom and prometheus/common read it",
 		match: func(d *disagreement) bool {
-			return notWriter(d) && d.peer == "textparse" && d.kind == promAccepts && d.doc.format == parse.Text &&
+			return notWriter(d) && d.peer == "textparse" && d.kind == promAccepts && d.doc.format == promfmt.TextFormat &&
 				strings.Contains(d.other.err.Error(), `expected timestamp or new record, got "-"`)
 		},
 	},

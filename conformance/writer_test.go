@@ -14,7 +14,6 @@ import (
 
 	"github.com/prom-go/prom"
 	promfmt "github.com/prom-go/prom/expfmt"
-	"github.com/prom-go/prom/parse"
 	"github.com/prometheus/common/model"
 )
 
@@ -123,12 +122,12 @@ func writerFamilies(t *testing.T) families {
 var writerFormats = []struct {
 	name  string
 	write promfmt.Format
-	read  parse.Format
+	read  promfmt.Format
 }{
-	{"text-0.0.4", promfmt.TextFormat, parse.Text},
-	{"text-1.0.0", promfmt.Text1Format, parse.Text},
-	{"openmetrics-1.0.0", promfmt.OpenMetricsFormat, parse.OpenMetrics},
-	{"protobuf", promfmt.ProtobufFormat, parse.Protobuf},
+	{"text-0.0.4", promfmt.TextFormat, promfmt.TextFormat},
+	{"text-1.0.0", promfmt.Text1Format, promfmt.TextFormat},
+	{"openmetrics-1.0.0", promfmt.OpenMetricsFormat, promfmt.OpenMetricsFormat},
+	{"protobuf", promfmt.ProtobufFormat, promfmt.ProtobufFormat},
 }
 
 // writerDocs writes the families of writerFamilies, and each family alone, in every
@@ -136,7 +135,7 @@ var writerFormats = []struct {
 func writerDocs(t *testing.T) []document {
 	fs := writerFamilies(t)
 	var docs []document
-	write := func(name string, cs families, f promfmt.Format, e promfmt.Escaping, read parse.Format) {
+	write := func(name string, cs families, f promfmt.Format, e promfmt.Escaping, read promfmt.Format) {
 		reg := prom.NewRegistry()
 		reg.MustRegister(cs)
 		var b bytes.Buffer
@@ -180,7 +179,7 @@ func TestWriterNames(t *testing.T) {
 					suffixes = []string{""}
 				case prom.HistogramType:
 					suffixes = []string{"_bucket", "_count", "_sum"}
-					if f.Series[0].Native != nil && wf.read == parse.Protobuf {
+					if f.Series[0].Native != nil && wf.read == promfmt.ProtobufFormat {
 						continue // TestDifferential compares native histograms
 					}
 				case prom.SummaryType:
@@ -223,7 +222,7 @@ func TestWriterNames(t *testing.T) {
 					t.Fatal(err)
 				}
 				enc.Close()
-				ct := map[parse.Format]string{parse.Text: ctText1, parse.OpenMetrics: ctOM, parse.Protobuf: ctProtobuf}[wf.read]
+				ct := map[promfmt.Format]string{promfmt.TextFormat: ctText1, promfmt.OpenMetricsFormat: ctOM, promfmt.ProtobufFormat: ctProtobuf}[wf.read]
 				r := readTextparse(b.Bytes(), ct)
 				if r.err != nil {
 					continue // TestDifferential reports documents a peer rejects
@@ -258,7 +257,7 @@ func TestWriterNames(t *testing.T) {
 				// Deliberate: where OpenMetrics 1.0 forbids a histogram's or summary's _sum
 				// and _count (negative bounds, a negative or NaN sum), prom leaves them out;
 				// prometheus/common's encoder writes them all the same.
-				if wf.read == parse.OpenMetrics && omForbidsSums(f) {
+				if wf.read == promfmt.OpenMetricsFormat && omForbidsSums(f) {
 					for k := range want {
 						if !got[k] && (strings.HasSuffix(k, "_sum") || strings.HasSuffix(k, "_count")) {
 							delete(want, k)

@@ -58,6 +58,10 @@
 //
 // The text formats and protobuf write every sample.
 //
+// A Format is also what package parse reads. It prints as a short name ("text", "text-1.0.0",
+// "openmetrics", "openmetrics-0.0.1", "protobuf"), which ParseFormat reads back for flags and
+// configuration files; ContentType gives its media type.
+//
 // Numbers: the text format writes Go's shortest form (1, 0.005, 1e+06, +Inf, NaN), as
 // client_golang does; OpenMetrics writes the canonical form with a fractional part on whole
 // numbers (1.0). The le and quantile labels follow the same rule as the values, le="1" in

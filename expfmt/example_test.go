@@ -103,3 +103,20 @@ func ExampleEscapeName() {
 	// U__mysystem_2e_cpu_2e_load
 	// mysystem.cpu.load
 }
+
+// ExampleParseFormat reads a format named in a flag and prints what it stands for: its
+// short name and the media type a response in it carries.
+func ExampleParseFormat() {
+	for _, name := range []string{"openmetrics", "text-1.0.0", "xml"} {
+		f, err := expfmt.ParseFormat(name)
+		if err != nil {
+			fmt.Println(err)
+			continue
+		}
+		fmt.Printf("%v: %s\n", f, expfmt.ContentType(f, expfmt.Underscores))
+	}
+	// Output:
+	// openmetrics: application/openmetrics-text; version=1.0.0; charset=utf-8; escaping=underscores
+	// text-1.0.0: text/plain; version=1.0.0; charset=utf-8; escaping=underscores
+	// expfmt: unknown format "xml": expected text, text-1.0.0, openmetrics, openmetrics-0.0.1 or protobuf
+}

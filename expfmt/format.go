@@ -1,10 +1,17 @@
 package expfmt
 
-// Format is an exposition format with its version.
+import (
+	"errors"
+	"strconv"
+)
+
+// Format is an exposition format with its version. It is the one format type of prom: an
+// Encoder writes it, Negotiate chooses it, and package parse reads it (parse reads both text
+// versions as one, and both OpenMetrics versions as one).
 type Format uint8
 
-// The formats prom writes. The zero value is TextFormat, the format every Prometheus server
-// understands.
+// The formats prom writes and reads. The zero value is TextFormat, the format every
+// Prometheus server understands.
 const (
 	// TextFormat is the Prometheus text format 0.0.4 (text/plain; version=0.0.4). Names that
 	// are not legacy names are escaped.
@@ -20,6 +27,34 @@ const (
 	// ProtobufFormat is the delimited protobuf format of io.prometheus.client.MetricFamily.
 	ProtobufFormat
 )
+
+// formatNames are the names of the formats, as String returns them and ParseFormat reads
+// them: one word for the version a scraper gets by default, the version appended for the
+// other.
+var formatNames = [...]string{"text", "text-1.0.0", "openmetrics", "openmetrics-0.0.1", "protobuf"}
+
+// String returns the short name of the format: "text", "text-1.0.0", "openmetrics",
+// "openmetrics-0.0.1" or "protobuf" — the names ParseFormat reads and the prom command's
+// --format and --to flags take. ContentType gives the media type instead. A value that is no
+// format prints as "Format(N)".
+func (f Format) String() string {
+	if int(f) < len(formatNames) {
+		return formatNames[f]
+	}
+	return "Format(" + strconv.Itoa(int(f)) + ")"
+}
+
+// ParseFormat returns the format whose short name (see Format.String) is s. Names are matched
+// exactly. Use it for a format named in a flag or a configuration file; a media type is read
+// by Negotiate (an Accept header) or parse.FormatOf (a Content-Type header).
+func ParseFormat(s string) (Format, error) {
+	for i, n := range formatNames {
+		if s == n {
+			return Format(i), nil
+		}
+	}
+	return TextFormat, errors.New("expfmt: unknown format " + strconv.Quote(s) + ": expected text, text-1.0.0, openmetrics, openmetrics-0.0.1 or protobuf")
+}
 
 // Escaping is how names outside the legacy character set are written (Prometheus 3's
 // escaping schemes; see ../shared/conformance/escaping-vectors.json for the vectors).

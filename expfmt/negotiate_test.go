@@ -117,3 +117,22 @@ func BenchmarkNegotiate(b *testing.B) {
 		Negotiate(acceptProm3)
 	}
 }
+
+// TestFormatNames reads every format back from its name, and refuses names that are not
+// exactly one: a media type, another case, a version that is not a format of its own.
+func TestFormatNames(t *testing.T) {
+	for f := TextFormat; f <= ProtobufFormat; f++ {
+		got, err := ParseFormat(f.String())
+		if err != nil || got != f {
+			t.Errorf("ParseFormat(%q) = %v, %v, want %v", f.String(), got, err, f)
+		}
+	}
+	for _, s := range []string{"", "Text", "text-0.0.4", "openmetrics-1.0.0", "proto", "text/plain"} {
+		if _, err := ParseFormat(s); err == nil {
+			t.Errorf("ParseFormat(%q) accepted it", s)
+		}
+	}
+	if got := Format(9).String(); got != "Format(9)" {
+		t.Errorf("Format(9).String() = %q", got)
+	}
+}

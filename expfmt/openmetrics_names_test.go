@@ -1,4 +1,4 @@
-package expfmt
+package expfmt_test
 
 import (
 	"bytes"
@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/prom-go/prom"
+	"github.com/prom-go/prom/expfmt"
 	"github.com/prom-go/prom/parse"
 )
 
@@ -18,20 +19,20 @@ func TestOpenMetricsUnitOfEscapedCounter(t *testing.T) {
 	for _, c := range []struct {
 		name string
 		t    prom.Type
-		e    Escaping
+		e    expfmt.Escaping
 		unit string // the UNIT line, "" for none
 	}{
-		{"net.sent_bytes", prom.CounterType, Underscores, "# UNIT net_sent_bytes bytes"},
-		{"net.sent_bytes", prom.CounterType, AllowUTF8, `# UNIT "net.sent_bytes" bytes`},
-		{"net.sent_bytes", prom.CounterType, Dots, ""},
-		{"net.sent_bytes", prom.CounterType, Values, ""},
-		{"net.sent_bytes", prom.GaugeType, Values, "# UNIT U__net_2e_sent__bytes bytes"},
-		{"net.sent_bytes", prom.GaugeType, Dots, "# UNIT net_dot_sent__bytes bytes"},
-		{"net_sent_bytes", prom.CounterType, Values, "# UNIT net_sent_bytes bytes"},
-		{"net_sent_bytes", prom.CounterType, Dots, "# UNIT net_sent_bytes bytes"},
+		{"net.sent_bytes", prom.CounterType, expfmt.Underscores, "# UNIT net_sent_bytes bytes"},
+		{"net.sent_bytes", prom.CounterType, expfmt.AllowUTF8, `# UNIT "net.sent_bytes" bytes`},
+		{"net.sent_bytes", prom.CounterType, expfmt.Dots, ""},
+		{"net.sent_bytes", prom.CounterType, expfmt.Values, ""},
+		{"net.sent_bytes", prom.GaugeType, expfmt.Values, "# UNIT U__net_2e_sent__bytes bytes"},
+		{"net.sent_bytes", prom.GaugeType, expfmt.Dots, "# UNIT net_dot_sent__bytes bytes"},
+		{"net_sent_bytes", prom.CounterType, expfmt.Values, "# UNIT net_sent_bytes bytes"},
+		{"net_sent_bytes", prom.CounterType, expfmt.Dots, "# UNIT net_sent_bytes bytes"},
 	} {
 		fam := &prom.Family{Desc: prom.Desc{Name: c.name, Type: c.t, Unit: "bytes"}, Series: []prom.Series{{Value: 1}}}
-		doc := writeFamily(t, fam, OpenMetricsFormat, c.e)
+		doc := writeFam(t, fam, expfmt.OpenMetricsFormat, c.e)
 		var unit string
 		for _, ln := range strings.Split(string(doc), "\n") {
 			if strings.HasPrefix(ln, "# UNIT ") {
@@ -41,10 +42,10 @@ func TestOpenMetricsUnitOfEscapedCounter(t *testing.T) {
 		if unit != c.unit {
 			t.Errorf("%v %q under %v: UNIT line %q, want %q\n%s", c.t, c.name, c.e, unit, c.unit, doc)
 		}
-		if c.e == AllowUTF8 {
+		if c.e == expfmt.AllowUTF8 {
 			continue // quoted names are not OpenMetrics 1.0, which the parser reads
 		}
-		if _, err := parse.Parse(bytes.NewReader(doc), parse.OpenMetrics, nil); err != nil {
+		if _, err := parse.Parse(bytes.NewReader(doc), expfmt.OpenMetricsFormat, nil); err != nil {
 			t.Errorf("%v %q under %v: the strict OpenMetrics parser rejects the output: %v\n%s", c.t, c.name, c.e, err, doc)
 		}
 	}
@@ -58,13 +59,13 @@ func TestOpenMetricsEscapedFamiliesParse(t *testing.T) {
 		for _, typ := range []prom.Type{prom.CounterType, prom.InfoType, prom.GaugeType, prom.HistogramType, prom.SummaryType, prom.GaugeHistogramType, prom.StateSetType} {
 			fam := &prom.Family{
 				Desc: prom.Desc{Name: name, Help: "h", Type: typ, LabelNames: []string{"l_b", "my.label"}},
-				Series: []prom.Series{{LabelValues: []string{"1", "2"}, Value: 1, Count: 1, Sum: 1, Created: created,
+				Series: []prom.Series{{LabelValues: []string{"1", "2"}, Value: 1, Count: 1, Sum: 1, Created: 1_520_430_000_123_000_000,
 					Buckets: []prom.Bucket{{UpperBound: 1, Count: 1}, {UpperBound: math.Inf(1), Count: 1}},
 					States:  []prom.State{{Name: "on", Enabled: true}}}},
 			}
-			for _, e := range []Escaping{Underscores, Dots, Values} {
-				doc := writeFamily(t, fam, OpenMetricsFormat, e)
-				fams, err := parse.Parse(bytes.NewReader(doc), parse.OpenMetrics, nil)
+			for _, e := range []expfmt.Escaping{expfmt.Underscores, expfmt.Dots, expfmt.Values} {
+				doc := writeFam(t, fam, expfmt.OpenMetricsFormat, e)
+				fams, err := parse.Parse(bytes.NewReader(doc), expfmt.OpenMetricsFormat, nil)
 				if err != nil {
 					t.Errorf("%v %q under %v: %v\n%s", typ, name, e, err, doc)
 					continue

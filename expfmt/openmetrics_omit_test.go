@@ -1,4 +1,4 @@
-package expfmt
+package expfmt_test
 
 import (
 	"bytes"
@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/prom-go/prom"
+	"github.com/prom-go/prom/expfmt"
 	"github.com/prom-go/prom/parse"
 )
 
@@ -82,8 +83,8 @@ func omEdgeCases() []struct {
 func TestOpenMetricsOmitsWhatSpecForbids(t *testing.T) {
 	for _, c := range omEdgeCases() {
 		t.Run(c.name, func(t *testing.T) {
-			doc := writeFamily(t, c.fam, OpenMetricsFormat, Underscores)
-			if _, err := parse.Parse(bytes.NewReader(doc), parse.OpenMetrics, nil); err != nil {
+			doc := writeFam(t, c.fam, expfmt.OpenMetricsFormat, expfmt.Underscores)
+			if _, err := parse.Parse(bytes.NewReader(doc), expfmt.OpenMetricsFormat, nil); err != nil {
 				t.Errorf("the strict OpenMetrics parser rejects the output: %v\n%s", err, doc)
 			}
 			if got := sampleSuffixes(doc, c.fam.Name); !slices.Equal(got, c.want) {
@@ -100,7 +101,7 @@ func TestOpenMetricsOmitsWhatSpecForbids(t *testing.T) {
 				t.Errorf("%d quantile samples, want %d\n%s", n, quantiles, doc)
 			}
 
-			text := writeFamily(t, c.fam, TextFormat, Underscores)
+			text := writeFam(t, c.fam, expfmt.TextFormat, expfmt.Underscores)
 			want := []string{"_bucket", "_count", "_sum"}
 			if c.fam.Type == prom.SummaryType {
 				want = []string{"_count", "_sum"}
@@ -135,4 +136,19 @@ func sampleSuffixes(doc []byte, name string) []string {
 		}
 	}
 	return got
+}
+
+// writeFam writes fam alone in format f with escaping e, as a scrape of one family would.
+func writeFam(t testing.TB, fam *prom.Family, f expfmt.Format, e expfmt.Escaping) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	enc := expfmt.NewEncoder(&buf, f, e)
+	enc.Family(&fam.Desc)
+	for i := range fam.Series {
+		enc.Series(&fam.Desc, &fam.Series[i])
+	}
+	if err := enc.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
 }

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/prom-go/prom"
+	"github.com/prom-go/prom/expfmt"
 	"github.com/prom-go/prom/parse"
 	"github.com/prom-go/prom/textfile"
 )
@@ -133,7 +134,7 @@ const tornSeries = 4000
 // it is whole: every series present and of the same generation.
 func checkTextfile(t *testing.T, doc []byte) float64 {
 	t.Helper()
-	fams, err := parse.Parse(bytes.NewReader(doc), parse.Text, nil)
+	fams, err := parse.Parse(bytes.NewReader(doc), expfmt.TextFormat, nil)
 	if err != nil {
 		t.Fatalf("the file does not parse: %v (%d bytes, ends %q)", err, len(doc), tail(string(doc), 200))
 	}

@@ -16,6 +16,7 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	"github.com/prom-go/prom"
+	"github.com/prom-go/prom/expfmt"
 	"github.com/prom-go/prom/parse"
 )
 
@@ -72,7 +73,7 @@ func TestParseReadsClientModelProtobuf(t *testing.T) {
 			},
 		}},
 	}
-	fs, err := parse.Parse(bytes.NewReader(encodeDelimited(t, counter, float, integer)), parse.Protobuf, nil)
+	fs, err := parse.Parse(bytes.NewReader(encodeDelimited(t, counter, float, integer)), expfmt.ProtobufFormat, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -117,7 +118,7 @@ func TestParseRefusesClientModelSpanMismatch(t *testing.T) {
 	} {
 		mf := &dto.MetricFamily{Name: proto.String("h"), Type: dto.MetricType_HISTOGRAM.Enum(),
 			Metric: []*dto.Metric{{Histogram: h}}}
-		_, err := parse.Parse(bytes.NewReader(encodeDelimited(t, mf)), parse.Protobuf, &parse.Options{Lax: true})
+		_, err := parse.Parse(bytes.NewReader(encodeDelimited(t, mf)), expfmt.ProtobufFormat, &parse.Options{Lax: true})
 		if err == nil || !strings.Contains(err.Error(), "spans whose lengths add up to the") {
 			t.Errorf("%v: error %v, want the span mismatch", h, err)
 		}

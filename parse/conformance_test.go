@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/prom-go/prom/expfmt"
 )
 
 // conformanceDir returns ../shared/conformance (relative to the project root). Without it
@@ -68,7 +70,7 @@ func loadPythonInvalid(t testing.TB) []string {
 }
 
 func parseOM(doc []byte) error {
-	_, err := Parse(strings.NewReader(string(doc)), OpenMetrics, nil)
+	_, err := Parse(strings.NewReader(string(doc)), expfmt.OpenMetricsFormat, nil)
 	return err
 }
 

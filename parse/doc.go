@@ -9,7 +9,13 @@
 // A Reader streams: it returns one family at a time, so the memory it holds is bounded by the
 // largest family, not the document. Parse is the convenience that returns them all.
 //
-//	fams, err := parse.Parse(r, parse.OpenMetrics, nil)
+//	fams, err := parse.Parse(r, expfmt.OpenMetricsFormat, nil)
+//
+// The format is an expfmt.Format, the type the writers of package expfmt take: FormatOf
+// tells it from a Content-Type header, Detect from a file's content, and expfmt.ParseFormat
+// from a name such as "openmetrics". The two versions of the text format are read alike
+// (1.0.0 only adds quoted names, which the reader always accepts), as are the two versions
+// of OpenMetrics.
 //
 // A family in memory costs about 200 bytes a series (a prom.Series and its labels), some
 // eight times its text. For families of millions of series, Options.PartSeries has the

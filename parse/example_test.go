@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/prom-go/prom/expfmt"
 	"github.com/prom-go/prom/parse"
 )
 
@@ -18,7 +19,7 @@ latency_seconds_count 10
 latency_seconds_sum 1.7
 # EOF
 `
-	r := parse.NewReader(strings.NewReader(doc), parse.OpenMetrics, nil)
+	r := parse.NewReader(strings.NewReader(doc), expfmt.OpenMetricsFormat, nil)
 	for f, err := range r.All() {
 		if err != nil {
 			fmt.Println(err)
@@ -33,7 +34,7 @@ latency_seconds_sum 1.7
 }
 
 func ExampleParse_error() {
-	_, err := parse.Parse(strings.NewReader("a{b=\"c\"} 1_2\n# EOF\n"), parse.OpenMetrics, nil)
+	_, err := parse.Parse(strings.NewReader("a{b=\"c\"} 1_2\n# EOF\n"), expfmt.OpenMetricsFormat, nil)
 	fmt.Println(err)
 	// Output:
 	// 1:10: expected a number, found "1_2"
@@ -49,7 +50,7 @@ jobs{queue="c"} 3
 jobs{queue="d"} 4
 jobs{queue="e"} 5
 `
-	r := parse.NewReader(strings.NewReader(doc), parse.Text, &parse.Options{PartSeries: 2})
+	r := parse.NewReader(strings.NewReader(doc), expfmt.TextFormat, &parse.Options{PartSeries: 2})
 	for f, err := range r.All() {
 		if err != nil {
 			fmt.Println(err)

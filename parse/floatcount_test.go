@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/prom-go/prom"
+	"github.com/prom-go/prom/expfmt"
 )
 
 // Counts that are not whole numbers (a float histogram, a summary derived from rates) pass
@@ -17,15 +18,15 @@ func TestFloatCountsRoundTrip(t *testing.T) {
 	hist := &prom.Family{Desc: prom.Desc{Name: "h", Help: "Float classic histogram.", Type: prom.HistogramType},
 		Series: []prom.Series{{Count: 2.5, Sum: 1.25, Buckets: []prom.Bucket{
 			{UpperBound: 0.5, Count: 0.75}, {UpperBound: 1, Count: 1.5}, {UpperBound: math.Inf(1), Count: 2.5}}}}}
-	for _, f := range []Format{Text, OpenMetrics, Protobuf} {
+	for _, f := range []expfmt.Format{expfmt.TextFormat, expfmt.OpenMetricsFormat, expfmt.ProtobufFormat} {
 		doc := write(t, []*prom.Family{hist}, f)
-		if f != Protobuf && (!strings.Contains(string(doc), "} 1.5\n") || !strings.Contains(string(doc), "h_count 2.5\n")) {
+		if f != expfmt.ProtobufFormat && (!strings.Contains(string(doc), "} 1.5\n") || !strings.Contains(string(doc), "h_count 2.5\n")) {
 			t.Errorf("%v: the counts 1.5 and 2.5 are not written as they are:\n%s", f, doc)
 		}
 		// OpenMetrics 1.0 wants whole counts: its strict reader refuses these, its lax
 		// reader takes them as Prometheus does.
 		var o *Options
-		if f == OpenMetrics {
+		if f == expfmt.OpenMetricsFormat {
 			if _, err := Parse(strings.NewReader(string(doc)), f, nil); err == nil {
 				t.Errorf("strict OpenMetrics accepted a count of 0.75")
 			}
@@ -49,7 +50,7 @@ func TestFloatNativeHistogramRoundTrip(t *testing.T) {
 		NegativeSpans: []prom.BucketSpan{{Offset: 1, Length: 1}}, NegativeCounts: []float64{2.75}}
 	fam := &prom.Family{Desc: prom.Desc{Name: "n", Help: "Float native histogram.", Type: prom.HistogramType},
 		Series: []prom.Series{{Count: 5, Sum: 3.5, Native: nh}}}
-	got, err := Parse(strings.NewReader(string(write(t, []*prom.Family{fam}, Protobuf))), Protobuf, nil)
+	got, err := Parse(strings.NewReader(string(write(t, []*prom.Family{fam}, expfmt.ProtobufFormat))), expfmt.ProtobufFormat, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

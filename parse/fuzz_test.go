@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/prom-go/prom/expfmt"
 )
 
 // seedDir holds the seed documents committed with the package, so that the fuzz targets
@@ -14,21 +16,21 @@ const seedDir = "testdata/seed"
 
 // seedFiles returns the committed seed documents with their formats: *.pb protobuf,
 // *.om.txt OpenMetrics, *.txt text. Files named *.bad.* are meant to be rejected.
-func seedFiles(t testing.TB) map[string]Format {
+func seedFiles(t testing.TB) map[string]expfmt.Format {
 	ents, err := os.ReadDir(seedDir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	m := map[string]Format{}
+	m := map[string]expfmt.Format{}
 	for _, e := range ents {
 		n := e.Name()
 		switch {
 		case strings.HasSuffix(n, ".pb"):
-			m[filepath.Join(seedDir, n)] = Protobuf
+			m[filepath.Join(seedDir, n)] = expfmt.ProtobufFormat
 		case strings.HasSuffix(n, ".om.txt"):
-			m[filepath.Join(seedDir, n)] = OpenMetrics
+			m[filepath.Join(seedDir, n)] = expfmt.OpenMetricsFormat
 		case strings.HasSuffix(n, ".txt"):
-			m[filepath.Join(seedDir, n)] = Text
+			m[filepath.Join(seedDir, n)] = expfmt.TextFormat
 		}
 	}
 	if len(m) == 0 {
@@ -55,8 +57,8 @@ func sharedCorpus(t testing.TB) bool {
 // seedDocs adds to f's corpus the committed seeds and, when present, the conformance
 // documents (both suites and the realistic inputs): each document as it is when it is of
 // format to, and otherwise what it reads as, written in format to.
-func seedDocs(f *testing.F, to Format) {
-	add := func(doc []byte, src Format) {
+func seedDocs(f *testing.F, to expfmt.Format) {
+	add := func(doc []byte, src expfmt.Format) {
 		if to == src {
 			f.Add(doc)
 		}
@@ -92,7 +94,7 @@ func seedDocs(f *testing.F, to Format) {
 // TestFuzzSeeds keeps the committed seeds meaningful: the good ones parse in their format,
 // strictly, and the bad ones fail with a positioned error.
 func TestFuzzSeeds(t *testing.T) {
-	formats := map[Format]int{}
+	formats := map[expfmt.Format]int{}
 	for path, f := range seedFiles(t) {
 		doc, err := os.ReadFile(path)
 		if err != nil {
@@ -109,7 +111,7 @@ func TestFuzzSeeds(t *testing.T) {
 			formats[f]++
 		}
 	}
-	for _, f := range []Format{Text, OpenMetrics, Protobuf} {
+	for _, f := range []expfmt.Format{expfmt.TextFormat, expfmt.OpenMetricsFormat, expfmt.ProtobufFormat} {
 		if formats[f] == 0 {
 			t.Errorf("no valid seed document of format %v", f)
 		}
@@ -121,7 +123,7 @@ var fuzzLimits = &Options{Limits: Limits{MaxLineBytes: 4096, MaxLabels: 16, MaxS
 
 // fuzzRead reads doc in format f: it must not panic, every error must be a *Error or an I/O
 // error of the input, and what it reads must be writable and read back the same way.
-func fuzzRead(t *testing.T, doc []byte, f Format) {
+func fuzzRead(t *testing.T, doc []byte, f expfmt.Format) {
 	for _, o := range []*Options{fuzzLimits, {Lax: true, Limits: fuzzLimits.Limits}} {
 		fs, err := Parse(bytes.NewReader(doc), f, o)
 		if o == fuzzLimits {
@@ -134,23 +136,23 @@ func fuzzRead(t *testing.T, doc []byte, f Format) {
 			continue
 		}
 		out := write(t, fs, f)
-		if _, err := Parse(bytes.NewReader(out), f, &Options{Lax: true}); err != nil && f != OpenMetrics {
+		if _, err := Parse(bytes.NewReader(out), f, &Options{Lax: true}); err != nil && f != expfmt.OpenMetricsFormat {
 			t.Fatalf("reading back what was written: %v\ninput:  %q\noutput: %q", err, doc, out)
 		}
 	}
 }
 
 func FuzzText(f *testing.F) {
-	seedDocs(f, Text)
-	f.Fuzz(func(t *testing.T, doc []byte) { fuzzRead(t, doc, Text) })
+	seedDocs(f, expfmt.TextFormat)
+	f.Fuzz(func(t *testing.T, doc []byte) { fuzzRead(t, doc, expfmt.TextFormat) })
 }
 
 func FuzzOpenMetrics(f *testing.F) {
-	seedDocs(f, OpenMetrics)
-	f.Fuzz(func(t *testing.T, doc []byte) { fuzzRead(t, doc, OpenMetrics) })
+	seedDocs(f, expfmt.OpenMetricsFormat)
+	f.Fuzz(func(t *testing.T, doc []byte) { fuzzRead(t, doc, expfmt.OpenMetricsFormat) })
 }
 
 func FuzzProtobuf(f *testing.F) {
-	seedDocs(f, Protobuf)
-	f.Fuzz(func(t *testing.T, doc []byte) { fuzzRead(t, doc, Protobuf) })
+	seedDocs(f, expfmt.ProtobufFormat)
+	f.Fuzz(func(t *testing.T, doc []byte) { fuzzRead(t, doc, expfmt.ProtobufFormat) })
 }

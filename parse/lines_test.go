@@ -3,15 +3,17 @@ package parse
 import (
 	"strings"
 	"testing"
+
+	"github.com/prom-go/prom/expfmt"
 )
 
 // A negative MaxLineBytes means no limit; it used to overflow and refuse every line longer
 // than the 64 KiB read buffer (issue #15).
 func TestNoLineLimit(t *testing.T) {
 	long := "a{l=\"" + strings.Repeat("x", 200<<10) + "\"} 1\n"
-	for _, f := range []Format{Text, OpenMetrics} {
+	for _, f := range []expfmt.Format{expfmt.TextFormat, expfmt.OpenMetricsFormat} {
 		doc := long
-		if f == OpenMetrics {
+		if f == expfmt.OpenMetricsFormat {
 			doc += "# EOF\n"
 		}
 		fs, err := Parse(strings.NewReader(doc), f, &Options{Limits: Limits{MaxLineBytes: -1}})

@@ -12,6 +12,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/prom-go/prom/expfmt"
 )
 
 // memDocs writes the documents of the memory benchmark (issue #15) to files in dir: one
@@ -19,7 +21,7 @@ import (
 // (counters, which reserve three sample names each), whose reader remembers the names of the
 // families it has read. The benchmark reads them from the files, as prom check does, so that
 // the heap holds no copy of the input.
-func memDocs(tb testing.TB, dir string, n int) map[string]Format {
+func memDocs(tb testing.TB, dir string, n int) map[string]expfmt.Format {
 	var one, many bytes.Buffer
 	// About 25 bytes a series, as the document of the issue (23.7 MiB for 10^6 series).
 	one.WriteString("# HELP req Requests handled.\n# TYPE req counter\n")
@@ -33,19 +35,19 @@ func memDocs(tb testing.TB, dir string, n int) map[string]Format {
 		many.WriteString("# TYPE " + name + " counter\n" + name + "_total 1\n")
 	}
 	many.WriteString("# EOF\n")
-	fs, err := Parse(bytes.NewReader(one.Bytes()), Text, nil)
+	fs, err := Parse(bytes.NewReader(one.Bytes()), expfmt.TextFormat, nil)
 	if err != nil {
 		tb.Fatal(err)
 	}
 	docs := map[string][]byte{"OneFamily/text": one.Bytes(), "ManyFamilies/om": many.Bytes(),
-		"OneFamily/protobuf": write(tb, fs, Protobuf)}
-	paths := map[string]Format{}
+		"OneFamily/protobuf": write(tb, fs, expfmt.ProtobufFormat)}
+	paths := map[string]expfmt.Format{}
 	for name, doc := range docs {
 		path := filepath.Join(dir, strings.ReplaceAll(name, "/", "."))
 		if err := os.WriteFile(path, doc, 0o600); err != nil {
 			tb.Fatal(err)
 		}
-		paths[path] = map[string]Format{"OneFamily/text": Text, "ManyFamilies/om": OpenMetrics, "OneFamily/protobuf": Protobuf}[name]
+		paths[path] = map[string]expfmt.Format{"OneFamily/text": expfmt.TextFormat, "ManyFamilies/om": expfmt.OpenMetricsFormat, "OneFamily/protobuf": expfmt.ProtobufFormat}[name]
 	}
 	return paths
 }

@@ -4,60 +4,54 @@ import (
 	"bytes"
 	"fmt"
 	"strings"
+
+	"github.com/prom-go/prom/expfmt"
 )
-
-// Format is an exposition format a Reader understands.
-type Format uint8
-
-// The formats. The zero value is Text.
-const (
-	// Text is the Prometheus text format 0.0.4, and 1.0.0 whose names may be quoted UTF-8.
-	// It is read leniently, as Prometheus reads it.
-	Text Format = iota
-	// OpenMetrics is OpenMetrics 1.0, read strictly: every rule of the specification that
-	// the conformance suite tests is enforced, unless Options.Lax is set.
-	OpenMetrics
-	// Protobuf is the delimited protobuf format of io.prometheus.client.MetricFamily.
-	Protobuf
-)
-
-var formatNames = [...]string{"text", "openmetrics", "protobuf"}
-
-// String returns "text", "openmetrics" or "protobuf".
-func (f Format) String() string {
-	if int(f) < len(formatNames) {
-		return formatNames[f]
-	}
-	return fmt.Sprintf("Format(%d)", uint8(f))
-}
 
 // FormatOf returns the format of a response whose Content-Type header is contentType:
-// OpenMetrics for application/openmetrics-text, Protobuf for application/vnd.google.protobuf,
-// and Text for anything else, which is what Prometheus assumes too.
-func FormatOf(contentType string) Format {
-	mt, _, _ := strings.Cut(contentType, ";")
+// expfmt.OpenMetricsFormat for application/openmetrics-text (OpenMetrics001Format for its
+// version 0.0.1), expfmt.ProtobufFormat for application/vnd.google.protobuf, and
+// expfmt.TextFormat for anything else (Text1Format for text/plain; version=1.0.0), which is
+// what Prometheus assumes too. A Reader reads both versions of a format alike.
+func FormatOf(contentType string) expfmt.Format {
+	mt, params, _ := strings.Cut(contentType, ";")
+	version := ""
+	for p := range strings.SplitSeq(params, ";") {
+		k, v, _ := strings.Cut(p, "=")
+		if strings.EqualFold(strings.TrimSpace(k), "version") {
+			version = strings.Trim(strings.TrimSpace(v), `"`)
+		}
+	}
 	switch strings.ToLower(strings.TrimSpace(mt)) {
 	case "application/openmetrics-text":
-		return OpenMetrics
+		if version == "0.0.1" {
+			return expfmt.OpenMetrics001Format
+		}
+		return expfmt.OpenMetricsFormat
 	case "application/vnd.google.protobuf":
-		return Protobuf
+		return expfmt.ProtobufFormat
+	case "text/plain":
+		if version == "1.0.0" {
+			return expfmt.Text1Format
+		}
 	}
-	return Text
+	return expfmt.TextFormat
 }
 
-// Detect guesses the format of a whole document: Protobuf when it holds bytes no text
-// document has (control characters or invalid UTF-8); Text when a TYPE line says "untyped" or
-// declares a counter named "…_total", which only the text format does; OpenMetrics when a
-// UNIT line or a type only OpenMetrics has appears, or when the last line is "# EOF"; and
-// Text otherwise. Use it for files, where no Content-Type says the format.
-func Detect(doc []byte) Format {
+// Detect guesses the format of a whole document: expfmt.ProtobufFormat when it holds bytes no
+// text document has (control characters or invalid UTF-8); expfmt.TextFormat when a TYPE line
+// says "untyped" or declares a counter named "…_total", which only the text format does;
+// expfmt.OpenMetricsFormat when a UNIT line or a type only OpenMetrics has appears, or when the
+// last line is "# EOF"; and expfmt.TextFormat otherwise. Use it for files, where no
+// Content-Type says the format.
+func Detect(doc []byte) expfmt.Format {
 	for _, c := range doc {
 		if c < '\t' || c > '\r' && c < ' ' || c == 0x7f {
-			return Protobuf
+			return expfmt.ProtobufFormat
 		}
 	}
 	if !isUTF8(doc) {
-		return Protobuf
+		return expfmt.ProtobufFormat
 	}
 	om := false
 	for rest := doc; len(rest) > 0; {
@@ -79,10 +73,10 @@ func Detect(doc []byte) Format {
 		}
 		switch f[1] {
 		case "untyped":
-			return Text
+			return expfmt.TextFormat
 		case "counter":
 			if strings.HasSuffix(f[0], "_total") {
-				return Text
+				return expfmt.TextFormat
 			}
 		case "gaugehistogram", "info", "stateset", "unknown":
 			om = true
@@ -96,9 +90,9 @@ func Detect(doc []byte) Format {
 		t = t[i+1:]
 	}
 	if om || string(t) == "# EOF" {
-		return OpenMetrics
+		return expfmt.OpenMetricsFormat
 	}
-	return Text
+	return expfmt.TextFormat
 }
 
 func lastIndexByte(b []byte, c byte) int {

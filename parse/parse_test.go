@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"io"
 	"math"
 	"reflect"
@@ -12,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/prom-go/prom"
+	"github.com/prom-go/prom/expfmt"
 )
 
 func TestTextFamilies(t *testing.T) {
@@ -32,7 +34,7 @@ rpc_count 9
 {"my.dotted", "label.x"="v"} 4
 no_metadata 5
 `
-	fs, err := Parse(strings.NewReader(doc), Text, nil)
+	fs, err := Parse(strings.NewReader(doc), expfmt.TextFormat, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -73,7 +75,7 @@ g_gcount 3
 g_gsum 4
 # EOF
 `
-	fs, err := Parse(strings.NewReader(doc), OpenMetrics, nil)
+	fs, err := Parse(strings.NewReader(doc), expfmt.OpenMetricsFormat, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -99,36 +101,36 @@ g_gsum 4
 // TestErrorPositions checks that errors say where and what was expected and found.
 func TestErrorPositions(t *testing.T) {
 	tests := []struct {
-		format Format
+		format expfmt.Format
 		doc    string
 		want   string
 	}{
-		{OpenMetrics, "a 1\n\n# EOF\n", "2:1: expected a sample or metadata, found a blank line"},
-		{OpenMetrics, "a{b=\"c\"} x\n# EOF\n", `1:10: expected a number, found "x"`},
-		{OpenMetrics, "a{b=\"c\",} 1\n# EOF\n", "1:9: expected a label name after ',', found '}'"},
-		{OpenMetrics, "# TYPE a meh\n# EOF\n", `1:10: expected a type (counter, gauge, histogram, gaugehistogram, summary, info, stateset or unknown), found "meh"`},
-		{OpenMetrics, "# TYPE a histogram\na_bucket{le=\"1\"} 1\n# EOF\n", `2:1: expected a bucket with le="+Inf" in this histogram series, found none`},
-		{OpenMetrics, "a 1\n# EOF\nx", `3:1: expected nothing after "# EOF", found "x"`},
+		{expfmt.OpenMetricsFormat, "a 1\n\n# EOF\n", "2:1: expected a sample or metadata, found a blank line"},
+		{expfmt.OpenMetricsFormat, "a{b=\"c\"} x\n# EOF\n", `1:10: expected a number, found "x"`},
+		{expfmt.OpenMetricsFormat, "a{b=\"c\",} 1\n# EOF\n", "1:9: expected a label name after ',', found '}'"},
+		{expfmt.OpenMetricsFormat, "# TYPE a meh\n# EOF\n", `1:10: expected a type (counter, gauge, histogram, gaugehistogram, summary, info, stateset or unknown), found "meh"`},
+		{expfmt.OpenMetricsFormat, "# TYPE a histogram\na_bucket{le=\"1\"} 1\n# EOF\n", `2:1: expected a bucket with le="+Inf" in this histogram series, found none`},
+		{expfmt.OpenMetricsFormat, "a 1\n# EOF\nx", `3:1: expected nothing after "# EOF", found "x"`},
 		// Errors about a whole histogram series point at the sample at fault, not its first bucket.
-		{OpenMetrics, "# TYPE h histogram\nh_bucket{le=\"1\"} 1\nh_bucket{le=\"2\"} 2\nh_count 2\nh_sum 1\n# EOF\n", `3:1: expected a bucket with le="+Inf" in this histogram series, found none`},
-		{OpenMetrics, "# TYPE h histogram\nh_bucket{le=\"1\"} 1\nh_bucket{le=\"+Inf\"} 3\nh_count 4\nh_sum 1\n# EOF\n", `4:1: expected _count equal to the +Inf bucket (3), found 4`},
-		{OpenMetrics, "# TYPE h histogram\nh_bucket{le=\"1\"} 1\nh_bucket{le=\"+Inf\"} 3\nh_sum 1\n# EOF\n", `4:1: expected both _count and _sum or neither, found _sum without _count`},
-		{OpenMetrics, "# TYPE h histogram\nh_bucket{le=\"1\"} 1\nh_bucket{le=\"+Inf\"} 3\nh_count 3\n# EOF\n", `4:1: expected both _count and _sum or neither, found _count without _sum`},
-		{OpenMetrics, "# TYPE h histogram\nh_bucket{le=\"-1\"} 1\nh_bucket{le=\"+Inf\"} 3\nh_count 3\nh_sum 1\n# EOF\n", `5:1: expected no _sum in a histogram with negative buckets, found one`},
-		{OpenMetrics, "# TYPE h gaugehistogram\nh_bucket{le=\"1\"} 1\nh_bucket{le=\"+Inf\"} 3\nh_gcount 3\nh_gsum -1\n# EOF\n", `5:1: expected a non-negative _gsum in a gauge histogram without negative buckets, found -1`},
-		{OpenMetrics, "# TYPE h histogram\nh_bucket{a=\"x\",le=\"+Inf\"} 3\nh_count{a=\"x\"} 3\nh_sum{a=\"x\"} 1\nh_bucket{a=\"y\",le=\"+Inf\"} 1\nh_count{a=\"y\"} 2\nh_sum{a=\"y\"} 1\n# EOF\n", `6:1: expected _count equal to the +Inf bucket (1), found 2`},
-		{Text, "a{b=\"c\" 1\n", "1:9: expected ',' or '}', found '1'"},
-		{Text, "# TYPE a blob\n", `1:10: expected counter, gauge, histogram, summary or untyped, found "blob"`},
-		{Text, "a 1 2 3\n", "1:7: expected end of line, found '3'"},
-		{Text, "# TYPE a gauge\na 1\n# TYPE a gauge\n", `3:1: expected one TYPE line for "a", found a second`},
-		{Text, "# TYPE a histogram\na_sum{le=\"\"} 0\n", `2:6: expected no label "le" on "a_sum", found one: a histogram reserves it for its buckets`},
-		{Text, "# TYPE s summary\ns_count{quantile=\"0.5\"} 0\n", `2:8: expected no label "quantile" on "s_count", found one: a summary reserves it for its quantiles`},
-		{Text, "#HELP \"\"\n", `1:7: expected a name, found an empty quoted string ""`},
-		{Text, "{\"\"} 1\n", `1:2: expected a name, found an empty quoted string ""`},
-		{Text, "\"\" 1\n", `1:1: expected a name, found an empty quoted string ""`},
-		{Text, "a{l=\"x\\", `1:8: expected an escaped character after '\', found end of line`},
-		{Protobuf, "\x05\x0a\x01", "byte 0: expected a message of 5 bytes, found 2 before the end of input"},
-		{Protobuf, "\x02\x0a\x05", "byte 0: expected more bytes in the message, found its end"},
+		{expfmt.OpenMetricsFormat, "# TYPE h histogram\nh_bucket{le=\"1\"} 1\nh_bucket{le=\"2\"} 2\nh_count 2\nh_sum 1\n# EOF\n", `3:1: expected a bucket with le="+Inf" in this histogram series, found none`},
+		{expfmt.OpenMetricsFormat, "# TYPE h histogram\nh_bucket{le=\"1\"} 1\nh_bucket{le=\"+Inf\"} 3\nh_count 4\nh_sum 1\n# EOF\n", `4:1: expected _count equal to the +Inf bucket (3), found 4`},
+		{expfmt.OpenMetricsFormat, "# TYPE h histogram\nh_bucket{le=\"1\"} 1\nh_bucket{le=\"+Inf\"} 3\nh_sum 1\n# EOF\n", `4:1: expected both _count and _sum or neither, found _sum without _count`},
+		{expfmt.OpenMetricsFormat, "# TYPE h histogram\nh_bucket{le=\"1\"} 1\nh_bucket{le=\"+Inf\"} 3\nh_count 3\n# EOF\n", `4:1: expected both _count and _sum or neither, found _count without _sum`},
+		{expfmt.OpenMetricsFormat, "# TYPE h histogram\nh_bucket{le=\"-1\"} 1\nh_bucket{le=\"+Inf\"} 3\nh_count 3\nh_sum 1\n# EOF\n", `5:1: expected no _sum in a histogram with negative buckets, found one`},
+		{expfmt.OpenMetricsFormat, "# TYPE h gaugehistogram\nh_bucket{le=\"1\"} 1\nh_bucket{le=\"+Inf\"} 3\nh_gcount 3\nh_gsum -1\n# EOF\n", `5:1: expected a non-negative _gsum in a gauge histogram without negative buckets, found -1`},
+		{expfmt.OpenMetricsFormat, "# TYPE h histogram\nh_bucket{a=\"x\",le=\"+Inf\"} 3\nh_count{a=\"x\"} 3\nh_sum{a=\"x\"} 1\nh_bucket{a=\"y\",le=\"+Inf\"} 1\nh_count{a=\"y\"} 2\nh_sum{a=\"y\"} 1\n# EOF\n", `6:1: expected _count equal to the +Inf bucket (1), found 2`},
+		{expfmt.TextFormat, "a{b=\"c\" 1\n", "1:9: expected ',' or '}', found '1'"},
+		{expfmt.TextFormat, "# TYPE a blob\n", `1:10: expected counter, gauge, histogram, summary or untyped, found "blob"`},
+		{expfmt.TextFormat, "a 1 2 3\n", "1:7: expected end of line, found '3'"},
+		{expfmt.TextFormat, "# TYPE a gauge\na 1\n# TYPE a gauge\n", `3:1: expected one TYPE line for "a", found a second`},
+		{expfmt.TextFormat, "# TYPE a histogram\na_sum{le=\"\"} 0\n", `2:6: expected no label "le" on "a_sum", found one: a histogram reserves it for its buckets`},
+		{expfmt.TextFormat, "# TYPE s summary\ns_count{quantile=\"0.5\"} 0\n", `2:8: expected no label "quantile" on "s_count", found one: a summary reserves it for its quantiles`},
+		{expfmt.TextFormat, "#HELP \"\"\n", `1:7: expected a name, found an empty quoted string ""`},
+		{expfmt.TextFormat, "{\"\"} 1\n", `1:2: expected a name, found an empty quoted string ""`},
+		{expfmt.TextFormat, "\"\" 1\n", `1:1: expected a name, found an empty quoted string ""`},
+		{expfmt.TextFormat, "a{l=\"x\\", `1:8: expected an escaped character after '\', found end of line`},
+		{expfmt.ProtobufFormat, "\x05\x0a\x01", "byte 0: expected a message of 5 bytes, found 2 before the end of input"},
+		{expfmt.ProtobufFormat, "\x02\x0a\x05", "byte 0: expected more bytes in the message, found its end"},
 	}
 	for _, tt := range tests {
 		_, err := Parse(strings.NewReader(tt.doc), tt.format, nil)
@@ -142,7 +144,7 @@ func TestErrorPositions(t *testing.T) {
 // TestStreaming checks that families arrive one at a time, before the document ends.
 func TestStreaming(t *testing.T) {
 	pr, pw := io.Pipe()
-	r := NewReader(pr, Text, nil)
+	r := NewReader(pr, expfmt.TextFormat, nil)
 	go pw.Write([]byte("a 1\nb 2\n"))
 	f, err := r.Next()
 	if err != nil || f.Name != "a" {
@@ -158,20 +160,58 @@ func TestStreaming(t *testing.T) {
 }
 
 func TestDetect(t *testing.T) {
-	tests := map[string]Format{
-		"a 1\n":        Text,
-		"a 1\n# EOF\n": OpenMetrics,
-		"# TYPE a_total counter\na_total 1\n# EOF\n": Text,
-		"# TYPE a info\na_info 1\n":                  OpenMetrics,
-		"\x10\x0a\x01a\x18\x01":                      Protobuf,
+	tests := map[string]expfmt.Format{
+		"a 1\n":        expfmt.TextFormat,
+		"a 1\n# EOF\n": expfmt.OpenMetricsFormat,
+		"# TYPE a_total counter\na_total 1\n# EOF\n": expfmt.TextFormat,
+		"# TYPE a info\na_info 1\n":                  expfmt.OpenMetricsFormat,
+		"\x10\x0a\x01a\x18\x01":                      expfmt.ProtobufFormat,
 	}
 	for doc, want := range tests {
 		if got := Detect([]byte(doc)); got != want {
 			t.Errorf("Detect(%q) = %s, want %s", doc, got, want)
 		}
 	}
-	if FormatOf("application/openmetrics-text; version=1.0.0") != OpenMetrics || FormatOf("application/vnd.google.protobuf; proto=io.prometheus.client.MetricFamily") != Protobuf || FormatOf("") != Text {
-		t.Error("FormatOf")
+}
+
+// TestFormatOf maps the Content-Type headers servers send to formats, versions included, and
+// anything else to the text format, as Prometheus does.
+func TestFormatOf(t *testing.T) {
+	for ct, want := range map[string]expfmt.Format{
+		"application/openmetrics-text; version=1.0.0":                              expfmt.OpenMetricsFormat,
+		"application/openmetrics-text":                                             expfmt.OpenMetricsFormat,
+		"application/openmetrics-text; version=0.0.1; charset=utf-8":               expfmt.OpenMetrics001Format,
+		"Application/OpenMetrics-Text;Version=\"0.0.1\"":                           expfmt.OpenMetrics001Format,
+		"application/vnd.google.protobuf; proto=io.prometheus.client.MetricFamily": expfmt.ProtobufFormat,
+		"text/plain; version=1.0.0; charset=utf-8; escaping=allow-utf-8":           expfmt.Text1Format,
+		"text/plain; version=0.0.4":                                                expfmt.TextFormat,
+		"text/plain":                                                               expfmt.TextFormat,
+		"":                                                                         expfmt.TextFormat,
+		"application/json; version=1.0.0":                                          expfmt.TextFormat,
+		"application/openmetrics-text; version=1.0.0; charset=utf-8; escaping=allow-utf-8": expfmt.OpenMetricsFormat,
+	} {
+		if got := FormatOf(ct); got != want {
+			t.Errorf("FormatOf(%q) = %v, want %v", ct, got, want)
+		}
+	}
+}
+
+// TestReaderReadsVersionsAlike reads one document as both versions of its format: the
+// version a Content-Type names changes nothing in how the document is read.
+func TestReaderReadsVersionsAlike(t *testing.T) {
+	for _, c := range []struct {
+		doc  string
+		a, b expfmt.Format
+	}{
+		{"# TYPE \"a.b\" counter\n{\"a.b\"} 1\n", expfmt.TextFormat, expfmt.Text1Format},
+		{"# TYPE a counter\na_total 1\n# EOF\n", expfmt.OpenMetricsFormat, expfmt.OpenMetrics001Format},
+		{"a 1\n", expfmt.OpenMetricsFormat, expfmt.OpenMetrics001Format}, // no # EOF: both refuse it
+	} {
+		fa, errA := Parse(strings.NewReader(c.doc), c.a, nil)
+		fb, errB := Parse(strings.NewReader(c.doc), c.b, nil)
+		if fmt.Sprint(errA) != fmt.Sprint(errB) || !reflect.DeepEqual(fa, fb) {
+			t.Errorf("%q: read as %v: %v, %v; as %v: %v, %v", c.doc, c.a, fa, errA, c.b, fb, errB)
+		}
 	}
 }
 
@@ -191,7 +231,7 @@ func TestHostileInputs(t *testing.T) {
 	t.Run("10 MB label value", func(t *testing.T) {
 		doc := "a{b=\"" + strings.Repeat("x", 10<<20) + "\"} 1\n"
 		var err error
-		n := allocated(func() { _, err = Parse(strings.NewReader(doc), Text, nil) })
+		n := allocated(func() { _, err = Parse(strings.NewReader(doc), expfmt.TextFormat, nil) })
 		if err == nil || !strings.Contains(err.Error(), "longer") {
 			t.Errorf("error %v, want the line limit", err)
 		}
@@ -207,7 +247,7 @@ func TestHostileInputs(t *testing.T) {
 			b.WriteString(" 1\n")
 		}
 		doc := b.Bytes()
-		for _, f := range []Format{Text, OpenMetrics} {
+		for _, f := range []expfmt.Format{expfmt.TextFormat, expfmt.OpenMetricsFormat} {
 			count := 0
 			var err error
 			n := allocated(func() {
@@ -232,13 +272,13 @@ func TestHostileInputs(t *testing.T) {
 		doc = binary.AppendUvarint(doc, 3<<30)
 		doc = append(doc, 0x0a, 0x01, 'a')
 		var err error
-		n := allocated(func() { _, err = Parse(bytes.NewReader(doc), Protobuf, nil) })
+		n := allocated(func() { _, err = Parse(bytes.NewReader(doc), expfmt.ProtobufFormat, nil) })
 		if err == nil || !strings.Contains(err.Error(), "limit") {
 			t.Errorf("error %v, want the message limit", err)
 		}
 		doc = binary.AppendUvarint(nil, 60<<20) // under the limit, but the bytes never come
 		doc = append(doc, 0x0a, 0x01, 'a')
-		n += allocated(func() { _, err = Parse(bytes.NewReader(doc), Protobuf, nil) })
+		n += allocated(func() { _, err = Parse(bytes.NewReader(doc), expfmt.ProtobufFormat, nil) })
 		if err == nil || !strings.Contains(err.Error(), "before the end of input") {
 			t.Errorf("error %v, want a truncated message", err)
 		}
@@ -248,13 +288,13 @@ func TestHostileInputs(t *testing.T) {
 	})
 	t.Run("limits are configurable", func(t *testing.T) {
 		o := &Options{Limits: Limits{MaxLabels: 2, MaxSeriesPerFamily: 1}}
-		if _, err := Parse(strings.NewReader("a{x=\"1\",y=\"2\",z=\"3\"} 1\n"), Text, o); err == nil || !strings.Contains(err.Error(), "2 labels") {
+		if _, err := Parse(strings.NewReader("a{x=\"1\",y=\"2\",z=\"3\"} 1\n"), expfmt.TextFormat, o); err == nil || !strings.Contains(err.Error(), "2 labels") {
 			t.Errorf("label limit: %v", err)
 		}
-		if _, err := Parse(strings.NewReader("a{x=\"1\"} 1\na{x=\"2\"} 1\n"), Text, o); err == nil || !strings.Contains(err.Error(), "1 series") {
+		if _, err := Parse(strings.NewReader("a{x=\"1\"} 1\na{x=\"2\"} 1\n"), expfmt.TextFormat, o); err == nil || !strings.Contains(err.Error(), "1 series") {
 			t.Errorf("series limit: %v", err)
 		}
-		if _, err := Parse(strings.NewReader("a{x=\"1\"} 1\na{x=\"2\"} 1\n"), Text, &Options{Limits: Limits{MaxSeriesPerFamily: -1}}); err != nil {
+		if _, err := Parse(strings.NewReader("a{x=\"1\"} 1\na{x=\"2\"} 1\n"), expfmt.TextFormat, &Options{Limits: Limits{MaxSeriesPerFamily: -1}}); err != nil {
 			t.Errorf("no limit: %v", err)
 		}
 	})

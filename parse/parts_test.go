@@ -10,12 +10,13 @@ import (
 	"testing"
 
 	"github.com/prom-go/prom"
+	"github.com/prom-go/prom/expfmt"
 )
 
 // readParts reads doc with Options.PartSeries n and joins the parts of each family again,
 // checking that every part has at most n series and that Continues marks exactly the parts
 // after the first.
-func readParts(t *testing.T, doc []byte, f Format, n int) []*prom.Family {
+func readParts(t *testing.T, doc []byte, f expfmt.Format, n int) []*prom.Family {
 	t.Helper()
 	r := NewReader(bytes.NewReader(doc), f, &Options{PartSeries: n, Lax: true})
 	var out []*prom.Family
@@ -44,7 +45,7 @@ func readParts(t *testing.T, doc []byte, f Format, n int) []*prom.Family {
 
 // A family read in parts and joined is the family read whole, in every format.
 func TestPartSeries(t *testing.T) {
-	docs := map[string]Format{}
+	docs := map[string]expfmt.Format{}
 	for path, f := range realisticInputs(t) {
 		docs[path] = f
 	}
@@ -61,7 +62,7 @@ func TestPartSeries(t *testing.T) {
 		big.WriteString("s" + l + `,quantile="0.5"} 1` + "\ns_count" + l + "} 2\ns_sum" + l + "} 3\n")
 	}
 	big.WriteString("# EOF\n")
-	docs["big"] = OpenMetrics
+	docs["big"] = expfmt.OpenMetricsFormat
 	bigDoc := big.Bytes()
 	for path, f := range docs {
 		doc := bigDoc
@@ -71,12 +72,12 @@ func TestPartSeries(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		variants := map[Format][]byte{f: doc}
+		variants := map[expfmt.Format][]byte{f: doc}
 		whole, err := Parse(bytes.NewReader(doc), f, lax)
 		if err != nil {
 			t.Fatal(err)
 		}
-		variants[Protobuf] = write(t, whole, Protobuf)
+		variants[expfmt.ProtobufFormat] = write(t, whole, expfmt.ProtobufFormat)
 		for vf, vdoc := range variants {
 			want, err := Parse(bytes.NewReader(vdoc), vf, lax)
 			if err != nil {
@@ -90,7 +91,7 @@ func TestPartSeries(t *testing.T) {
 				}
 				for i := range got {
 					// Compared as written: NaN values are not DeepEqual to themselves.
-					g, w := write(t, got[i:i+1], Protobuf), write(t, want[i:i+1], Protobuf)
+					g, w := write(t, got[i:i+1], expfmt.ProtobufFormat), write(t, want[i:i+1], expfmt.ProtobufFormat)
 					if !bytes.Equal(g, w) || len(got[i].Series) != len(want[i].Series) {
 						t.Errorf("%s as %v in parts of %d: family %d read in parts\n%+v\nwant\n%+v", path, vf, n, i, got[i], want[i])
 						break
@@ -104,7 +105,7 @@ func TestPartSeries(t *testing.T) {
 // fuzzParts reads doc in parts of two series: it must not panic, its errors must be
 // *Errors, and in protobuf, whose series are whole messages, the joined parts must be the
 // families read whole, whenever those read without error.
-func fuzzParts(t *testing.T, doc []byte, f Format, whole []*prom.Family, wholeErr error) {
+func fuzzParts(t *testing.T, doc []byte, f expfmt.Format, whole []*prom.Family, wholeErr error) {
 	o := *fuzzLimits
 	o.PartSeries = 2
 	r := NewReader(bytes.NewReader(doc), f, &o)
@@ -118,7 +119,7 @@ func fuzzParts(t *testing.T, doc []byte, f Format, whole []*prom.Family, wholeEr
 			if _, ok := err.(*Error); !ok {
 				t.Fatalf("error %v (%T) is not a *parse.Error", err, err)
 			}
-			if f == Protobuf && wholeErr == nil {
+			if f == expfmt.ProtobufFormat && wholeErr == nil {
 				t.Fatalf("read in parts: %v; read whole: no error", err)
 			}
 			return
@@ -129,7 +130,7 @@ func fuzzParts(t *testing.T, doc []byte, f Format, whole []*prom.Family, wholeEr
 			joined = append(joined, fam)
 		}
 	}
-	if f == Protobuf && wholeErr == nil && !bytes.Equal(write(t, joined, f), write(t, whole, f)) {
+	if f == expfmt.ProtobufFormat && wholeErr == nil && !bytes.Equal(write(t, joined, f), write(t, whole, f)) {
 		t.Fatalf("read in parts and joined: not the families read whole")
 	}
 }
@@ -141,15 +142,15 @@ func TestPartSeriesLimit(t *testing.T) {
 	for i := range 10 {
 		doc.WriteString(`g{i="` + strconv.Itoa(i) + `"} 1` + "\n")
 	}
-	fs, err := Parse(bytes.NewReader(doc.Bytes()), Text, nil)
+	fs, err := Parse(bytes.NewReader(doc.Bytes()), expfmt.TextFormat, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	pb := write(t, fs, Protobuf)
+	pb := write(t, fs, expfmt.ProtobufFormat)
 	for _, c := range []struct {
-		f   Format
+		f   expfmt.Format
 		doc []byte
-	}{{Text, doc.Bytes()}, {Protobuf, pb}} {
+	}{{expfmt.TextFormat, doc.Bytes()}, {expfmt.ProtobufFormat, pb}} {
 		o := &Options{PartSeries: 3, Limits: Limits{MaxSeriesPerFamily: 9}}
 		_, err := Parse(bytes.NewReader(c.doc), c.f, o)
 		if err == nil || !strings.Contains(err.Error(), "expected at most the limit of 9 series") {

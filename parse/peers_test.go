@@ -34,7 +34,7 @@ func render(t *testing.T, fs []*prom.Family) string {
 // TextParser) and the Python client read in a way prom once did not.
 type peerCase struct {
 	name   string
-	format Format
+	format expfmt.Format
 	lax    bool
 	doc    string
 	want   string // the families read, rendered; empty when err is set
@@ -91,12 +91,12 @@ var peerCases = []peerCase{
 	{name: "__name__ label after a name", doc: "a{__name__=\"b\"} 1\n", err: `1:3: expected no label "__name__" (the metric name is not a label here), found one`},
 	{name: "__name__ label alone", doc: "{__name__=\"b\"} 1\n", err: `1:2: expected no label "__name__"`},
 	{name: "__name__ label after a quoted name", doc: "{\"a.b\", __name__=\"b\"} 1\n", err: `1:9: expected no label "__name__"`},
-	{name: "OpenMetrics __name__ label", format: OpenMetrics, doc: "a{__name__=\"b\"} 1\n# EOF\n", err: `1:3: expected no label "__name__"`},
+	{name: "OpenMetrics __name__ label", format: expfmt.OpenMetricsFormat, doc: "a{__name__=\"b\"} 1\n# EOF\n", err: `1:3: expected no label "__name__"`},
 	// OpenMetrics requires a counter point's _total; prom used to invent "c_total 0".
 	// Prometheus and the Python client ingest the lone c_created as a sample of its own,
 	// which a prom.Series cannot hold without a total: both readers refuse it.
-	{name: "OpenMetrics _created without _total", format: OpenMetrics, doc: "# TYPE c counter\nc_created 1\n# EOF\n", err: `2:1: expected a "c_total" sample in this counter point, found only "c_created"`},
-	{name: "lax OpenMetrics _created without _total", format: OpenMetrics, lax: true, doc: "# TYPE c counter\nc_created 1\n# EOF\n", err: `expected a "c_total" sample`},
+	{name: "OpenMetrics _created without _total", format: expfmt.OpenMetricsFormat, doc: "# TYPE c counter\nc_created 1\n# EOF\n", err: `2:1: expected a "c_total" sample in this counter point, found only "c_created"`},
+	{name: "lax OpenMetrics _created without _total", format: expfmt.OpenMetricsFormat, lax: true, doc: "# TYPE c counter\nc_created 1\n# EOF\n", err: `expected a "c_total" sample`},
 
 	// Rejected where every peer accepts.
 	{name: "blank before the brace", doc: "a {foo=\"bar\"} 1\n", want: "# TYPE a untyped\na{foo=\"bar\"} 1\n"},
@@ -106,15 +106,15 @@ var peerCases = []peerCase{
 	{name: "two quoted names", doc: "{l=\"v\", \"my.metric\", \"x\"} 1\n", err: `1:22: expected one metric name, found a second: "x"`},
 	{name: "quoted name after a bare one", doc: "a{\"b\"} 1\n", err: `1:3: expected one metric name, found a second: "b"`},
 	{name: "float bucket counts", doc: "# TYPE h histogram\nh_bucket{le=\"+Inf\"} 1.5\n", want: "# TYPE h histogram\nh_bucket{le=\"+Inf\"} 1.5\nh_count 1.5\nh_sum 0\n"},
-	{name: "OpenMetrics quoted names in metadata and samples", format: OpenMetrics,
+	{name: "OpenMetrics quoted names in metadata and samples", format: expfmt.OpenMetricsFormat,
 		doc:  "# TYPE \"a.b\" counter\n# HELP \"a.b\" Dotted.\n{\"a.b_total\"} 1\n# TYPE \"g.x_seconds\" gauge\n# UNIT \"g.x_seconds\" seconds\n{\"g.x_seconds\",l=\"v\"} 2\n{l=\"w\",\"g.x_seconds\"} 3\n# EOF\n",
 		want: "# HELP \"a.b_total\" Dotted.\n# TYPE \"a.b_total\" counter\n{\"a.b_total\"} 1\n# TYPE \"g.x_seconds\" gauge\n{\"g.x_seconds\",l=\"v\"} 2\n{\"g.x_seconds\",l=\"w\"} 3\n"},
-	{name: "OpenMetrics quoted label name", format: OpenMetrics, doc: "{\"a.b\",\"l.x\"=\"v\"} 1\na{\"l.y\"=\"w\"} 2\n# EOF\n",
+	{name: "OpenMetrics quoted label name", format: expfmt.OpenMetricsFormat, doc: "{\"a.b\",\"l.x\"=\"v\"} 1\na{\"l.y\"=\"w\"} 2\n# EOF\n",
 		want: "# TYPE \"a.b\" untyped\n{\"a.b\",\"l.x\"=\"v\"} 1\n# TYPE a untyped\na{\"l.y\"=\"w\"} 2\n"},
 	// Prometheus's OpenMetrics parser takes a quoted name only inside the braces.
-	{name: "OpenMetrics quoted name outside braces", format: OpenMetrics, doc: "\"a.b\" 1\n# EOF\n", err: `1:1: expected a metric name, found '"'`},
-	{name: "OpenMetrics two quoted names", format: OpenMetrics, doc: "{\"a.b\",\"c\"} 1\n# EOF\n", err: `1:8: expected one metric name, found a second: "c"`},
-	{name: "OpenMetrics quoted name with a blank", format: OpenMetrics, doc: "{\"a.b\", l=\"v\"} 1\n# EOF\n", err: `1:8: expected a label name, found space`},
+	{name: "OpenMetrics quoted name outside braces", format: expfmt.OpenMetricsFormat, doc: "\"a.b\" 1\n# EOF\n", err: `1:1: expected a metric name, found '"'`},
+	{name: "OpenMetrics two quoted names", format: expfmt.OpenMetricsFormat, doc: "{\"a.b\",\"c\"} 1\n# EOF\n", err: `1:8: expected one metric name, found a second: "c"`},
+	{name: "OpenMetrics quoted name with a blank", format: expfmt.OpenMetricsFormat, doc: "{\"a.b\", l=\"v\"} 1\n# EOF\n", err: `1:8: expected a label name, found space`},
 }
 
 func TestPeerFindings(t *testing.T) {
@@ -166,7 +166,7 @@ func TestOpenMetricsQuotedNamesRoundTrip(t *testing.T) {
 	if !strings.Contains(doc, `# TYPE "http.requests" counter`) || !strings.Contains(doc, `{"http.requests_total","http.method"="GET"`) {
 		t.Fatalf("the writer did not quote the names:\n%s", doc)
 	}
-	got, err := Parse(strings.NewReader(doc), OpenMetrics, nil)
+	got, err := Parse(strings.NewReader(doc), expfmt.OpenMetricsFormat, nil)
 	if err != nil {
 		t.Fatalf("%v\n%s", err, doc)
 	}

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/prom-go/prom"
+	"github.com/prom-go/prom/expfmt"
 )
 
 // pb builds protobuf messages by hand, field by field, so that the tests can write what
@@ -55,7 +56,7 @@ func histogramFamily(h pb) string {
 
 func parseOne(t *testing.T, doc string, o *Options) *prom.Series {
 	t.Helper()
-	fs, err := Parse(strings.NewReader(doc), Protobuf, o)
+	fs, err := Parse(strings.NewReader(doc), expfmt.ProtobufFormat, o)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -73,7 +74,7 @@ func TestProtoAbsentTypeIsCounter(t *testing.T) {
 	created := pb(nil).uint(1, 1700000000).uint(2, 5)
 	doc := delimited(pb(nil).str(1, "requests_total").str(2, "Requests.").
 		msg(4, pb(nil).msg(3, pb(nil).double(1, 7).msg(2, ex).msg(3, created))))
-	fs, err := Parse(strings.NewReader(doc), Protobuf, nil)
+	fs, err := Parse(strings.NewReader(doc), expfmt.ProtobufFormat, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -170,11 +171,11 @@ func TestProtoNativeHistogramChecks(t *testing.T) {
 			"", "", true},
 	}
 	for _, c := range cases {
-		_, err := Parse(strings.NewReader(histogramFamily(c.h)), Protobuf, nil)
+		_, err := Parse(strings.NewReader(histogramFamily(c.h)), expfmt.ProtobufFormat, nil)
 		if got := errText(err); !strings.HasSuffix(got, c.err) || (c.err == "") != (err == nil) {
 			t.Errorf("%s: error %q, want one ending %q", c.name, got, c.err)
 		}
-		_, err = Parse(strings.NewReader(histogramFamily(c.h)), Protobuf, lax)
+		_, err = Parse(strings.NewReader(histogramFamily(c.h)), expfmt.ProtobufFormat, lax)
 		if c.wantLax != (err == nil) {
 			t.Errorf("%s: lax reader: error %v, want accepted %v", c.name, err, c.wantLax)
 		}

@@ -5,6 +5,7 @@ import (
 	"iter"
 
 	"github.com/prom-go/prom"
+	"github.com/prom-go/prom/expfmt"
 )
 
 // Reader reads the families of one document, one at a time, so that the memory it holds is
@@ -32,17 +33,19 @@ type familyReader interface {
 	continues() bool
 }
 
-// NewReader returns a Reader of the document r in format f. A nil o means the defaults.
-func NewReader(r io.Reader, f Format, o *Options) *Reader {
+// NewReader returns a Reader of the document r in format f. The two versions of the text
+// format are read alike, as are the two of OpenMetrics; a value that is no format is read as
+// text. A nil o means the defaults.
+func NewReader(r io.Reader, f expfmt.Format, o *Options) *Reader {
 	var opts Options
 	if o != nil {
 		opts = *o
 	}
 	opts.Limits = opts.Limits.resolved()
 	switch f {
-	case OpenMetrics:
+	case expfmt.OpenMetricsFormat, expfmt.OpenMetrics001Format:
 		return &Reader{fr: newTextReader(r, true, &opts)}
-	case Protobuf:
+	case expfmt.ProtobufFormat:
 		return &Reader{fr: newProtoReader(r, &opts)}
 	}
 	return &Reader{fr: newTextReader(r, false, &opts)}
@@ -92,7 +95,7 @@ func (r *Reader) All() iter.Seq2[*prom.Family, error] {
 // Parse reads a whole document of format f and returns its families, or the first error. It
 // holds every family in memory; use a Reader to stream a large document. A nil o means the
 // defaults.
-func Parse(r io.Reader, f Format, o *Options) ([]*prom.Family, error) {
+func Parse(r io.Reader, f expfmt.Format, o *Options) ([]*prom.Family, error) {
 	var fs []*prom.Family
 	for fam, err := range NewReader(r, f, o).All() {
 		if err != nil {

@@ -11,17 +11,11 @@ import (
 	"github.com/prom-go/prom/expfmt"
 )
 
-var writerFormat = map[Format]expfmt.Format{
-	Text:        expfmt.TextFormat,
-	OpenMetrics: expfmt.OpenMetricsFormat,
-	Protobuf:    expfmt.ProtobufFormat,
-}
-
 // write encodes families in format f, in their order.
-func write(t testing.TB, fs []*prom.Family, f Format) []byte {
+func write(t testing.TB, fs []*prom.Family, f expfmt.Format) []byte {
 	t.Helper()
 	var buf bytes.Buffer
-	enc := expfmt.NewEncoder(&buf, writerFormat[f], expfmt.Underscores)
+	enc := expfmt.NewEncoder(&buf, f, expfmt.Underscores)
 	for _, fam := range fs {
 		enc.Family(&fam.Desc)
 		for i := range fam.Series {
@@ -36,17 +30,17 @@ func write(t testing.TB, fs []*prom.Family, f Format) []byte {
 
 var lax = &Options{Lax: true}
 
-func realisticInputs(t testing.TB) map[string]Format {
+func realisticInputs(t testing.TB) map[string]expfmt.Format {
 	dir := filepath.Join(conformanceDir(t), "realistic")
 	ents, err := os.ReadDir(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	m := map[string]Format{}
+	m := map[string]expfmt.Format{}
 	for _, e := range ents {
-		f := Text
+		f := expfmt.TextFormat
 		if strings.HasSuffix(e.Name(), ".om.txt") {
-			f = OpenMetrics
+			f = expfmt.OpenMetricsFormat
 		}
 		m[filepath.Join(dir, e.Name())] = f
 	}
@@ -73,7 +67,7 @@ func TestRoundTrip(t *testing.T) {
 		if len(fs) == 0 {
 			t.Fatalf("%s: no families", path)
 		}
-		for _, to := range []Format{Text, OpenMetrics, Protobuf} {
+		for _, to := range []expfmt.Format{expfmt.TextFormat, expfmt.OpenMetricsFormat, expfmt.ProtobufFormat} {
 			out1 := write(t, fs, to)
 			fs2, err := Parse(bytes.NewReader(out1), to, lax)
 			if err != nil {
@@ -83,7 +77,7 @@ func TestRoundTrip(t *testing.T) {
 				t.Errorf("%s → %s: %d families, read back %d", filepath.Base(path), to, len(fs), len(fs2))
 			}
 			out2 := write(t, fs2, to)
-			if to == OpenMetrics && omDrops(fs) {
+			if to == expfmt.OpenMetricsFormat && omDrops(fs) {
 				// The writer left out samples OpenMetrics forbids, which read back as 0 and are
 				// then written: write and read are checked from the second trip on.
 				fs3, err := Parse(bytes.NewReader(out2), to, nil)
@@ -95,7 +89,7 @@ func TestRoundTrip(t *testing.T) {
 			if !bytes.Equal(out1, out2) {
 				t.Errorf("%s → %s: writing what was read back differs:\n%s", filepath.Base(path), to, firstDiff(out1, out2))
 			}
-			if to == Protobuf || src == Text && to == OpenMetrics {
+			if to == expfmt.ProtobufFormat || src == expfmt.TextFormat && to == expfmt.OpenMetricsFormat {
 				direct := write(t, fs, src)
 				via := write(t, fs2, src)
 				if !bytes.Equal(direct, via) {

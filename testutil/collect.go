@@ -31,7 +31,7 @@ func (f forwarder) Series(_ *prom.Desc, s *prom.Series) { f.w.Emit(s) }
 
 // collectorOnly hides every method of a collector but Describe and Collect, so registering
 // it in a scratch registry does not tie the metric to that registry: a metric created with
-// prom.NoRegistry keeps reporting its run-time errors to prom.Default.
+// prom.Opts{Unregistered: true} keeps reporting its run-time errors where it did.
 type collectorOnly struct{ prom.Collector }
 
 // created says what a collection does with the "_created" series.

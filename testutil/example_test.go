@@ -9,7 +9,7 @@ import (
 
 func ExampleSampleValue() {
 	requests := prom.Must(prom.NewCounterVec("http_requests_total", "Requests handled.",
-		[]string{"method", "code"}, prom.Opts{Registry: prom.NoRegistry}))
+		[]string{"method", "code"}, prom.Opts{Unregistered: true}))
 	requests.With("GET", "200").Inc()
 	requests.With("GET", "200").Inc()
 
@@ -24,7 +24,7 @@ func ExampleSampleValue() {
 
 func ExampleSampleValue_histogram() {
 	latency := prom.Must(prom.NewHistogram("request_duration_seconds", "Latency.",
-		prom.Opts{Registry: prom.NoRegistry, Buckets: []float64{0.1, 1}}))
+		prom.Opts{Unregistered: true, Buckets: []float64{0.1, 1}}))
 	latency.Observe(0.05)
 	latency.Observe(0.5)
 
@@ -54,7 +54,7 @@ func ExampleCompare() {
 }
 
 func ExampleCompare_openMetrics() {
-	up := prom.Must(prom.NewGauge("up", "Whether the target is up.", prom.Opts{Registry: prom.NoRegistry}))
+	up := prom.Must(prom.NewGauge("up", "Whether the target is up.", prom.Opts{Unregistered: true}))
 	up.Set(1)
 
 	err := testutil.Compare(up, `
@@ -69,7 +69,7 @@ func ExampleCompare_openMetrics() {
 
 func ExampleCountSeries() {
 	requests := prom.Must(prom.NewCounterVec("http_requests_total", "Requests handled.",
-		[]string{"code"}, prom.Opts{Registry: prom.NoRegistry}))
+		[]string{"code"}, prom.Opts{Unregistered: true}))
 	requests.With("200").Inc()
 	requests.With("404").Inc()
 	fmt.Println(testutil.CountSeries(requests))
@@ -78,7 +78,7 @@ func ExampleCountSeries() {
 
 func ExampleSamples() {
 	latency := prom.Must(prom.NewHistogram("request_duration_seconds", "Latency.",
-		prom.Opts{Registry: prom.NoRegistry, Buckets: []float64{0.5}}))
+		prom.Opts{Unregistered: true, Buckets: []float64{0.5}}))
 	latency.Observe(0.25)
 	samples, _ := testutil.Samples(latency)
 	for _, s := range samples {
@@ -95,7 +95,7 @@ func ExampleSamples() {
 
 func ExampleLint() {
 	latency := prom.Must(prom.NewGaugeVec("rpc_latency_ms", "", []string{"rpcMethod"},
-		prom.Opts{Registry: prom.NoRegistry}))
+		prom.Opts{Unregistered: true}))
 	for _, p := range testutil.Lint(latency) {
 		fmt.Println(p)
 	}

@@ -8,7 +8,7 @@ import (
 )
 
 func TestLint(t *testing.T) {
-	no := prom.Opts{Registry: prom.NoRegistry}
+	no := prom.Opts{Unregistered: true}
 	tests := []struct {
 		name string
 		c    prom.Collector

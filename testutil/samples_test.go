@@ -153,7 +153,7 @@ func TestSampleValue(t *testing.T) {
 func TestSampleValueRealMetrics(t *testing.T) {
 	reg := newRegistry()
 	c := prom.Must(prom.NewCounter("jobs_total", "Jobs.", prom.Opts{Registry: reg}))
-	g := prom.Must(prom.NewGauge("queue_length", "Queue.", prom.Opts{Registry: prom.NoRegistry, ConstLabels: map[string]string{"queue": "q1"}}))
+	g := prom.Must(prom.NewGauge("queue_length", "Queue.", prom.Opts{Unregistered: true, ConstLabels: map[string]string{"queue": "q1"}}))
 	v := prom.Must(prom.NewCounterVec("requests_total", "Requests.", []string{"method", "code"}, prom.Opts{Registry: reg}))
 	c.Add(2)
 	g.Set(5)
@@ -242,10 +242,10 @@ func TestSamplesReportsErrors(t *testing.T) {
 	}
 }
 
-func TestNoRegistryMetricStaysUnregistered(t *testing.T) {
-	// Collecting a NoRegistry metric must not tie it to the scratch registry: its run-time
+func TestUnregisteredMetricStaysUnregistered(t *testing.T) {
+	// Collecting an unregistered metric must not tie it to the scratch registry: its run-time
 	// errors still go to prom.Default's handler.
-	c := prom.Must(prom.NewCounter("scratch_total", "S.", prom.Opts{Registry: prom.NoRegistry}))
+	c := prom.Must(prom.NewCounter("scratch_total", "S.", prom.Opts{Unregistered: true}))
 	SampleValue(c, "scratch_total")
 	var got []error
 	prom.Default.SetErrorHandler(func(err error) { got = append(got, err) })

@@ -14,6 +14,7 @@ import (
 	"strings"
 
 	"github.com/prom-go/prom"
+	"github.com/prom-go/prom/expfmt"
 	"github.com/prom-go/prom/internal/lint"
 	"github.com/prom-go/prom/parse"
 )
@@ -37,7 +38,7 @@ const maxAutoDetect = 256 << 20
 
 func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("check", "check [--format auto|text|openmetrics|protobuf] [--lint all|none|RULE,...|-RULE,...] [FILE|URL|-]", stderr)
-	format := fs.String("format", "auto", "`format` of the input: auto, text, openmetrics or protobuf")
+	format := fs.String("format", "auto", "`format` of the input: auto, "+formatNames+" (the versions of a format are read alike)")
 	lintFlag := fs.String("lint", "all", "lint `rules` to apply: all, none, a comma-separated list of rule names, or -RULE,... for all but those.\nRules: "+lintRuleNames())
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -165,24 +166,26 @@ func inputArg(fs *flag.FlagSet, stderr io.Writer) (string, error) {
 }
 
 // formatFlag maps the --format value to a format, or nil for auto.
-func formatFlag(fs *flag.FlagSet, v string, stderr io.Writer) (*parse.Format, error) {
-	for _, f := range []parse.Format{parse.Text, parse.OpenMetrics, parse.Protobuf} {
-		if v == f.String() {
-			return &f, nil
-		}
-	}
+func formatFlag(fs *flag.FlagSet, v string, stderr io.Writer) (*expfmt.Format, error) {
 	if v == "auto" {
 		return nil, nil
 	}
-	fmt.Fprintf(stderr, "%s: --format %q: expected auto, text, openmetrics or protobuf\n", fs.Name(), v)
-	return nil, errUsage
+	f, err := expfmt.ParseFormat(v)
+	if err != nil {
+		fmt.Fprintf(stderr, "%s: --format %q: expected auto or a format (%s)\n", fs.Name(), v, formatNames)
+		return nil, errUsage
+	}
+	return &f, nil
 }
+
+// formatNames lists the names of the formats, as the usage of --format and --to shows them.
+const formatNames = "text, text-1.0.0, openmetrics, openmetrics-0.0.1 or protobuf"
 
 // input is an opened document with its name for messages and its format.
 type input struct {
 	io.Reader
 	name   string
-	format parse.Format
+	format expfmt.Format
 	close  func() error
 }
 
@@ -196,7 +199,7 @@ func (in *input) Close() error {
 // openInput opens a file, "-" (standard input) or an http(s) URL, which is scraped with the
 // Accept header of Prometheus 3 and read in the format its Content-Type names. forced, when
 // set, overrides the format; otherwise a file's is detected from its content.
-func openInput(ctx context.Context, src string, forced *parse.Format) (*input, error) {
+func openInput(ctx context.Context, src string, forced *expfmt.Format) (*input, error) {
 	in := &input{name: src}
 	switch {
 	case strings.HasPrefix(src, "http://") || strings.HasPrefix(src, "https://"):

@@ -10,25 +10,21 @@ import (
 )
 
 func runConvert(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("convert", "convert --to text|openmetrics|protobuf [--format auto|text|openmetrics|protobuf] [FILE|URL|-]", stderr)
-	to := fs.String("to", "", "`format` to write: text, openmetrics or protobuf (required)")
-	format := fs.String("format", "auto", "`format` of the input: auto, text, openmetrics or protobuf")
+	fs := newFlagSet("convert", "convert --to text|openmetrics|protobuf|... [--format auto|text|openmetrics|protobuf|...] [FILE|URL|-]", stderr)
+	to := fs.String("to", "", "`format` to write: "+formatNames+" (required); text-1.0.0 and protobuf keep UTF-8 names, the others escape them with underscores")
+	format := fs.String("format", "auto", "`format` of the input: auto, "+formatNames+" (the versions of a format are read alike)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	var out expfmt.Format
-	esc := expfmt.Underscores
-	switch *to {
-	case "text":
-		out = expfmt.TextFormat
-	case "openmetrics":
-		out = expfmt.OpenMetricsFormat
-	case "protobuf":
-		out, esc = expfmt.ProtobufFormat, expfmt.AllowUTF8
-	default:
-		fmt.Fprintf(stderr, "prom convert: --to %q: expected text, openmetrics or protobuf\n", *to)
+	out, err := expfmt.ParseFormat(*to)
+	if err != nil {
+		fmt.Fprintf(stderr, "prom convert: --to %q: expected %s\n", *to, formatNames)
 		fs.Usage()
 		return errUsage
+	}
+	esc := expfmt.Underscores
+	if out == expfmt.Text1Format || out == expfmt.ProtobufFormat {
+		esc = expfmt.AllowUTF8
 	}
 	in, err := openArg(ctx, fs, *format, stderr)
 	if err != nil {
