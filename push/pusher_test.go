@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/prom-go/prom"
+	"github.com/prom-go/prom/internal/testnet"
 )
 
 // request is what a fake gateway saw.
@@ -283,9 +284,7 @@ func TestPushConnectionErrors(t *testing.T) {
 	}
 
 	// A gateway that is down: nothing listens on the port.
-	ln, _ := net.Listen("tcp", "127.0.0.1:0")
-	down := ln.Addr().String()
-	ln.Close()
+	down := testnet.FreeAddr(t)
 	err = (&Pusher{URL: down, Job: "j", Backoff: time.Millisecond}).Delete(context.Background())
 	if err == nil || !strings.Contains(err.Error(), "connection refused") || !strings.Contains(err.Error(), "http://"+down) {
 		t.Errorf("gateway down: error %v, want connection refused with the URL", err)
