@@ -1,34 +1,9 @@
 package prom
 
 import (
-	"context"
-	"fmt"
 	"math"
-	"strings"
 	"testing"
 )
-
-// lineEncoder renders series as "name{labels} value" lines, for tests of the core that do not
-// depend on an exposition format.
-type lineEncoder struct{ b strings.Builder }
-
-func (e *lineEncoder) Family(d *Desc) { fmt.Fprintf(&e.b, "# %s %s\n", d.Name, d.Type) }
-func (e *lineEncoder) Series(d *Desc, s *Series) {
-	names := s.LabelNames
-	if names == nil {
-		names = d.LabelNames
-	}
-	fmt.Fprintf(&e.b, "%s%v%v %v\n", d.Name, names, s.LabelValues, s.Value)
-}
-
-func collect(t testing.TB, r *Registry, names ...string) string {
-	t.Helper()
-	var e lineEncoder
-	if err := r.Collect(context.Background(), &e, names...); err != nil {
-		t.Fatal(err)
-	}
-	return e.b.String()
-}
 
 func TestCoreCounterVecTyped(t *testing.T) {
 	r := NewRegistry()
@@ -50,22 +25,22 @@ func TestCoreCounterVecTyped(t *testing.T) {
 	g.Set(3)
 	g.Dec()
 	got := collect(t, r)
-	want := `# a counter
-a[][] 3
-# b counter
-b[x y][1 2] 2
-b[x y][3 4] 1.5
-# c counter
-c[method code][GET 200] 1
-# d gauge
-d[][] 2
-# prom_runtime_errors counter
-prom_runtime_errors[kind][negative_increment] 1
+	want := `# TYPE a counter
+a_total 3
+# TYPE b counter
+b_total{x="1",y="2"} 2
+b_total{x="3",y="4"} 1.5
+# TYPE c counter
+c_total{method="GET",code="200"} 1
+# TYPE d gauge
+d 2
+# TYPE prom_runtime_errors counter
+prom_runtime_errors_total{kind="negative_increment"} 1
 `
 	if got != want {
 		t.Errorf("got\n%s\nwant\n%s", got, want)
 	}
-	if got := collect(t, r, "b_total"); got != "# b counter\nb[x y][1 2] 2\nb[x y][3 4] 1.5\n" {
+	if got := collect(t, r, "b_total"); got != "# TYPE b counter\nb_total{x=\"1\",y=\"2\"} 2\nb_total{x=\"3\",y=\"4\"} 1.5\n" {
 		t.Errorf("filtered: %q", got)
 	}
 }

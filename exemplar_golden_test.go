@@ -3,17 +3,14 @@ package prom_test
 import (
 	"bytes"
 	"context"
-	"flag"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/prom-go/prom"
 	"github.com/prom-go/prom/expfmt"
+	"github.com/prom-go/prom/internal/golden"
 )
-
-var updateGolden = flag.Bool("update-exemplars", false, "rewrite testdata/exemplars.*.golden")
 
 // exemplarRegistry holds a counter and histograms (classic, native+classic) with exemplars
 // taken at a fixed time.
@@ -52,19 +49,7 @@ func TestExemplarGolden(t *testing.T) {
 		if err := enc.Close(); err != nil {
 			t.Fatal(err)
 		}
-		path := filepath.Join("testdata", "exemplars."+f.name+".golden")
-		if *updateGolden {
-			if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
-				t.Fatal(err)
-			}
-		}
-		want, err := os.ReadFile(path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if got := buf.String(); got != string(want) {
-			t.Errorf("%s:\n%s\nwant (%s):\n%s", f.name, got, path, want)
-		}
+		golden.Check(t, filepath.Join("testdata", "exemplars."+f.name+".golden"), buf.Bytes())
 		if f.name == "text" && strings.Contains(buf.String(), "trace_id") {
 			t.Error("text 0.0.4 carries exemplars")
 		}

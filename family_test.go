@@ -2,88 +2,10 @@ package prom
 
 import (
 	"context"
-	"fmt"
 	"math"
-	"strconv"
 	"strings"
 	"testing"
 )
-
-// sampleEncoder renders families as OpenMetrics-like sample lines (without escaping), with the
-// sample suffixes, per-series label names, states, buckets and quantiles each type writes. It
-// lets the tests of info, stateset, callback metrics and families check what an exposition
-// format receives without depending on package expfmt.
-type sampleEncoder struct{ b strings.Builder }
-
-func (e *sampleEncoder) Family(d *Desc) { fmt.Fprintf(&e.b, "# TYPE %s %s\n", d.Name, d.Type) }
-
-func (e *sampleEncoder) Series(d *Desc, s *Series) {
-	names := s.LabelNames
-	if names == nil {
-		names = d.LabelNames
-	}
-	var base []string
-	for _, c := range d.ConstLabels {
-		base = append(base, c.Name+"="+strconv.Quote(c.Value))
-	}
-	for i, n := range names {
-		base = append(base, n+"="+strconv.Quote(s.LabelValues[i]))
-	}
-	line := func(suffix string, v float64, extra ...string) {
-		ls := append(append([]string(nil), base...), extra...)
-		lab := ""
-		if len(ls) > 0 {
-			lab = "{" + strings.Join(ls, ",") + "}"
-		}
-		fmt.Fprintf(&e.b, "%s%s%s %s", d.Name, suffix, lab, strconv.FormatFloat(v, 'g', -1, 64))
-		if s.HasTimestamp {
-			fmt.Fprintf(&e.b, " %d", s.Timestamp)
-		}
-		e.b.WriteByte('\n')
-	}
-	le := func(b float64) string { return strconv.FormatFloat(b, 'g', -1, 64) }
-	switch d.Type {
-	case CounterType:
-		line("_total", s.Value)
-	case InfoType:
-		line("_info", s.Value)
-	case StateSetType:
-		for _, st := range s.States {
-			v := 0.0
-			if st.Enabled {
-				v = 1
-			}
-			line("", v, d.Name+"="+strconv.Quote(st.Name))
-		}
-	case HistogramType, GaugeHistogramType:
-		for _, b := range s.Buckets {
-			line("_bucket", float64(b.Count), `le="`+le(b.UpperBound)+`"`)
-		}
-		if d.Type == HistogramType {
-			line("_count", float64(s.Count))
-			line("_sum", s.Sum)
-		} else {
-			line("_gcount", float64(s.Count))
-			line("_gsum", s.Sum)
-		}
-	case SummaryType:
-		for _, q := range s.Quantiles {
-			line("", q.Value, `quantile="`+le(q.Quantile)+`"`)
-		}
-		line("_count", float64(s.Count))
-		line("_sum", s.Sum)
-	default:
-		line("", s.Value)
-	}
-}
-
-// samples collects r, or only the named families, through a sampleEncoder. It returns the
-// rendering and the error of the collection.
-func samples(r *Registry, names ...string) (string, error) {
-	var e sampleEncoder
-	err := r.Collect(context.Background(), &e, names...)
-	return e.b.String(), err
-}
 
 // collectorFunc is a Collector from a function, for tests of custom collectors. It is a
 // pointer because registries key collectors in a map.

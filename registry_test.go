@@ -118,11 +118,11 @@ func TestCollectOrderAndFilter(t *testing.T) {
 	b := &spy{d: &Desc{Name: "b", Type: GaugeType}}
 	a := &spy{d: &Desc{Name: "a", Type: GaugeType}}
 	r.MustRegister(b, a, unchecked{})
-	if got, want := collect(t, r), "# a gauge\na[][] 1\n# b gauge\nb[][] 1\n# u1 gauge\nu1[][] 1\n# u2 counter\nu2[][] 2\n"; got != want {
+	if got, want := collect(t, r), "# TYPE a gauge\na 1\n# TYPE b gauge\nb 1\n# TYPE u1 gauge\nu1 1\n# TYPE u2 counter\nu2_total 2\n"; got != want {
 		t.Errorf("order: got\n%s want\n%s", got, want)
 	}
 	a.calls, b.calls = 0, 0
-	if got, want := collect(t, r, "a", "u2_total"), "# a gauge\na[][] 1\n# u2 counter\nu2[][] 2\n"; got != want {
+	if got, want := collect(t, r, "a", "u2_total"), "# TYPE a gauge\na 1\n# TYPE u2 counter\nu2_total 2\n"; got != want {
 		t.Errorf("filter: got %q want %q", got, want)
 	}
 	if a.calls != 1 || b.calls != 0 {
@@ -135,7 +135,7 @@ func TestCollectContextCancelled(t *testing.T) {
 	r.MustRegister(&spy{d: &Desc{Name: "a", Type: GaugeType}})
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	var e lineEncoder
+	var e sampleEncoder
 	if err := r.Collect(ctx, &e); !errors.Is(err, context.Canceled) {
 		t.Errorf("err = %v, want context.Canceled", err)
 	}
@@ -211,12 +211,12 @@ func TestErrorHandler(t *testing.T) {
 	if c.Value() != 0 {
 		t.Errorf("counter changed by bad increments: %v", c.Value())
 	}
-	if out := collect(t, r, "v"); out != "# v counter\nv[a b][\uFFFDbad ok] 1\n" {
+	if out := collect(t, r, "v"); out != "# TYPE v counter\nv_total{a=\"\uFFFDbad\",b=\"ok\"} 1\n" {
 		t.Errorf("wrong-count updates must go to a detached child; invalid UTF-8 repaired: %q", out)
 	}
 	r.SetErrorHandler(nil)
 	c.Add(-2)
-	if out := collect(t, r, "prom_runtime_errors"); !strings.Contains(out, "[negative_increment] 1") {
+	if out := collect(t, r, "prom_runtime_errors"); !strings.Contains(out, `{kind="negative_increment"} 1`) {
 		t.Errorf("default handler counts errors: %q", out)
 	}
 }
@@ -265,7 +265,7 @@ func TestUnregistered(t *testing.T) {
 	if len(*toDefault) != 3 || len(*to1) != 3 || len(*to2) != 0 {
 		t.Errorf("after registration errors went to Default %d, r1 %d, r2 %d times; want 3, 3, 0", len(*toDefault), len(*to1), len(*to2))
 	}
-	want := "# unreg counter\nunreg[][] 1\n# unreg_typed counter\nunreg_typed[l][a] 0\n# unreg_vec counter\nunreg_vec[l][a] 0\n"
+	want := "# TYPE unreg counter\nunreg_total 1\n# TYPE unreg_typed counter\nunreg_typed_total{l=\"a\"} 0\n# TYPE unreg_vec counter\nunreg_vec_total{l=\"a\"} 0\n"
 	for i, r := range []*Registry{r1, r2} {
 		if out := collect(t, r, names...); out != want {
 			t.Errorf("registry %d collects:\n%s\nwant:\n%s", i+1, out, want)
@@ -306,7 +306,7 @@ func TestTargetInfo(t *testing.T) {
 	if err := r.SetTargetInfo(map[string]string{"service": "api", "env": "prod"}); err != nil {
 		t.Fatal(err)
 	}
-	if out := collect(t, r); out != "# target info\ntarget[env service][prod api] 1\n" {
+	if out := collect(t, r); out != "# TYPE target info\ntarget_info{env=\"prod\",service=\"api\"} 1\n" {
 		t.Errorf("got %q", out)
 	}
 	r.SetTargetInfo(nil)
@@ -321,13 +321,12 @@ func TestFamilyWrittenTwice(t *testing.T) {
 	var reported []error
 	r.SetErrorHandler(func(err error) { reported = append(reported, err) })
 	r.MustRegister(twice{})
-	var e lineEncoder
-	err := r.Collect(context.Background(), &e)
+	out, err := samples(r)
 	if err != nil || len(reported) != 0 {
 		t.Errorf("err = %v, reported %v", err, reported)
 	}
-	if e.b.String() != "# d gauge\nd[k][a] 1\nd[k][b] 2\n" {
-		t.Errorf("got %q", e.b.String())
+	if out != "# TYPE d gauge\nd{k=\"a\"} 1\nd{k=\"b\"} 2\n" {
+		t.Errorf("got %q", out)
 	}
 }
 
@@ -360,7 +359,7 @@ func TestUnhashableCollector(t *testing.T) {
 	if err := r.Register(sliceCollector{{Name: "s", Type: GaugeType}}); err == nil {
 		t.Error("a second collector of the same family was accepted")
 	}
-	if got := collect(t, r); got != "# s gauge\ns[][] 1\n" {
+	if got := collect(t, r); got != "# TYPE s gauge\ns 1\n" {
 		t.Errorf("got %q", got)
 	}
 	if !r.Unregister(c) || collect(t, r) != "" {

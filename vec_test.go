@@ -17,7 +17,7 @@ func TestVecRemoveAndOrder(t *testing.T) {
 	v.With("2", "x").Set(2)
 	v.With("3", "y").Set(3)
 	v.WithMap(map[string]string{"a": "4", "b": "y"}).Set(4)
-	if got := collect(t, r, "g"); got != "# g gauge\ng[a b][1 x] 1\ng[a b][2 x] 2\ng[a b][3 y] 3\ng[a b][4 y] 4\n" {
+	if got := collect(t, r, "g"); got != "# TYPE g gauge\ng{a=\"1\",b=\"x\"} 1\ng{a=\"2\",b=\"x\"} 2\ng{a=\"3\",b=\"y\"} 3\ng{a=\"4\",b=\"y\"} 4\n" {
 		t.Errorf("creation order: %q", got)
 	}
 	if !v.Remove("2", "x") || v.Remove("2", "x") {
@@ -27,7 +27,7 @@ func TestVecRemoveAndOrder(t *testing.T) {
 		t.Error("RemoveMap failed")
 	}
 	v.With("5", "z").Set(5)
-	if got := collect(t, r, "g"); got != "# g gauge\ng[a b][3 y] 3\ng[a b][4 y] 4\ng[a b][5 z] 5\n" {
+	if got := collect(t, r, "g"); got != "# TYPE g gauge\ng{a=\"3\",b=\"y\"} 3\ng{a=\"4\",b=\"y\"} 4\ng{a=\"5\",b=\"z\"} 5\n" {
 		t.Errorf("after remove: %q", got)
 	}
 	if n := v.RemoveMatching(map[string]string{"b": "y"}); n != 2 {
@@ -44,7 +44,7 @@ func TestVecRemoveAndOrder(t *testing.T) {
 		t.Errorf("after Clear: %q, %d", got, v.Len())
 	}
 	v.With("1", "x").Set(7)
-	if got := collect(t, r, "g"); got != "# g gauge\ng[a b][1 x] 7\n" {
+	if got := collect(t, r, "g"); got != "# TYPE g gauge\ng{a=\"1\",b=\"x\"} 7\n" {
 		t.Errorf("re-create after Clear: %q", got)
 	}
 }
@@ -75,7 +75,7 @@ func TestTypedLabels(t *testing.T) {
 	v := Must(NewCounterOf[labels]("t", "h", Opts{Registry: r}))
 	v.With(labels{"GET", "200", "a"}).Inc()
 	v.With(labels{"GET", "200", "b"}).Inc()
-	if got := collect(t, r); got != "# t counter\nt[http_method code][GET 200] 2\n" {
+	if got := collect(t, r); got != "# TYPE t counter\nt_total{http_method=\"GET\",code=\"200\"} 2\n" {
 		t.Errorf("got %q", got)
 	}
 	if !v.Remove(labels{HTTPMethod: "GET", StatusCode: "200"}) || v.Len() != 0 {

@@ -10,7 +10,7 @@
 //
 // Its init registers the "$2a$", "$2b$" and "$2y$" prefixes with
 // promhttp.RegisterPasswordScheme. A check costs what the hash's cost says, doubling with
-// each step: about 50 ms at cost 10 on a current CPU. Costs above MaxCost are refused, and the
+// each step: tens of milliseconds at cost 10 on a current CPU. Costs above MaxCost are refused, and the
 // server bounds the checks unauthenticated clients can cause as for its own hashes (see
 // package promhttp).
 //

@@ -3,7 +3,6 @@ package bcrypt
 import (
 	"bufio"
 	"fmt"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -11,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/prom-go/prom/internal/testnet"
 )
 
 // TestExporterToolkitWebConfig holds one web configuration file against both servers: the
@@ -34,12 +35,7 @@ func TestExporterToolkitWebConfig(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
+	addr := testnet.FreeAddr(t)
 	cmd := exec.Command(bin, "--web.listen-address="+addr, "--web.config.file="+config,
 		"--collector.disable-defaults", "--collector.textfile")
 	var out strings.Builder

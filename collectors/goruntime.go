@@ -27,8 +27,9 @@ type GoRuntimeOpts struct {
 	//	"*"                              every metric of the running Go version
 	//
 	// A pattern must start with "/" or "*"; regular expressions are not supported (a pattern
-	// is matched without package regexp, which would add about 250 KB to every binary serving
-	// metrics). A pattern that matches no metric of the running Go version adds nothing.
+	// is matched without package regexp, which would add hundreds of kilobytes to every
+	// binary serving metrics; bench/binsize_deps_test.go keeps it out). A pattern that
+	// matches no metric of the running Go version adds nothing.
 	//
 	// Each metric added becomes a family named as client_golang names them:
 	// "/gc/heap/allocs:bytes" is go_gc_heap_allocs_bytes_total (cumulative values are

@@ -2,35 +2,14 @@ package collectors
 
 import (
 	"errors"
-	"flag"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/prom-go/prom"
+	"github.com/prom-go/prom/internal/golden"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
-
-// golden compares got with testdata/name, or rewrites it with -update.
-func golden(t *testing.T, name, got string) {
-	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if got != string(want) {
-		t.Errorf("%s: got\n%s\nwant\n%s", path, got, want)
-	}
-}
 
 // withErrors renders a collection and its errors, one "# error:" line each, in one text.
 func withErrors(text string, err error) string {
@@ -64,7 +43,7 @@ func TestProcessGolden(t *testing.T) {
 				t.Fatal(err)
 			}
 			p.pageSize = 4096 // the fixtures come from a machine with 4 KiB pages
-			golden(t, tc.golden, withErrors(collectText(t, p)))
+			golden.Check(t, filepath.Join("testdata", tc.golden), []byte(withErrors(collectText(t, p))))
 		})
 	}
 }

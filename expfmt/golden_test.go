@@ -3,16 +3,13 @@ package expfmt
 import (
 	"bytes"
 	"context"
-	"flag"
 	"math"
-	"os"
 	"path/filepath"
 	"testing"
 
 	"github.com/prom-go/prom"
+	"github.com/prom-go/prom/internal/golden"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files of testdata/ from the current output")
 
 // families is a fixed collector: it writes its families as given, every collection.
 type families []*prom.Family
@@ -156,19 +153,7 @@ func TestGolden(t *testing.T) {
 				more = append(more, realMetrics(t))
 			}
 			got := encode(t, tc.f, tc.e, tc.fams, more...)
-			path := filepath.Join("testdata", tc.file)
-			if *update {
-				if err := os.WriteFile(path, got, 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatalf("%v (run go test -update to create it)", err)
-			}
-			if !bytes.Equal(got, want) {
-				t.Errorf("output differs from %s (go test -update rewrites it)\ngot:\n%s\nwant:\n%s", path, got, want)
-			}
+			golden.Check(t, filepath.Join("testdata", tc.file), got)
 		})
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/prom-go/prom"
+	"github.com/prom-go/prom/internal/testnet"
 )
 
 // fakeCarbon is a TCP line receiver that passes each line it reads to lines.
@@ -130,9 +131,7 @@ func TestPushTCP(t *testing.T) {
 }
 
 func TestPushServerDownThenBack(t *testing.T) {
-	ln, _ := net.Listen("tcp", "127.0.0.1:0")
-	addr := ln.Addr().String()
-	ln.Close()
+	addr := testnet.FreeAddr(t)
 	reg, _ := gaugeRegistry(5)
 	b := &Bridge{Addr: addr, Registry: reg}
 	err := b.Push(context.Background())
@@ -278,9 +277,7 @@ func TestStartStop(t *testing.T) {
 }
 
 func TestStartWithServerDown(t *testing.T) {
-	ln, _ := net.Listen("tcp", "127.0.0.1:0")
-	addr := ln.Addr().String()
-	ln.Close()
+	addr := testnet.FreeAddr(t)
 	reg, _ := gaugeRegistry(1)
 	errc := make(chan error, 100)
 	b := &Bridge{Addr: addr, Registry: reg, Interval: 5 * time.Millisecond, Timeout: time.Second,

@@ -21,6 +21,7 @@ import (
 
 	"github.com/prom-go/prom"
 	"github.com/prom-go/prom/graphite"
+	"github.com/prom-go/prom/internal/testnet"
 )
 
 // carbon is a carbon-cache started for one test.
@@ -38,7 +39,7 @@ func startCarbon(t *testing.T) *carbon {
 	requireBinary(t, "whisper-fetch")
 	dir := t.TempDir()
 	c := &carbon{whisperDir: filepath.Join(dir, "storage", "whisper") + "/"}
-	linePort, udpPort := freePort(t), freeUDPPort(t)
+	linePort, udpPort := testnet.FreePort(t), freeUDPPort(t)
 	c.tcpAddr = fmt.Sprintf("127.0.0.1:%d", linePort)
 	c.udpAddr = fmt.Sprintf("127.0.0.1:%d", udpPort)
 	conf := fmt.Sprintf(`[cache]
@@ -64,7 +65,7 @@ CACHE_QUERY_PORT = %[6]d
 # No graphite-web: tagged series are stored, registering their tags fails (logged only).
 GRAPHITE_URL = http://127.0.0.1:%[7]d
 LOG_CREATES = True
-`, dir, c.whisperDir, linePort, udpPort, freePort(t), freePort(t), freePort(t))
+`, dir, c.whisperDir, linePort, udpPort, testnet.FreePort(t), testnet.FreePort(t), testnet.FreePort(t))
 	confPath := writeFile(t, dir, "carbon.conf", conf)
 	writeFile(t, dir, "storage-schemas.conf", "[default]\npattern = .*\nretentions = 1s:1h\n")
 	p := startProcess(t, exec.Command(bin, "--config="+confPath, "--pidfile="+filepath.Join(dir, "carbon.pid"),

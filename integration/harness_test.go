@@ -10,18 +10,18 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
-	"strconv"
 	"strings"
 	"sync"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/prom-go/prom/internal/testnet"
 )
 
 // debianPrometheus and debianPromtool are Debian's prometheus (2.42) and promtool, named by
@@ -93,27 +93,6 @@ func requirePythonClient(t testing.TB) {
 	if out, err := exec.Command(python, "-c", "import prometheus_client").CombinedOutput(); err != nil {
 		missing(t, "the Python module prometheus_client ("+strings.TrimSpace(string(out))+")", "python3-prometheus-client")
 	}
-}
-
-// freeAddr returns a 127.0.0.1 address with a port that was free a moment ago, for a program
-// that must be told its port. Another process could take the port before the program binds
-// it; the loopback range makes that unlikely.
-func freeAddr(t testing.TB) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatalf("finding a free port: %v", err)
-	}
-	defer ln.Close()
-	return ln.Addr().String()
-}
-
-// freePort returns the port of freeAddr.
-func freePort(t testing.TB) int {
-	t.Helper()
-	_, p, _ := net.SplitHostPort(freeAddr(t))
-	n, _ := strconv.Atoi(p)
-	return n
 }
 
 // writeFile writes content to name in dir (a t.TempDir) and returns its path.
@@ -338,7 +317,7 @@ func demoBinary(t testing.TB) string {
 // ("http://127.0.0.1:PORT"). It is stopped when the test ends.
 func startDemo(t testing.TB, flags ...string) (*process, string) {
 	t.Helper()
-	addr := freeAddr(t)
+	addr := testnet.FreeAddr(t)
 	args := append([]string{"demo", "--addr", addr, "--tick", "10ms"}, flags...)
 	p := startProcess(t, exec.Command(demoBinary(t), args...))
 	base := "http://" + addr

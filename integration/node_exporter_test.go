@@ -19,6 +19,7 @@ import (
 
 	"github.com/prom-go/prom"
 	"github.com/prom-go/prom/expfmt"
+	"github.com/prom-go/prom/internal/testnet"
 	"github.com/prom-go/prom/parse"
 	"github.com/prom-go/prom/textfile"
 )
@@ -28,7 +29,7 @@ import (
 func startNodeExporter(t *testing.T, dir string) string {
 	t.Helper()
 	bin := requireBinary(t, "prometheus-node-exporter")
-	addr := freeAddr(t)
+	addr := testnet.FreeAddr(t)
 	p := startProcess(t, exec.Command(bin, "--web.listen-address="+addr, "--collector.disable-defaults",
 		"--collector.textfile", "--collector.textfile.directory="+dir))
 	url := "http://" + addr + "/metrics"

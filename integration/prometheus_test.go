@@ -17,6 +17,7 @@ import (
 
 	"github.com/prom-go/prom"
 	"github.com/prom-go/prom/internal/testcerts"
+	"github.com/prom-go/prom/internal/testnet"
 	"github.com/prom-go/prom/promhttp"
 )
 
@@ -190,7 +191,7 @@ func testPrometheusScrapesDemoOverMutualTLS(t *testing.T, ps promServer) {
 	}
 	users := writeFile(t, dir, "users", "prometheus:"+hash+"\n")
 	passwordFile := writeFile(t, dir, "password", "s3cret")
-	addr := freeAddr(t)
+	addr := testnet.FreeAddr(t)
 	d := startProcess(t, exec.Command(demoBinary(t), "demo", "--addr", addr, "--tick", "10ms",
 		"--tls-cert-file", p.ServerCert, "--tls-key-file", p.ServerKey, "--tls-client-ca", p.CA,
 		"--basic-auth-file", users))

@@ -15,6 +15,7 @@ import (
 	"testing"
 
 	"github.com/prom-go/prom"
+	"github.com/prom-go/prom/internal/testnet"
 	"github.com/prom-go/prom/push"
 )
 
@@ -23,7 +24,7 @@ import (
 func startPushgateway(t *testing.T) string {
 	t.Helper()
 	bin := requireBinary(t, "prometheus-pushgateway")
-	addr := freeAddr(t)
+	addr := testnet.FreeAddr(t)
 	p := startProcess(t, exec.Command(bin, "--web.listen-address="+addr,
 		"--persistence.file=")) // Debian's default file would keep groups across tests and runs
 	base := "http://" + addr

@@ -13,6 +13,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/prom-go/prom/internal/testnet"
 )
 
 // prometheus3Module and prometheus3Version name the Prometheus 3 the tests run. The Go module
@@ -70,7 +72,7 @@ func (s promServer) start(t *testing.T, global, scrapeConfigs string, flags ...s
 	bin := s.binary(t)
 	dir := t.TempDir()
 	cfg := writeFile(t, dir, "prometheus.yml", "global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\n"+global+"scrape_configs:\n"+scrapeConfigs)
-	addr := freeAddr(t)
+	addr := testnet.FreeAddr(t)
 	args := append([]string{
 		"--config.file=" + cfg,
 		"--storage.tsdb.path=" + filepath.Join(dir, "data"),

@@ -119,11 +119,12 @@
 //
 // # Costs
 //
-// A scrape of 16 processes of 1,000 series each takes about 0.7 ms (2.9 ms for the first
-// scrape of a new collector, which maps and decodes every file) on a 2-core x86-64 machine;
-// see BenchmarkAggregate16x1000. A series takes 16 bytes of record header, its encoded label
-// values, and 8 bytes per value slot (2 for counters, gauges and summaries; buckets + 2 for a
-// histogram) in the file. A process's file is reserved in address space up to
+// A scrape's time grows with the number of processes times their series; the first scrape of
+// a new collector, which maps every file and decodes every record, costs a few times a later
+// one. BenchmarkAggregate16x1000 (steady state) and BenchmarkAggregate16x1000Cold (first
+// scrape) measure 16 processes of 1,000 series each. A series takes 16 bytes of record header,
+// its encoded label values, and 8 bytes per value slot (2 for counters, gauges and summaries;
+// buckets + 2 for a histogram) in the file. A process's file is reserved in address space up to
 // Opts.MaxFileSize (256 MiB by default) and grows in the file system as series are created,
 // in blocks reserved (fallocate) before they are written: a full file system is an error
 // reported to Opts.ErrorHandler, not a SIGBUS.
@@ -133,67 +134,10 @@
 //
 // # File format
 //
-// Every file — a process file or the compacted file — is a 64-byte header followed by
-// records. All integers are little-endian; every record starts at a multiple of 8 bytes, so
-// value slots are aligned for atomic access.
-//
-// The header:
-//
-//	offset size  field
-//	0      8     magic "\x89PROMMP\n"
-//	8      4     format version, 1
-//	12     4     kind: 1 process file, 2 compacted file
-//	16     4     pid of the process (0 in a compacted file)
-//	20     4     reserved, 0
-//	24     8     creation time, Unix nanoseconds
-//	32     4     CRC-32C (Castagnoli) of bytes 0 to 31
-//	36     4     reserved, 0
-//	40     8     committed length: the end of the last complete record; readers load it
-//	             atomically and read nothing past it
-//	48     16    reserved, 0
-//
-// A record:
-//
-//	offset size  field
-//	0      4     size of the record in bytes, a multiple of 8: 16 + keylen padded to 8 + 8·nslots
-//	4      2     kind: 1 family, 2 series, 3 folded file
-//	6      2     nslots, the number of 8-byte value slots
-//	8      4     keylen, the length of the key
-//	12     4     CRC-32C of bytes 0 to 11 of the record followed by the key
-//	16     …     key, zero-padded to a multiple of 8
-//	…      8·n   value slots
-//
-// In keys, a string is a uvarint length and its UTF-8 bytes; a list is a uvarint count and
-// its elements.
-//
-// A family record (kind 1, no slots) declares a metric family; its key is: type (1 byte,
-// prom.Type: 1 counter, 2 gauge, 3 histogram, 5 summary, 6 info), gauge mode (1 byte,
-// GaugeMode; 0 for other types), name, help, unit, the list of label names, the list of
-// constant labels (name then value of each), and the list of histogram bucket upper bounds
-// without +Inf (each the 8 bytes of a float64). In an info family, the label names are the info
-// labels. The families of a file are numbered 0, 1, … in the order of their records.
-//
-// A series record (kind 2) holds one series; its key is the uvarint number of its family in
-// the file, the uvarint pid (that of the header in a process file; the process's in a
-// compacted file, where it matters only for the modes with a pid label), and the list of
-// label values. Its value slots are, by type:
-//
-//	counter    whole part (uint64), fractional part (float64 bits)
-//	gauge      value (float64 bits), time of the last update in Unix nanoseconds (MostRecent modes; else 0)
-//	summary    count (uint64), sum (float64 bits)
-//	histogram  one count per bucket, not cumulative, +Inf last (uint64 each), then the sum (float64 bits)
-//	info       none: the value is 1 while the process lives
-//
-// A folded-file record (kind 3, compacted files only, no slots) has a key of one string: the
-// name of a process file whose values the compacted file includes.
-//
-// A process appends records under a process-local lock, writing the whole record before
-// advancing the committed length, and never changes a record afterwards except for its value
-// slots, which it updates with atomic operations. A compacted file is written once, under a
-// temporary name, synced, and renamed into place. Readers check the header, then each record's
-// size and checksum, and stop reading a file at its first record that fails them.
-//
-// The directory holds the process files "proc-<pid>-<16 hex digits>.db", created as
-// ".tmp-…" and renamed once locked and initialised, the compacted file "compacted.db", and the
-// lock file ".lock". Everything else in it is foreign.
+// Every file — a process file "proc-<pid>-<16 hex digits>.db" or the compacted file
+// "compacted.db" — is a 64-byte header followed by checksummed records: families, series with
+// their 8-byte value slots, aligned for atomic access, and in a compacted file the names of the
+// process files it has folded in. FORMAT.md, beside this package's source, gives the layout
+// byte by byte and how writers and readers keep a file consistent. The directory also holds
+// the lock file ".lock"; anything else in it is foreign, skipped and counted.
 package multiprocess

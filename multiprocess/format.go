@@ -10,7 +10,7 @@ import (
 	"github.com/prom-go/prom"
 )
 
-// The layout of a metric file; the package documentation describes it in prose.
+// The layout of a metric file; FORMAT.md describes it field by field.
 const (
 	magic         = "\x89PROMMP\n" // 8 bytes; the high first byte keeps text tools from taking it for text
 	formatVersion = 1
@@ -85,8 +85,9 @@ func pad8(n int) int { return (n + 7) &^ 7 }
 // recordSize is the size of a record with a key of keyLen bytes and nslots value slots.
 func recordSize(keyLen, nslots int) int { return recHeaderSize + pad8(keyLen) + 8*nslots }
 
-// putRecord writes a record at b[0:recordSize(len(key), nslots)] with its slots zeroed. The
-// caller makes it visible afterwards by advancing the committed length.
+// putRecord writes a record (header, key, value slots, as FORMAT.md lays them out) at
+// b[0:recordSize(len(key), nslots)] with its slots zeroed. The caller makes it visible
+// afterwards by advancing the committed length.
 func putRecord(b []byte, kind uint16, key []byte, nslots int) {
 	size := recordSize(len(key), nslots)
 	clear(b[:size])
@@ -164,7 +165,8 @@ func appendString(b []byte, s string) []byte {
 	return append(b, s...)
 }
 
-// encodeFamily returns the key of a family record.
+// encodeFamily returns the key of a family record: type, gauge mode, name, help, unit, label
+// names, constant labels and bucket bounds, in the order FORMAT.md gives.
 func encodeFamily(f *familyInfo) []byte {
 	b := []byte{byte(f.typ), byte(f.mode)}
 	b = appendString(b, f.name)
@@ -272,7 +274,8 @@ func decodeFamily(key []byte) (*familyInfo, error) {
 	return f, nil
 }
 
-// encodeSeries returns the key of a series record.
+// encodeSeries returns the key of a series record: family ordinal, pid, label values
+// (FORMAT.md).
 func encodeSeries(b []byte, ordinal int, pid uint32, values []string) []byte {
 	b = binary.AppendUvarint(b, uint64(ordinal))
 	b = binary.AppendUvarint(b, uint64(pid))

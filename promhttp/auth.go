@@ -34,7 +34,7 @@ const (
 // HashPassword returns a hash of password for ServeOpts.BasicAuth: PBKDF2 with SHA-256, a
 // random 16-byte salt and 100,000 iterations, written as
 // "pbkdf2-sha256$100000$<salt>$<key>" (base64, unpadded). It costs the time of one check,
-// about 25 ms of CPU. The command "prom hash-password" makes one from standard input, and so
+// tens of milliseconds of CPU. The command "prom hash-password" makes one from standard input, and so
 // can this, without Go:
 //
 //	python3 -c 'import hashlib,os,base64,sys; s=os.urandom(16); b=lambda x: base64.b64encode(x).decode().rstrip("=");

@@ -18,6 +18,7 @@ import (
 
 	"github.com/prom-go/prom"
 	"github.com/prom-go/prom/internal/testcerts"
+	"github.com/prom-go/prom/internal/testmetrics"
 )
 
 // waitBound is how long a test waits for what should happen within a fraction of it: ten times
@@ -176,7 +177,7 @@ func TestServeSlowBody(t *testing.T) {
 // StallTimeout, their collections cancelled, and their in-flight slots freed for scrapes.
 func TestServeStalledReaders(t *testing.T) {
 	checkLeaks(t)
-	reg := testRegistry(t)
+	reg := testmetrics.Registry(t)
 	started, stopped := endless(t, reg)
 	s := serve(t, "127.0.0.1:0", ServeOpts{
 		Handler:             NewHandler(HandlerOpts{}, reg),
@@ -203,7 +204,7 @@ func TestServeStalledReaders(t *testing.T) {
 func TestServeStalledReadersHTTP2(t *testing.T) {
 	checkLeaks(t)
 	p := testcerts.New(t)
-	reg := testRegistry(t)
+	reg := testmetrics.Registry(t)
 	started, stopped := endless(t, reg)
 	s := serve(t, "127.0.0.1:0", ServeOpts{
 		Handler:             NewHandler(HandlerOpts{}, reg),
@@ -259,7 +260,7 @@ func TestServeStalledReadersHTTP2(t *testing.T) {
 // collection is cancelled, and no goroutine of the server is left behind.
 func TestServeShutdownBounded(t *testing.T) {
 	checkLeaks(t)
-	reg := testRegistry(t)
+	reg := testmetrics.Registry(t)
 	started, stopped := endless(t, reg)
 	s, err := Serve("127.0.0.1:0", ServeOpts{
 		Handler:         NewHandler(HandlerOpts{}, reg),

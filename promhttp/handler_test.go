@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/prom-go/prom"
+	"github.com/prom-go/prom/internal/testmetrics"
 )
 
 // funcCollector is a collector of one family whose Collect runs fn, counting its calls.
@@ -48,22 +49,6 @@ func (c *funcCollector) Collect(w *prom.Writer) {
 	}
 }
 
-// testRegistry holds a gauge "test_gauge" at 42 and a UTF-8 named gauge "test.utf8".
-func testRegistry(t testing.TB) *prom.Registry {
-	reg := prom.NewRegistry()
-	g, err := prom.NewGauge("test_gauge", "A gauge.", prom.Opts{Registry: reg})
-	if err != nil {
-		t.Fatal(err)
-	}
-	g.Set(42)
-	u, err := prom.NewGauge("test.utf8", "A UTF-8 name.", prom.Opts{Registry: reg})
-	if err != nil {
-		t.Fatal(err)
-	}
-	u.Set(1)
-	return reg
-}
-
 func get(t testing.TB, h http.Handler, target string, header ...string) *http.Response {
 	t.Helper()
 	req := httptest.NewRequest(http.MethodGet, target, nil)
@@ -90,7 +75,7 @@ const (
 )
 
 func TestHandlerContentType(t *testing.T) {
-	reg := testRegistry(t)
+	reg := testmetrics.Registry(t)
 	tests := []struct {
 		name     string
 		opts     HandlerOpts
@@ -141,7 +126,7 @@ func TestHandlerContentType(t *testing.T) {
 }
 
 func TestHandlerGzip(t *testing.T) {
-	reg := testRegistry(t)
+	reg := testmetrics.Registry(t)
 	plain := body(t, get(t, Handler(reg), "/metrics"))
 	tests := []struct {
 		acceptEncoding string
@@ -209,7 +194,7 @@ func TestHandlerNameFilter(t *testing.T) {
 }
 
 func TestHandlerMethods(t *testing.T) {
-	h := Handler(testRegistry(t))
+	h := Handler(testmetrics.Registry(t))
 	tests := []struct {
 		method, path string
 		code         int
@@ -431,7 +416,7 @@ func TestLandingPage(t *testing.T) {
 
 func TestHandlerProtobuf(t *testing.T) {
 	const accept = "application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;encoding=delimited,application/openmetrics-text;version=1.0.0;q=0.8,*/*;q=0.1"
-	reg := testRegistry(t)
+	reg := testmetrics.Registry(t)
 	r := get(t, Handler(reg), "/metrics", "Accept", accept)
 	if ct := r.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/vnd.google.protobuf; proto=io.prometheus.client.MetricFamily; encoding=delimited") {
 		t.Errorf("Content-Type %q", ct)

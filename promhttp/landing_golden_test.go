@@ -1,15 +1,13 @@
 package promhttp
 
 import (
-	"flag"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"path/filepath"
 	"testing"
-)
 
-var updateGolden = flag.Bool("update", false, "rewrite the golden files under testdata/")
+	"github.com/prom-go/prom/internal/golden"
+)
 
 // The landing page is written byte for byte as testdata/landing_*.html show, with every
 // value HTML-escaped.
@@ -31,20 +29,7 @@ func TestLandingPageGolden(t *testing.T) {
 			if ct := rec.Header().Get("Content-Type"); ct != "text/html; charset=utf-8" {
 				t.Errorf("Content-Type %q", ct)
 			}
-			path := filepath.Join("testdata", "landing_"+tc.name+".html")
-			if *updateGolden {
-				if err := os.WriteFile(path, rec.Body.Bytes(), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatalf("%v (go test -update writes it)", err)
-			}
-			if got := rec.Body.String(); got != string(want) {
-				t.Errorf("page differs from %s:\n%s", path, got)
-			}
+			golden.Check(t, filepath.Join("testdata", "landing_"+tc.name+".html"), rec.Body.Bytes())
 		})
 	}
 }

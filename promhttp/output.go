@@ -113,7 +113,8 @@ var errDiscarded = errors.New("promhttp: response discarded")
 type gzipWriter = gzip.Writer
 
 // gzipWriters keeps two gzip writers, for a pair of Prometheus servers scraping at once: each
-// holds 1.2 MB, mostly the tables of its flate compressor, which it allocates on first use.
+// holds over a megabyte, mostly the tables of its flate compressor, which it allocates on
+// first use.
 var gzipWriters = reserve.New[*gzipWriter](keptGzipWriters)
 
 const keptGzipWriters = 2

@@ -74,7 +74,7 @@ type ServeOpts struct {
 	// MaxRequestsInFlight is the number of requests served at once (after authentication);
 	// more get 503 Service Unavailable at once, without any collection. 0 means 10, enough
 	// for a few Prometheus servers scraping at once; a negative value means no limit. Each
-	// gzipped scrape in flight holds about 1.3 MB of buffers.
+	// gzipped scrape in flight holds over a megabyte of buffers, mostly its compressor's.
 	MaxRequestsInFlight int
 	// ShutdownTimeout bounds Shutdown: the requests still under way when it passes are cut
 	// off and their connections closed. 0 means 10s.

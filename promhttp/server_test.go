@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/prom-go/prom/internal/testcerts"
+	"github.com/prom-go/prom/internal/testmetrics"
 )
 
 // httpClient returns a client trusting p's authority, presenting its client certificate
@@ -28,7 +29,7 @@ func httpClient(p testcerts.Files, withCert bool) *http.Client {
 func serve(t *testing.T, addr string, opts ServeOpts) *Server {
 	t.Helper()
 	if opts.Handler == nil {
-		opts.Handler = Handler(testRegistry(t))
+		opts.Handler = Handler(testmetrics.Registry(t))
 	}
 	s, err := Serve(addr, opts)
 	if err != nil {

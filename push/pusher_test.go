@@ -16,6 +16,8 @@ import (
 	"time"
 
 	"github.com/prom-go/prom"
+	"github.com/prom-go/prom/internal/testmetrics"
+	"github.com/prom-go/prom/internal/testnet"
 )
 
 // request is what a fake gateway saw.
@@ -63,21 +65,11 @@ func newGateway(t *testing.T, answers ...int) (*fakeGateway, string) {
 	return g, srv.URL
 }
 
-// testRegistry holds one counter and one gauge with a label.
-func testRegistry(t testing.TB) *prom.Registry {
-	reg := prom.NewRegistry()
-	c := prom.Must(prom.NewCounter("jobs_done_total", "Jobs done.", prom.Opts{Registry: reg}))
-	c.Add(3)
-	g := prom.Must(prom.NewGaugeVec("queue_length", "Items queued.", []string{"queue"}, prom.Opts{Registry: reg}))
-	g.With("high").Set(7)
-	return reg
-}
-
 func TestPushAddDelete(t *testing.T) {
 	g, url := newGateway(t)
 	p := &Pusher{URL: url, Job: "backup", Grouping: map[string]string{"path": "/var/tmp", "host": "db1"}, Text: true}
 	ctx := context.Background()
-	reg := testRegistry(t)
+	reg := testmetrics.Registry(t)
 	if err := p.Push(ctx, reg); err != nil {
 		t.Fatal(err)
 	}
@@ -110,7 +102,7 @@ func TestPushAddDelete(t *testing.T) {
 
 func TestPushProtobufByDefaultAndGzip(t *testing.T) {
 	g, url := newGateway(t)
-	reg := testRegistry(t)
+	reg := testmetrics.Registry(t)
 	for _, gz := range []bool{false, true} {
 		if err := (&Pusher{URL: url, Job: "j", Gzip: gz}).Push(context.Background(), reg); err != nil {
 			t.Fatal(err)
@@ -204,7 +196,7 @@ func (c familyCollector) Collect(w *prom.Writer) { w.Write(c.f) }
 func TestPush400IsNotRetried(t *testing.T) {
 	g, url := newGateway(t, http.StatusBadRequest)
 	g.body = "pushed metrics are invalid or inconsistent with existing metrics: collected metric \"y\" is not a GAUGE\n"
-	err := (&Pusher{URL: url, Job: "j", Backoff: time.Millisecond}).Push(context.Background(), testRegistry(t))
+	err := (&Pusher{URL: url, Job: "j", Backoff: time.Millisecond}).Push(context.Background(), testmetrics.Registry(t))
 	var pe *Error
 	if !errors.As(err, &pe) {
 		t.Fatalf("error %v (%T), want *Error", err, err)
@@ -223,7 +215,7 @@ func TestPush400IsNotRetried(t *testing.T) {
 
 func TestPush5xxIsRetried(t *testing.T) {
 	g, url := newGateway(t, 503, 502, 200)
-	if err := (&Pusher{URL: url, Job: "j", Backoff: time.Millisecond}).Push(context.Background(), testRegistry(t)); err != nil {
+	if err := (&Pusher{URL: url, Job: "j", Backoff: time.Millisecond}).Push(context.Background(), testmetrics.Registry(t)); err != nil {
 		t.Fatalf("push failed after two 5xx and a 200: %v", err)
 	}
 	if n := len(g.requests()); n != 3 {
@@ -232,7 +224,7 @@ func TestPush5xxIsRetried(t *testing.T) {
 
 	g, url = newGateway(t, 500)
 	g.body = "boom"
-	err := (&Pusher{URL: url, Job: "j", Retries: 3, Backoff: time.Millisecond}).Push(context.Background(), testRegistry(t))
+	err := (&Pusher{URL: url, Job: "j", Retries: 3, Backoff: time.Millisecond}).Push(context.Background(), testmetrics.Registry(t))
 	var pe *Error
 	if !errors.As(err, &pe) || pe.StatusCode != 500 || pe.Body != "boom" {
 		t.Errorf("error %v, want *Error 500 boom", err)
@@ -274,7 +266,7 @@ func closingGateway(t *testing.T) (string, *atomic.Int32) {
 
 func TestPushConnectionErrors(t *testing.T) {
 	url, n := closingGateway(t)
-	err := (&Pusher{URL: url, Job: "j", Backoff: time.Millisecond}).Push(context.Background(), testRegistry(t))
+	err := (&Pusher{URL: url, Job: "j", Backoff: time.Millisecond}).Push(context.Background(), testmetrics.Registry(t))
 	if err == nil || !strings.Contains(err.Error(), "push: PUT "+url+"/metrics/job/j") {
 		t.Errorf("error %v, want one naming the request", err)
 	}
@@ -283,9 +275,7 @@ func TestPushConnectionErrors(t *testing.T) {
 	}
 
 	// A gateway that is down: nothing listens on the port.
-	ln, _ := net.Listen("tcp", "127.0.0.1:0")
-	down := ln.Addr().String()
-	ln.Close()
+	down := testnet.FreeAddr(t)
 	err = (&Pusher{URL: down, Job: "j", Backoff: time.Millisecond}).Delete(context.Background())
 	if err == nil || !strings.Contains(err.Error(), "connection refused") || !strings.Contains(err.Error(), "http://"+down) {
 		t.Errorf("gateway down: error %v, want connection refused with the URL", err)
@@ -303,7 +293,7 @@ func TestPushTimeout(t *testing.T) {
 	t.Cleanup(srv.Close)
 	t.Cleanup(func() { close(release) })
 	err := (&Pusher{URL: srv.URL, Job: "j", Timeout: 20 * time.Millisecond, Retries: 1, Backoff: time.Millisecond}).
-		Push(context.Background(), testRegistry(t))
+		Push(context.Background(), testmetrics.Registry(t))
 	if err == nil || !strings.Contains(err.Error(), "no answer within 20ms") {
 		t.Errorf("error %v, want a timeout naming the limit", err)
 	}
@@ -311,7 +301,7 @@ func TestPushTimeout(t *testing.T) {
 	// The context bounds the whole call, retries included.
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Millisecond)
 	defer cancel()
-	err = (&Pusher{URL: srv.URL, Job: "j", Retries: 100, Backoff: time.Hour}).Push(ctx, testRegistry(t))
+	err = (&Pusher{URL: srv.URL, Job: "j", Retries: 100, Backoff: time.Hour}).Push(ctx, testmetrics.Registry(t))
 	if !errors.Is(err, context.DeadlineExceeded) {
 		t.Errorf("error %v, want context.DeadlineExceeded", err)
 	}
