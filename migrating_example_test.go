@@ -312,3 +312,56 @@ func Example_migrateGather() {
 	// Output:
 	// [restarts temperature_celsius]
 }
+
+// Python:
+//
+//	jobs = Counter("jobs", "Jobs run.", ["queue"], registry=reg)
+//	failures = Counter("job_failures", "Jobs that failed.", registry=reg)
+//	running = Gauge("jobs_running", "Jobs running.", registry=reg)
+//	duration = Histogram("job_seconds", "Job time.", registry=reg)
+//
+//	@failures.count_exceptions()
+//	@running.track_inprogress()
+//	@duration.time()
+//	def run(queue):
+//	    jobs.labels(queue).inc()
+//
+//	print(generate_latest(reg).decode())
+func Example_migratePython() {
+	reg := prom.NewRegistry()
+	reg.SetCreatedSeries(false) // Python: disable_created_metrics()
+	o := prom.Opts{Registry: reg}
+	jobs := prom.Must(prom.NewCounterVec("jobs", "Jobs run.", []string{"queue"}, o))
+	failures := prom.Must(prom.NewCounter("job_failures", "Jobs that failed.", o))
+	running := prom.Must(prom.NewGauge("jobs_running", "Jobs running.", o))
+	duration := prom.Must(prom.NewHistogram("job_seconds", "Job time.", prom.Opts{
+		Registry: reg,
+		Buckets:  []float64{0.1, 1}, // Python's default buckets are not prom.DefBuckets
+	}))
+
+	run := func(queue string) error {
+		return failures.CountErrors(func() error {
+			defer running.TrackInProgress()()
+			defer duration.Time()()
+			jobs.With(queue).Inc()
+			return errors.New("disk full")
+		})
+	}
+	fmt.Println(run("mail"))
+
+	// generate_latest(reg), in OpenMetrics as the Python client writes it for Prometheus.
+	enc := expfmt.NewEncoder(os.Stdout, expfmt.OpenMetricsFormat, expfmt.Underscores)
+	err := errors.Join(reg.Collect(context.Background(), enc, "jobs", "job_failures"), enc.Close())
+	if err != nil {
+		fmt.Println(err)
+	}
+	// Output:
+	// disk full
+	// # HELP job_failures Jobs that failed.
+	// # TYPE job_failures counter
+	// job_failures_total 1.0
+	// # HELP jobs Jobs run.
+	// # TYPE jobs counter
+	// jobs_total{queue="mail"} 1.0
+	// # EOF
+}
