@@ -39,7 +39,7 @@ func Example_migrateCounterVec() {
 		[]string{"method", "code"}, prom.Opts{
 			Namespace: "shop", Subsystem: "http",
 			ConstLabels: map[string]string{"region": "eu"},
-			Registry:    reg, // nil: prom.Default; prom.NoRegistry: none
+			Registry:    reg, // nil: prom.Default (Unregistered: true for none)
 		}))
 	reqs.With("GET", "200").Inc()
 	reqs.WithMap(map[string]string{"method": "POST", "code": "500"}).Add(2)
@@ -80,7 +80,7 @@ func Example_migrateBuckets() {
 		NativeFactor:           1.1,
 		NativeMaxBuckets:       160,
 		NativeMinResetDuration: time.Hour,
-		Registry:               prom.NoRegistry,
+		Unregistered:           true,
 	}))
 	latency.Observe(0.042)
 	fmt.Println(prom.Must(prom.NativeSchema(1.1)))
@@ -200,7 +200,7 @@ func Example_migrateCollector() {
 // a name already taken, is an error too.
 func Example_migrateErrors() {
 	_, err := prom.NewHistogramVec("latency_seconds", "Latency.", []string{"le"},
-		prom.Opts{Registry: prom.NoRegistry})
+		prom.Opts{Unregistered: true})
 	fmt.Println(err)
 
 	reg := prom.NewRegistry()
@@ -249,8 +249,8 @@ func Example_migrateInvalidUTF8() {
 //	c.(prometheus.ExemplarAdder).AddWithExemplar(1, prometheus.Labels{"trace_id": id})
 //	h.(prometheus.ExemplarObserver).ObserveWithExemplar(0.042, prometheus.Labels{"trace_id": id})
 func Example_migrateExemplars() {
-	c := prom.Must(prom.NewCounter("orders_total", "Orders.", prom.Opts{Registry: prom.NoRegistry}))
-	h := prom.Must(prom.NewHistogram("order_seconds", "Order latency.", prom.Opts{Registry: prom.NoRegistry}))
+	c := prom.Must(prom.NewCounter("orders_total", "Orders.", prom.Opts{Unregistered: true}))
+	h := prom.Must(prom.NewHistogram("order_seconds", "Order latency.", prom.Opts{Unregistered: true}))
 
 	c.AddWithExemplar(1, prom.Label{Name: "trace_id", Value: "4bf92f35"})
 	h.ObserveWithExemplar(0.042, prom.Label{Name: "trace_id", Value: "4bf92f35"})

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/prom-go/prom/expfmt"
 	"github.com/prom-go/prom/parse"
 )
 
@@ -26,7 +27,7 @@ wait_seconds_bucket{le="+Inf"} 3
 wait_seconds_count 3
 wait_seconds_sum 4.5
 `
-	fams, err := parse.Parse(strings.NewReader(doc), parse.Text, nil)
+	fams, err := parse.Parse(strings.NewReader(doc), expfmt.TextFormat, nil)
 	if err != nil {
 		fmt.Println(err) // *parse.Error, "line:column: expected …, found …"
 		return
