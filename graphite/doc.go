@@ -17,8 +17,10 @@
 // bridge's goroutine, each bounded by Bridge.Timeout, and a failed push is reported to
 // Bridge.OnError (by default logged once per run of failures) and retried at the next
 // interval on a new connection. Each interval is drawn within ±10% of Bridge.Interval, so a
-// fleet started together spreads its pushes. Bridge.Push sends once, for a batch job or a
-// test.
+// fleet started together spreads its pushes. Bridge.Stop interrupts a push in progress,
+// pushes once more and leaves no goroutine behind. Bridge.Push sends once, for a batch job or
+// a test. Over UDP (Bridge.Network "udp") the lines go in datagrams of whole lines, at most
+// 1400 bytes each.
 //
 // # Paths
 //
@@ -43,4 +45,7 @@
 // Samples whose value is NaN or infinite are not sent, nor are "_created" series; a label
 // whose value is empty is absent, as in Prometheus. The timestamp is the time of the push,
 // unless a custom collector gave the series one.
+//
+// The integration module tests the bridge against a real carbon-cache, reading the stored
+// values back from its whisper files (tagged series under "_tagged/" too) with whisper-fetch.
 package graphite

@@ -51,4 +51,17 @@
 // Pusher.CertFile and KeyFile a TLS client certificate (with CAFile for a private CA): the
 // handlers of the Python client. Anything else (proxies, custom transports) is a matter of
 // giving Pusher.Client.
+//
+// # Jobs on several hosts, and shells
+//
+// InstanceIPGroupingKey gives {"instance": <the local IP towards the gateway>}, a grouping key
+// that keeps one group per host for a job running on several.
+//
+// From a shell, the prom command pushes a text, OpenMetrics or protobuf document (its format
+// detected):
+//
+//	prom push --gateway URL --job JOB [--grouping k=v]... [--add|--delete] [FILE|-]
+//
+// The integration module tests this package against a real Pushgateway, reading every push
+// back from its API.
 package push
