@@ -35,7 +35,9 @@
 // counters go on from the previous run, and the dead processes of the previous run stay in
 // the gauges that keep dead processes. The example under example/prefork is a complete
 // pre-fork server: a master that starts N workers sharing a port with SO_REUSEPORT and
-// restarts those that die, each worker answering /metrics with the aggregate.
+// restarts those that die, each worker answering /metrics with the aggregate. TestPrefork
+// kills and restarts its workers while scraping it, and checks that every counter, bucket,
+// count and sum is monotonic and exact.
 //
 // # What aggregates
 //
