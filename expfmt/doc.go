@@ -26,6 +26,12 @@
 //
 // # Formats
 //
+// The Format values are TextFormat (0.0.4), Text1Format (1.0.0, with quoted UTF-8 names),
+// OpenMetricsFormat (1.0.0), OpenMetrics001Format and ProtobufFormat (delimited
+// io.prometheus.client.MetricFamily messages, encoded by hand over encoding/binary: the
+// module requires no protobuf library). Negotiate picks one from an Accept header, as the
+// HTTP handler of promhttp does.
+//
 // TextFormat is what every Prometheus server reads and what scrapers get when they ask for
 // nothing in particular. OpenMetricsFormat adds what the text format cannot say: units
 // ("# UNIT"), the creation time of counters, histograms and summaries ("_created"), exemplars
