@@ -20,8 +20,10 @@
 //	n, _ := testutil.SampleValue(latency, "http_request_duration_seconds_count")
 //	b, _ := testutil.SampleValue(latency, "http_request_duration_seconds_bucket", "le", "0.25")
 //
-// Samples returns every sample, for tests that need more than one value or want to print
-// what was there.
+// SampleValue reads every type: a counter's x_total, a histogram's x_bucket with its le, a
+// summary's quantile series. Samples returns every sample, for tests that need more than one
+// value or want to print what was there, and CountSeries counts the series, to check that a
+// vector holds the children it should.
 //
 // # Comparing with an exposition
 //
@@ -42,7 +44,8 @@
 //
 // Lint reports names and metadata that break the conventions of the Prometheus naming guide
 // (the rules of client_golang's promlint and a few more): missing help, non-base units,
-// abbreviated units, misused suffixes and labels, camelCase. A test can keep every metric of
+// abbreviated units, misused suffixes and labels, counters without _total, reserved labels,
+// camelCase, ratios that should be in base units. A test can keep every metric of
 // a program clean:
 //
 //	for _, p := range testutil.Lint(testutil.FromRegistry(prom.Default)) {
