@@ -45,7 +45,7 @@
 // Lint reports names and metadata that break the conventions of the Prometheus naming guide
 // (the rules of client_golang's promlint and a few more): missing help, non-base units,
 // abbreviated units, misused suffixes and labels, counters without _total, reserved labels,
-// camelCase, ratios that should be in base units. A test can keep every metric of
+// camelCase, percentages that should be ratios from 0 to 1. A test can keep every metric of
 // a program clean:
 //
 //	for _, p := range testutil.Lint(testutil.FromRegistry(prom.Default)) {
