@@ -104,8 +104,8 @@
 // seeded with the conformance documents committed in testdata/. The conformance module holds
 // the readers against Prometheus's model/textparse and prometheus/common.
 //
-// Reading is several times as fast as prometheus/common's text parser, with a fraction of
-// its allocations, and faster than its protobuf decoder: the ParseText and ParseProtobuf
+// Reading is 3 to 5 times as fast as prometheus/common's text parser, with a tenth of its
+// allocations, and faster than its protobuf decoder: the ParseText and ParseProtobuf
 // tables of bench/RESULTS.md (cd bench && go test -run XXX -bench Parse).
 //
 // # The prom command
