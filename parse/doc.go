@@ -126,8 +126,10 @@
 //	$ prom convert --to protobuf http://localhost:8000/metrics > metrics.pb
 //	$ prom convert --to text --format protobuf metrics.pb
 //
-// prom check [--format auto|text|openmetrics|protobuf] [--lint all|none|RULE,…|-RULE,…]
-// [FILE|URL|-] exits 0 when the document is valid and clean; 1 when it is invalid (printing
+//	prom check [--format auto|text|openmetrics|protobuf] [--lint all|none|RULE,…|-RULE,…] [FILE|URL|-]
+//	prom convert --to text|openmetrics|protobuf [--format …] [FILE|URL|-]
+//
+// prom check exits 0 when the document is valid and clean; 1 when it is invalid (printing
 // file:line:column: reason, at the line at fault: a histogram's _count or _sum, not its first
 // bucket) or has no sample at all ("no metrics": a scrape that returns nothing is a broken
 // target); 2 on a usage error; and 3 when it is valid but has lint findings (naming, units and
@@ -138,7 +140,7 @@
 // A URL is read in the format its Content-Type names; a file's format is detected from its
 // content unless --format says it.
 //
-// prom convert --to text|openmetrics|protobuf [--format …] [FILE|URL|-] reads leniently (as
+// prom convert reads leniently (as
 // Prometheus would ingest the document) and writes to standard output, streaming family by
 // family, a large family in parts of 10^4 series; prom check reads the same way. Both flags
 // take the names of expfmt.ParseFormat, versions included (--to text-1.0.0 writes UTF-8 names
