@@ -69,8 +69,8 @@ func pollQuery(api, query string, timeout time.Duration) (float64, error) {
 	return 0, fmt.Errorf("no single sample within %v: %s", timeout, last)
 }
 
-// mtlsScrapeConfig is the scrape configuration of a target served over HTTPS with mTLS, as the
-// README shows it.
+// mtlsScrapeConfig is the scrape configuration of a target served over HTTPS with mTLS, as
+// promhttp's package doc shows it ("Scraping with Prometheus").
 func mtlsScrapeConfig(job, target string, p testcerts.Files) string {
 	return fmt.Sprintf(`  - job_name: %s
     scheme: https
@@ -172,8 +172,8 @@ var knownAccept = map[string]bool{
 
 // TestPrometheusScrapesDemoOverMutualTLS runs the demo (prom demo) over HTTPS with client
 // certificates and basic auth required (--tls-cert-file, --tls-key-file, --tls-client-ca,
-// --basic-auth-file), has a real Prometheus scrape it with the configuration the promhttp
-// README shows, and reads the demo's series back through the query API. Scrapes without the
+// --basic-auth-file), has a real Prometheus scrape it with the configuration promhttp's
+// package doc shows, and reads the demo's series back through the query API. Scrapes without the
 // client certificate or without the password must fail, for Prometheus and for a Go client.
 func TestPrometheusScrapesDemoOverMutualTLS(t *testing.T) {
 	for _, ps := range promServers {
