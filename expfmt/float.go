@@ -99,15 +99,6 @@ func whole(v float64) (u uint64, neg bool, ok bool) {
 	return m >> sh, neg, m&(1<<sh-1) == 0
 }
 
-// appendCount appends a count: a whole non-negative one (every count of prom's own metrics) as
-// an integer, any other with render, so that a float histogram's counts pass through unrounded.
-func appendCount(b []byte, v float64, render func([]byte, float64) []byte) []byte {
-	if u, neg, ok := whole(v); ok && !neg {
-		return appendUint(b, u)
-	}
-	return render(b, v)
-}
-
 // appendUint appends u in decimal, writing the digits in place two at a time.
 func appendUint(b []byte, u uint64) []byte {
 	if u < 10 {
