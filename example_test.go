@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"os"
+	"time"
 
 	"github.com/prom-go/prom"
 	"github.com/prom-go/prom/expfmt"
@@ -339,7 +340,7 @@ func (featuresCollector) Collect(w *prom.Writer) {
 		Buckets:   []prom.Bucket{{UpperBound: 1024, Count: 8}, {UpperBound: math.Inf(1), Count: 10}},
 		Count:     10,
 		Sum:       9000,
-		Timestamp: 1700000000000, HasTimestamp: true, // milliseconds
+		Timestamp: time.UnixMilli(1700000000000).UnixNano(), HasTimestamp: true, // nanoseconds, like every time in a Series
 	})
 	w.Write(sizes)
 }

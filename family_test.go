@@ -56,7 +56,7 @@ func TestFamilyAdd(t *testing.T) {
 			"# TYPE s summary\ns{x=\"y\",quantile=\"0.5\"} 2\ns{x=\"y\",quantile=\"0.9\"} 3\ns_count{x=\"y\"} 4\ns_sum{x=\"y\"} 10\n"},
 		{"timestamp", GaugeType, "g", DescOpts{LabelNames: []string{"k"}},
 			func(f *Family) error {
-				return f.AddSeries(Series{Value: 7, LabelValues: []string{"v"}, Timestamp: 1700000000000, HasTimestamp: true})
+				return f.AddSeries(Series{Value: 7, LabelValues: []string{"v"}, Timestamp: 1700000000000 * 1e6, HasTimestamp: true})
 			},
 			"# TYPE g gauge\ng{k=\"v\"} 7 1700000000000\n"},
 	}

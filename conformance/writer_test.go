@@ -66,7 +66,7 @@ func writerFamilies(t *testing.T) families {
 	must(g.Add(math.Inf(-1), "freezer"))
 	must(g.Add(math.NaN(), "über"))
 	must(g.Add(-0.0, "cellar"))
-	must(g.AddSeries(prom.Series{LabelValues: []string{"attic"}, Value: 1e-300, Timestamp: 1709294400123, HasTimestamp: true}))
+	must(g.AddSeries(prom.Series{LabelValues: []string{"attic"}, Value: 1e-300, Timestamp: 1709294400123 * 1e6, HasTimestamp: true}))
 	fs = append(fs, g)
 
 	legal := fam(prom.GaugeType, "a_b", "A legal name with an underscore.", prom.DescOpts{LabelNames: []string{"c_d"}})

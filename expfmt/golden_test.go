@@ -36,7 +36,7 @@ func allTypes() families {
 			LabelNames: []string{"method", "path"}, ConstLabels: []prom.Label{{Name: "service", Value: "api"}}},
 			Series: []prom.Series{
 				{LabelValues: []string{"GET", `C:\dir "quoted"` + "\nnext"}, Value: 1.5, Created: created},
-				{LabelValues: []string{"POST", "bad \xff utf-8"}, Value: 1e6, Timestamp: 1_520_879_607_789, HasTimestamp: true},
+				{LabelValues: []string{"POST", "bad \xff utf-8"}, Value: 1e6, Timestamp: 1_520_879_607_789 * 1e6, HasTimestamp: true},
 			}},
 		{Desc: prom.Desc{Name: "c_gauge", Help: "Gauge without labels.", Type: prom.GaugeType},
 			Series: []prom.Series{{Value: -0.005}}},
@@ -70,7 +70,7 @@ func allTypes() families {
 		{Desc: prom.Desc{Name: "l_state_without_labels", Type: prom.StateSetType},
 			Series: []prom.Series{{States: []prom.State{{Name: "on", Enabled: true}, {Name: "off"}}}}},
 		{Desc: prom.Desc{Name: "m_unknown", Help: "Unknown, with a timestamp.", Type: prom.Unknown},
-			Series: []prom.Series{{Value: 3, Timestamp: 1_520_879_607_000, HasTimestamp: true}, {LabelNames: []string{"x"}, LabelValues: []string{"y"}, Value: 4}}},
+			Series: []prom.Series{{Value: 3, Timestamp: 1_520_879_607_000 * 1e6, HasTimestamp: true}, {LabelNames: []string{"x"}, LabelValues: []string{"y"}, Value: 4}}},
 	}
 }
 

@@ -86,7 +86,7 @@ func TestLinesOtherTypes(t *testing.T) {
 	sm := prom.Must(prom.NewFamily(prom.SummaryType, "rpc", "RPC.", prom.DescOpts{}))
 	sm.AddSummary(2, 3, []prom.Quantile{{Quantile: 0.5, Value: 1}, {Quantile: 0.9, Value: math.NaN()}})
 	u := prom.Must(prom.NewFamily(prom.Unknown, "raw", "Raw.", prom.DescOpts{}))
-	u.AddSeries(prom.Series{Value: 5, Timestamp: 1600000000123, HasTimestamp: true})
+	u.AddSeries(prom.Series{Value: 5, Timestamp: 1600000000123 * 1e6, HasTimestamp: true})
 	reg.MustRegister(families{info, ss, gh, sm, u})
 	got := encode(t, reg, "", true)
 	want := `build_info;version=1.2 1 1700000000

@@ -103,7 +103,7 @@ func TestProtobufDecodesWithClientModel(t *testing.T) {
 				prom.DescOpts{LabelNames: []string{"method", "code"}, ConstLabels: map[string]string{"svc": "api"}}),
 			Series: []prom.Series{
 				{LabelValues: []string{"GET", "200"}, Value: 1027, Created: created, Exemplar: exTS},
-				{LabelValues: []string{"POST", "500"}, Value: 3, Timestamp: 1_700_000_000_000, HasTimestamp: true},
+				{LabelValues: []string{"POST", "500"}, Value: 3, Timestamp: 1_700_000_000_000 * 1e6, HasTimestamp: true},
 			},
 		},
 		{
