@@ -55,6 +55,32 @@
 // or anything else. When a collection asks for some families by name, the other collectors are
 // not called at all.
 //
+// # Custom collectors
+//
+// A custom collector learns two verbs. Writer.Family starts a family, given its Desc (built once
+// with NewDesc), and reports whether the collection wants it; Writer.Emit writes one series of
+// it, whatever the type:
+//
+//	func (c *queueCollector) Collect(w *prom.Writer) {
+//		if w.Family(queueLength) {
+//			for name, q := range c.queues {
+//				w.Emit(&prom.Series{Value: float64(q.Len()), LabelValues: []string{name}})
+//			}
+//		}
+//	}
+//
+// A Series carries every type: Value for a counter, gauge or unknown series; Buckets, Count and
+// Sum for a histogram; Quantiles, Count and Sum for a summary; States for a stateset (any number
+// of them set); LabelNames of its own for an info series; Native for a native histogram; and
+// Timestamp, Created and exemplars where they apply. Every time in it is nanoseconds since the
+// Unix epoch (t.UnixNano()). The callbacks of NewGaugeFuncVec and NewCounterFuncVec receive the
+// Writer already on their family and call the same Emit.
+//
+// Emit copies the series it is given, so a composite literal costs no allocation, and checks
+// it against the family: a series that does not fit is skipped, and the collection reports one
+// *RuntimeError per family. A Family — a Desc and its series as plain data, the form in which
+// package parse returns documents — is written the same way, Family then Emit for each series.
+//
 // # Bad values at run time
 //
 // Nothing a running program passes to a metric makes it panic. A negative or NaN counter
@@ -68,5 +94,6 @@
 // Counter.Inc is a load and an atomic add, inlined into the caller; Gauge.Set one atomic store;
 // Histogram.Observe a bucket lookup and two atomic operations. None of them allocates or
 // blocks on a collection. A collection allocates nothing per series: each metric writes its
-// series straight into the encoder through the Writer's reused scratch Series.
+// series straight into the encoder through the Writer's reused scratch Series, and Writer.Emit
+// copies a custom collector's series into that scratch rather than keep it.
 package prom

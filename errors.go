@@ -135,10 +135,10 @@ func (s *runtimeErrors) Collect(w *Writer) {
 	w.Family(runtimeErrorsDesc)
 	for k := range s.counts {
 		if n := s.counts[k].Load(); n > 0 {
-			ser := w.Series()
+			ser := w.scratch()
 			ser.LabelValues = errorKindNames[k : k+1]
 			ser.Value = float64(n)
-			w.Emit(ser)
+			w.emit(ser)
 		}
 	}
 }

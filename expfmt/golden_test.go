@@ -11,15 +11,9 @@ import (
 	"github.com/prom-go/prom/internal/golden"
 )
 
-// families is a fixed collector: it writes its families as given, every collection.
+// families are fixed families, some of them with what a Writer would refuse or repair (invalid
+// UTF-8, histograms without a +Inf bucket), which the encoders must still write safely.
 type families []*prom.Family
-
-func (f *families) Describe() []*prom.Desc { return nil }
-func (f *families) Collect(w *prom.Writer) {
-	for _, fam := range *f {
-		w.Write(fam)
-	}
-}
 
 const created = 1_520_430_000_123_000_000 // 2018-03-07T13:40:00.123Z in nanoseconds
 
@@ -95,17 +89,19 @@ func utf8Names() families {
 	}
 }
 
-// encode collects the families, and any further registries, with an Encoder.
+// encode hands the families straight to an Encoder, as an Encoder may be used without a
+// registry, then collects any further registries into it.
 func encode(t testing.TB, f Format, e Escaping, fams families, more ...*prom.Registry) []byte {
 	t.Helper()
-	r := prom.NewRegistry()
-	r.SetCreatedSeries(true)
-	if err := r.Register(&fams); err != nil {
-		t.Fatal(err)
-	}
 	var buf bytes.Buffer
 	enc := NewEncoder(&buf, f, e)
-	for _, reg := range append([]*prom.Registry{r}, more...) {
+	for _, fam := range fams {
+		enc.Family(&fam.Desc)
+		for i := range fam.Series {
+			enc.Series(&fam.Desc, &fam.Series[i])
+		}
+	}
+	for _, reg := range more {
 		if err := reg.Collect(context.Background(), enc); err != nil {
 			t.Fatal(err)
 		}

@@ -33,7 +33,10 @@ func (c *familiesCollector) Describe() []*prom.Desc { return nil }
 
 func (c *familiesCollector) Collect(w *prom.Writer) {
 	for _, f := range c.fams {
-		w.Write(f)
+		w.Family(&f.Desc)
+		for i := range f.Series {
+			w.Emit(&f.Series[i])
+		}
 	}
 }
 
