@@ -210,3 +210,26 @@ func collectOnce(r *Registry, e Encoder) {
 		panic(err)
 	}
 }
+
+// BenchmarkEmit measures a collection of 100 gauge series, two labels each, written by a
+// custom collector with Emit: the copy and the checks, into an encoder that discards them.
+func BenchmarkEmit(b *testing.B) {
+	d := Must(NewDesc(GaugeType, "g", "G.", DescOpts{LabelNames: []string{"a", "b"}}))
+	names := make([]string, 100)
+	for i := range names {
+		names[i] = "series-" + string(rune('a'+i%26))
+	}
+	r := NewRegistry()
+	r.MustRegister(collectorFunc(func(w *Writer) {
+		w.Family(d)
+		for i, n := range names {
+			w.Emit(&Series{Value: float64(i), LabelValues: []string{n, "x"}})
+		}
+	}))
+	enc := &discardEncoder{}
+	b.ReportAllocs()
+	for b.Loop() {
+		collectOnce(r, enc)
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(names)), "ns/series")
+}

@@ -63,7 +63,8 @@ func (w *Writer) Context() context.Context { return w.ctx }
 
 // Family starts family d; the series written next belong to it. It reports whether the
 // collection wants the family: a collector may skip the work of computing its series when it
-// does not. Calling Family again with another Desc ends the previous family.
+// does not. Calling Family again with another Desc ends the previous family. d is usually
+// built once with NewDesc, which checks it; Emit checks the series, not d.
 func (w *Writer) Family(d *Desc) bool {
 	w.flushProblems()
 	w.cur = d
@@ -85,7 +86,7 @@ func (w *Writer) Family(d *Desc) bool {
 // histogram are the exception: they are handed on as they are.
 //
 // Emit checks s against the family as it copies it, in time proportional to its labels,
-// buckets, quantiles and states: label values as many as the family's label names (or as
+// buckets, quantiles and states (BenchmarkEmit measures a gauge series with two labels): label values as many as the family's label names (or as
 // s.LabelNames, which may name the labels of this series only, as info series do; nil means
 // the family's), per-series label names valid and distinct, a counter's value neither negative
 // nor NaN, a histogram's buckets cumulative and ending at +Inf with the Count, a summary's
