@@ -16,9 +16,14 @@ type Collector interface {
 	Collect(w *Writer)
 }
 
-// Family is a metric family as plain data: a description and its series. Custom collectors can
-// build one per collection and pass it to Writer.Write, as the Python client's *MetricFamily
-// classes are used; parsers return families in this form.
+// Family is a metric family as plain data: a description and its series, as package parse
+// returns them. A collector that re-exposes one writes it like any other family:
+//
+//	if w.Family(&f.Desc) {
+//		for i := range f.Series {
+//			w.Emit(&f.Series[i])
+//		}
+//	}
 type Family struct {
 	Desc
 	Series []Series

@@ -87,20 +87,21 @@ func BenchmarkCoreWithTyped(b *testing.B) {
 	}
 }
 
-// ownBuckets assigns a slice it owns to the scratch series, as a collector may.
+// ownBuckets passes a slice it owns, with spare capacity, to Emit, as a collector may; then
+// the next series fills the Writer's scratch, through Emit and through the metrics' own path.
 type ownBuckets struct{ b []Bucket }
 
 func (o *ownBuckets) Describe() []*Desc { return nil }
 func (o *ownBuckets) Collect(w *Writer) {
 	w.Family(&Desc{Name: "a", Type: HistogramType})
-	s := w.Series()
-	s.Buckets = o.b
-	s.Count = 1
-	w.Emit(s)
+	w.Emit(&Series{Buckets: o.b, Count: 1})
 	w.Family(&Desc{Name: "b", Type: HistogramType})
-	s = w.Series()
+	w.Emit(&Series{Buckets: []Bucket{{UpperBound: 99, Count: 7}, {UpperBound: math.Inf(1), Count: 7}}, Count: 7})
+	w.Family(&Desc{Name: "c", Type: HistogramType})
+	s := w.scratch()
 	s.Buckets = append(s.Buckets, Bucket{UpperBound: 99, Count: 7}, Bucket{UpperBound: math.Inf(1), Count: 7})
-	w.Emit(s)
+	s.Count = 7
+	w.emit(s)
 }
 
 // TestScratchNeverAdoptsCollectorSlices: a collector's own slice must not become the scratch

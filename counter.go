@@ -304,10 +304,10 @@ func (c *Counter) Collect(w *Writer) {
 }
 
 func (c *Counter) collect(w *Writer) {
-	s := w.Series()
+	s := w.scratch()
 	s.LabelValues = c.labelValues()
 	s.Value = c.Value()
 	s.Created = c.created.Load()
 	s.Exemplar = c.Exemplar()
-	w.Emit(s)
+	w.emit(s)
 }

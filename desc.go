@@ -83,6 +83,9 @@ func NewDesc(t Type, name, help string, o DescOpts) (*Desc, error) {
 		full = strings.TrimSuffix(full, "_info")
 	}
 	if o.Unit != "" {
+		if t == InfoType || t == StateSetType {
+			return nil, fmt.Errorf("prom: %s %q: unit %q not allowed; OpenMetrics forbids a unit on a %s", t, name, o.Unit, t)
+		}
 		if err := checkUnit(o.Unit); err != nil {
 			return nil, err
 		}

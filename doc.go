@@ -87,14 +87,14 @@
 // the summary heap target of bench/ measure both).
 //
 // A callback metric's value is read at every collection. NewGaugeFuncVec and
-// NewCounterFuncVec report several labelled values from one callback through an [Emitter],
-// without allocating:
+// NewCounterFuncVec report several labelled values from one callback, with the Emit of custom
+// collectors (below), without allocating:
 //
 //	pool := prom.Must(prom.NewGaugeFuncVec("pool_connections", "Connections by state.", []string{"state"},
-//		func(e *prom.Emitter) {
+//		func(w *prom.Writer) {
 //			s := db.Stats()
-//			e.Emit(float64(s.Idle), "idle")
-//			e.Emit(float64(s.InUse), "in_use")
+//			w.Emit(&prom.Series{Value: float64(s.Idle), LabelValues: []string{"idle"}})
+//			w.Emit(&prom.Series{Value: float64(s.InUse), LabelValues: []string{"in_use"}})
 //		}))
 //
 // A callback that panics is recovered and reported; the collection goes on.
@@ -169,7 +169,10 @@
 // # Custom collectors
 //
 // A [Collector] describes its families and writes them at collection time into a [Writer]. The
-// metrics of this package are collectors too; a custom collector mirrors another system:
+// metrics of this package are collectors too; a custom collector mirrors another system. It
+// learns two verbs: Writer.Family starts a family, given its [Desc] (built once with
+// [NewDesc]), and reports whether the collection wants it; Writer.Emit writes one series of
+// it, whatever the type:
 //
 //	type queueCollector struct{ depth *prom.Desc }
 //
@@ -180,25 +183,22 @@
 //			return
 //		}
 //		for name, q := range queues {
-//			s := w.Series() // reused scratch: no allocation per series
-//			s.LabelValues = []string{name}
-//			s.Value = float64(q.Len())
-//			w.Emit(s)
+//			w.Emit(&prom.Series{Value: float64(q.Len()), LabelValues: []string{name}})
 //		}
 //	}
 //
-// Writer.Family starts a family described by a [Desc] (made with [NewDesc]). Writer.Series
-// hands out a reused scratch [Series], for values, buckets, quantiles, timestamps, exemplars
-// or native histograms, which Writer.Emit writes into the encoder without allocating.
-// Writer.Value is the short way to write one plain value, at one allocation for its label
-// values.
+// A [Series] carries every type: Value for a counter, gauge or unknown series; Buckets, Count
+// and Sum for a histogram or gauge histogram; Quantiles, Count and Sum for a summary; States for
+// a stateset (any number of them set); LabelNames of its own for an info series; Native for a
+// native histogram; and Timestamp, Created and exemplars where they apply. Every time in it is
+// nanoseconds since the Unix epoch (t.UnixNano()). The callbacks of NewGaugeFuncVec and
+// NewCounterFuncVec receive the Writer already on their family and call the same Emit.
 //
-// A collector may instead build plain families, as the Python client's *MetricFamily classes
-// are used, and write them with Writer.Write. [NewFamily] makes one, and Family.Add,
-// AddHistogram, AddSummary, AddInfo, AddStateSet (non-exclusive state sets too) and AddSeries
-// (timestamps, exemplars and native histograms) fill it. Every family type is covered:
-// counter, gauge, histogram, gauge histogram, summary, info, stateset and unknown. The
-// Example_customCollector and ExampleFamily_AddStateSet examples show both forms.
+// Emit copies the series it is given, so a composite literal costs no allocation, and checks
+// it against the family: a series that does not fit is skipped, and the collection reports one
+// *RuntimeError per family. A [Family] — a Desc and its series as plain data, the form in which
+// package parse returns documents — is written the same way, Family then Emit for each series.
+// The Example_customCollector and ExampleWriter_Emit examples show it.
 //
 // Writer.Error reports a collector's error; Writer.Context is the collection's context, which
 // promhttp cancels when the scrape times out or its client goes away.

@@ -13,22 +13,27 @@ type ErrorKind uint8
 // The kinds of run-time errors. Each has a documented outcome: the update is dropped, or the
 // value is repaired, and the metric keeps working.
 const (
-	// ErrNegativeIncrement: a counter was asked to add a negative amount. The counter is unchanged.
+	// ErrNegativeIncrement: a counter was asked to add a negative amount (the counter is
+	// unchanged), or a counter series given to Writer.Emit had a negative value (it is skipped).
 	ErrNegativeIncrement ErrorKind = iota
 	// ErrNaNIncrement: a counter was asked to add NaN or +Inf (either would stick for good), or
-	// a histogram or summary to observe NaN. The metric is unchanged.
+	// a histogram or summary to observe NaN. The metric is unchanged. A counter series given to
+	// Writer.Emit with the value NaN is skipped.
 	ErrNaNIncrement
 	// ErrInvalidUTF8: a label value was not valid UTF-8. Each invalid byte is replaced by U+FFFD.
 	ErrInvalidUTF8
 	// ErrLabelCount: a vector was given the wrong number of label values, or a map with other
-	// label names. The update goes to a detached series that is never exposed.
+	// label names. The update goes to a detached series that is never exposed. A series given
+	// to Writer.Emit with the wrong number of label values, or invalid label names, is skipped.
 	ErrLabelCount
 	// ErrExemplar: an exemplar broke the rules (labels over 128 code points, invalid names).
 	// The exemplar is dropped; the observation itself counts.
 	ErrExemplar
 	// ErrUnknownState: a stateset was set to a state it does not declare. It is unchanged.
 	ErrUnknownState
-	// ErrCollect: a collector reported an error during a collection.
+	// ErrCollect: a collector reported an error during a collection, panicked, or gave
+	// Writer.Emit a series that does not fit its family (buckets, quantiles or states that break
+	// the rules of the type); such a series is skipped.
 	ErrCollect
 	numErrorKinds
 )
@@ -135,10 +140,10 @@ func (s *runtimeErrors) Collect(w *Writer) {
 	w.Family(runtimeErrorsDesc)
 	for k := range s.counts {
 		if n := s.counts[k].Load(); n > 0 {
-			ser := w.Series()
+			ser := w.scratch()
 			ser.LabelValues = errorKindNames[k : k+1]
 			ser.Value = float64(n)
-			w.Emit(ser)
+			w.emit(ser)
 		}
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"os"
+	"time"
 
 	"github.com/prom-go/prom"
 	"github.com/prom-go/prom/expfmt"
@@ -251,17 +252,18 @@ func ExampleNewGaugeFunc() {
 	// # EOF
 }
 
-// One callback reports a value per label set; emitting allocates nothing.
+// One callback reports a value per label set. It writes each series with Writer.Emit, as a
+// Collector does; the literals stay on the stack, so emitting allocates nothing.
 func ExampleNewGaugeFuncVec() {
 	type poolStats struct{ Idle, InUse int }
 	stats := func() poolStats { return poolStats{Idle: 4, InUse: 6} }
 
 	r := prom.NewRegistry()
 	prom.Must(prom.NewGaugeFuncVec("pool_connections", "Connections of the pool, by state.", []string{"state"},
-		func(e *prom.Emitter) {
+		func(w *prom.Writer) {
 			st := stats()
-			e.Emit(float64(st.Idle), "idle")
-			e.Emit(float64(st.InUse), "in_use")
+			w.Emit(&prom.Series{Value: float64(st.Idle), LabelValues: []string{"idle"}})
+			w.Emit(&prom.Series{Value: float64(st.InUse), LabelValues: []string{"in_use"}})
 		}, prom.Opts{Registry: r}))
 	printOpenMetrics(r)
 	// Output:
@@ -278,6 +280,7 @@ type queueCollector struct {
 	served  map[string]int
 }
 
+// The descriptions are built once; NewDesc checks the names.
 var (
 	queueLength = prom.Must(prom.NewDesc(prom.GaugeType, "queue_length", "Jobs waiting, by queue.",
 		prom.DescOpts{LabelNames: []string{"queue"}}))
@@ -288,22 +291,21 @@ var (
 func (c *queueCollector) Describe() []*prom.Desc { return []*prom.Desc{queueLength, queueServed} }
 
 func (c *queueCollector) Collect(w *prom.Writer) {
-	length := &prom.Family{Desc: *queueLength}
-	served := &prom.Family{Desc: *queueServed}
-	for _, q := range []string{"high", "low"} {
-		if err := length.Add(float64(c.lengths[q]), q); err != nil {
-			w.Error(err)
-		}
-		if err := served.Add(float64(c.served[q]), q); err != nil {
-			w.Error(err)
+	queues := []string{"high", "low"}
+	if w.Family(queueLength) { // false when the scrape did not ask for it: skip the work
+		for _, q := range queues {
+			w.Emit(&prom.Series{Value: float64(c.lengths[q]), LabelValues: []string{q}})
 		}
 	}
-	w.Write(length)
-	w.Write(served)
+	if w.Family(queueServed) {
+		for _, q := range queues {
+			w.Emit(&prom.Series{Value: float64(c.served[q]), LabelValues: []string{q}})
+		}
+	}
 }
 
-// A custom collector builds plain families at each collection and writes them, as the Python
-// client's GaugeMetricFamily and CounterMetricFamily are used.
+// A custom collector starts each family with Writer.Family and writes its series with
+// Writer.Emit, the one verb for every type.
 func Example_customCollector() {
 	r := prom.NewRegistry()
 	r.MustRegister(&queueCollector{
@@ -327,24 +329,29 @@ func Example_customCollector() {
 // StateSet type does not model, and a histogram read from elsewhere, with a timestamp.
 type featuresCollector struct{}
 
-func (featuresCollector) Describe() []*prom.Desc { return nil }
+var (
+	featureFlags = prom.Must(prom.NewDesc(prom.StateSetType, "feature_flags", "Feature flags switched on.", prom.DescOpts{}))
+	upstreamSize = prom.Must(prom.NewDesc(prom.HistogramType, "upstream_response_size", "Response sizes seen by the proxy.",
+		prom.DescOpts{Unit: "bytes"}))
+)
+
+func (featuresCollector) Describe() []*prom.Desc { return []*prom.Desc{featureFlags, upstreamSize} }
 
 func (featuresCollector) Collect(w *prom.Writer) {
-	features, _ := prom.NewFamily(prom.StateSetType, "feature_flags", "Feature flags switched on.", prom.DescOpts{})
-	_ = features.AddStateSet([]prom.State{{Name: "dark_mode", Enabled: true}, {Name: "beta_search", Enabled: false}, {Name: "new_cart", Enabled: true}})
-	w.Write(features)
+	w.Family(featureFlags)
+	w.Emit(&prom.Series{States: []prom.State{{Name: "dark_mode", Enabled: true}, {Name: "beta_search", Enabled: false}, {Name: "new_cart", Enabled: true}}})
 
-	sizes, _ := prom.NewFamily(prom.HistogramType, "upstream_response_size", "Response sizes seen by the proxy.", prom.DescOpts{Unit: "bytes"})
-	_ = sizes.AddSeries(prom.Series{
+	w.Family(upstreamSize)
+	w.Emit(&prom.Series{
 		Buckets:   []prom.Bucket{{UpperBound: 1024, Count: 8}, {UpperBound: math.Inf(1), Count: 10}},
 		Count:     10,
 		Sum:       9000,
-		Timestamp: 1700000000000, HasTimestamp: true, // milliseconds
+		Timestamp: time.UnixMilli(1700000000000).UnixNano(), HasTimestamp: true, // nanoseconds, like every time in a Series
 	})
-	w.Write(sizes)
 }
 
-func ExampleFamily_AddStateSet() {
+// Emit writes a series of any type: the fields of the family's type are the ones read.
+func ExampleWriter_Emit() {
 	r := prom.NewRegistry()
 	r.MustRegister(featuresCollector{})
 	printOpenMetrics(r)
@@ -363,3 +370,31 @@ func ExampleFamily_AddStateSet() {
 	// upstream_response_size_bytes_sum 9000.0 1700000000.0
 	// # EOF
 }
+
+// A collector that finds a series it cannot write reports it; the rest of the family is
+// written, and the collection returns the error.
+func ExampleWriter_Emit_problem() {
+	r := prom.NewRegistry()
+	r.SetErrorHandler(func(error) {}) // returned by Collect below; not logged
+	d := prom.Must(prom.NewDesc(prom.CounterType, "jobs_total", "Jobs done.", prom.DescOpts{LabelNames: []string{"queue"}}))
+	r.MustRegister(collectorFunc(func(w *prom.Writer) {
+		w.Family(d)
+		w.Emit(&prom.Series{Value: 3, LabelValues: []string{"high"}})
+		w.Emit(&prom.Series{Value: -1, LabelValues: []string{"low"}}) // a counter is never negative
+	}))
+	enc := expfmt.NewEncoder(os.Stdout, expfmt.TextFormat, expfmt.Underscores)
+	err := r.Collect(context.Background(), enc)
+	enc.Close()
+	fmt.Println(err)
+	// Output:
+	// # HELP jobs_total Jobs done.
+	// # TYPE jobs_total counter
+	// jobs_total{queue="high"} 3
+	// prom: metric "jobs": negative_increment: value -1 for ["low"]: a counter is never negative or NaN; the series is skipped
+}
+
+// collectorFunc is a Collector from a function.
+type collectorFunc func(w *prom.Writer)
+
+func (collectorFunc) Describe() []*prom.Desc   { return nil }
+func (f collectorFunc) Collect(w *prom.Writer) { f(w) }

@@ -44,11 +44,9 @@ func ExampleNewNativeHistogram() {
 		fmt.Println(err)
 		return
 	}
-	f := prom.Must(prom.NewFamily(prom.HistogramType, "queue_wait_seconds", "Wait in the queue.", prom.DescOpts{}))
-	if err := f.AddSeries(prom.Series{Count: nh.Count(), Sum: 9.9, Native: nh}); err != nil {
-		fmt.Println(err)
-		return
-	}
+	// A collector writes it as the Native of a histogram series:
+	//
+	//	w.Emit(&prom.Series{Count: nh.Count(), Sum: 9.9, Native: nh})
 	fmt.Println(nh.Count(), nh.PositiveSpans, nh.PositiveDeltas, nh.NegativeSpans, nh.NegativeDeltas)
 	// Output:
 	// 9 [{0 2} {6 1}] [2 -1 3] [{-8 1}] [1]

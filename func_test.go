@@ -15,15 +15,15 @@ func TestGaugeFuncAndCounterFunc(t *testing.T) {
 	depth.Store(7)
 	g := Must(NewGaugeFunc("queue_depth", "Jobs waiting.", func() float64 { return float64(depth.Load()) }, Opts{Registry: r}))
 	Must(NewCounterFunc("served_total", "Requests served.", func() float64 { return 42 }, Opts{Registry: r, Namespace: "lib"}))
-	Must(NewGaugeFuncVec("pool_connections", "Connections by state.", []string{"state"}, func(e *Emitter) {
-		e.Emit(3, "idle")
-		e.Emit(5, "in_use")
+	Must(NewGaugeFuncVec("pool_connections", "Connections by state.", []string{"state"}, func(w *Writer) {
+		w.Emit(&Series{Value: 3, LabelValues: []string{"idle"}})
+		w.Emit(&Series{Value: 5, LabelValues: []string{"in_use"}})
 	}, Opts{Registry: r}))
-	Must(NewCounterFuncVec("transfer_total", "Bytes by direction.", []string{"dir"}, func(e *Emitter) {
-		e.Emit(10, "in")
-		e.Emit(20, "out")
+	Must(NewCounterFuncVec("transfer_total", "Bytes by direction.", []string{"dir"}, func(w *Writer) {
+		w.Emit(&Series{Value: 10, LabelValues: []string{"in"}})
+		w.Emit(&Series{Value: 20, LabelValues: []string{"out"}})
 	}, Opts{Registry: r, Unit: "bytes"}))
-	Must(NewGaugeFuncVec("empty", "Reports nothing.", []string{"x"}, func(e *Emitter) {}, Opts{Registry: r}))
+	Must(NewGaugeFuncVec("empty", "Reports nothing.", []string{"x"}, func(w *Writer) {}, Opts{Registry: r}))
 
 	want := `# TYPE lib_served counter
 lib_served_total 42
@@ -63,24 +63,30 @@ func TestFuncBadValues(t *testing.T) {
 	tests := []struct {
 		name    string
 		t       Type
-		emit    func(e *Emitter)
+		emit    func(w *Writer)
 		want    string
 		errKind ErrorKind
 		errText string
 	}{
-		{"label count", GaugeType, func(e *Emitter) { e.Emit(1, "a", "b"); e.Emit(2, "c") },
+		{"label count", GaugeType, func(w *Writer) {
+			w.Emit(&Series{Value: 1, LabelValues: []string{"a", "b"}})
+			w.Emit(&Series{Value: 2, LabelValues: []string{"c"}})
+		},
 			"# TYPE m gauge\nm{k=\"c\"} 2\n", ErrLabelCount, `got 2 label values ["a" "b"] for the label names ["k"]`},
-		{"negative counter", CounterType, func(e *Emitter) { e.Emit(-1, "a"); e.Emit(1, "b") },
+		{"negative counter", CounterType, func(w *Writer) {
+			w.Emit(&Series{Value: -1, LabelValues: []string{"a"}})
+			w.Emit(&Series{Value: 1, LabelValues: []string{"b"}})
+		},
 			"# TYPE m counter\nm_total{k=\"b\"} 1\n", ErrNegativeIncrement, "never negative"},
-		{"NaN counter", CounterType, func(e *Emitter) { e.Emit(math.NaN(), "a") },
+		{"NaN counter", CounterType, func(w *Writer) { w.Emit(&Series{Value: math.NaN(), LabelValues: []string{"a"}}) },
 			"", ErrNaNIncrement, "NaN"},
-		{"invalid UTF-8 repaired", GaugeType, func(e *Emitter) { e.Emit(1, "a\xff") },
+		{"invalid UTF-8 repaired", GaugeType, func(w *Writer) { w.Emit(&Series{Value: 1, LabelValues: []string{"a\xff"}}) },
 			"# TYPE m gauge\nm{k=\"a\uFFFD\"} 1\n", ErrInvalidUTF8, "not valid UTF-8"},
-		{"several problems, one report", GaugeType, func(e *Emitter) { e.Emit(1); e.Emit(2); e.Emit(3) },
+		{"several problems, one report", GaugeType, func(w *Writer) { w.Emit(&Series{Value: 1}); w.Emit(&Series{Value: 2}); w.Emit(&Series{Value: 3}) },
 			"", ErrLabelCount, "and 2 more problems"},
-		{"panic", GaugeType, func(e *Emitter) { e.Emit(1, "a"); panic("boom") },
+		{"panic", GaugeType, func(w *Writer) { w.Emit(&Series{Value: 1, LabelValues: []string{"a"}}); panic("boom") },
 			"# TYPE m gauge\nm{k=\"a\"} 1\n", ErrCollect, "the callback panicked: boom"},
-		{"NaN gauge is a value", GaugeType, func(e *Emitter) { e.Emit(math.NaN(), "a") },
+		{"NaN gauge is a value", GaugeType, func(w *Writer) { w.Emit(&Series{Value: math.NaN(), LabelValues: []string{"a"}}) },
 			"# TYPE m gauge\nm{k=\"a\"} NaN\n", 0, ""},
 	}
 	for _, tt := range tests {
@@ -135,7 +141,7 @@ func TestFuncContext(t *testing.T) {
 	r := NewRegistry()
 	type key struct{}
 	var seen any
-	Must(NewGaugeFuncVec("m", "M.", nil, func(e *Emitter) { seen = e.Context().Value(key{}); e.Emit(1) }, Opts{Registry: r}))
+	Must(NewGaugeFuncVec("m", "M.", nil, func(w *Writer) { seen = w.Context().Value(key{}); w.Emit(&Series{Value: 1}) }, Opts{Registry: r}))
 	ctx := context.WithValue(context.Background(), key{}, "scrape")
 	if err := r.Collect(ctx, &discardEncoder{}); err != nil {
 		t.Fatal(err)
@@ -150,7 +156,7 @@ func TestNewFuncErrors(t *testing.T) {
 	for name, f := range map[string]func() error{
 		"nil gauge callback":   func() error { _, err := NewGaugeFunc("g", "G.", nil, no); return err },
 		"nil counter callback": func() error { _, err := NewCounterFuncVec("c", "C.", []string{"a"}, nil, no); return err },
-		"bad label":            func() error { _, err := NewGaugeFuncVec("g", "G.", []string{"__a"}, func(*Emitter) {}, no); return err },
+		"bad label":            func() error { _, err := NewGaugeFuncVec("g", "G.", []string{"__a"}, func(*Writer) {}, no); return err },
 		"bad option": func() error {
 			_, err := NewCounterFunc("c", "C.", func() float64 { return 0 }, Opts{Buckets: []float64{1}})
 			return err
@@ -175,9 +181,9 @@ func TestFuncCollectAllocs(t *testing.T) {
 	r := NewRegistry()
 	codes := []string{"200", "404", "500"}
 	Must(NewGaugeFunc("g", "G.", func() float64 { return 1 }, Opts{Registry: r}))
-	Must(NewCounterFuncVec("c", "C.", []string{"method", "code"}, func(e *Emitter) {
+	Must(NewCounterFuncVec("c", "C.", []string{"method", "code"}, func(w *Writer) {
 		for i, c := range codes {
-			e.Emit(float64(i), "GET", c)
+			w.Emit(&Series{Value: float64(i), LabelValues: []string{"GET", c}})
 		}
 	}, Opts{Registry: r}))
 	var e discardEncoder
@@ -189,9 +195,9 @@ func TestFuncCollectAllocs(t *testing.T) {
 
 func BenchmarkCounterFuncVecCollect(b *testing.B) {
 	r := NewRegistry()
-	Must(NewCounterFuncVec("c", "C.", []string{"method", "code"}, func(e *Emitter) {
+	Must(NewCounterFuncVec("c", "C.", []string{"method", "code"}, func(w *Writer) {
 		for range 100 {
-			e.Emit(1, "GET", "200")
+			w.Emit(&Series{Value: 1, LabelValues: []string{"GET", "200"}})
 		}
 	}, Opts{Registry: r}))
 	var e discardEncoder

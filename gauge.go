@@ -83,8 +83,8 @@ func (g *Gauge) Collect(w *Writer) {
 }
 
 func (g *Gauge) collect(w *Writer) {
-	s := w.Series()
+	s := w.scratch()
 	s.LabelValues = g.labelValues()
 	s.Value = g.Value()
-	w.Emit(s)
+	w.emit(s)
 }

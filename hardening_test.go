@@ -60,7 +60,7 @@ func panicRegistry(t *testing.T) *prom.Registry {
 	d := prom.Must(prom.NewDesc(prom.GaugeType, "b", "B.", prom.DescOpts{LabelNames: []string{"k"}}))
 	r.MustRegister(&funcCollector{[]*prom.Desc{d}, func(w *prom.Writer) {
 		w.Family(d)
-		w.Value(1, "x")
+		w.Emit(&prom.Series{Value: 1, LabelValues: []string{"x"}})
 		var m map[string]int
 		m["boom"]++ // assignment to entry in nil map
 	}})

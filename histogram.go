@@ -307,7 +307,7 @@ func (h *Histogram) Collect(w *Writer) {
 }
 
 func (h *Histogram) collect(w *Writer) {
-	s := w.Series()
+	s := w.scratch()
 	s.LabelValues = h.labelValues()
 	if n := h.nat; n != nil {
 		n.mu.Lock()
@@ -324,7 +324,7 @@ func (h *Histogram) collect(w *Writer) {
 				}
 			}
 		}
-		w.Emit(s)
+		w.emit(s)
 		return
 	}
 	s.Sum = math.Float64frombits(h.sumBits.Load())
@@ -334,7 +334,7 @@ func (h *Histogram) collect(w *Writer) {
 	s.Created = h.created.Load()
 	s.Buckets = h.appendBuckets(s.Buckets)
 	s.Count = s.Buckets[len(s.Buckets)-1].Count
-	w.Emit(s)
+	w.emit(s)
 }
 
 // appendBuckets appends the cumulative buckets, reading each count once (and each cell's count

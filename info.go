@@ -133,12 +133,12 @@ func (i *Info) Collect(w *Writer) {
 }
 
 func (i *Info) collect(w *Writer) {
-	s := w.Series()
+	s := w.scratch()
 	s.Value = 1
 	if set := i.set.Load(); set != nil {
 		s.LabelNames, s.LabelValues = set.names, set.values
 	} else {
 		s.LabelValues = i.labelValues()
 	}
-	w.Emit(s)
+	w.emit(s)
 }

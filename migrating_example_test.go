@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"time"
 
@@ -125,9 +126,9 @@ func Example_migrateGaugeFunc() {
 	prom.Must(prom.NewGaugeFunc("cache_entries", "Entries in the cache.",
 		func() float64 { return 42 }, prom.Opts{Registry: reg}))
 	prom.Must(prom.NewGaugeFuncVec("pool_connections", "Connections by state.", []string{"state"},
-		func(e *prom.Emitter) {
-			e.Emit(3, "idle")
-			e.Emit(5, "in_use")
+		func(w *prom.Writer) {
+			w.Emit(&prom.Series{Value: 3, LabelValues: []string{"idle"}})
+			w.Emit(&prom.Series{Value: 5, LabelValues: []string{"in_use"}})
 		}, prom.Opts{Registry: reg}))
 	printText(reg)
 	// Output:
@@ -162,18 +163,17 @@ func (c *jobQueueCollector) Describe() []*prom.Desc { return []*prom.Desc{c.dept
 func (c *jobQueueCollector) Collect(w *prom.Writer) {
 	// client_golang: ch <- prometheus.MustNewConstMetric(c.depth, prometheus.GaugeValue, 3, "mail")
 	if w.Family(c.depth) { // false when the scrape did not ask for the family
-		w.Value(3, "mail")
-		w.Value(0, "sms")
+		w.Emit(&prom.Series{Value: 3, LabelValues: []string{"mail"}})
+		w.Emit(&prom.Series{Value: 0, LabelValues: []string{"sms"}})
 	}
 	// client_golang: ch <- prometheus.MustNewConstHistogram(c.latency, 7, 3.5,
 	//	map[float64]uint64{0.1: 2, 1: 6})
 	if w.Family(c.latency) {
-		s := w.Series() // reused scratch, valid until the next call
-		s.Count, s.Sum = 7, 3.5
-		s.Buckets = append(s.Buckets[:0],
-			prom.Bucket{UpperBound: 0.1, Count: 2},
-			prom.Bucket{UpperBound: 1, Count: 6})
-		w.Emit(s) // the +Inf bucket is added from Count
+		w.Emit(&prom.Series{Count: 7, Sum: 3.5, Buckets: []prom.Bucket{ // Emit copies: nothing kept
+			{UpperBound: 0.1, Count: 2},
+			{UpperBound: 1, Count: 6},
+			{UpperBound: math.Inf(1), Count: 7},
+		}})
 	}
 }
 

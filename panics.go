@@ -27,6 +27,7 @@ func (w *Writer) guard(c Collector, f func()) {
 
 // recoverPanic is guard's deferred call; recover works only when called by it directly.
 func (w *Writer) recoverPanic(c Collector) {
+	w.flushProblems() // the collector's last family ends here, whether it panicked or not
 	p := recover()
 	if p == nil {
 		return

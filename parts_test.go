@@ -18,11 +18,11 @@ import (
 func interleaved(x, y *prom.Desc) *funcCollector {
 	return &funcCollector{[]*prom.Desc{x, y}, func(w *prom.Writer) {
 		w.Family(x)
-		w.Value(1, "a")
+		w.Emit(&prom.Series{Value: 1, LabelValues: []string{"a"}})
 		w.Family(y)
-		w.Value(2)
+		w.Emit(&prom.Series{Value: 2})
 		w.Family(x)
-		w.Value(3, "b")
+		w.Emit(&prom.Series{Value: 3, LabelValues: []string{"b"}})
 	}}
 }
 
@@ -62,7 +62,7 @@ func TestFamilyInPartsIsMerged(t *testing.T) {
 }
 
 func TestFamilyInAdjacentPartsIsMerged(t *testing.T) {
-	// Two Write calls for one family, and an unchecked collector continuing the family the
+	// Two Family calls for one family, and an unchecked collector continuing the family the
 	// previous one ended with: merged on the first collection, held back never.
 	x := prom.Must(prom.NewDesc(prom.CounterType, "parts_adjacent_x", "X.", prom.DescOpts{LabelNames: []string{"k"}}))
 	r := prom.NewRegistry()
@@ -70,12 +70,14 @@ func TestFamilyInAdjacentPartsIsMerged(t *testing.T) {
 	var sink errorSink
 	r.SetErrorHandler(sink.handle)
 	r.MustRegister(&funcCollector{[]*prom.Desc{x}, func(w *prom.Writer) {
-		w.Write(&prom.Family{Desc: *x, Series: []prom.Series{{LabelValues: []string{"a"}, Value: 1}}})
-		w.Write(&prom.Family{Desc: *x, Series: []prom.Series{{LabelValues: []string{"b"}, Value: 2}}})
+		w.Family(x)
+		w.Emit(&prom.Series{LabelValues: []string{"a"}, Value: 1})
+		w.Family(x)
+		w.Emit(&prom.Series{LabelValues: []string{"b"}, Value: 2})
 	}})
 	r.MustRegister(&funcCollector{nil, func(w *prom.Writer) {
 		w.Family(x)
-		w.Value(3, "c")
+		w.Emit(&prom.Series{Value: 3, LabelValues: []string{"c"}})
 	}})
 	want := "# HELP parts_adjacent_x_total X.\n# TYPE parts_adjacent_x_total counter\n" +
 		"parts_adjacent_x_total{k=\"a\"} 1\nparts_adjacent_x_total{k=\"b\"} 2\nparts_adjacent_x_total{k=\"c\"} 3\n"
@@ -100,13 +102,13 @@ func TestFamilyInPartsThatDiffer(t *testing.T) {
 	r.SetErrorHandler(sink.handle)
 	r.MustRegister(&funcCollector{nil, func(w *prom.Writer) {
 		w.Family(x)
-		w.Value(1)
+		w.Emit(&prom.Series{Value: 1})
 		w.Family(xc)
-		w.Value(2)
+		w.Emit(&prom.Series{Value: 2})
 		w.Family(y)
-		w.Value(3)
+		w.Emit(&prom.Series{Value: 3})
 		w.Family(xc)
-		w.Value(4)
+		w.Emit(&prom.Series{Value: 4})
 	}})
 	for i := 0; i < 3; i++ {
 		got, err := textOf(t, r)

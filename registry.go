@@ -320,7 +320,7 @@ func (r *Registry) Collect(ctx context.Context, enc Encoder, names ...string) er
 		w.split = *p
 	}
 	if t := r.target.Load(); t != nil && (only == nil || matches(&t.Desc, only)) {
-		w.guard(nil, func() { w.Write(t) })
+		w.guard(nil, func() { w.writeFamily(t) })
 	}
 	if p := r.entries.Load(); p != nil {
 		for _, e := range *p {
@@ -340,6 +340,7 @@ func (r *Registry) Collect(ctx context.Context, enc Encoder, names ...string) er
 	} else {
 		r.self.Collect(w)
 	}
+	w.flushProblems()
 	w.only, w.cur = nil, nil
 	w.writeHeld()
 	for _, e := range w.errs {
@@ -353,8 +354,13 @@ func (r *Registry) Collect(ctx context.Context, enc Encoder, names ...string) er
 	w.open = Desc{}
 	clear(w.notes)
 	w.notes = w.notes[:0]
-	// Keep the scratch slices' capacity so that the next collection appends without allocating.
+	// Keep the scratch slices' capacity so that the next collection appends without allocating,
+	// but drop what they point to: the Writer must not keep a collector's data alive.
 	w.series = Series{}
+	clear(w.names)
+	clear(w.values)
+	clear(w.buckets)
+	w.exemplar, w.native = Exemplar{}, NativeHistogram{}
 	writerPool.Put(w)
 	return err
 }

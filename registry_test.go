@@ -99,7 +99,7 @@ func (s *spy) Collect(w *Writer) {
 	s.calls++
 	s.mu.Unlock()
 	w.Family(s.d)
-	w.Value(1)
+	w.Emit(&Series{Value: 1})
 }
 
 // unchecked writes two families without describing them.
@@ -108,9 +108,9 @@ type unchecked struct{}
 func (unchecked) Describe() []*Desc { return nil }
 func (unchecked) Collect(w *Writer) {
 	w.Family(&Desc{Name: "u1", Type: GaugeType})
-	w.Value(1)
+	w.Emit(&Series{Value: 1})
 	w.Family(&Desc{Name: "u2", Type: CounterType})
-	w.Value(2)
+	w.Emit(&Series{Value: 2})
 }
 
 func TestCollectOrderAndFilter(t *testing.T) {
@@ -336,9 +336,9 @@ func (twice) Describe() []*Desc { return nil }
 func (twice) Collect(w *Writer) {
 	d := &Desc{Name: "d", Type: GaugeType, LabelNames: []string{"k"}}
 	w.Family(d)
-	w.Value(1, "a")
+	w.Emit(&Series{Value: 1, LabelValues: []string{"a"}})
 	w.Family(d)
-	w.Value(2, "b")
+	w.Emit(&Series{Value: 2, LabelValues: []string{"b"}})
 }
 
 // sliceCollector has a dynamic type that cannot be a map key.
@@ -347,7 +347,7 @@ type sliceCollector []*Desc
 func (s sliceCollector) Describe() []*Desc { return s }
 func (s sliceCollector) Collect(w *Writer) {
 	w.Family(s[0])
-	w.Value(1)
+	w.Emit(&Series{Value: 1})
 }
 
 func TestUnhashableCollector(t *testing.T) {

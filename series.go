@@ -1,5 +1,14 @@
 package prom
 
+// Times in the data model. Every time a Series carries — Series.Timestamp, Series.Created and
+// Exemplar.Timestamp — is an int64 count of nanoseconds since the Unix epoch, as
+// time.Time.UnixNano returns it (time.Unix(0, ns) converts back). That spans the years 1678 to
+// 2262 at no cost per sample. Formats with another unit convert at their edge: the text and
+// protobuf formats carry milliseconds, written rounded down (toward the past, as
+// time.Time.UnixMilli), and OpenMetrics carries seconds with up to nine decimals, written
+// exactly. Readers (package parse) convert to nanoseconds exactly; a time in a document beyond
+// the range of int64 nanoseconds saturates to math.MinInt64 or math.MaxInt64 rather than wrap.
+
 // Series is one series of a family as it is handed to an Encoder: label values and the state of
 // the metric at collection. Only the fields of the family's type are meaningful; the rest are
 // zero. A Series passed to an Encoder is valid only during that call.
@@ -12,8 +21,9 @@ type Series struct {
 
 	// Value is the value of a counter, gauge or unknown series (an info series is always 1).
 	Value float64
-	// Timestamp is the sample time in milliseconds since the Unix epoch, when HasTimestamp is
-	// set. Metrics of this package never set it; custom collectors mirroring another system may.
+	// Timestamp is the sample time in nanoseconds since the Unix epoch (t.UnixNano()), when
+	// HasTimestamp is set; 0 is a valid time, hence the flag. Metrics of this package never
+	// set it; custom collectors mirroring another system may.
 	Timestamp    int64
 	HasTimestamp bool
 	// Created is the creation time of a counter, histogram or summary in nanoseconds since the

@@ -23,7 +23,7 @@ import (
 //
 // A state set where several states may be active at once — the features switched on, the
 // checks failing — does not fit this type; write it from a custom collector, filling
-// Series.States (see NewFamily and Family.AddStateSet).
+// Series.States (see Writer.Emit).
 type StateSet struct {
 	seriesHead[StateSet]
 	states *stateList
@@ -160,11 +160,11 @@ func (s *StateSet) Collect(w *Writer) {
 }
 
 func (s *StateSet) collect(w *Writer) {
-	ser := w.Series()
+	ser := w.scratch()
 	ser.LabelValues = s.labelValues()
 	cur := s.cur.Load()
 	for i, name := range s.states.names {
 		ser.States = append(ser.States, State{Name: name, Enabled: uint32(i) == cur})
 	}
-	w.Emit(ser)
+	w.emit(ser)
 }

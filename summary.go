@@ -192,7 +192,7 @@ func (s *Summary) Collect(w *Writer) {
 }
 
 func (s *Summary) collect(w *Writer) {
-	ser := w.Series()
+	ser := w.scratch()
 	ser.LabelValues = s.labelValues()
 	ser.Created = s.created.Load()
 	if q := s.q; q != nil {
@@ -205,5 +205,5 @@ func (s *Summary) collect(w *Writer) {
 		ser.Count = float64(s.count.Load())
 		ser.Sum = math.Float64frombits(s.sumBits.Load())
 	}
-	w.Emit(ser)
+	w.emit(ser)
 }

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 )
 
 // sampleEncoder is the one encoder that renders collections in the tests of package prom
@@ -38,7 +39,7 @@ func (e *sampleEncoder) Series(d *Desc, s *Series) {
 		}
 		fmt.Fprintf(&e.b, "%s%s%s %s", d.Name, suffix, lab, strconv.FormatFloat(v, 'g', -1, 64))
 		if s.HasTimestamp {
-			fmt.Fprintf(&e.b, " %d", s.Timestamp)
+			fmt.Fprintf(&e.b, " %d", time.Unix(0, s.Timestamp).UnixMilli()) // as the text format writes it
 		}
 		e.b.WriteByte('\n')
 	}

@@ -5,10 +5,14 @@ import (
 	"fmt"
 )
 
-// Writer is what a Collector writes its families into during a collection. It routes them to
-// the Encoder of the collection, leaving out the families the collection did not ask for and
-// the "_created" timestamps when they are switched off, and writes a family's header only once
-// its first series arrives, so a family with no series is left out.
+// Writer is what a Collector writes its families into during a collection: Family starts a
+// family, Emit writes each of its series. The callbacks of NewGaugeFuncVec and
+// NewCounterFuncVec get a Writer already on their family, and call Emit the same way.
+//
+// The Writer routes the series to the Encoder of the collection, leaving out the families the
+// collection did not ask for and the "_created" timestamps when they are switched off, and
+// writes a family's header only once its first series arrives, so a family with no series is
+// left out.
 //
 // A Writer is created per collection and is not safe for concurrent use. Its zero value is not
 // usable; registries create Writers.
@@ -34,14 +38,23 @@ type Writer struct {
 	heldAt  map[string]int // family name → index in held
 	notes   []error        // reported to the error handler, not failures of the collection
 
-	// The Writer's own scratch slices. Series hands them out empty; Emit grows them to the
-	// largest size a collector needed, so appending to them stops allocating. A slice a
-	// collector assigns to the scratch Series is never adopted, so nothing it owns is
+	// The Writer's own scratch slices. scratch hands them out empty and Emit copies into them;
+	// both grow them to the largest size a collector needed, so appending to them stops
+	// allocating. A slice a collector passes is never adopted, so nothing it owns is
 	// overwritten by a later collector.
 	buckets   []Bucket
 	quantiles []Quantile
 	states    []State
+	names     []string
+	values    []string
+	exemplar  Exemplar
+	native    NativeHistogram
 	errs      []error
+
+	// The problems of the current family's series, reported as one RuntimeError when the
+	// family ends (see flushProblems).
+	bad   int
+	first *RuntimeError
 }
 
 // Context returns the context of the collection. Collectors that do I/O or long work should
@@ -50,8 +63,10 @@ func (w *Writer) Context() context.Context { return w.ctx }
 
 // Family starts family d; the series written next belong to it. It reports whether the
 // collection wants the family: a collector may skip the work of computing its series when it
-// does not. Calling Family again with another Desc ends the previous family.
+// does not. Calling Family again with another Desc ends the previous family. d is usually
+// built once with NewDesc, which checks it; Emit checks the series, not d.
 func (w *Writer) Family(d *Desc) bool {
+	w.flushProblems()
 	w.cur = d
 	w.started = false
 	w.holding = nil
@@ -59,11 +74,47 @@ func (w *Writer) Family(d *Desc) bool {
 	return !w.skip
 }
 
-// Series returns the Writer's scratch Series, emptied, for the collector to fill and pass to
-// Emit. Its Buckets, Quantiles and States are empty slices with capacity owned by the Writer:
-// append to them, and in steady state appending allocates nothing. A collector may instead
-// assign slices of its own; the Writer only reads those.
-func (w *Writer) Series() *Series {
+// Emit writes series s of the current family (the last Desc given to Family). It is the one
+// way to write a series, in a Collector and in the callback of NewGaugeFuncVec or
+// NewCounterFuncVec alike; s may be a composite literal:
+//
+//	w.Emit(&prom.Series{Value: float64(q.Len()), LabelValues: []string{name}})
+//
+// Emit copies s into the Writer's own scratch Series before it checks and writes it, so
+// neither s nor its slices escape: that literal costs no allocation, and the caller may reuse
+// s and everything in it once Emit returns. The bucket exemplars and the slices of a native
+// histogram are the exception: they are handed on as they are.
+//
+// Emit checks s against the family as it copies it, in time proportional to its labels,
+// buckets, quantiles and states (BenchmarkEmit measures a gauge series with two labels): label values as many as the family's label names (or as
+// s.LabelNames, which may name the labels of this series only, as info series do; nil means
+// the family's), per-series label names valid and distinct, a counter's value neither negative
+// nor NaN, a histogram's buckets cumulative and ending at +Inf with the Count, a summary's
+// quantiles in [0, 1] and ascending, a stateset's states named and distinct. An info series is
+// always 1: its Value is ignored. A series that breaks a rule is skipped; invalid UTF-8 in a
+// label value is repaired (each bad byte becomes U+FFFD). Either way the collection reports
+// one RuntimeError per family for all its problems. Emit does not detect two series with the
+// same label values; the collector must not write one twice.
+func (w *Writer) Emit(s *Series) {
+	d := w.cur
+	if d == nil {
+		w.Error(fmt.Errorf("prom: a collector emitted a series before calling Family"))
+		return
+	}
+	if w.skip {
+		return
+	}
+	t := w.copyIn(s)
+	if !w.checkSeries(d, t) {
+		return
+	}
+	w.emit(t)
+}
+
+// scratch returns the Writer's scratch Series, emptied, for the metrics of this package to fill
+// and pass to emit. Its Buckets, Quantiles and States are empty slices with capacity owned by
+// the Writer: appending to them allocates nothing in steady state.
+func (w *Writer) scratch() *Series {
 	s := &w.series
 	// Field by field: a composite literal would build a temporary and copy it, and this runs
 	// once per series of every collection.
@@ -74,14 +125,9 @@ func (w *Writer) Series() *Series {
 	return s
 }
 
-// Emit writes series s of the current family. s is usually the one Series returned; it may be
-// any Series the caller owns. Emit does not keep s.
-func (w *Writer) Emit(s *Series) {
+// emit writes s, which the metrics of this package build valid, without Emit's copy and checks.
+func (w *Writer) emit(s *Series) {
 	d := w.cur
-	if d == nil {
-		w.Error(fmt.Errorf("prom: a collector emitted a series before calling Family"))
-		return
-	}
 	if w.skip {
 		return
 	}
@@ -99,6 +145,16 @@ func (w *Writer) Emit(s *Series) {
 	}
 	if s == &w.series {
 		w.fitScratch(s)
+	}
+}
+
+// writeFamily writes a family held as data, checking each series as Emit does.
+func (w *Writer) writeFamily(f *Family) {
+	if !w.Family(&f.Desc) {
+		return
+	}
+	for i := range f.Series {
+		w.Emit(&f.Series[i])
 	}
 }
 
@@ -141,27 +197,6 @@ func (w *Writer) fitScratch(s *Series) {
 	}
 	if n := len(s.States); n > cap(w.states) {
 		w.states = make([]State, 0, n)
-	}
-}
-
-// Value writes one series with value v (a counter, gauge, unknown or info series) and the given
-// label values. It is the short way for custom collectors; the label values escape to the heap,
-// so it costs one allocation per call where Series and Emit cost none.
-func (w *Writer) Value(v float64, labelValues ...string) {
-	s := w.Series()
-	s.Value = v
-	s.LabelValues = labelValues
-	w.Emit(s)
-}
-
-// Write writes a whole family built as plain data (see Family), as custom collectors mirroring
-// another system and parsers produce them.
-func (w *Writer) Write(f *Family) {
-	if !w.Family(&f.Desc) {
-		return
-	}
-	for i := range f.Series {
-		w.Emit(&f.Series[i])
 	}
 }
 

@@ -46,10 +46,7 @@ func (c *BuildInfo) Describe() []*prom.Desc { return c.descs }
 // Collect writes go_build_info.
 func (c *BuildInfo) Collect(w *prom.Writer) {
 	w.Family(c.desc)
-	s := w.Series()
-	s.Value = 1
-	s.LabelValues = c.values
-	w.Emit(s)
+	w.Emit(&prom.Series{LabelValues: c.values})
 }
 
 // Platform collects go_info, the version of Go the binary was built with, and
@@ -86,9 +83,6 @@ func (c *Platform) Describe() []*prom.Desc { return c.descs }
 func (c *Platform) Collect(w *prom.Writer) {
 	for i, vals := range [2][]string{c.version, c.plat} {
 		w.Family(c.descs[i])
-		s := w.Series()
-		s.Value = 1
-		s.LabelValues = vals
-		w.Emit(s)
+		w.Emit(&prom.Series{LabelValues: vals})
 	}
 }

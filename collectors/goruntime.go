@@ -58,6 +58,7 @@ type GoRuntime struct {
 	samples []metrics.Sample
 	gc      debug.GCStats
 	quant   []prom.Quantile
+	series  prom.Series // filled per family and passed to Emit, which copies it
 }
 
 // rtFamily is one family of a GoRuntime and where its value comes from.
@@ -267,7 +268,8 @@ func (c *GoRuntime) Collect(w *prom.Writer) {
 		if !w.Family(f.desc) {
 			continue
 		}
-		s := w.Series()
+		s := &c.series
+		*s = prom.Series{}
 		switch {
 		case f.fn != nil:
 			f.fn(c, s)
@@ -326,10 +328,8 @@ func (f *rtFamily) histogram(h *metrics.Float64Histogram, s *prom.Series) {
 	for i := 1; i < len(f.buckets); i++ {
 		f.buckets[i].Count += f.buckets[i-1].Count
 	}
-	// Copied into the Writer's scratch slice rather than assigned: the Writer reuses the
-	// scratch slices for the next series, and later collectors would append into f.buckets.
 	s.Count, s.Sum = float64(count), sum
-	s.Buckets = append(s.Buckets, f.buckets...)
+	s.Buckets = f.buckets // Emit copies them
 }
 
 // layout chooses the exported upper bounds of a runtime histogram: the first positive bound,
@@ -369,7 +369,7 @@ func (c *GoRuntime) gcDuration(s *prom.Series) {
 	}
 	s.Count = float64(c.gc.NumGC)
 	s.Sum = c.gc.PauseTotal.Seconds()
-	s.Quantiles = append(s.Quantiles, c.quant...) // copied, as in histogram
+	s.Quantiles = c.quant // Emit copies them
 }
 
 // goroutines fills go_goroutines with runtime.NumGoroutine, which, unlike

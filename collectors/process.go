@@ -132,9 +132,7 @@ func (p *Process) Collect(w *prom.Writer) {
 			continue
 		}
 		w.Family(d)
-		s := w.Series()
-		s.Value = p.vals[i]
-		w.Emit(s)
+		w.Emit(&prom.Series{Value: p.vals[i]})
 	}
 }
 

@@ -276,27 +276,27 @@ func addPromFamily(c *collector, f *prom.Family, sampleNames []string, format pr
 			if om || slices.Contains(sampleNames, f.Name+"_total") {
 				name += "_total"
 			}
-			c.sample(seriesID(name, ls), s.Value, s.Timestamp, s.HasTimestamp, promExemplar(s.Exemplar))
+			c.sample(seriesID(name, ls), s.Value, s.Timestamp/1e6, s.HasTimestamp, promExemplar(s.Exemplar))
 		case prom.InfoType:
-			c.sample(seriesID(f.Name+"_info", ls), 1, s.Timestamp, s.HasTimestamp, "")
+			c.sample(seriesID(f.Name+"_info", ls), 1, s.Timestamp/1e6, s.HasTimestamp, "")
 		case prom.StateSetType:
 			for _, st := range s.States {
 				v := 0.0
 				if st.Enabled {
 					v = 1
 				}
-				c.sample(seriesID(f.Name, append(slices.Clone(ls), [2]string{f.Name, st.Name})), v, s.Timestamp, s.HasTimestamp, "")
+				c.sample(seriesID(f.Name, append(slices.Clone(ls), [2]string{f.Name, st.Name})), v, s.Timestamp/1e6, s.HasTimestamp, "")
 			}
 		case prom.HistogramType, prom.GaugeHistogramType:
 			// OpenMetrics' _gcount and _gsum are compared as _count and _sum: the dto types
 			// of prometheus/common cannot tell them apart.
 			count, sum := "_count", "_sum"
 			for _, b := range s.Buckets {
-				c.sample(seriesID(f.Name+"_bucket", append(slices.Clone(ls), [2]string{"le", fmtFloat(b.UpperBound)})), float64(b.Count), s.Timestamp, s.HasTimestamp, promExemplar(b.Exemplar))
+				c.sample(seriesID(f.Name+"_bucket", append(slices.Clone(ls), [2]string{"le", fmtFloat(b.UpperBound)})), float64(b.Count), s.Timestamp/1e6, s.HasTimestamp, promExemplar(b.Exemplar))
 			}
 			if len(s.Buckets) > 0 || s.Native == nil {
-				c.sample(seriesID(f.Name+count, ls), float64(s.Count), s.Timestamp, s.HasTimestamp, "")
-				c.sample(seriesID(f.Name+sum, ls), s.Sum, s.Timestamp, s.HasTimestamp, "")
+				c.sample(seriesID(f.Name+count, ls), float64(s.Count), s.Timestamp/1e6, s.HasTimestamp, "")
+				c.sample(seriesID(f.Name+sum, ls), s.Sum, s.Timestamp/1e6, s.HasTimestamp, "")
 			}
 			if n := s.Native; n != nil {
 				toF := func(d []int64) []float64 {
@@ -321,12 +321,12 @@ func addPromFamily(c *collector, f *prom.Family, sampleNames []string, format pr
 			}
 		case prom.SummaryType:
 			for _, q := range s.Quantiles {
-				c.sample(seriesID(f.Name, append(slices.Clone(ls), [2]string{"quantile", fmtFloat(q.Quantile)})), q.Value, s.Timestamp, s.HasTimestamp, "")
+				c.sample(seriesID(f.Name, append(slices.Clone(ls), [2]string{"quantile", fmtFloat(q.Quantile)})), q.Value, s.Timestamp/1e6, s.HasTimestamp, "")
 			}
-			c.sample(seriesID(f.Name+"_count", ls), float64(s.Count), s.Timestamp, s.HasTimestamp, "")
-			c.sample(seriesID(f.Name+"_sum", ls), s.Sum, s.Timestamp, s.HasTimestamp, "")
+			c.sample(seriesID(f.Name+"_count", ls), float64(s.Count), s.Timestamp/1e6, s.HasTimestamp, "")
+			c.sample(seriesID(f.Name+"_sum", ls), s.Sum, s.Timestamp/1e6, s.HasTimestamp, "")
 		default:
-			c.sample(seriesID(f.Name, ls), s.Value, s.Timestamp, s.HasTimestamp, promExemplar(s.Exemplar))
+			c.sample(seriesID(f.Name, ls), s.Value, s.Timestamp/1e6, s.HasTimestamp, promExemplar(s.Exemplar))
 		}
 	}
 }

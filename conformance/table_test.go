@@ -11,6 +11,9 @@ import (
 	promfmt "github.com/prom-go/prom/expfmt"
 )
 
+// sampleTS finds the timestamp, in milliseconds, of a normalised sample line.
+var sampleTS = regexp.MustCompile(`^S .*? @(-?[0-9]+)`)
+
 // A difference is a disagreement between prom and a peer that the test accepts, with the
 // reason.
 type difference struct {
@@ -153,14 +156,25 @@ var deliberate = []*difference{
 		},
 	},
 	{
-		reason: "a timestamp beyond the int64 range of milliseconds: prom saturates it, textparse's float-to-int " +
-			"conversion overflows to the other end (Go leaves that conversion's result undefined)",
+		reason: "a timestamp beyond the int64 range of nanoseconds (before 1678 or after 2262), the unit of " +
+			"prom.Series.Timestamp: prom saturates it to the end of that range (compared here as " +
+			"±9223372036854 ms); textparse keeps milliseconds, and its float-to-int conversion overflows " +
+			"to the other end past the int64 range of milliseconds (Go leaves that result undefined)",
 		match: func(d *disagreement) bool {
 			if d.kind != content || d.peer != "textparse" {
 				return false
 			}
-			for _, l := range slices.Concat(d.onlyProm, d.onlyPeer) {
-				if !strings.Contains(l, " @9223372036854775807") && !strings.Contains(l, " @-9223372036854775808") {
+			for _, l := range d.onlyProm {
+				if m := sampleTS.FindStringSubmatch(l); m == nil || m[1] != "9223372036854" && m[1] != "-9223372036854" {
+					return false
+				}
+			}
+			for _, l := range d.onlyPeer {
+				m := sampleTS.FindStringSubmatch(l)
+				if m == nil {
+					return false
+				}
+				if ms, err := strconv.ParseInt(m[1], 10, 64); err == nil && ms > -9223372036854 && ms < 9223372036854 {
 					return false
 				}
 			}

@@ -24,7 +24,10 @@ func (fs families) Describe() []*prom.Desc { return nil }
 
 func (fs families) Collect(w *prom.Writer) {
 	for _, f := range fs {
-		w.Write(f)
+		w.Family(&f.Desc)
+		for i := range f.Series {
+			w.Emit(&f.Series[i])
+		}
 	}
 }
 
@@ -40,10 +43,12 @@ func writerFamilies(t *testing.T) families {
 	}
 	fam := func(typ prom.Type, name, help string, o prom.DescOpts) *prom.Family {
 		t.Helper()
-		f, err := prom.NewFamily(typ, name, help, o)
+		d, err := prom.NewDesc(typ, name, help, o)
 		must(err)
-		return f
+		return &prom.Family{Desc: *d}
 	}
+	// add adds a series; the collection checks it, and the tests fail on its error.
+	add := func(f *prom.Family, s prom.Series) { f.Series = append(f.Series, s) }
 	created := time.Date(2024, 3, 1, 12, 0, 0, 123_000_000, time.UTC).UnixNano()
 	ex := func(v float64, labels ...prom.Label) *prom.Exemplar {
 		e, err := prom.NewExemplar(v, time.Unix(1709294400, 500_000_000), labels...)
@@ -53,67 +58,67 @@ func writerFamilies(t *testing.T) families {
 	var fs families
 
 	c := fam(prom.CounterType, "requests_total", "Requests served.", prom.DescOpts{LabelNames: []string{"code"}})
-	must(c.AddSeries(prom.Series{LabelValues: []string{"200"}, Value: 1027, Created: created, Exemplar: ex(1, prom.Label{Name: "trace_id", Value: "abc"})}))
-	must(c.AddSeries(prom.Series{LabelValues: []string{"500"}, Value: 3}))
+	add(c, prom.Series{LabelValues: []string{"200"}, Value: 1027, Created: created, Exemplar: ex(1, prom.Label{Name: "trace_id", Value: "abc"})})
+	add(c, prom.Series{LabelValues: []string{"500"}, Value: 3})
 	fs = append(fs, c)
 
 	u := fam(prom.CounterType, "http.server.requests", "A counter with a UTF-8 name.", prom.DescOpts{LabelNames: []string{"http.method", "code"}})
-	must(u.Add(5, "GET", "200"))
+	add(u, prom.Series{Value: 5, LabelValues: []string{"GET", "200"}})
 	fs = append(fs, u)
 
 	g := fam(prom.GaugeType, "temperature", "Help with a \\ backslash\nand a newline.", prom.DescOpts{Unit: "celsius", LabelNames: []string{"room"}, ConstLabels: map[string]string{"site": "a\"b\\c\nd"}})
-	must(g.Add(21.5, "kitchen"))
-	must(g.Add(math.Inf(-1), "freezer"))
-	must(g.Add(math.NaN(), "über"))
-	must(g.Add(-0.0, "cellar"))
-	must(g.AddSeries(prom.Series{LabelValues: []string{"attic"}, Value: 1e-300, Timestamp: 1709294400123, HasTimestamp: true}))
+	add(g, prom.Series{Value: 21.5, LabelValues: []string{"kitchen"}})
+	add(g, prom.Series{Value: math.Inf(-1), LabelValues: []string{"freezer"}})
+	add(g, prom.Series{Value: math.NaN(), LabelValues: []string{"über"}})
+	add(g, prom.Series{Value: -0.0, LabelValues: []string{"cellar"}})
+	add(g, prom.Series{LabelValues: []string{"attic"}, Value: 1e-300, Timestamp: 1709294400123 * 1e6, HasTimestamp: true})
 	fs = append(fs, g)
 
 	legal := fam(prom.GaugeType, "a_b", "A legal name with an underscore.", prom.DescOpts{LabelNames: []string{"c_d"}})
-	must(legal.Add(1, "x"))
+	add(legal, prom.Series{Value: 1, LabelValues: []string{"x"}})
 	fs = append(fs, legal)
 
 	h := fam(prom.HistogramType, "latency_seconds", "Latency.", prom.DescOpts{LabelNames: []string{"path"}})
-	must(h.AddSeries(prom.Series{LabelValues: []string{"/"}, Count: 6, Sum: 4.5, Created: created, Buckets: []prom.Bucket{
+	add(h, prom.Series{LabelValues: []string{"/"}, Count: 6, Sum: 4.5, Created: created, Buckets: []prom.Bucket{
 		{UpperBound: 0.1, Count: 3, Exemplar: ex(0.05, prom.Label{Name: "trace_id", Value: "t1"})},
 		{UpperBound: 1, Count: 5},
 		{UpperBound: math.Inf(1), Count: 6},
-	}}))
+	}})
 	fs = append(fs, h)
 
 	nh, err := prom.NewNativeHistogram(3, 0.001, 2, map[int32]uint64{-2: 1, 0: 3, 1: 4, 5: 1}, map[int32]uint64{1: 2})
 	must(err)
 	n := fam(prom.HistogramType, "rpc_native_seconds", "A native histogram.", prom.DescOpts{})
-	must(n.AddSeries(prom.Series{Count: nh.Count(), Sum: 13.5, Native: nh, Created: created}))
+	add(n, prom.Series{Count: nh.Count(), Sum: 13.5, Native: nh, Created: created})
 	fs = append(fs, n)
 
 	s := fam(prom.SummaryType, "rpc_duration_seconds", "A summary.", prom.DescOpts{LabelNames: []string{"service"}})
-	must(s.AddSeries(prom.Series{LabelValues: []string{"a"}, Count: 2693, Sum: 1.7560473e+07, Created: created, Quantiles: []prom.Quantile{{Quantile: 0.5, Value: 4773}, {Quantile: 0.99, Value: 76656}}}))
+	add(s, prom.Series{LabelValues: []string{"a"}, Count: 2693, Sum: 1.7560473e+07, Created: created, Quantiles: []prom.Quantile{{Quantile: 0.5, Value: 4773}, {Quantile: 0.99, Value: 76656}}})
 	fs = append(fs, s)
 
 	i := fam(prom.InfoType, "build", "Build information.", prom.DescOpts{})
-	must(i.AddInfo(map[string]string{"version": "1.2.3", "revision": "abc"}))
+	add(i, prom.Series{Value: 1, LabelNames: []string{"revision", "version"}, LabelValues: []string{"abc", "1.2.3"}})
 	fs = append(fs, i)
 
 	st := fam(prom.StateSetType, "feature", "Feature flags.", prom.DescOpts{})
-	must(st.AddStateSet([]prom.State{{Name: "a", Enabled: true}, {Name: "b"}}))
+	add(st, prom.Series{States: []prom.State{{Name: "a", Enabled: true}, {Name: "b"}}})
 	fs = append(fs, st)
 
 	gh := fam(prom.GaugeHistogramType, "queue_size", "Queue sizes.", prom.DescOpts{})
-	must(gh.AddHistogram([]prom.Bucket{{UpperBound: 1, Count: 2}, {UpperBound: math.Inf(1), Count: 4}}, 3.5))
+	add(gh, prom.Series{Buckets: []prom.Bucket{{UpperBound: 1, Count: 2}, {UpperBound: math.Inf(1), Count: 4}}, Count: 4, Sum: 3.5})
 	fs = append(fs, gh)
 
 	unk := fam(prom.Unknown, "mystery", "", prom.DescOpts{})
-	must(unk.Add(7))
+	add(unk, prom.Series{Value: 7})
 	fs = append(fs, unk)
 
 	// Findings of the writers: OpenMetrics forbids _sum in a histogram with a negative
 	// bucket bound, and a negative or NaN sum.
 	neg := fam(prom.HistogramType, "delta_seconds", "A histogram with a negative bound.", prom.DescOpts{})
-	must(neg.AddHistogram([]prom.Bucket{{UpperBound: -1, Count: 1}, {UpperBound: math.Inf(1), Count: 2}}, -3))
+	add(neg, prom.Series{Buckets: []prom.Bucket{{UpperBound: -1, Count: 1}, {UpperBound: math.Inf(1), Count: 2}}, Count: 2, Sum: -3})
 	fs = append(fs, neg)
 	nan := fam(prom.SummaryType, "nan_sum", "A summary whose sum is NaN.", prom.DescOpts{})
-	must(nan.AddSummary(1, math.NaN(), nil))
+	add(nan, prom.Series{Count: 1, Sum: math.NaN()})
 	fs = append(fs, nan)
 	return fs
 }

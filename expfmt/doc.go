@@ -71,9 +71,10 @@
 // Numbers: the text format writes Go's shortest form (1, 0.005, 1e+06, +Inf, NaN), as
 // client_golang does; OpenMetrics writes the canonical form with a fractional part on whole
 // numbers (1.0). The le and quantile labels follow the same rule as the values, le="1" in
-// text and le="1.0" in OpenMetrics. Counts are written as integers. Timestamps are
-// milliseconds in text and seconds in OpenMetrics ("1520879607.789"); creation times and
-// exemplar timestamps are exact decimal seconds.
+// text and le="1.0" in OpenMetrics. Counts are written as integers. Times come in as
+// nanoseconds (see prom.Series). Sample timestamps are written as milliseconds in text and
+// protobuf, rounded down, and as exact decimal seconds in OpenMetrics ("1520879607.789");
+// creation times and exemplar timestamps are exact decimal seconds.
 //
 // Help text escapes backslash and newline, and in OpenMetrics the double quote too. Label
 // values escape backslash, double quote and newline. Invalid UTF-8 in help text, label

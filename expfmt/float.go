@@ -170,6 +170,16 @@ func appendSeconds(b []byte, t int64, scale uint64, digits int) []byte {
 	return appendFraction(b, u%scale, digits)
 }
 
+// unixMilli converts ns nanoseconds since the Unix epoch to milliseconds, rounded down (toward
+// the past) as time.Time.UnixMilli does, for the formats that carry milliseconds.
+func unixMilli(ns int64) int64 {
+	ms := ns / 1e6
+	if ns%1e6 < 0 {
+		ms--
+	}
+	return ms
+}
+
 // appendFraction appends '.' and frac < 10^digits as digits decimal digits, trailing zeros
 // trimmed but one kept.
 func appendFraction(b []byte, frac uint64, digits int) []byte {

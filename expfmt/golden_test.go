@@ -11,15 +11,9 @@ import (
 	"github.com/prom-go/prom/internal/golden"
 )
 
-// families is a fixed collector: it writes its families as given, every collection.
+// families are fixed families, some of them with what a Writer would refuse or repair (invalid
+// UTF-8, histograms without a +Inf bucket), which the encoders must still write safely.
 type families []*prom.Family
-
-func (f *families) Describe() []*prom.Desc { return nil }
-func (f *families) Collect(w *prom.Writer) {
-	for _, fam := range *f {
-		w.Write(fam)
-	}
-}
 
 const created = 1_520_430_000_123_000_000 // 2018-03-07T13:40:00.123Z in nanoseconds
 
@@ -36,7 +30,7 @@ func allTypes() families {
 			LabelNames: []string{"method", "path"}, ConstLabels: []prom.Label{{Name: "service", Value: "api"}}},
 			Series: []prom.Series{
 				{LabelValues: []string{"GET", `C:\dir "quoted"` + "\nnext"}, Value: 1.5, Created: created},
-				{LabelValues: []string{"POST", "bad \xff utf-8"}, Value: 1e6, Timestamp: 1_520_879_607_789, HasTimestamp: true},
+				{LabelValues: []string{"POST", "bad \xff utf-8"}, Value: 1e6, Timestamp: 1_520_879_607_789 * 1e6, HasTimestamp: true},
 			}},
 		{Desc: prom.Desc{Name: "c_gauge", Help: "Gauge without labels.", Type: prom.GaugeType},
 			Series: []prom.Series{{Value: -0.005}}},
@@ -70,7 +64,7 @@ func allTypes() families {
 		{Desc: prom.Desc{Name: "l_state_without_labels", Type: prom.StateSetType},
 			Series: []prom.Series{{States: []prom.State{{Name: "on", Enabled: true}, {Name: "off"}}}}},
 		{Desc: prom.Desc{Name: "m_unknown", Help: "Unknown, with a timestamp.", Type: prom.Unknown},
-			Series: []prom.Series{{Value: 3, Timestamp: 1_520_879_607_000, HasTimestamp: true}, {LabelNames: []string{"x"}, LabelValues: []string{"y"}, Value: 4}}},
+			Series: []prom.Series{{Value: 3, Timestamp: 1_520_879_607_000 * 1e6, HasTimestamp: true}, {LabelNames: []string{"x"}, LabelValues: []string{"y"}, Value: 4}}},
 	}
 }
 
@@ -95,17 +89,19 @@ func utf8Names() families {
 	}
 }
 
-// encode collects the families, and any further registries, with an Encoder.
+// encode hands the families straight to an Encoder, as an Encoder may be used without a
+// registry, then collects any further registries into it.
 func encode(t testing.TB, f Format, e Escaping, fams families, more ...*prom.Registry) []byte {
 	t.Helper()
-	r := prom.NewRegistry()
-	r.SetCreatedSeries(true)
-	if err := r.Register(&fams); err != nil {
-		t.Fatal(err)
-	}
 	var buf bytes.Buffer
 	enc := NewEncoder(&buf, f, e)
-	for _, reg := range append([]*prom.Registry{r}, more...) {
+	for _, fam := range fams {
+		enc.Family(&fam.Desc)
+		for i := range fam.Series {
+			enc.Series(&fam.Desc, &fam.Series[i])
+		}
+	}
+	for _, reg := range more {
 		if err := reg.Collect(context.Background(), enc); err != nil {
 			t.Fatal(err)
 		}

@@ -327,7 +327,7 @@ func (p *protobufWriter) beginMetric(b []byte, d *prom.Desc, s *prom.Series) ([]
 // endMetric writes the timestamp of s, if any, and closes the Metric message started at m.
 func endMetric(b []byte, m int, s *prom.Series) []byte {
 	if s.HasTimestamp {
-		b = appendInt64Field(b, 6, s.Timestamp)
+		b = appendInt64Field(b, 6, unixMilli(s.Timestamp)) // timestamp_ms
 	}
 	return endMessage(b, m)
 }

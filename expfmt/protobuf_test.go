@@ -80,7 +80,7 @@ func TestProtobufTypes(t *testing.T) {
 					ConstLabels: labels("svc", "api")},
 				Series: []prom.Series{
 					{LabelValues: []string{"200"}, Value: 7, Exemplar: ex, Created: 1_600_000_000_500_000_000},
-					{LabelValues: []string{"500"}, Value: 0, Timestamp: 1234, HasTimestamp: true},
+					{LabelValues: []string{"500"}, Value: 0, Timestamp: 1234 * 1e6, HasTimestamp: true},
 				},
 			},
 			want: tFamily{Name: "requests_total", Help: "Requests.", Type: pbCounter, Metrics: []tMetric{

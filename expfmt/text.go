@@ -420,9 +420,9 @@ func (w *textWriter) timestamp(b []byte, s *prom.Series) []byte {
 	}
 	b = append(b, ' ')
 	if w.om {
-		return appendSeconds(b, s.Timestamp, 1000, 3)
+		return appendSeconds(b, s.Timestamp, 1e9, 9)
 	}
-	return strconv.AppendInt(b, s.Timestamp, 10)
+	return strconv.AppendInt(b, unixMilli(s.Timestamp), 10)
 }
 
 // omHistogramSum reports whether OpenMetrics 1.0 lets histogram series s of type t carry its

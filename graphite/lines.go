@@ -30,7 +30,7 @@ func (e *lineEncoder) Family(d *prom.Desc) {}
 func (e *lineEncoder) Series(d *prom.Desc, s *prom.Series) {
 	ts := e.now
 	if s.HasTimestamp {
-		ts = s.Timestamp / 1000
+		ts = s.Timestamp / 1e9 // nanoseconds to Graphite's whole seconds
 	}
 	e.labels = e.labels[:0]
 	e.labels = append(e.labels, d.ConstLabels...)

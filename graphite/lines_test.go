@@ -77,16 +77,14 @@ temp_celsius;room=_lab_1 -1.5 1700000000
 
 func TestLinesOtherTypes(t *testing.T) {
 	reg := prom.NewRegistry()
-	info := prom.Must(prom.NewFamily(prom.InfoType, "build", "Build.", prom.DescOpts{}))
-	info.AddInfo(map[string]string{"version": "1.2"})
-	ss := prom.Must(prom.NewFamily(prom.StateSetType, "mode", "Mode.", prom.DescOpts{}))
-	ss.AddStateSet([]prom.State{{Name: "a", Enabled: true}, {Name: "b"}})
-	gh := prom.Must(prom.NewFamily(prom.GaugeHistogramType, "queue", "Queue.", prom.DescOpts{}))
-	gh.AddHistogram([]prom.Bucket{{UpperBound: math.Inf(1), Count: 4}}, 8)
-	sm := prom.Must(prom.NewFamily(prom.SummaryType, "rpc", "RPC.", prom.DescOpts{}))
-	sm.AddSummary(2, 3, []prom.Quantile{{Quantile: 0.5, Value: 1}, {Quantile: 0.9, Value: math.NaN()}})
-	u := prom.Must(prom.NewFamily(prom.Unknown, "raw", "Raw.", prom.DescOpts{}))
-	u.AddSeries(prom.Series{Value: 5, Timestamp: 1600000000123, HasTimestamp: true})
+	fam := func(t prom.Type, name, help string, s prom.Series) *prom.Family {
+		return &prom.Family{Desc: *prom.Must(prom.NewDesc(t, name, help, prom.DescOpts{})), Series: []prom.Series{s}}
+	}
+	info := fam(prom.InfoType, "build", "Build.", prom.Series{LabelNames: []string{"version"}, LabelValues: []string{"1.2"}})
+	ss := fam(prom.StateSetType, "mode", "Mode.", prom.Series{States: []prom.State{{Name: "a", Enabled: true}, {Name: "b"}}})
+	gh := fam(prom.GaugeHistogramType, "queue", "Queue.", prom.Series{Buckets: []prom.Bucket{{UpperBound: math.Inf(1), Count: 4}}, Count: 4, Sum: 8})
+	sm := fam(prom.SummaryType, "rpc", "RPC.", prom.Series{Count: 2, Sum: 3, Quantiles: []prom.Quantile{{Quantile: 0.5, Value: 1}, {Quantile: 0.9, Value: math.NaN()}}})
+	u := fam(prom.Unknown, "raw", "Raw.", prom.Series{Value: 5, Timestamp: 1600000000123 * 1e6, HasTimestamp: true})
 	reg.MustRegister(families{info, ss, gh, sm, u})
 	got := encode(t, reg, "", true)
 	want := `build_info;version=1.2 1 1700000000
@@ -110,7 +108,10 @@ type families []*prom.Family
 func (fs families) Describe() []*prom.Desc { return nil }
 func (fs families) Collect(w *prom.Writer) {
 	for _, f := range fs {
-		w.Write(f)
+		w.Family(&f.Desc)
+		for i := range f.Series {
+			w.Emit(&f.Series[i])
+		}
 	}
 }
 

@@ -33,7 +33,10 @@ func (c *familiesCollector) Describe() []*prom.Desc { return nil }
 
 func (c *familiesCollector) Collect(w *prom.Writer) {
 	for _, f := range c.fams {
-		w.Write(f)
+		w.Family(&f.Desc)
+		for i := range f.Series {
+			w.Emit(&f.Series[i])
+		}
 	}
 }
 
@@ -103,7 +106,7 @@ func TestProtobufDecodesWithClientModel(t *testing.T) {
 				prom.DescOpts{LabelNames: []string{"method", "code"}, ConstLabels: map[string]string{"svc": "api"}}),
 			Series: []prom.Series{
 				{LabelValues: []string{"GET", "200"}, Value: 1027, Created: created, Exemplar: exTS},
-				{LabelValues: []string{"POST", "500"}, Value: 3, Timestamp: 1_700_000_000_000, HasTimestamp: true},
+				{LabelValues: []string{"POST", "500"}, Value: 3, Timestamp: 1_700_000_000_000 * 1e6, HasTimestamp: true},
 			},
 		},
 		{

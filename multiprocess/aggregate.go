@@ -186,8 +186,8 @@ func (c *Collector) emit(w *prom.Writer, gen uint64) {
 			if s.gen != gen {
 				continue
 			}
-			out := w.Series()
-			out.LabelValues = s.labels
+			out := &c.out
+			*out = prom.Series{LabelValues: s.labels, Buckets: out.Buckets[:0]}
 			switch f.info.typ {
 			case prom.CounterType:
 				out.Value = float64(s.n) + s.f

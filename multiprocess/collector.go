@@ -41,6 +41,7 @@ type Collector struct {
 	comp       compactedState
 	fams       map[string]*aggFamily // nil entries: names first declared invalid
 	famsSorted []*aggFamily
+	out        prom.Series // the series emit fills and passes to Emit, its Buckets reused
 	gen        uint64
 	vals       []uint64
 	stats      collectStats
@@ -496,10 +497,7 @@ var (
 func (c *Collector) emitStats(w *prom.Writer) {
 	if w.Family(filesDesc) {
 		for i, n := range [...]int{c.stats.live, c.stats.dead, c.stats.skipped} {
-			s := w.Series()
-			s.LabelValues = fileStates[i : i+1]
-			s.Value = float64(n)
-			w.Emit(s)
+			w.Emit(&prom.Series{Value: float64(n), LabelValues: fileStates[i : i+1]})
 		}
 	}
 	if w.Family(skippedRecordsDesc) {
@@ -507,8 +505,6 @@ func (c *Collector) emitStats(w *prom.Writer) {
 		for _, v := range c.views {
 			bad += v.bad
 		}
-		s := w.Series()
-		s.Value = float64(bad)
-		w.Emit(s)
+		w.Emit(&prom.Series{Value: float64(bad)})
 	}
 }

@@ -217,16 +217,15 @@ func (b *builder) add(lx *lexer, r role) error {
 		}
 	}
 	// Timestamp.
-	var tsMs int64
-	var tsF float64
+	var tsNs int64  // prom.Series.Timestamp
+	var tsF float64 // the timestamp in the document's unit, for ordering and grouping
 	if lx.hasTS {
 		var ok bool
 		if b.om {
-			tsMs, tsF, ok = parseSeconds(lx.tsText, 1e3)
+			tsNs, tsF, ok = parseSeconds(lx.tsText, 1e9)
 		} else {
-			var err error
-			tsMs, err = strconv.ParseInt(string(lx.tsText), 10, 64)
-			ok, tsF = err == nil, float64(tsMs)
+			ms, err := strconv.ParseInt(string(lx.tsText), 10, 64)
+			ok, tsNs, tsF = err == nil, milliToNanos(ms), float64(ms)
 		}
 		if !ok {
 			return lx.errAt(lx.tsCol, "expected a timestamp, found "+quoteToken(lx.tsText))
@@ -265,7 +264,7 @@ func (b *builder) add(lx *lexer, r role) error {
 			return err
 		}
 		s := &b.fam.Series[idx]
-		s.Timestamp, s.HasTimestamp = tsMs, lx.hasTS
+		s.Timestamp, s.HasTimestamp = tsNs, lx.hasTS
 		b.tsF[idx] = tsF
 	}
 	b.cur = idx

@@ -144,6 +144,20 @@ func parseSeconds(b []byte, scale int64) (int64, float64, bool) {
 	return saturate(f * float64(scale)), f, true
 }
 
+// milliToNanos converts a timestamp in milliseconds, as the text and protobuf formats carry it,
+// to the nanoseconds of prom.Series.Timestamp. Times beyond the int64 nanosecond range (before
+// 1678 or after 2262) saturate, as parseSeconds does.
+func milliToNanos(ms int64) int64 {
+	const nsPerMs int64 = 1e6
+	switch {
+	case ms > math.MaxInt64/nsPerMs:
+		return math.MaxInt64
+	case ms < math.MinInt64/nsPerMs:
+		return math.MinInt64
+	}
+	return ms * nsPerMs
+}
+
 // saturate converts f to int64, clamping values outside its range.
 func saturate(f float64) int64 {
 	switch {

@@ -40,7 +40,7 @@ no_metadata 5
 	}
 	want := []*prom.Family{
 		{Desc: prom.Desc{Name: "http_requests", Help: "Requests.", Type: prom.CounterType}, Series: []prom.Series{
-			{LabelNames: []string{"code", "method"}, LabelValues: []string{"200", "get"}, Value: 10, Timestamp: 1700000000000, HasTimestamp: true},
+			{LabelNames: []string{"code", "method"}, LabelValues: []string{"200", "get"}, Value: 10, Timestamp: 1700000000000 * 1e6, HasTimestamp: true},
 			{LabelNames: []string{"code", "method"}, LabelValues: []string{"500", "get"}, Value: 1},
 		}},
 		{Desc: prom.Desc{Name: "latency_seconds", Type: prom.HistogramType}, Series: []prom.Series{

@@ -446,7 +446,7 @@ func (p *protoReader) metric(f *prom.Family, s *prom.Series, w wire) error {
 				return err
 			}
 		case 6:
-			s.Timestamp, s.HasTimestamp = int64(w.uint(typ)), true
+			s.Timestamp, s.HasTimestamp = milliToNanos(int64(w.uint(typ))), true // timestamp_ms
 		case 7:
 			if err := p.histogram(s, w.sub(typ)); err != nil {
 				return err
@@ -537,7 +537,14 @@ func timestamp(w wire) int64 {
 	if const1e9 := int64(1e9); sec > math.MaxInt64/const1e9 || sec < math.MinInt64/const1e9 {
 		return saturate(float64(sec) * 1e9)
 	}
-	return sec*1e9 + nanos
+	ns := sec * 1e9
+	switch { // the last second of the range, with nanos, may still overflow
+	case nanos > 0 && ns > math.MaxInt64-nanos:
+		return math.MaxInt64
+	case nanos < 0 && ns < math.MinInt64-nanos:
+		return math.MinInt64
+	}
+	return ns + nanos
 }
 
 func (p *protoReader) exemplar(w wire) (*prom.Exemplar, error) {

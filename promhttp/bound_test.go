@@ -75,10 +75,7 @@ func endless(t *testing.T, reg *prom.Registry) (started chan struct{}, stopped c
 		started <- struct{}{}
 		ctx := w.Context()
 		for i := 0; ctx.Err() == nil; i++ {
-			s := w.Series()
-			s.LabelValues = []string{strconv.Itoa(i)}
-			s.Value = float64(i)
-			w.Emit(s)
+			w.Emit(&prom.Series{Value: float64(i), LabelValues: []string{strconv.Itoa(i)}})
 		}
 		stopped <- context.Cause(ctx)
 	}}
@@ -353,9 +350,7 @@ func TestServeSlowCollectionNotStalled(t *testing.T) {
 			if i == n/2 {
 				time.Sleep(time.Second) // five stall timeouts
 			}
-			s := w.Series()
-			s.LabelValues = []string{strconv.Itoa(i)}
-			w.Emit(s)
+			w.Emit(&prom.Series{LabelValues: []string{strconv.Itoa(i)}})
 		}
 	}}); err != nil {
 		t.Fatal(err)

@@ -44,7 +44,7 @@ func (c *funcCollector) Collect(w *prom.Writer) {
 		if c.fn != nil {
 			c.fn(w)
 		} else {
-			w.Value(1)
+			w.Emit(&prom.Series{Value: 1})
 		}
 	}
 }
@@ -236,7 +236,7 @@ func TestHandlerMaxRequestsInFlight(t *testing.T) {
 	newFuncCollector(t, reg, "slow", func(w *prom.Writer) {
 		entered <- struct{}{}
 		<-release
-		w.Value(1)
+		w.Emit(&prom.Series{Value: 1})
 	})
 	self := prom.NewRegistry()
 	h := NewHandler(HandlerOpts{MaxRequestsInFlight: 1, Metrics: self}, reg)
@@ -305,15 +305,15 @@ func TestHandlerTimeout(t *testing.T) {
 func TestHandlerErrors(t *testing.T) {
 	failing := func(t *testing.T, size int) *prom.Registry {
 		reg := prom.NewRegistry()
-		newFuncCollector(t, reg, "big", func(w *prom.Writer) {
+		big := prom.Must(prom.NewDesc(prom.GaugeType, "big", "Many series.", prom.DescOpts{LabelNames: []string{"i"}}))
+		reg.MustRegister(&funcCollector{desc: big, fn: func(w *prom.Writer) {
 			for i := range size {
-				w.Value(float64(i), fmt.Sprint(i))
+				w.Emit(&prom.Series{Value: float64(i), LabelValues: []string{fmt.Sprint(i)}})
 			}
-		})
+		}})
 		newFuncCollector(t, reg, "broken", func(w *prom.Writer) { w.Error(errors.New("disk on fire")) })
 		return reg
 	}
-	// Labels for "big": a family with a label needs a Desc with the label name.
 	t.Run("500 when nothing was sent", func(t *testing.T) {
 		r := get(t, Handler(failing(t, 0)), "/metrics")
 		if r.StatusCode != 500 {
@@ -370,7 +370,7 @@ func TestHandlerSeveralSources(t *testing.T) {
 	r1, r2 := prom.NewRegistry(), prom.NewRegistry()
 	newFuncCollector(t, r1, "one", nil)
 	newFuncCollector(t, r2, "two", nil)
-	newFuncCollector(t, r2, "one", func(w *prom.Writer) { w.Value(2) })
+	newFuncCollector(t, r2, "one", func(w *prom.Writer) { w.Emit(&prom.Series{Value: 2}) })
 	out := body(t, get(t, NewHandler(HandlerOpts{DetectDuplicates: true, ErrorHandling: ContinueOnError}, r1, r2), "/metrics"))
 	if !strings.Contains(out, "one 1\n") || !strings.Contains(out, "two 1\n") {
 		t.Errorf("families missing:\n%s", out)

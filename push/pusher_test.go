@@ -168,11 +168,9 @@ func TestPushRefusesReservedLabels(t *testing.T) {
 			prom.Must(prom.NewGauge("g", "h", prom.Opts{Registry: reg, ConstLabels: map[string]string{"instance": "a"}})).Set(1)
 		}, map[string]string{"instance": "b"}, `metric "g" already has the label "instance"`},
 		{"per-series label names", func(reg *prom.Registry) {
-			f := prom.Must(prom.NewFamily(prom.InfoType, "build", "h", prom.DescOpts{}))
-			if err := f.AddInfo(map[string]string{"job": "x"}); err != nil {
-				t.Fatal(err)
-			}
-			reg.MustRegister(familyCollector{f})
+			d := prom.Must(prom.NewDesc(prom.InfoType, "build", "h", prom.DescOpts{}))
+			reg.MustRegister(familyCollector{&prom.Family{Desc: *d,
+				Series: []prom.Series{{LabelNames: []string{"job"}, LabelValues: []string{"x"}}}}})
 		}, nil, `metric "build" already has the label "job"`},
 	}
 	for _, tt := range tests {
@@ -191,7 +189,12 @@ func TestPushRefusesReservedLabels(t *testing.T) {
 type familyCollector struct{ f *prom.Family }
 
 func (c familyCollector) Describe() []*prom.Desc { return nil }
-func (c familyCollector) Collect(w *prom.Writer) { w.Write(c.f) }
+func (c familyCollector) Collect(w *prom.Writer) {
+	w.Family(&c.f.Desc)
+	for i := range c.f.Series {
+		w.Emit(&c.f.Series[i])
+	}
+}
 
 func TestPush400IsNotRetried(t *testing.T) {
 	g, url := newGateway(t, http.StatusBadRequest)

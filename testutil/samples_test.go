@@ -24,7 +24,10 @@ func (fc familyCollector) Describe() []*prom.Desc {
 
 func (fc familyCollector) Collect(w *prom.Writer) {
 	for _, f := range fc {
-		w.Write(f)
+		w.Family(&f.Desc)
+		for i := range f.Series {
+			w.Emit(&f.Series[i])
+		}
 	}
 }
 
@@ -54,7 +57,7 @@ func TestSamplesEveryType(t *testing.T) {
 			Buckets: []prom.Bucket{{UpperBound: 0.5, Count: 1}, {UpperBound: 1, Count: 2}, {UpperBound: math.Inf(1), Count: 3}},
 		}),
 		family(prom.GaugeHistogramType, "gh", "GH.", prom.DescOpts{}, prom.Series{
-			Count: 2, Sum: 4, Buckets: []prom.Bucket{{UpperBound: 1, Count: 1}},
+			Count: 2, Sum: 4, Buckets: []prom.Bucket{{UpperBound: 1, Count: 1}, {UpperBound: math.Inf(1), Count: 2}},
 		}),
 		family(prom.SummaryType, "s", "S.", prom.DescOpts{}, prom.Series{
 			Count: 10, Sum: 20, Created: created, Quantiles: []prom.Quantile{{Quantile: 0.5, Value: 1.5}, {Quantile: 0.99, Value: 4}},
@@ -196,7 +199,7 @@ func TestCountSeries(t *testing.T) {
 	v.With("200").Inc()
 	v.With("404").Inc()
 	v.With("500")
-	fc := familyCollector{family(prom.HistogramType, "h", "H.", prom.DescOpts{}, prom.Series{Count: 1, Buckets: []prom.Bucket{{UpperBound: 1, Count: 1}}})}
+	fc := familyCollector{family(prom.HistogramType, "h", "H.", prom.DescOpts{}, prom.Series{Count: 1, Buckets: []prom.Bucket{{UpperBound: 1, Count: 1}, {UpperBound: math.Inf(1), Count: 1}}})}
 	tests := []struct {
 		c     prom.Collector
 		names []string
@@ -222,7 +225,7 @@ type failingCollector struct{ d *prom.Desc }
 func (f failingCollector) Describe() []*prom.Desc { return []*prom.Desc{f.d} }
 func (f failingCollector) Collect(w *prom.Writer) {
 	w.Family(f.d)
-	w.Value(1)
+	w.Emit(&prom.Series{Value: 1})
 	w.Error(errors.New("backend down"))
 }
 

@@ -26,7 +26,7 @@ func (blocking) Collect(w *prom.Writer) {
 	d := prom.Must(prom.NewDesc(prom.GaugeType, "big", "A large document.", prom.DescOpts{LabelNames: []string{"i"}}))
 	w.Family(d)
 	for i := range 100_000 {
-		w.Value(float64(i), strconv.Itoa(i))
+		w.Emit(&prom.Series{Value: float64(i), LabelValues: []string{strconv.Itoa(i)}})
 	}
 	fmt.Println("writing")
 	select {}

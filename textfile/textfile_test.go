@@ -70,7 +70,7 @@ type failing struct{}
 
 func (failing) Describe() []*prom.Desc { return nil }
 func (failing) Collect(w *prom.Writer) {
-	w.Value(1)
+	w.Emit(&prom.Series{Value: 1})
 	w.Error(errors.New("database unreachable"))
 }
 

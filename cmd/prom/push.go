@@ -123,6 +123,10 @@ func (fs pushFamilies) Describe() []*prom.Desc { return nil }
 
 func (fs pushFamilies) Collect(w *prom.Writer) {
 	for _, f := range fs {
-		w.Write(f)
+		if w.Family(&f.Desc) {
+			for i := range f.Series {
+				w.Emit(&f.Series[i])
+			}
+		}
 	}
 }

@@ -171,8 +171,5 @@ func walk(w *prom.Writer, doc any, depth int, labels []string) {
 }
 
 func emitValue(w *prom.Writer, v float64, labels []string) {
-	s := w.Series()
-	s.Value = v
-	s.LabelValues = labels
-	w.Emit(s)
+	w.Emit(&prom.Series{Value: v, LabelValues: labels})
 }

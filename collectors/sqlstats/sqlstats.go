@@ -114,10 +114,7 @@ func (c *Collector) Collect(w *prom.Writer) {
 			continue
 		}
 		for i := range c.stats {
-			s := w.Series()
-			s.LabelValues = c.names[i]
-			s.Value = f.value(&c.stats[i])
-			w.Emit(s)
+			w.Emit(&prom.Series{Value: f.value(&c.stats[i]), LabelValues: c.names[i]})
 		}
 	}
 }
