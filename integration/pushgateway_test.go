@@ -13,6 +13,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/prom-go/prom"
 	"github.com/prom-go/prom/internal/testnet"
@@ -179,8 +180,15 @@ func TestPushgatewayPushAddDelete(t *testing.T) {
 			if err := p.Delete(ctx); err != nil {
 				t.Fatal(err)
 			}
-			if g := pgGroupOf(t, base, key); g != nil {
-				t.Errorf("group %v still there after Delete: %v", key, g.values())
+			// The Pushgateway answers a DELETE with 202 Accepted and removes the group from
+			// its store asynchronously, unlike a push, which it applies before answering: wait
+			// for the group to go.
+			deadline := time.Now().Add(30 * time.Second)
+			for g := pgGroupOf(t, base, key); g != nil; g = pgGroupOf(t, base, key) {
+				if time.Now().After(deadline) {
+					t.Fatalf("group %v still there 30 s after Delete: %v", key, g.values())
+				}
+				time.Sleep(20 * time.Millisecond)
 			}
 		})
 	}
