@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"math"
 	"testing"
-	"time"
 
 	"github.com/prom-go/prom"
 )
@@ -17,35 +16,26 @@ import (
 // returns them as (milliseconds, value) pairs.
 func pollRange(t *testing.T, api, query string, n int) [][2]float64 {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	last := "no answer"
-	for ctx.Err() == nil {
-		r, err := queryAPI(ctx, api, query)
+	r := pollAPI(t, api, query, func(r []apiSeries) string {
 		switch {
-		case err != nil:
-			last = err.Error()
 		case len(r) != 1:
-			last = fmt.Sprintf("%d series", len(r))
+			return fmt.Sprintf("%d series", len(r))
 		case len(r[0].Values) < n:
-			last = fmt.Sprintf("%d samples: %v", len(r[0].Values), r[0].Values)
-		default:
-			var out [][2]float64
-			for _, v := range r[0].Values {
-				ts, _ := v[0].(float64)
-				s, _ := v[1].(string)
-				var f float64
-				if _, err := fmt.Sscan(s, &f); err != nil {
-					t.Fatalf("%s: value %q: %v", query, s, err)
-				}
-				out = append(out, [2]float64{math.Round(ts * 1000), f})
-			}
-			return out
+			return fmt.Sprintf("%d samples: %v", len(r[0].Values), r[0].Values)
 		}
-		time.Sleep(200 * time.Millisecond)
+		return ""
+	})
+	var out [][2]float64
+	for _, v := range r[0].Values {
+		ts, _ := v[0].(float64)
+		s, _ := v[1].(string)
+		var f float64
+		if _, err := fmt.Sscan(s, &f); err != nil {
+			t.Fatalf("%s: value %q: %v", query, s, err)
+		}
+		out = append(out, [2]float64{math.Round(ts * 1000), f})
 	}
-	t.Fatalf("%s: no series with %d samples within 30s: %s", query, n, last)
-	return nil
+	return out
 }
 
 // TestPrometheus3CreatedTimestamps has Prometheus 3 with created-timestamp-zero-ingestion

@@ -99,22 +99,31 @@ func queryAPI(ctx context.Context, api, query string) ([]apiSeries, error) {
 // holds every series of the scrape.
 func pollSeries(t testing.TB, api, query string, n int) []apiSeries {
 	t.Helper()
+	return pollAPI(t, api, query, func(r []apiSeries) string {
+		if len(r) >= n {
+			return ""
+		}
+		return fmt.Sprintf("%d series, want %d: %v", len(r), n, r)
+	})
+}
+
+// pollAPI runs query until ready finds its answer complete (says ""), and returns that
+// answer; it fails the test after 30 seconds with what ready said of the last answer.
+func pollAPI(t testing.TB, api, query string, ready func([]apiSeries) string) []apiSeries {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	last := "no answer"
 	for ctx.Err() == nil {
 		r, err := queryAPI(ctx, api, query)
-		switch {
-		case err != nil:
+		if err != nil {
 			last = err.Error()
-		case len(r) >= n:
+		} else if last = ready(r); last == "" {
 			return r
-		default:
-			last = fmt.Sprintf("%d series: %v", len(r), r)
 		}
 		time.Sleep(200 * time.Millisecond)
 	}
-	t.Fatalf("%s: no %d series within 30s: %s", query, n, last)
+	t.Fatalf("%s: not there within 30s: %s", query, last)
 	return nil
 }
 
