@@ -86,11 +86,12 @@ func (w *Writer) Family(d *Desc) bool {
 // histogram are the exception: they are handed on as they are.
 //
 // Emit checks s against the family as it copies it, in time proportional to its labels,
-// buckets, quantiles and states (BenchmarkEmit measures a gauge series with two labels): label values as many as the family's label names (or as
-// s.LabelNames, which may name the labels of this series only, as info series do; nil means
-// the family's), per-series label names valid and distinct, a counter's value neither negative
-// nor NaN, a histogram's buckets cumulative and ending at +Inf with the Count, a summary's
-// quantiles in [0, 1] and ascending, a stateset's states named and distinct. An info series is
+// buckets, quantiles and states (BenchmarkEmit measures a gauge series with two labels):
+// label values as many as the family's label names (or as s.LabelNames, which may name the
+// labels of this series only, as info series do; nil means the family's), per-series label
+// names valid and distinct, a counter's value neither negative nor NaN, a histogram's buckets
+// cumulative and ending at +Inf with the Count, a summary's quantiles in [0, 1] and
+// ascending, a stateset's states named and distinct. An info series is
 // always 1: its Value is ignored. A series that breaks a rule is skipped; invalid UTF-8 in a
 // label value is repaired (each bad byte becomes U+FFFD). Either way the collection reports
 // one RuntimeError per family for all its problems. Emit does not detect two series with the
