@@ -32,7 +32,7 @@ func TestOpenMetricsUnitOfEscapedCounter(t *testing.T) {
 		{"net_sent_bytes", prom.CounterType, expfmt.Dots, "# UNIT net_sent_bytes bytes"},
 	} {
 		fam := &prom.Family{Desc: prom.Desc{Name: c.name, Type: c.t, Unit: "bytes"}, Series: []prom.Series{{Value: 1}}}
-		doc := writeFam(t, fam, expfmt.OpenMetricsFormat, c.e)
+		doc := expfmt.WriteFamily(t, fam, expfmt.OpenMetricsFormat, c.e)
 		var unit string
 		for _, ln := range strings.Split(string(doc), "\n") {
 			if strings.HasPrefix(ln, "# UNIT ") {
@@ -64,7 +64,7 @@ func TestOpenMetricsEscapedFamiliesParse(t *testing.T) {
 					States:  []prom.State{{Name: "on", Enabled: true}}}},
 			}
 			for _, e := range []expfmt.Escaping{expfmt.Underscores, expfmt.Dots, expfmt.Values} {
-				doc := writeFam(t, fam, expfmt.OpenMetricsFormat, e)
+				doc := expfmt.WriteFamily(t, fam, expfmt.OpenMetricsFormat, e)
 				fams, err := parse.Parse(bytes.NewReader(doc), expfmt.OpenMetricsFormat, nil)
 				if err != nil {
 					t.Errorf("%v %q under %v: %v\n%s", typ, name, e, err, doc)

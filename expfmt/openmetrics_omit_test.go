@@ -83,7 +83,7 @@ func omEdgeCases() []struct {
 func TestOpenMetricsOmitsWhatSpecForbids(t *testing.T) {
 	for _, c := range omEdgeCases() {
 		t.Run(c.name, func(t *testing.T) {
-			doc := writeFam(t, c.fam, expfmt.OpenMetricsFormat, expfmt.Underscores)
+			doc := expfmt.WriteFamily(t, c.fam, expfmt.OpenMetricsFormat, expfmt.Underscores)
 			if _, err := parse.Parse(bytes.NewReader(doc), expfmt.OpenMetricsFormat, nil); err != nil {
 				t.Errorf("the strict OpenMetrics parser rejects the output: %v\n%s", err, doc)
 			}
@@ -101,7 +101,7 @@ func TestOpenMetricsOmitsWhatSpecForbids(t *testing.T) {
 				t.Errorf("%d quantile samples, want %d\n%s", n, quantiles, doc)
 			}
 
-			text := writeFam(t, c.fam, expfmt.TextFormat, expfmt.Underscores)
+			text := expfmt.WriteFamily(t, c.fam, expfmt.TextFormat, expfmt.Underscores)
 			want := []string{"_bucket", "_count", "_sum"}
 			if c.fam.Type == prom.SummaryType {
 				want = []string{"_count", "_sum"}
@@ -136,19 +136,4 @@ func sampleSuffixes(doc []byte, name string) []string {
 		}
 	}
 	return got
-}
-
-// writeFam writes fam alone in format f with escaping e, as a scrape of one family would.
-func writeFam(t testing.TB, fam *prom.Family, f expfmt.Format, e expfmt.Escaping) []byte {
-	t.Helper()
-	var buf bytes.Buffer
-	enc := expfmt.NewEncoder(&buf, f, e)
-	enc.Family(&fam.Desc)
-	for i := range fam.Series {
-		enc.Series(&fam.Desc, &fam.Series[i])
-	}
-	if err := enc.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
 }
