@@ -53,7 +53,7 @@ func ExampleOpts_unregistered() {
 	pushed.MustRegister(rows)
 	printOpenMetrics(pushed)
 	// Output:
-	// reported: prom: metric "job_rows": negative_increment: Add(-1) ignored: a counter only goes up
+	// reported: prom: metric "job_rows": negative increment: Add(-1) ignored: a counter only goes up
 	// # HELP job_rows Rows processed.
 	// # TYPE job_rows counter
 	// job_rows_total 42.0
@@ -208,7 +208,7 @@ func ExampleNewStateSet() {
 	fmt.Println(state.State())
 	printOpenMetrics(r)
 	// Output:
-	// reported: prom: metric "task_state": unknown_state: Set("paused") ignored: the declared states are ["starting" "running" "stopped"]
+	// reported: prom: metric "task_state": unknown state: Set("paused") ignored: the declared states are ["starting" "running" "stopped"]
 	// running
 	// # HELP task_state State of the task.
 	// # TYPE task_state stateset
@@ -390,7 +390,7 @@ func ExampleWriter_Emit_problem() {
 	// # HELP jobs_total Jobs done.
 	// # TYPE jobs_total counter
 	// jobs_total{queue="high"} 3
-	// prom: metric "jobs": negative_increment: value -1 for ["low"]: a counter is never negative or NaN; the series is skipped
+	// prom: metric "jobs": negative increment: value -1 for ["low"]: a counter is never negative or NaN; the series is skipped
 }
 
 // collectorFunc is a Collector from a function.

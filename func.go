@@ -120,8 +120,8 @@ func (m *funcMetric) collect(w *Writer) {
 	}
 	defer func() {
 		if p := recover(); p != nil {
-			w.Error(&RuntimeError{Kind: ErrCollect, Metric: m.desc.Name,
-				Detail: fmt.Sprintf("the callback panicked: %v; the series it reported before are kept, the rest of the family is missing", p)})
+			w.Error(newRuntimeError(ErrCollect, m.desc.Name,
+				"the callback panicked: %v; the series it reported before are kept, the rest of the family is missing", p))
 		}
 	}()
 	if m.one != nil {

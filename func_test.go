@@ -65,7 +65,7 @@ func TestFuncBadValues(t *testing.T) {
 		t       Type
 		emit    func(w *Writer)
 		want    string
-		errKind ErrorKind
+		errKind error
 		errText string
 	}{
 		{"label count", GaugeType, func(w *Writer) {
@@ -87,7 +87,7 @@ func TestFuncBadValues(t *testing.T) {
 		{"panic", GaugeType, func(w *Writer) { w.Emit(&Series{Value: 1, LabelValues: []string{"a"}}); panic("boom") },
 			"# TYPE m gauge\nm{k=\"a\"} 1\n", ErrCollect, "the callback panicked: boom"},
 		{"NaN gauge is a value", GaugeType, func(w *Writer) { w.Emit(&Series{Value: math.NaN(), LabelValues: []string{"a"}}) },
-			"# TYPE m gauge\nm{k=\"a\"} NaN\n", 0, ""},
+			"# TYPE m gauge\nm{k=\"a\"} NaN\n", nil, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -112,9 +112,8 @@ func TestFuncBadValues(t *testing.T) {
 				}
 				return
 			}
-			var re *RuntimeError
-			if !errors.As(err, &re) || re.Kind != tt.errKind || re.Metric != "m" || !strings.Contains(re.Detail, tt.errText) {
-				t.Errorf("error %v, want a %v RuntimeError for m containing %q", err, tt.errKind, tt.errText)
+			if !errors.Is(err, tt.errKind) || !strings.HasPrefix(err.Error(), `prom: metric "m": `) || !strings.Contains(err.Error(), tt.errText) {
+				t.Errorf("error %v, want one wrapping %v for m containing %q", err, tt.errKind, tt.errText)
 			}
 			if n := strings.Count(err.Error(), "prom: metric"); n != 1 {
 				t.Errorf("%d errors reported, want 1: %v", n, err)

@@ -191,8 +191,7 @@ func TestHistogramNaNAndReset(t *testing.T) {
 	if s.Count != 1 || s.Sum != 0.5 || s.Buckets[1].Count != 1 {
 		t.Errorf("after NaN: count %v sum %v buckets %v", s.Count, s.Sum, s.Buckets)
 	}
-	var re *RuntimeError
-	if len(got) != 1 || !errors.As(got[0], &re) || re.Kind != ErrNaNIncrement || re.Metric != "h" {
+	if len(got) != 1 || !errors.Is(got[0], ErrNaNIncrement) || !strings.HasPrefix(got[0].Error(), `prom: metric "h": `) {
 		t.Errorf("errors %v", got)
 	}
 	before := h.Created()

@@ -80,21 +80,57 @@ func (r *Registry) createdOn() bool {
 	return createdByDefault.Load()
 }
 
-// ConflictError is returned by Register when a family of the new collector has the same name as
-// a family already registered, or when the two write a sample of the same name (a gauge
-// "x_created" against a counter "x", a histogram "y" against a gauge "y_bucket").
-type ConflictError struct {
-	New, Existing *Desc
-	Sample        string // the sample name both would write
+// ErrConflict is wrapped by the error Register returns when a family of the new collector has
+// the name of a registered family that is not identical to it, or when the two would write a
+// sample of the same name (a gauge "x_created" against a counter "x", a gauge "y_bucket" against
+// a histogram "y"). Test for it with errors.Is; the message names both families, with their
+// labels and help, and the sample name they share. Registering an identical collector again is
+// not a conflict: it returns an *AlreadyRegisteredError.
+var ErrConflict = errors.New("registration conflict")
+
+// conflictError is a registration conflict between family new and family existing, which is
+// registered already or described by the same collector.
+type conflictError struct {
+	new, existing *Desc
+	sample        string // the sample name both would write
+	same          bool   // existing is described by the same collector
 }
 
 // Error names both families and the sample name they share.
-func (e *ConflictError) Error() string {
-	if e.New.Name == e.Existing.Name {
-		return fmt.Sprintf("prom: %s %q is already registered as a %s", e.New.Type, e.New.Name, e.Existing.Type)
+func (e *conflictError) Error() string {
+	where := "the registered"
+	if e.same {
+		where = "the same collector's"
 	}
-	return fmt.Sprintf("prom: %s %q clashes with %s %q: both would write samples named %q",
-		e.New.Type, e.New.Name, e.Existing.Type, e.Existing.Name, e.Sample)
+	return fmt.Sprintf("prom: %s clashes with %s %s: both would write samples named %q",
+		e.new.describe(), where, e.existing.describe(), e.sample)
+}
+
+// Unwrap returns ErrConflict, for errors.Is.
+func (e *conflictError) Unwrap() error { return ErrConflict }
+
+// describe spells d out for an error message: type, name, labels, unit and help.
+func (d *Desc) describe() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s %q (", d.Type, d.Name)
+	if len(d.LabelNames) > 0 {
+		fmt.Fprintf(&b, "labels %s, ", quoteAll(d.LabelNames))
+	}
+	if len(d.ConstLabels) > 0 {
+		b.WriteString("constant labels {")
+		for i, l := range d.ConstLabels {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			fmt.Fprintf(&b, "%s=%q", l.Name, l.Value)
+		}
+		b.WriteString("}, ")
+	}
+	if d.Unit != "" {
+		fmt.Fprintf(&b, "unit %q, ", d.Unit)
+	}
+	fmt.Fprintf(&b, "help %q)", d.Help)
+	return b.String()
 }
 
 // AlreadyRegisteredError is returned by Register when a collector describing exactly the same
@@ -115,9 +151,10 @@ func (e *AlreadyRegisteredError) Error() string {
 
 var seq atomic.Uint64
 
-// Register adds c to the registry. It returns a *ConflictError when one of c's families clashes
-// with a registered one, an *AlreadyRegisteredError when an identical collector is registered,
-// and an error when a Desc is invalid. On error nothing is registered.
+// Register adds c to the registry. It returns an error wrapping ErrConflict when one of c's
+// families clashes with a registered one or with another of c's, an *AlreadyRegisteredError when
+// an identical collector is registered, and an error when a Desc is invalid. On error nothing is
+// registered.
 func (r *Registry) Register(c Collector) error {
 	descs := c.Describe()
 	for _, d := range descs {
@@ -145,7 +182,7 @@ func (r *Registry) Register(c Collector) error {
 	for _, d := range descs {
 		for _, n := range append(d.SampleNames(), d.Name) {
 			if other, ok := local[n]; ok && other != d {
-				return &ConflictError{New: d, Existing: other, Sample: n}
+				return &conflictError{new: d, existing: other, sample: n, same: true}
 			}
 			local[n] = d
 			old, ok := r.names[n]
@@ -156,7 +193,7 @@ func (r *Registry) Register(c Collector) error {
 			if len(descs) == len(old.descs) && sameDescs(descs, old.descs) {
 				return &AlreadyRegisteredError{Existing: old.c, Name: d.Name}
 			}
-			return &ConflictError{New: d, Existing: od, Sample: n}
+			return &conflictError{new: d, existing: od, sample: n}
 		}
 	}
 	r.addLocked(e)
@@ -292,8 +329,8 @@ var writerPool = sync.Pool{New: func() any { return new(Writer) }}
 // The collectors run one after the other in the calling goroutine; ctx reaches them through
 // Writer.Context. The errors the collectors report are joined in the result, and also passed to
 // the registry's error handler. A collector (or the Encoder under it) that panics is stopped
-// there: the panic is such an error, a RuntimeError of kind ErrCollect naming where it
-// happened; what the collector wrote before it is kept, and the other collectors are collected.
+// there: the panic is such an error, wrapping ErrCollect and naming where it happened; what
+// the collector wrote before it is kept, and the other collectors are collected.
 //
 // A family is written once per collection. When a collection writes one in several parts, a
 // part that follows the previous one directly continues it. A part that comes after other
