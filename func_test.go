@@ -44,7 +44,7 @@ transfer_bytes_total{dir="out"} 20
 		t.Errorf("read at collection: %q", got)
 	}
 	if !r.Unregister(g) {
-		t.Error("Unregister did not find the GaugeFunc")
+		t.Error("Unregister did not find the gauge func")
 	}
 }
 
@@ -152,24 +152,26 @@ func TestFuncContext(t *testing.T) {
 
 func TestNewFuncErrors(t *testing.T) {
 	no := Opts{Unregistered: true}
-	for name, f := range map[string]func() error{
-		"nil gauge callback":   func() error { _, err := NewGaugeFunc("g", "G.", nil, no); return err },
-		"nil counter callback": func() error { _, err := NewCounterFuncVec("c", "C.", []string{"a"}, nil, no); return err },
-		"bad label":            func() error { _, err := NewGaugeFuncVec("g", "G.", []string{"__a"}, func(*Writer) {}, no); return err },
-		"bad option": func() error {
-			_, err := NewCounterFunc("c", "C.", func() float64 { return 0 }, Opts{Buckets: []float64{1}})
-			return err
+	for name, f := range map[string]func() (Collector, error){
+		"nil gauge callback":   func() (Collector, error) { return NewGaugeFunc("g", "G.", nil, no) },
+		"nil counter callback": func() (Collector, error) { return NewCounterFuncVec("c", "C.", []string{"a"}, nil, no) },
+		"bad label": func() (Collector, error) {
+			return NewGaugeFuncVec("g", "G.", []string{"__a"}, func(*Writer) {}, no)
 		},
-		"two opts": func() error { _, err := NewGaugeFunc("g", "G.", func() float64 { return 0 }, no, no); return err },
+		"bad option": func() (Collector, error) {
+			return NewCounterFunc("c", "C.", func() float64 { return 0 }, Opts{Buckets: []float64{1}})
+		},
+		"two opts": func() (Collector, error) { return NewGaugeFunc("g", "G.", func() float64 { return 0 }, no, no) },
 	} {
-		if err := f(); err == nil {
-			t.Errorf("%s: no error", name)
+		// A failed constructor returns a nil interface, not a nil pointer in one.
+		if c, err := f(); err == nil || c != nil {
+			t.Errorf("%s: got %#v, %v; want nil and an error", name, c, err)
 		}
 	}
 	r := NewRegistry()
 	Must(NewGauge("dup", "D.", Opts{Registry: r}))
 	if _, err := NewGaugeFunc("dup", "D.", func() float64 { return 0 }, Opts{Registry: r}); err == nil {
-		t.Error("a GaugeFunc registered over a gauge of the same name")
+		t.Error("a gauge func registered over a gauge of the same name")
 	}
 }
 
