@@ -171,10 +171,15 @@
 // A [Collector] describes its families and writes them at collection time into a [Writer]. The
 // metrics of this package are collectors too; a custom collector mirrors another system. It
 // learns two verbs: Writer.Family starts a family, given its [Desc] (built once with
-// [NewDesc]), and reports whether the collection wants it; Writer.Emit writes one series of
-// it, whatever the type:
+// [NewDesc], from the arguments a metric constructor takes), and reports whether the
+// collection wants it; Writer.Emit writes one series of it, whatever the type:
 //
 //	type queueCollector struct{ depth *prom.Desc }
+//
+//	func newQueueCollector() *queueCollector {
+//		return &queueCollector{depth: prom.Must(prom.NewDesc(prom.GaugeType, "queue_depth",
+//			"Jobs waiting.", []string{"queue"}, prom.Opts{Namespace: "mail"}))}
+//	}
 //
 //	func (c *queueCollector) Describe() []*prom.Desc { return []*prom.Desc{c.depth} }
 //

@@ -152,7 +152,7 @@ type runtimeErrors struct {
 
 var runtimeErrorsDesc = must(NewDesc(CounterType, runtimeErrorsName,
 	"Bad values that reached metrics at run time and errors of collections, by kind; see prom.ErrNegativeIncrement and the other run-time errors.",
-	DescOpts{LabelNames: []string{"kind"}}))
+	[]string{"kind"}))
 
 // count counts err under its kind, and logs it when it is the first of its kind. A collector's
 // error that is not a runtimeError is logged whole, with no metric.

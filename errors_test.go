@@ -48,7 +48,7 @@ func TestRuntimeErrorsWrapSentinels(t *testing.T) {
 			ErrUnknownState, []string{`prom: metric "st": unknown state: `, `Set("b")`, `["a"]`}},
 		{"collector panic", func(r *Registry, o Opts) {
 			r.MustRegister(collectorFunc(func(w *Writer) {
-				w.Family(Must(NewDesc(GaugeType, "p", "P.", DescOpts{})))
+				w.Family(Must(NewDesc(GaugeType, "p", "P.", nil)))
 				panic("boom")
 			}))
 			samples(r)
@@ -59,7 +59,7 @@ func TestRuntimeErrorsWrapSentinels(t *testing.T) {
 		}, ErrCollect, []string{`prom: metric "f": `, "callback panicked: boom"}},
 		{"Emit bad buckets", func(r *Registry, o Opts) {
 			r.MustRegister(collectorFunc(func(w *Writer) {
-				w.Family(Must(NewDesc(HistogramType, "eh", "H.", DescOpts{})))
+				w.Family(Must(NewDesc(HistogramType, "eh", "H.", nil)))
 				w.Emit(&Series{Buckets: []Bucket{{UpperBound: 1, Count: 1}}, Count: 1})
 			}))
 			samples(r)

@@ -82,7 +82,7 @@ func (m *funcMetric) init(t Type, name, help string, labelNames []string, one fu
 	if err := o.checkFor(name, t); err != nil {
 		return err
 	}
-	d, err := NewDesc(t, name, help, DescOpts{Namespace: o.Namespace, Subsystem: o.Subsystem, Unit: o.Unit, LabelNames: labelNames, ConstLabels: o.ConstLabels})
+	d, err := newDesc(t, name, help, labelNames, o)
 	if err != nil {
 		return err
 	}

@@ -57,7 +57,7 @@ func panicRegistry(t *testing.T) *prom.Registry {
 	r := prom.NewRegistry()
 	r.SetCreatedSeries(false)
 	prom.Must(prom.NewCounter("a_total", "A.", prom.Opts{Registry: r})).Inc()
-	d := prom.Must(prom.NewDesc(prom.GaugeType, "b", "B.", prom.DescOpts{LabelNames: []string{"k"}}))
+	d := prom.Must(prom.NewDesc(prom.GaugeType, "b", "B.", []string{"k"}))
 	r.MustRegister(&funcCollector{[]*prom.Desc{d}, func(w *prom.Writer) {
 		w.Family(d)
 		w.Emit(&prom.Series{Value: 1, LabelValues: []string{"x"}})

@@ -152,9 +152,9 @@ func newJobQueue() *jobQueueCollector {
 	return &jobQueueCollector{
 		// client_golang: prometheus.NewDesc("queue_depth", "Jobs waiting.", []string{"queue"}, nil)
 		depth: prom.Must(prom.NewDesc(prom.GaugeType, "queue_depth", "Jobs waiting.",
-			prom.DescOpts{LabelNames: []string{"queue"}})),
+			[]string{"queue"})),
 		latency: prom.Must(prom.NewDesc(prom.HistogramType, "queue_wait_seconds", "Time in queue.",
-			prom.DescOpts{})),
+			nil)),
 	}
 }
 

@@ -307,7 +307,7 @@ func validateDesc(d *Desc) error {
 	if d == nil {
 		return errors.New("prom: a collector described a nil Desc")
 	}
-	n, err := NewDesc(d.Type, d.Name, d.Help, DescOpts{LabelNames: d.LabelNames})
+	n, err := NewDesc(d.Type, d.Name, d.Help, d.LabelNames)
 	if err != nil {
 		return err
 	}
@@ -454,7 +454,7 @@ func (r *Registry) SetTargetInfo(labels map[string]string) error {
 		r.target.Store(nil)
 		return nil
 	}
-	d, err := NewDesc(InfoType, "target", "Target metadata.", DescOpts{LabelNames: sortedKeys(labels)})
+	d, err := NewDesc(InfoType, "target", "Target metadata.", sortedKeys(labels))
 	if err != nil {
 		return err
 	}
