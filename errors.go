@@ -101,6 +101,7 @@ func (e *runtimeError) Error() string {
 func (e *runtimeError) Unwrap() error { return e.kind }
 
 // SetErrorHandler sets the function that receives the run-time errors of the registry's metrics
+// (which wrap ErrNegativeIncrement or another of the errors above; test them with errors.Is)
 // and the errors of its collections. It replaces the default handler, which counts each error
 // in the family prom_runtime_errors_total{kind} and logs the first error of each kind through
 // the standard log package's default logger, in the form of log/slog's default logger:
@@ -170,8 +171,10 @@ func (s *runtimeErrors) count(err error) {
 	}
 }
 
+// Describe returns the family prom_runtime_errors.
 func (s *runtimeErrors) Describe() []*Desc { return []*Desc{runtimeErrorsDesc} }
 
+// Collect writes the count of each kind that has counted an error.
 func (s *runtimeErrors) Collect(w *Writer) {
 	w.Family(runtimeErrorsDesc)
 	for k := range s.counts {
