@@ -50,25 +50,32 @@ type Desc struct {
 	ConstLabels []Label  // written before the variable labels of every series
 }
 
-// DescOpts are the optional parts of a Desc. The zero value means none.
-type DescOpts struct {
-	// Namespace and Subsystem are joined to the name with "_": namespace_subsystem_name.
-	Namespace, Subsystem string
-	// Unit is appended to the name as "_"+Unit unless the name already ends with it.
-	Unit string
-	// LabelNames are the variable labels.
-	LabelNames []string
-	// ConstLabels are fixed labels written on every series of the family.
-	ConstLabels map[string]string
-}
-
-// NewDesc builds and validates the description of a family of type t.
+// NewDesc builds and validates the description of a family of type t whose series have the
+// variable labels labelNames (nil for none), for a Collector to pass to Writer.Family. It takes
+// the arguments a metric constructor takes, and of the Opts, those that describe a family:
+// Namespace, Subsystem, Unit and ConstLabels. Any other field set is an error, as is more
+// than one Opts:
+//
+//	queued := prom.Must(prom.NewDesc(prom.GaugeType, "queue_depth", "Jobs waiting.",
+//		[]string{"queue"}, prom.Opts{Namespace: "mail"})) // mail_queue_depth{queue}
 //
 // The name is built as namespace_subsystem_name; a counter name ending in "_total" and an info
 // name ending in "_info" lose that suffix (the writers add it back); the unit is appended when
 // the name does not already end with it. The error names the offending value and the rule it
 // breaks. NewDesc is meant for construction time: it allocates.
-func NewDesc(t Type, name, help string, o DescOpts) (*Desc, error) {
+func NewDesc(t Type, name, help string, labelNames []string, opts ...Opts) (*Desc, error) {
+	o, err := oneOpts(name, opts)
+	if err != nil {
+		return nil, err
+	}
+	if bad := o.notForDesc(); len(bad) > 0 {
+		return nil, fmt.Errorf("prom: %s %q: option %v does not describe a family; NewDesc takes Namespace, Subsystem, Unit and ConstLabels", t, name, bad)
+	}
+	return newDesc(t, name, help, labelNames, o)
+}
+
+// newDesc is NewDesc for the constructors, whose Opts also carry the fields of the metric.
+func newDesc(t Type, name, help string, labelNames []string, o *Opts) (*Desc, error) {
 	full := name
 	if o.Subsystem != "" {
 		full = o.Subsystem + "_" + full
@@ -103,10 +110,10 @@ func NewDesc(t Type, name, help string, o DescOpts) (*Desc, error) {
 		return nil, fmt.Errorf("prom: metric %q: help text is not valid UTF-8", full)
 	}
 	d := &Desc{Name: full, Help: help, Unit: o.Unit, Type: t}
-	if len(o.LabelNames) > 0 {
-		d.LabelNames = append([]string(nil), o.LabelNames...)
+	if len(labelNames) > 0 {
+		d.LabelNames = append([]string(nil), labelNames...)
 	}
-	seen := make(map[string]bool, len(o.LabelNames)+len(o.ConstLabels))
+	seen := make(map[string]bool, len(labelNames)+len(o.ConstLabels))
 	for _, l := range d.LabelNames {
 		if err := checkLabelFor(d, l, seen); err != nil {
 			return nil, err

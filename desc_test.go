@@ -9,47 +9,53 @@ func TestNewDesc(t *testing.T) {
 	tests := []struct {
 		typ     Type
 		name    string
-		o       DescOpts
+		labels  []string
+		o       Opts
 		want    string // resulting name, or
 		wantErr string // a fragment of the error
 	}{
-		{CounterType, "requests_total", DescOpts{}, "requests", ""},
-		{CounterType, "requests", DescOpts{Namespace: "app", Subsystem: "http"}, "app_http_requests", ""},
-		{CounterType, "x_total", DescOpts{Unit: "seconds"}, "x_seconds", ""},
-		{GaugeType, "temp_celsius", DescOpts{Unit: "celsius"}, "temp_celsius", ""},
-		{GaugeType, "temp", DescOpts{Unit: "celsius"}, "temp_celsius", ""},
-		{InfoType, "build_info", DescOpts{}, "build", ""},
-		{GaugeType, "my.dotted metric", DescOpts{}, "my.dotted metric", ""},
-		{GaugeType, "x", DescOpts{LabelNames: []string{"état"}}, "x", ""},
-		{GaugeType, "", DescOpts{}, "", "metric name is empty"},
-		{GaugeType, "bad\xff", DescOpts{}, "", "not valid UTF-8"},
-		{GaugeType, "x", DescOpts{Unit: "sec onds"}, "", `unit "sec onds"`},
-		{GaugeType, "x", DescOpts{LabelNames: []string{"__a"}}, "", `"__a" starts with "__"`},
-		{GaugeType, "x", DescOpts{LabelNames: []string{""}}, "", "label name is empty"},
-		{GaugeType, "x", DescOpts{LabelNames: []string{"a", "a"}}, "", `duplicate label name "a"`},
-		{GaugeType, "x", DescOpts{LabelNames: []string{"a"}, ConstLabels: map[string]string{"a": "1"}}, "", `duplicate label name "a"`},
-		{GaugeType, "x", DescOpts{ConstLabels: map[string]string{"a": "\xff"}}, "", "not valid UTF-8"},
-		{HistogramType, "h", DescOpts{LabelNames: []string{"le"}}, "", `"le" is reserved`},
-		{GaugeHistogramType, "h", DescOpts{LabelNames: []string{"le"}}, "", `"le" is reserved`},
-		{GaugeType, "g", DescOpts{LabelNames: []string{"le", "quantile"}}, "g", ""},
-		{SummaryType, "s", DescOpts{LabelNames: []string{"quantile"}}, "", `"quantile" is reserved`},
-		{StateSetType, "s", DescOpts{LabelNames: []string{"s"}}, "", "label named like the family"},
-		{Type(99), "x", DescOpts{}, "", "unknown type"},
+		{CounterType, "requests_total", nil, Opts{}, "requests", ""},
+		{CounterType, "requests", nil, Opts{Namespace: "app", Subsystem: "http"}, "app_http_requests", ""},
+		{CounterType, "x_total", nil, Opts{Unit: "seconds"}, "x_seconds", ""},
+		{GaugeType, "temp_celsius", nil, Opts{Unit: "celsius"}, "temp_celsius", ""},
+		{GaugeType, "temp", nil, Opts{Unit: "celsius"}, "temp_celsius", ""},
+		{InfoType, "build_info", nil, Opts{}, "build", ""},
+		{GaugeType, "my.dotted metric", nil, Opts{}, "my.dotted metric", ""},
+		{GaugeType, "x", []string{"état"}, Opts{}, "x", ""},
+		{GaugeType, "", nil, Opts{}, "", "metric name is empty"},
+		{GaugeType, "bad\xff", nil, Opts{}, "", "not valid UTF-8"},
+		{GaugeType, "x", nil, Opts{Unit: "sec onds"}, "", `unit "sec onds"`},
+		{GaugeType, "x", []string{"__a"}, Opts{}, "", `"__a" starts with "__"`},
+		{GaugeType, "x", []string{""}, Opts{}, "", "label name is empty"},
+		{GaugeType, "x", []string{"a", "a"}, Opts{}, "", `duplicate label name "a"`},
+		{GaugeType, "x", []string{"a"}, Opts{ConstLabels: map[string]string{"a": "1"}}, "", `duplicate label name "a"`},
+		{GaugeType, "x", nil, Opts{ConstLabels: map[string]string{"a": "\xff"}}, "", "not valid UTF-8"},
+		{HistogramType, "h", []string{"le"}, Opts{}, "", `"le" is reserved`},
+		{GaugeHistogramType, "h", []string{"le"}, Opts{}, "", `"le" is reserved`},
+		{GaugeType, "g", []string{"le", "quantile"}, Opts{}, "g", ""},
+		{SummaryType, "s", []string{"quantile"}, Opts{}, "", `"quantile" is reserved`},
+		{StateSetType, "s", []string{"s"}, Opts{}, "", "label named like the family"},
+		{Type(99), "x", nil, Opts{}, "", "unknown type"},
+		{HistogramType, "x", nil, Opts{Buckets: []float64{1}}, "", `histogram "x": option [Buckets] does not describe a family`},
+		{GaugeType, "x", nil, Opts{Registry: NewRegistry(), Unregistered: true}, "", "option [Registry Unregistered] does not describe a family"},
+	}
+	if _, err := NewDesc(GaugeType, "x", "help", nil, Opts{}, Opts{}); err == nil || !strings.Contains(err.Error(), "at most one") {
+		t.Errorf("NewDesc with two Opts: error = %v", err)
 	}
 	for _, tt := range tests {
-		d, err := NewDesc(tt.typ, tt.name, "help", tt.o)
+		d, err := NewDesc(tt.typ, tt.name, "help", tt.labels, tt.o)
 		if tt.wantErr != "" {
 			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
-				t.Errorf("NewDesc(%v, %q, %+v) error = %v, want it to contain %q", tt.typ, tt.name, tt.o, err, tt.wantErr)
+				t.Errorf("NewDesc(%v, %q, %q, %+v) error = %v, want it to contain %q", tt.typ, tt.name, tt.labels, tt.o, err, tt.wantErr)
 			}
 			continue
 		}
 		if err != nil {
-			t.Errorf("NewDesc(%v, %q, %+v): %v", tt.typ, tt.name, tt.o, err)
+			t.Errorf("NewDesc(%v, %q, %q, %+v): %v", tt.typ, tt.name, tt.labels, tt.o, err)
 			continue
 		}
 		if d.Name != tt.want {
-			t.Errorf("NewDesc(%v, %q, %+v).Name = %q, want %q", tt.typ, tt.name, tt.o, d.Name, tt.want)
+			t.Errorf("NewDesc(%v, %q, %q, %+v).Name = %q, want %q", tt.typ, tt.name, tt.labels, tt.o, d.Name, tt.want)
 		}
 	}
 }

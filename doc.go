@@ -146,14 +146,14 @@
 //
 //	reg := prom.NewRegistry()
 //	rows := prom.Must(prom.NewCounter("batch_rows_total", "Rows.", prom.Opts{Registry: reg}))
-//	err := reg.Register(myCollector) // *ConflictError, *AlreadyRegisteredError, or nil
+//	err := reg.Register(myCollector) // errors.Is(err, prom.ErrConflict), *AlreadyRegisteredError, or nil
 //	reg.Unregister(myCollector)
 //	reg.SetTargetInfo(map[string]string{"service": "billing", "env": "prod"}) // target_info
 //
 // [Registry.Register] detects clashes between families and between the sample names they
 // generate (a gauge "x_created" against a counter "x", a gauge "y_bucket" against a histogram
-// "y") and returns a [*ConflictError] naming both sides; registering an identical collector
-// again returns an [*AlreadyRegisteredError] that carries the existing one.
+// "y") and returns an error that wraps [ErrConflict] and names both sides; registering an
+// identical collector again returns an [*AlreadyRegisteredError] that carries the existing one.
 //
 // [Registry.SetTargetInfo] sets the target_info family that describes the monitored target as
 // a whole, written first in every collection. [Registry.SetCreatedSeries] turns the _created
@@ -171,10 +171,15 @@
 // A [Collector] describes its families and writes them at collection time into a [Writer]. The
 // metrics of this package are collectors too; a custom collector mirrors another system. It
 // learns two verbs: Writer.Family starts a family, given its [Desc] (built once with
-// [NewDesc]), and reports whether the collection wants it; Writer.Emit writes one series of
-// it, whatever the type:
+// [NewDesc], from the arguments a metric constructor takes), and reports whether the
+// collection wants it; Writer.Emit writes one series of it, whatever the type:
 //
 //	type queueCollector struct{ depth *prom.Desc }
+//
+//	func newQueueCollector() *queueCollector {
+//		return &queueCollector{depth: prom.Must(prom.NewDesc(prom.GaugeType, "queue_depth",
+//			"Jobs waiting.", []string{"queue"}, prom.Opts{Namespace: "mail"}))}
+//	}
 //
 //	func (c *queueCollector) Describe() []*prom.Desc { return []*prom.Desc{c.depth} }
 //
@@ -196,8 +201,9 @@
 //
 // Emit copies the series it is given, so a composite literal costs no allocation, and checks
 // it against the family: a series that does not fit is skipped, and the collection reports one
-// *RuntimeError per family. A [Family] — a Desc and its series as plain data, the form in which
-// package parse returns documents — is written the same way, Family then Emit for each series.
+// error per family, wrapping the run-time error of its first problem ([ErrLabelCount], …). A
+// [Family] — a Desc and its series as plain data, the form in which package parse returns
+// documents — is written the same way, Family then Emit for each series.
 // The Example_customCollector and ExampleWriter_Emit examples show it.
 //
 // Writer.Error reports a collector's error; Writer.Context is the collection's context, which
@@ -206,20 +212,22 @@
 // # Bad values at run time
 //
 // Nothing a running program passes to a metric panics, nor does a collector. Each case has one
-// documented outcome and is reported as a [*RuntimeError] to the registry's error handler:
+// documented outcome and is reported to the registry's error handler as an error that wraps
+// one of the sentinel errors below, for errors.Is, and names the metric and the value:
 //
-//	kind                cause                                            outcome
-//	negative_increment  Counter.Add(-1)                                  counter unchanged
-//	nan_increment       Counter.Add(NaN), Counter.Add(+Inf) (it would    value unchanged
-//	                    stick forever), Observe(NaN)
-//	invalid_utf8        a label value that is not UTF-8                  each bad byte becomes U+FFFD
-//	label_count         With with the wrong number of values,            the update goes to a detached
-//	                    WithMap with other names                         child that is never exposed
-//	exemplar            exemplar labels over 128 runes, bad names        exemplar dropped, observation counted
-//	unknown_state       StateSet.Set("nope")                             state unchanged
-//	collect             a collector reported an error; a callback, a     the rest of the collection goes on
-//	                    Collector or the encoder under it panicked
-//	                    (the error names the function and line)
+//	error (kind)                               cause                                       outcome
+//	ErrNegativeIncrement (negative_increment)  Counter.Add(-1)                             counter unchanged
+//	ErrNaNIncrement (nan_increment)            Counter.Add(NaN), Counter.Add(+Inf) (it     value unchanged
+//	                                           would stick forever), Observe(NaN)
+//	ErrInvalidUTF8 (invalid_utf8)              a label value that is not UTF-8             each bad byte becomes U+FFFD
+//	ErrLabelCount (label_count)                With with the wrong number of values,       the update goes to a detached
+//	                                           WithMap with other names                    child that is never exposed
+//	ErrExemplar (exemplar)                     exemplar labels over 128 runes, bad names   exemplar dropped, observation counted
+//	ErrUnknownState (unknown_state)            StateSet.Set("nope")                        state unchanged
+//	ErrCollect (collect)                       a callback, a Collector or the encoder      the rest of the collection goes on
+//	                                           under it panicked (the error names the
+//	                                           function and line); a collector reported
+//	                                           an error
 //
 // For a collect error, promhttp's default (HTTPErrorOnError) answers the scrape with 500;
 // ContinueOnError serves the rest.

@@ -41,7 +41,7 @@ func (w *Writer) copyIn(s *Series) *Series {
 }
 
 // checkSeries checks s, the Writer's copy of a series of family d, repairs what it can, and
-// reports whether s is written. Each problem is recorded for the family's RuntimeError.
+// reports whether s is written. Each problem is recorded for the family's error.
 func (w *Writer) checkSeries(d *Desc, s *Series) bool {
 	names := d.LabelNames
 	if s.LabelNames != nil {
@@ -90,10 +90,10 @@ func (w *Writer) checkSeries(d *Desc, s *Series) bool {
 }
 
 // problem records a problem of a series of the current family.
-func (w *Writer) problem(kind ErrorKind, format string, args ...any) {
+func (w *Writer) problem(kind error, format string, args ...any) {
 	w.bad++
 	if w.first == nil {
-		w.first = &RuntimeError{Kind: kind, Metric: w.cur.Name, Detail: fmt.Sprintf(format, args...)}
+		w.first = newRuntimeError(kind, w.cur.Name, format, args...)
 	}
 }
 
@@ -104,7 +104,7 @@ func (w *Writer) flushProblems() {
 		return
 	}
 	if w.bad > 1 {
-		w.first.Detail += fmt.Sprintf(" (and %d more problems in this collection)", w.bad-1)
+		w.first.detail += fmt.Sprintf(" (and %d more problems in this collection)", w.bad-1)
 	}
 	w.Error(w.first)
 	w.first, w.bad = nil, 0

@@ -34,39 +34,41 @@ func emitOne(t *testing.T, d *Desc, s ...*Series) (string, error) {
 
 func TestEmit(t *testing.T) {
 	inf := math.Inf(1)
-	desc := func(t Type, name string, o DescOpts) *Desc { return Must(NewDesc(t, name, "Help.", o)) }
+	desc := func(t Type, name string, labels []string, opts ...Opts) *Desc {
+		return Must(NewDesc(t, name, "Help.", labels, opts...))
+	}
 	tests := []struct {
 		name string
 		d    *Desc
 		s    Series
 		want string
 	}{
-		{"counter", desc(CounterType, "jobs_total", DescOpts{LabelNames: []string{"queue"}}),
+		{"counter", desc(CounterType, "jobs_total", []string{"queue"}),
 			Series{Value: 3, LabelValues: []string{"a"}},
 			"# TYPE jobs counter\njobs_total{queue=\"a\"} 3\n"},
-		{"gauge const labels", desc(GaugeType, "temp", DescOpts{Unit: "celsius", ConstLabels: map[string]string{"room": "1"}}),
+		{"gauge const labels", desc(GaugeType, "temp", nil, Opts{Unit: "celsius", ConstLabels: map[string]string{"room": "1"}}),
 			Series{Value: -2.5},
 			"# TYPE temp_celsius gauge\ntemp_celsius{room=\"1\"} -2.5\n"},
-		{"unknown", desc(Unknown, "u", DescOpts{}), Series{Value: math.Inf(-1)}, "# TYPE u unknown\nu -Inf\n"},
-		{"info with own label names, value ignored", desc(InfoType, "build_info", DescOpts{}),
+		{"unknown", desc(Unknown, "u", nil), Series{Value: math.Inf(-1)}, "# TYPE u unknown\nu -Inf\n"},
+		{"info with own label names, value ignored", desc(InfoType, "build_info", nil),
 			Series{LabelNames: []string{"component", "commit"}, LabelValues: []string{"api", "abc"}},
 			"# TYPE build info\nbuild_info{component=\"api\",commit=\"abc\"} 1\n"},
-		{"stateset non-exclusive", desc(StateSetType, "features", DescOpts{}),
+		{"stateset non-exclusive", desc(StateSetType, "features", nil),
 			Series{States: []State{{"a", true}, {"b", false}, {"c", true}}},
 			"# TYPE features stateset\nfeatures{features=\"a\"} 1\nfeatures{features=\"b\"} 0\nfeatures{features=\"c\"} 1\n"},
-		{"histogram", desc(HistogramType, "lat", DescOpts{Unit: "seconds"}),
+		{"histogram", desc(HistogramType, "lat", nil, Opts{Unit: "seconds"}),
 			Series{Buckets: []Bucket{{0.1, 2, nil}, {inf, 5, nil}}, Count: 5, Sum: 3.5},
 			"# TYPE lat_seconds histogram\nlat_seconds_bucket{le=\"0.1\"} 2\nlat_seconds_bucket{le=\"+Inf\"} 5\nlat_seconds_count 5\nlat_seconds_sum 3.5\n"},
-		{"gauge histogram", desc(GaugeHistogramType, "q", DescOpts{}),
+		{"gauge histogram", desc(GaugeHistogramType, "q", nil),
 			Series{Buckets: []Bucket{{inf, 1, nil}}, Count: 1, Sum: 2},
 			"# TYPE q gaugehistogram\nq_bucket{le=\"+Inf\"} 1\nq_gcount 1\nq_gsum 2\n"},
-		{"summary", desc(SummaryType, "s", DescOpts{LabelNames: []string{"x"}}),
+		{"summary", desc(SummaryType, "s", []string{"x"}),
 			Series{Count: 4, Sum: 10, Quantiles: []Quantile{{0.5, 2}, {0.9, 3}}, LabelValues: []string{"y"}},
 			"# TYPE s summary\ns{x=\"y\",quantile=\"0.5\"} 2\ns{x=\"y\",quantile=\"0.9\"} 3\ns_count{x=\"y\"} 4\ns_sum{x=\"y\"} 10\n"},
-		{"timestamp", desc(GaugeType, "g", DescOpts{LabelNames: []string{"k"}}),
+		{"timestamp", desc(GaugeType, "g", []string{"k"}),
 			Series{Value: 7, LabelValues: []string{"v"}, Timestamp: 1700000000000 * 1e6, HasTimestamp: true},
 			"# TYPE g gauge\ng{k=\"v\"} 7 1700000000000\n"},
-		{"invalid UTF-8 repaired", desc(GaugeType, "g", DescOpts{LabelNames: []string{"k"}}),
+		{"invalid UTF-8 repaired", desc(GaugeType, "g", []string{"k"}),
 			Series{Value: 1, LabelValues: []string{"a\xffb"}},
 			"# TYPE g gauge\ng{k=\"a\uFFFDb\"} 1\n"},
 	}
@@ -76,8 +78,7 @@ func TestEmit(t *testing.T) {
 			if got != tt.want {
 				t.Errorf("got\n%s\nwant\n%s", got, tt.want)
 			}
-			var re *RuntimeError
-			if repaired := strings.Contains(tt.name, "repaired"); repaired != errors.As(err, &re) {
+			if repaired := strings.Contains(tt.name, "repaired"); repaired != errors.Is(err, ErrInvalidUTF8) {
 				t.Errorf("error %v; want one only when a value is repaired", err)
 			}
 		})
@@ -85,18 +86,18 @@ func TestEmit(t *testing.T) {
 }
 
 // TestEmitProblems: a series that does not fit its family is skipped, the other series of the
-// family are written, and the collection reports one RuntimeError for the family that names
-// the first problem and counts the others.
+// family are written, and the collection reports one error for the family that wraps the
+// run-time error of the first problem, names it and counts the others.
 func TestEmitProblems(t *testing.T) {
 	inf := math.Inf(1)
 	desc := func(t Type, labels ...string) *Desc {
-		return Must(NewDesc(t, "m", "Help.", DescOpts{LabelNames: labels, ConstLabels: map[string]string{"c": "1"}}))
+		return Must(NewDesc(t, "m", "Help.", labels, Opts{ConstLabels: map[string]string{"c": "1"}}))
 	}
 	tests := []struct {
 		name string
 		d    *Desc
 		s    Series
-		kind ErrorKind
+		kind error
 		want string // part of the error
 	}{
 		{"label count", desc(GaugeType, "a"), Series{Value: 1}, ErrLabelCount, "got 0 label values [] for the label names [\"a\"]"},
@@ -124,11 +125,10 @@ func TestEmitProblems(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			bad := tt.s
 			got, err := emitOne(t, tt.d, &tt.s, &bad)
-			var re *RuntimeError
-			if !errors.As(err, &re) || re.Kind != tt.kind || re.Metric != "m" || !strings.Contains(re.Detail, tt.want) {
-				t.Fatalf("error %v; want a %v RuntimeError for m containing %q", err, tt.kind, tt.want)
+			if !errors.Is(err, tt.kind) || !strings.HasPrefix(err.Error(), `prom: metric "m": `) || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("error %v; want one wrapping %v for m containing %q", err, tt.kind, tt.want)
 			}
-			if !strings.Contains(re.Detail, "(and 1 more problems in this collection)") {
+			if !strings.Contains(err.Error(), "(and 1 more problems in this collection)") {
 				t.Errorf("error %v: want the second problem counted", err)
 			}
 			if strings.Count(err.Error(), "prom: metric") != 1 {
@@ -143,7 +143,7 @@ func TestEmitProblems(t *testing.T) {
 
 // TestEmitSkipsOnlyBadSeries: the good series around a bad one are written.
 func TestEmitSkipsOnlyBadSeries(t *testing.T) {
-	d := Must(NewDesc(CounterType, "c", "Help.", DescOpts{LabelNames: []string{"k"}}))
+	d := Must(NewDesc(CounterType, "c", "Help.", []string{"k"}))
 	got, err := emitOne(t, d, &Series{Value: 1, LabelValues: []string{"a"}}, &Series{Value: -1, LabelValues: []string{"b"}},
 		&Series{Value: 2, LabelValues: []string{"c"}})
 	if want := "# TYPE c counter\nc_total{k=\"a\"} 1\nc_total{k=\"c\"} 2\n"; got != want {
@@ -169,8 +169,8 @@ func TestEmitAllocs(t *testing.T) {
 	if raceEnabled {
 		t.Skip("the race detector makes sync.Pool drop objects")
 	}
-	g := Must(NewDesc(GaugeType, "g", "G.", DescOpts{LabelNames: []string{"k"}}))
-	h := Must(NewDesc(HistogramType, "h", "H.", DescOpts{}))
+	g := Must(NewDesc(GaugeType, "g", "G.", []string{"k"}))
+	h := Must(NewDesc(HistogramType, "h", "H.", nil))
 	r := NewRegistry()
 	r.MustRegister(collectorFunc(func(w *Writer) {
 		w.Family(g)
@@ -193,7 +193,7 @@ func TestEmitAllocs(t *testing.T) {
 
 func TestNewDescUnitForbidden(t *testing.T) {
 	for _, typ := range []Type{InfoType, StateSetType} {
-		if _, err := NewDesc(typ, "x", "Help.", DescOpts{Unit: "seconds"}); err == nil || !strings.Contains(err.Error(), "forbids a unit") {
+		if _, err := NewDesc(typ, "x", "Help.", nil, Opts{Unit: "seconds"}); err == nil || !strings.Contains(err.Error(), "forbids a unit") {
 			t.Errorf("NewDesc(%v) with a unit: error %v, want one saying OpenMetrics forbids it", typ, err)
 		}
 	}
@@ -214,7 +214,7 @@ func collectOnce(r *Registry, e Encoder) {
 // BenchmarkEmit measures a collection of 100 gauge series, two labels each, written by a
 // custom collector with Emit: the copy and the checks, into an encoder that discards them.
 func BenchmarkEmit(b *testing.B) {
-	d := Must(NewDesc(GaugeType, "g", "G.", DescOpts{LabelNames: []string{"a", "b"}}))
+	d := Must(NewDesc(GaugeType, "g", "G.", []string{"a", "b"}))
 	names := make([]string, 100)
 	for i := range names {
 		names[i] = "series-" + string(rune('a'+i%26))

@@ -53,7 +53,7 @@ func ExampleOpts_unregistered() {
 	pushed.MustRegister(rows)
 	printOpenMetrics(pushed)
 	// Output:
-	// reported: prom: metric "job_rows": negative_increment: Add(-1) ignored: a counter only goes up
+	// reported: prom: metric "job_rows": negative increment: Add(-1) ignored: a counter only goes up
 	// # HELP job_rows Rows processed.
 	// # TYPE job_rows counter
 	// job_rows_total 42.0
@@ -208,7 +208,7 @@ func ExampleNewStateSet() {
 	fmt.Println(state.State())
 	printOpenMetrics(r)
 	// Output:
-	// reported: prom: metric "task_state": unknown_state: Set("paused") ignored: the declared states are ["starting" "running" "stopped"]
+	// reported: prom: metric "task_state": unknown state: Set("paused") ignored: the declared states are ["starting" "running" "stopped"]
 	// running
 	// # HELP task_state State of the task.
 	// # TYPE task_state stateset
@@ -283,9 +283,9 @@ type queueCollector struct {
 // The descriptions are built once; NewDesc checks the names.
 var (
 	queueLength = prom.Must(prom.NewDesc(prom.GaugeType, "queue_length", "Jobs waiting, by queue.",
-		prom.DescOpts{LabelNames: []string{"queue"}}))
+		[]string{"queue"}))
 	queueServed = prom.Must(prom.NewDesc(prom.CounterType, "queue_served_total", "Jobs served, by queue.",
-		prom.DescOpts{LabelNames: []string{"queue"}}))
+		[]string{"queue"}))
 )
 
 func (c *queueCollector) Describe() []*prom.Desc { return []*prom.Desc{queueLength, queueServed} }
@@ -330,9 +330,9 @@ func Example_customCollector() {
 type featuresCollector struct{}
 
 var (
-	featureFlags = prom.Must(prom.NewDesc(prom.StateSetType, "feature_flags", "Feature flags switched on.", prom.DescOpts{}))
+	featureFlags = prom.Must(prom.NewDesc(prom.StateSetType, "feature_flags", "Feature flags switched on.", nil))
 	upstreamSize = prom.Must(prom.NewDesc(prom.HistogramType, "upstream_response_size", "Response sizes seen by the proxy.",
-		prom.DescOpts{Unit: "bytes"}))
+		nil, prom.Opts{Unit: "bytes"}))
 )
 
 func (featuresCollector) Describe() []*prom.Desc { return []*prom.Desc{featureFlags, upstreamSize} }
@@ -376,7 +376,7 @@ func ExampleWriter_Emit() {
 func ExampleWriter_Emit_problem() {
 	r := prom.NewRegistry()
 	r.SetErrorHandler(func(error) {}) // returned by Collect below; not logged
-	d := prom.Must(prom.NewDesc(prom.CounterType, "jobs_total", "Jobs done.", prom.DescOpts{LabelNames: []string{"queue"}}))
+	d := prom.Must(prom.NewDesc(prom.CounterType, "jobs_total", "Jobs done.", []string{"queue"}))
 	r.MustRegister(collectorFunc(func(w *prom.Writer) {
 		w.Family(d)
 		w.Emit(&prom.Series{Value: 3, LabelValues: []string{"high"}})
@@ -390,7 +390,7 @@ func ExampleWriter_Emit_problem() {
 	// # HELP jobs_total Jobs done.
 	// # TYPE jobs_total counter
 	// jobs_total{queue="high"} 3
-	// prom: metric "jobs": negative_increment: value -1 for ["low"]: a counter is never negative or NaN; the series is skipped
+	// prom: metric "jobs": negative increment: value -1 for ["low"]: a counter is never negative or NaN; the series is skipped
 }
 
 // collectorFunc is a Collector from a function.

@@ -10,17 +10,14 @@ import (
 )
 
 // errorsOf returns a registry whose run-time errors are appended to the returned slice.
-func errorsOf(t *testing.T) (*Registry, *[]*RuntimeError) {
+func errorsOf(t *testing.T) (*Registry, *[]error) {
 	r := NewRegistry()
 	var mu sync.Mutex
-	var errs []*RuntimeError
+	var errs []error
 	r.SetErrorHandler(func(err error) {
-		var re *RuntimeError
-		if errors.As(err, &re) {
-			mu.Lock()
-			errs = append(errs, re)
-			mu.Unlock()
-		}
+		mu.Lock()
+		errs = append(errs, err)
+		mu.Unlock()
 	})
 	return r, &errs
 }
@@ -67,7 +64,7 @@ func TestExemplarLabelRules(t *testing.T) {
 			if e != nil {
 				t.Errorf("exemplar %+v kept; want it dropped", e)
 			}
-			if len(*errs) != 2 || (*errs)[0].Kind != ErrExemplar || !strings.Contains((*errs)[0].Detail, tc.err) {
+			if len(*errs) != 2 || !errors.Is((*errs)[0], ErrExemplar) || !strings.Contains((*errs)[0].Error(), tc.err) {
 				t.Errorf("errors %v; want two ErrExemplar mentioning %q", *errs, tc.err)
 			}
 			if _, err := NewExemplar(1, time.Time{}, tc.labels...); err == nil || !strings.Contains(err.Error(), tc.err) {

@@ -4,25 +4,8 @@ import (
 	"fmt"
 )
 
-// GaugeFunc is a gauge whose values are read from a callback at each collection rather than
-// set by the program: the length of a queue owned by another package, the size of a cache, the
-// number of open connections of a pool. The callback runs in the goroutine of the collection,
-// once per collection that asks for the family, so it must be safe for concurrent use and fast.
-//
-// NewGaugeFunc makes a GaugeFunc with one series; NewGaugeFuncVec one whose callback reports
-// a value per label set.
-type GaugeFunc struct{ funcMetric }
-
-// CounterFunc is a counter whose values are read from a callback at each collection: a count
-// kept by another package, such as the requests a library has served. The callback must return
-// a value that never decreases (a decrease looks to Prometheus like a restart of the process).
-// A negative or NaN value is not exposed: the series is skipped and the collection reports a
-// RuntimeError. A CounterFunc has no created timestamp.
-//
-// Its callback runs like a GaugeFunc's.
-type CounterFunc struct{ funcMetric }
-
-// funcMetric is the shared body of GaugeFunc and CounterFunc.
+// funcMetric is the Collector that NewGaugeFunc, NewGaugeFuncVec, NewCounterFunc and
+// NewCounterFuncVec return: a family whose values are read from a callback at each collection.
 type funcMetric struct {
 	desc  *Desc
 	descs []*Desc
@@ -30,14 +13,16 @@ type funcMetric struct {
 	many  func(w *Writer) // NewGaugeFuncVec, NewCounterFuncVec
 }
 
-// NewGaugeFunc creates a gauge that reports the value f returns at each collection, and
-// registers it (see Opts.Registry).
-func NewGaugeFunc(name, help string, f func() float64, opts ...Opts) (*GaugeFunc, error) {
-	m := &GaugeFunc{}
-	if err := m.init(m, GaugeType, name, help, nil, f, nil, opts); err != nil {
-		return nil, err
-	}
-	return m, nil
+// NewGaugeFunc creates a gauge whose value is read from f at each collection rather than set by
+// the program — the length of a queue owned by another package, the size of a cache, the number
+// of open connections of a pool — and registers it (see Opts.Registry). f runs in the goroutine
+// of the collection, once per collection that asks for the family, so it must be safe for
+// concurrent use and fast.
+//
+// The result is the Collector to pass to Registry.Register or Unregister; it has no other
+// methods, since the callback owns the value.
+func NewGaugeFunc(name, help string, f func() float64, opts ...Opts) (Collector, error) {
+	return newFunc(GaugeType, name, help, nil, f, nil, opts)
 }
 
 // NewGaugeFuncVec creates a gauge family whose callback f reports, at each collection, one value
@@ -53,36 +38,40 @@ func NewGaugeFunc(name, help string, f func() float64, opts ...Opts) (*GaugeFunc
 //
 // Emit checks each series and costs no allocation; a family whose callback emits nothing is
 // left out. f must not call Writer.Family: its series belong to this family. A panic in f
-// ends the family there, keeps the series emitted before and is reported as a RuntimeError.
-func NewGaugeFuncVec(name, help string, labelNames []string, f func(w *Writer), opts ...Opts) (*GaugeFunc, error) {
-	m := &GaugeFunc{}
-	if err := m.init(m, GaugeType, name, help, labelNames, nil, f, opts); err != nil {
-		return nil, err
-	}
-	return m, nil
+// ends the family there, keeps the series emitted before and is reported as an error wrapping
+// ErrCollect. f runs as NewGaugeFunc's does.
+func NewGaugeFuncVec(name, help string, labelNames []string, f func(w *Writer), opts ...Opts) (Collector, error) {
+	return newFunc(GaugeType, name, help, labelNames, nil, f, opts)
 }
 
-// NewCounterFunc creates a counter that reports the value f returns at each collection, and
-// registers it. A name ending in "_total" is accepted; the family is named without it.
-func NewCounterFunc(name, help string, f func() float64, opts ...Opts) (*CounterFunc, error) {
-	m := &CounterFunc{}
-	if err := m.init(m, CounterType, name, help, nil, f, nil, opts); err != nil {
-		return nil, err
-	}
-	return m, nil
+// NewCounterFunc creates a counter whose value is read from f at each collection — a count kept
+// by another package, such as the requests a library has served — and registers it. A name
+// ending in "_total" is accepted; the family is named without it. f must return a value that
+// never decreases (a decrease looks to Prometheus like a restart of the process); a negative or
+// NaN value is not exposed: the series is skipped and the collection reports an error wrapping
+// ErrNegativeIncrement or ErrNaNIncrement. The counter has no created timestamp. f runs as
+// NewGaugeFunc's does, and the result is a Collector as NewGaugeFunc's is.
+func NewCounterFunc(name, help string, f func() float64, opts ...Opts) (Collector, error) {
+	return newFunc(CounterType, name, help, nil, f, nil, opts)
 }
 
 // NewCounterFuncVec creates a counter family whose callback f reports one value per label set
 // at each collection, as NewGaugeFuncVec does. A negative or NaN value skips its series.
-func NewCounterFuncVec(name, help string, labelNames []string, f func(w *Writer), opts ...Opts) (*CounterFunc, error) {
-	m := &CounterFunc{}
-	if err := m.init(m, CounterType, name, help, labelNames, nil, f, opts); err != nil {
+func NewCounterFuncVec(name, help string, labelNames []string, f func(w *Writer), opts ...Opts) (Collector, error) {
+	return newFunc(CounterType, name, help, labelNames, nil, f, opts)
+}
+
+// newFunc builds and registers the funcMetric of the constructors above. It returns a nil
+// Collector, not a nil *funcMetric, on error.
+func newFunc(t Type, name, help string, labelNames []string, one func() float64, many func(*Writer), opts []Opts) (Collector, error) {
+	m := &funcMetric{}
+	if err := m.init(t, name, help, labelNames, one, many, opts); err != nil {
 		return nil, err
 	}
 	return m, nil
 }
 
-func (m *funcMetric) init(outer Collector, t Type, name, help string, labelNames []string, one func() float64, many func(*Writer), opts []Opts) error {
+func (m *funcMetric) init(t Type, name, help string, labelNames []string, one func() float64, many func(*Writer), opts []Opts) error {
 	if one == nil && many == nil {
 		return fmt.Errorf("prom: %s %q: the callback is nil", t, name)
 	}
@@ -93,35 +82,26 @@ func (m *funcMetric) init(outer Collector, t Type, name, help string, labelNames
 	if err := o.checkFor(name, t); err != nil {
 		return err
 	}
-	d, err := NewDesc(t, name, help, DescOpts{Namespace: o.Namespace, Subsystem: o.Subsystem, Unit: o.Unit, LabelNames: labelNames, ConstLabels: o.ConstLabels})
+	d, err := newDesc(t, name, help, labelNames, o)
 	if err != nil {
 		return err
 	}
 	m.desc, m.descs, m.one, m.many = d, []*Desc{d}, one, many
-	// The outer GaugeFunc or CounterFunc is what registers, so that Unregister finds it.
-	return register(o, outer)
+	return register(o, m)
 }
 
 // Describe returns the description of the family.
-func (m *GaugeFunc) Describe() []*Desc { return m.descs }
+func (m *funcMetric) Describe() []*Desc { return m.descs }
 
 // Collect calls the callback and writes what it reports.
-func (m *GaugeFunc) Collect(w *Writer) { m.collect(w) }
-
-// Describe returns the description of the family.
-func (m *CounterFunc) Describe() []*Desc { return m.descs }
-
-// Collect calls the callback and writes what it reports.
-func (m *CounterFunc) Collect(w *Writer) { m.collect(w) }
-
-func (m *funcMetric) collect(w *Writer) {
+func (m *funcMetric) Collect(w *Writer) {
 	if !w.Family(m.desc) {
 		return
 	}
 	defer func() {
 		if p := recover(); p != nil {
-			w.Error(&RuntimeError{Kind: ErrCollect, Metric: m.desc.Name,
-				Detail: fmt.Sprintf("the callback panicked: %v; the series it reported before are kept, the rest of the family is missing", p)})
+			w.Error(newRuntimeError(ErrCollect, m.desc.Name,
+				"the callback panicked: %v; the series it reported before are kept, the rest of the family is missing", p))
 		}
 	}()
 	if m.one != nil {

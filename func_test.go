@@ -44,7 +44,7 @@ transfer_bytes_total{dir="out"} 20
 		t.Errorf("read at collection: %q", got)
 	}
 	if !r.Unregister(g) {
-		t.Error("Unregister did not find the GaugeFunc")
+		t.Error("Unregister did not find the gauge func")
 	}
 }
 
@@ -65,7 +65,7 @@ func TestFuncBadValues(t *testing.T) {
 		t       Type
 		emit    func(w *Writer)
 		want    string
-		errKind ErrorKind
+		errKind error
 		errText string
 	}{
 		{"label count", GaugeType, func(w *Writer) {
@@ -87,7 +87,7 @@ func TestFuncBadValues(t *testing.T) {
 		{"panic", GaugeType, func(w *Writer) { w.Emit(&Series{Value: 1, LabelValues: []string{"a"}}); panic("boom") },
 			"# TYPE m gauge\nm{k=\"a\"} 1\n", ErrCollect, "the callback panicked: boom"},
 		{"NaN gauge is a value", GaugeType, func(w *Writer) { w.Emit(&Series{Value: math.NaN(), LabelValues: []string{"a"}}) },
-			"# TYPE m gauge\nm{k=\"a\"} NaN\n", 0, ""},
+			"# TYPE m gauge\nm{k=\"a\"} NaN\n", nil, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -112,9 +112,8 @@ func TestFuncBadValues(t *testing.T) {
 				}
 				return
 			}
-			var re *RuntimeError
-			if !errors.As(err, &re) || re.Kind != tt.errKind || re.Metric != "m" || !strings.Contains(re.Detail, tt.errText) {
-				t.Errorf("error %v, want a %v RuntimeError for m containing %q", err, tt.errKind, tt.errText)
+			if !errors.Is(err, tt.errKind) || !strings.HasPrefix(err.Error(), `prom: metric "m": `) || !strings.Contains(err.Error(), tt.errText) {
+				t.Errorf("error %v, want one wrapping %v for m containing %q", err, tt.errKind, tt.errText)
 			}
 			if n := strings.Count(err.Error(), "prom: metric"); n != 1 {
 				t.Errorf("%d errors reported, want 1: %v", n, err)
@@ -153,24 +152,26 @@ func TestFuncContext(t *testing.T) {
 
 func TestNewFuncErrors(t *testing.T) {
 	no := Opts{Unregistered: true}
-	for name, f := range map[string]func() error{
-		"nil gauge callback":   func() error { _, err := NewGaugeFunc("g", "G.", nil, no); return err },
-		"nil counter callback": func() error { _, err := NewCounterFuncVec("c", "C.", []string{"a"}, nil, no); return err },
-		"bad label":            func() error { _, err := NewGaugeFuncVec("g", "G.", []string{"__a"}, func(*Writer) {}, no); return err },
-		"bad option": func() error {
-			_, err := NewCounterFunc("c", "C.", func() float64 { return 0 }, Opts{Buckets: []float64{1}})
-			return err
+	for name, f := range map[string]func() (Collector, error){
+		"nil gauge callback":   func() (Collector, error) { return NewGaugeFunc("g", "G.", nil, no) },
+		"nil counter callback": func() (Collector, error) { return NewCounterFuncVec("c", "C.", []string{"a"}, nil, no) },
+		"bad label": func() (Collector, error) {
+			return NewGaugeFuncVec("g", "G.", []string{"__a"}, func(*Writer) {}, no)
 		},
-		"two opts": func() error { _, err := NewGaugeFunc("g", "G.", func() float64 { return 0 }, no, no); return err },
+		"bad option": func() (Collector, error) {
+			return NewCounterFunc("c", "C.", func() float64 { return 0 }, Opts{Buckets: []float64{1}})
+		},
+		"two opts": func() (Collector, error) { return NewGaugeFunc("g", "G.", func() float64 { return 0 }, no, no) },
 	} {
-		if err := f(); err == nil {
-			t.Errorf("%s: no error", name)
+		// A failed constructor returns a nil interface, not a nil pointer in one.
+		if c, err := f(); err == nil || c != nil {
+			t.Errorf("%s: got %#v, %v; want nil and an error", name, c, err)
 		}
 	}
 	r := NewRegistry()
 	Must(NewGauge("dup", "D.", Opts{Registry: r}))
 	if _, err := NewGaugeFunc("dup", "D.", func() float64 { return 0 }, Opts{Registry: r}); err == nil {
-		t.Error("a GaugeFunc registered over a gauge of the same name")
+		t.Error("a gauge func registered over a gauge of the same name")
 	}
 }
 

@@ -64,8 +64,8 @@ func ExampleRegistry_Register() {
 	// A gauge named like the counter's _created sample would make the exposition ambiguous.
 	created := prom.Must(prom.NewGauge("jobs_created", "Jobs created.", prom.Opts{Unregistered: true}))
 	err := reg.Register(created)
-	var conflict *prom.ConflictError
-	fmt.Println("conflict:", errors.As(err, &conflict))
+	fmt.Println("conflict:", errors.Is(err, prom.ErrConflict))
+	fmt.Println(err)
 
 	err = reg.Register(jobs)
 	var again *prom.AlreadyRegisteredError
@@ -74,19 +74,21 @@ func ExampleRegistry_Register() {
 	}
 	// Output:
 	// conflict: true
+	// prom: gauge "jobs_created" (help "Jobs created.") clashes with the registered counter "jobs" (help "Jobs run."): both would write samples named "jobs_created"
 	// already registered, same metric: true
 }
 
 // Bad values reaching metrics at run time never panic: each has one outcome, and is reported to
-// the registry's error handler. The default handler counts them in prom_runtime_errors_total
-// and logs the first of each kind; this one prints them.
+// the registry's error handler, wrapping one of the sentinel errors ErrNegativeIncrement, …
+// The default handler counts them in prom_runtime_errors_total and logs the first of each kind;
+// this one prints them, and tells a wrong label count, a bug in the program, from the others.
 func ExampleRegistry_SetErrorHandler() {
 	reg := prom.NewRegistry()
 	reg.SetErrorHandler(func(err error) {
-		var re *prom.RuntimeError
-		if errors.As(err, &re) {
-			fmt.Printf("%s on %s: %s\n", re.Kind, re.Metric, re.Detail)
+		if errors.Is(err, prom.ErrLabelCount) {
+			fmt.Print("bug: ")
 		}
+		fmt.Println(err)
 	})
 	jobs := prom.Must(prom.NewCounterVec("jobs_total", "Jobs run, by queue.", []string{"queue"}, prom.Opts{Registry: reg}))
 
@@ -98,10 +100,10 @@ func ExampleRegistry_SetErrorHandler() {
 
 	printOpenMetrics(reg)
 	// Output:
-	// negative_increment on jobs: Add(-1) ignored: a counter only goes up
-	// nan_increment on jobs: Add(NaN) ignored
-	// label_count on jobs: got 2 label values ["mail" "extra"] for the label names ["queue"]
-	// invalid_utf8 on jobs: value "b\xffd" of label "queue" is not valid UTF-8; invalid bytes replaced by U+FFFD
+	// prom: metric "jobs": negative increment: Add(-1) ignored: a counter only goes up
+	// prom: metric "jobs": NaN increment: Add(NaN) ignored
+	// bug: prom: metric "jobs": wrong labels: got 2 label values ["mail" "extra"] for the label names ["queue"]
+	// prom: metric "jobs": invalid UTF-8: value "b\xffd" of label "queue" is not valid UTF-8; invalid bytes replaced by U+FFFD
 	// # HELP jobs Jobs run, by queue.
 	// # TYPE jobs counter
 	// jobs_total{queue="mail"} 1.0

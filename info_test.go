@@ -39,8 +39,7 @@ dev_info{slot="2"} 1
 	if got := mustSamples(t, r); got != want {
 		t.Errorf("got\n%s\nwant\n%s", got, want)
 	}
-	var re *RuntimeError
-	if len(errs) != 1 || !errors.As(errs[0], &re) || re.Kind != ErrInvalidUTF8 || re.Metric != "dev" {
+	if len(errs) != 1 || !errors.Is(errs[0], ErrInvalidUTF8) || !strings.HasPrefix(errs[0].Error(), `prom: metric "dev": `) {
 		t.Errorf("reported %v, want one ErrInvalidUTF8 for dev", errs)
 	}
 	if got := i.Labels(); !maps.Equal(got, map[string]string{"version": "1.2", "commit": "abc"}) {

@@ -152,9 +152,9 @@ func newJobQueue() *jobQueueCollector {
 	return &jobQueueCollector{
 		// client_golang: prometheus.NewDesc("queue_depth", "Jobs waiting.", []string{"queue"}, nil)
 		depth: prom.Must(prom.NewDesc(prom.GaugeType, "queue_depth", "Jobs waiting.",
-			prom.DescOpts{LabelNames: []string{"queue"}})),
+			[]string{"queue"})),
 		latency: prom.Must(prom.NewDesc(prom.HistogramType, "queue_wait_seconds", "Time in queue.",
-			prom.DescOpts{})),
+			nil)),
 	}
 }
 
@@ -214,12 +214,13 @@ func Example_migrateErrors() {
 
 	// A gauge named jobs_created would clash with the counter's _created sample.
 	_, err = prom.NewGauge("jobs_created", "Clash.", prom.Opts{Registry: reg})
-	var ce *prom.ConflictError
-	fmt.Println(errors.As(err, &ce), ce.Sample)
+	fmt.Println(errors.Is(err, prom.ErrConflict))
+	fmt.Println(err)
 	// Output:
 	// prom: metric "latency_seconds": label name "le" is reserved for the buckets of a histogram
 	// true true
-	// true jobs_created
+	// true
+	// prom: gauge "jobs_created" (help "Clash.") clashes with the registered counter "jobs" (help "Jobs."): both would write samples named "jobs_created"
 }
 
 // client_golang's WithLabelValues panics on a label value that is not UTF-8 (and on a wrong
@@ -228,9 +229,8 @@ func Example_migrateErrors() {
 func Example_migrateInvalidUTF8() {
 	reg := prom.NewRegistry()
 	reg.SetErrorHandler(func(err error) {
-		var re *prom.RuntimeError
-		if errors.As(err, &re) {
-			fmt.Println("reported:", re.Kind)
+		if errors.Is(err, prom.ErrInvalidUTF8) {
+			fmt.Println("reported:", err)
 		}
 	})
 	files := prom.Must(prom.NewCounterVec("files_seen_total", "Files seen.", []string{"name"},
@@ -238,7 +238,7 @@ func Example_migrateInvalidUTF8() {
 	files.With("caf\xe9").Inc()
 	printText(reg)
 	// Output:
-	// reported: invalid_utf8
+	// reported: prom: metric "files_seen": invalid UTF-8: value "caf\xe9" of label "name" is not valid UTF-8; invalid bytes replaced by U+FFFD
 	// # HELP files_seen_total Files seen.
 	// # TYPE files_seen_total counter
 	// files_seen_total{name="caf�"} 1

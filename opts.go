@@ -2,11 +2,13 @@ package prom
 
 import (
 	"fmt"
+	"reflect"
 	"time"
 )
 
-// Opts are the options of every metric constructor. The zero value means the defaults, and a
-// constructor given no Opts uses it. Fields that belong to another metric type than the one being
+// Opts are the options of every metric constructor, and of NewDesc, which takes the four
+// that describe a family (Namespace, Subsystem, Unit, ConstLabels). The zero value means the
+// defaults, and a constructor given no Opts uses it. Fields that belong to another metric type than the one being
 // built are rejected with an error that names them, so a mistake never passes silently.
 //
 // One struct serves every type so there is one thing to learn, and options move with a metric
@@ -81,6 +83,23 @@ type Opts struct {
 	AgeBuckets int
 }
 
+// notForDesc returns the names of the fields set in o that NewDesc does not take: all but
+// Namespace, Subsystem, Unit and ConstLabels.
+func (o *Opts) notForDesc() []string {
+	var bad []string
+	v := reflect.ValueOf(o).Elem()
+	for i := range v.NumField() {
+		switch f := v.Type().Field(i).Name; f {
+		case "Namespace", "Subsystem", "Unit", "ConstLabels":
+		default:
+			if !v.Field(i).IsZero() {
+				bad = append(bad, f)
+			}
+		}
+	}
+	return bad
+}
+
 func (o *Opts) registry() *Registry {
 	if o.Registry == nil {
 		return Default
@@ -152,7 +171,7 @@ func newVec[T any, P Child[T]](v *Vec[T, P], t Type, name, help string, labels [
 	if err := o.checkFor(name, t); err != nil {
 		return err
 	}
-	d, err := NewDesc(t, name, help, DescOpts{Namespace: o.Namespace, Subsystem: o.Subsystem, Unit: o.Unit, LabelNames: labels, ConstLabels: o.ConstLabels})
+	d, err := newDesc(t, name, help, labels, o)
 	if err != nil {
 		return err
 	}

@@ -9,7 +9,7 @@ import (
 
 // A panic during a collection — in a Collector's Collect, or in the Encoder it writes into —
 // never takes the collection down. The registry runs each collector under guard: the panic
-// becomes a RuntimeError of kind ErrCollect, returned by Registry.Collect and passed to the
+// becomes an error that wraps ErrCollect, returned by Registry.Collect and passed to the
 // error handler (by default counted in prom_runtime_errors_total{kind="collect"} and logged
 // once), and the collection goes on with the next collector. What the collector wrote before
 // it panicked is kept, the rest of its families are missing.
@@ -44,8 +44,8 @@ func (w *Writer) recoverPanic(c Collector) {
 	if c != nil {
 		who = fmt.Sprintf("collector %T", c)
 	}
-	w.Error(&RuntimeError{Kind: ErrCollect, Metric: metric, Detail: fmt.Sprintf(
-		"%s panicked%s: %v; what it wrote before is kept, the rest of its families are missing", who, panicSite(), p)})
+	w.Error(newRuntimeError(ErrCollect, metric,
+		"%s panicked%s: %v; what it wrote before is kept, the rest of its families are missing", who, panicSite(), p))
 	// The family the panic interrupted is over; a later part of it starts afresh.
 	w.cur, w.started, w.holding = nil, false, nil
 }

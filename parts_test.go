@@ -28,8 +28,8 @@ func interleaved(x, y *prom.Desc) *funcCollector {
 
 func TestFamilyInPartsIsMerged(t *testing.T) {
 	// Names of this test only: the families learned to come in parts are shared by registries.
-	x := prom.Must(prom.NewDesc(prom.GaugeType, "parts_merged_x", "X.", prom.DescOpts{LabelNames: []string{"k"}}))
-	y := prom.Must(prom.NewDesc(prom.GaugeType, "parts_merged_y", "Y.", prom.DescOpts{}))
+	x := prom.Must(prom.NewDesc(prom.GaugeType, "parts_merged_x", "X.", []string{"k"}))
+	y := prom.Must(prom.NewDesc(prom.GaugeType, "parts_merged_y", "Y.", nil))
 	r := prom.NewRegistry()
 	var sink errorSink
 	r.SetErrorHandler(sink.handle)
@@ -64,7 +64,7 @@ func TestFamilyInPartsIsMerged(t *testing.T) {
 func TestFamilyInAdjacentPartsIsMerged(t *testing.T) {
 	// Two Family calls for one family, and an unchecked collector continuing the family the
 	// previous one ended with: merged on the first collection, held back never.
-	x := prom.Must(prom.NewDesc(prom.CounterType, "parts_adjacent_x", "X.", prom.DescOpts{LabelNames: []string{"k"}}))
+	x := prom.Must(prom.NewDesc(prom.CounterType, "parts_adjacent_x", "X.", []string{"k"}))
 	r := prom.NewRegistry()
 	r.SetCreatedSeries(false)
 	var sink errorSink
@@ -94,9 +94,9 @@ func TestFamilyInAdjacentPartsIsMerged(t *testing.T) {
 func TestFamilyInPartsThatDiffer(t *testing.T) {
 	// A later part of another type cannot be merged: it is dropped and reported, adjacent or
 	// not, and the collection goes on.
-	x := prom.Must(prom.NewDesc(prom.GaugeType, "parts_differ_x", "X.", prom.DescOpts{}))
-	xc := prom.Must(prom.NewDesc(prom.CounterType, "parts_differ_x", "X.", prom.DescOpts{}))
-	y := prom.Must(prom.NewDesc(prom.GaugeType, "parts_differ_y", "Y.", prom.DescOpts{}))
+	x := prom.Must(prom.NewDesc(prom.GaugeType, "parts_differ_x", "X.", nil))
+	xc := prom.Must(prom.NewDesc(prom.CounterType, "parts_differ_x", "X.", nil))
+	y := prom.Must(prom.NewDesc(prom.GaugeType, "parts_differ_y", "Y.", nil))
 	r := prom.NewRegistry()
 	var sink errorSink
 	r.SetErrorHandler(sink.handle)
@@ -125,8 +125,8 @@ func TestFamilyInPartsThatDiffer(t *testing.T) {
 
 // TestFamilyInPartsOverHTTP is the scrape that failed with a 500.
 func TestFamilyInPartsOverHTTP(t *testing.T) {
-	x := prom.Must(prom.NewDesc(prom.GaugeType, "parts_http_x", "X.", prom.DescOpts{LabelNames: []string{"k"}}))
-	y := prom.Must(prom.NewDesc(prom.GaugeType, "parts_http_y", "Y.", prom.DescOpts{}))
+	x := prom.Must(prom.NewDesc(prom.GaugeType, "parts_http_x", "X.", []string{"k"}))
+	y := prom.Must(prom.NewDesc(prom.GaugeType, "parts_http_y", "Y.", nil))
 	r := prom.NewRegistry()
 	r.SetErrorHandler(func(error) {})
 	r.MustRegister(interleaved(x, y))

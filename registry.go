@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"reflect"
 	"sort"
 	"strings"
@@ -45,56 +44,57 @@ func NewRegistry() *Registry { return new(Registry) }
 // in the program.
 var Default = NewRegistry()
 
-var createdByDefault atomic.Bool
+// ErrConflict is wrapped by the error Register returns when a family of the new collector has
+// the name of a registered family that is not identical to it, or when the two would write a
+// sample of the same name (a gauge "x_created" against a counter "x", a gauge "y_bucket" against
+// a histogram "y"). Test for it with errors.Is; the message names both families, with their
+// labels and help, and the sample name they share. Registering an identical collector again is
+// not a conflict: it returns an *AlreadyRegisteredError.
+var ErrConflict = errors.New("registration conflict")
 
-func init() { createdByDefault.Store(createdFromEnv(os.Getenv)) }
-
-// createdFromEnv reads the Python client's switch, PROMETHEUS_DISABLE_CREATED_SERIES=true.
-func createdFromEnv(getenv func(string) string) bool {
-	return !strings.EqualFold(getenv("PROMETHEUS_DISABLE_CREATED_SERIES"), "true")
-}
-
-// SetCreatedSeries turns the "_created" series (and the created timestamps of the protobuf
-// format) on or off for every registry that has not chosen for itself. They are on unless the
-// environment variable PROMETHEUS_DISABLE_CREATED_SERIES is "true" when the program starts, as
-// in the Python client.
-func SetCreatedSeries(on bool) { createdByDefault.Store(on) }
-
-// SetCreatedSeries turns the "_created" series on or off for this registry, whatever the global
-// switch says.
-func (r *Registry) SetCreatedSeries(on bool) {
-	if on {
-		r.created.Store(1)
-	} else {
-		r.created.Store(2)
-	}
-}
-
-func (r *Registry) createdOn() bool {
-	switch r.created.Load() {
-	case 1:
-		return true
-	case 2:
-		return false
-	}
-	return createdByDefault.Load()
-}
-
-// ConflictError is returned by Register when a family of the new collector has the same name as
-// a family already registered, or when the two write a sample of the same name (a gauge
-// "x_created" against a counter "x", a histogram "y" against a gauge "y_bucket").
-type ConflictError struct {
-	New, Existing *Desc
-	Sample        string // the sample name both would write
+// conflictError is a registration conflict between family new and family existing, which is
+// registered already or described by the same collector.
+type conflictError struct {
+	new, existing *Desc
+	sample        string // the sample name both would write
+	same          bool   // existing is described by the same collector
 }
 
 // Error names both families and the sample name they share.
-func (e *ConflictError) Error() string {
-	if e.New.Name == e.Existing.Name {
-		return fmt.Sprintf("prom: %s %q is already registered as a %s", e.New.Type, e.New.Name, e.Existing.Type)
+func (e *conflictError) Error() string {
+	where := "the registered"
+	if e.same {
+		where = "the same collector's"
 	}
-	return fmt.Sprintf("prom: %s %q clashes with %s %q: both would write samples named %q",
-		e.New.Type, e.New.Name, e.Existing.Type, e.Existing.Name, e.Sample)
+	return fmt.Sprintf("prom: %s clashes with %s %s: both would write samples named %q",
+		e.new.describe(), where, e.existing.describe(), e.sample)
+}
+
+// Unwrap returns ErrConflict, for errors.Is.
+func (e *conflictError) Unwrap() error { return ErrConflict }
+
+// describe spells d out for an error message: type, name, labels, unit and help.
+func (d *Desc) describe() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s %q (", d.Type, d.Name)
+	if len(d.LabelNames) > 0 {
+		fmt.Fprintf(&b, "labels %s, ", quoteAll(d.LabelNames))
+	}
+	if len(d.ConstLabels) > 0 {
+		b.WriteString("constant labels {")
+		for i, l := range d.ConstLabels {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			fmt.Fprintf(&b, "%s=%q", l.Name, l.Value)
+		}
+		b.WriteString("}, ")
+	}
+	if d.Unit != "" {
+		fmt.Fprintf(&b, "unit %q, ", d.Unit)
+	}
+	fmt.Fprintf(&b, "help %q)", d.Help)
+	return b.String()
 }
 
 // AlreadyRegisteredError is returned by Register when a collector describing exactly the same
@@ -115,9 +115,10 @@ func (e *AlreadyRegisteredError) Error() string {
 
 var seq atomic.Uint64
 
-// Register adds c to the registry. It returns a *ConflictError when one of c's families clashes
-// with a registered one, an *AlreadyRegisteredError when an identical collector is registered,
-// and an error when a Desc is invalid. On error nothing is registered.
+// Register adds c to the registry. It returns an error wrapping ErrConflict when one of c's
+// families clashes with a registered one or with another of c's, an *AlreadyRegisteredError when
+// an identical collector is registered, and an error when a Desc is invalid. On error nothing is
+// registered.
 func (r *Registry) Register(c Collector) error {
 	descs := c.Describe()
 	for _, d := range descs {
@@ -145,7 +146,7 @@ func (r *Registry) Register(c Collector) error {
 	for _, d := range descs {
 		for _, n := range append(d.SampleNames(), d.Name) {
 			if other, ok := local[n]; ok && other != d {
-				return &ConflictError{New: d, Existing: other, Sample: n}
+				return &conflictError{new: d, existing: other, sample: n, same: true}
 			}
 			local[n] = d
 			old, ok := r.names[n]
@@ -156,7 +157,7 @@ func (r *Registry) Register(c Collector) error {
 			if len(descs) == len(old.descs) && sameDescs(descs, old.descs) {
 				return &AlreadyRegisteredError{Existing: old.c, Name: d.Name}
 			}
-			return &ConflictError{New: d, Existing: od, Sample: n}
+			return &conflictError{new: d, existing: od, sample: n}
 		}
 	}
 	r.addLocked(e)
@@ -270,7 +271,7 @@ func validateDesc(d *Desc) error {
 	if d == nil {
 		return errors.New("prom: a collector described a nil Desc")
 	}
-	n, err := NewDesc(d.Type, d.Name, d.Help, DescOpts{LabelNames: d.LabelNames})
+	n, err := NewDesc(d.Type, d.Name, d.Help, d.LabelNames)
 	if err != nil {
 		return err
 	}
@@ -280,151 +281,5 @@ func validateDesc(d *Desc) error {
 		return fmt.Errorf("prom: %s %q: the family name of a %s is %q, without %q; build the Desc with NewDesc, which removes the suffix the writers add",
 			d.Type, d.Name, d.Type, n.Name, strings.TrimPrefix(d.Name, n.Name))
 	}
-	return nil
-}
-
-var writerPool = sync.Pool{New: func() any { return new(Writer) }}
-
-// Collect writes every registered family, sorted by name, into enc. When names are given, only
-// the families with one of those names (family or sample name, such as "x" or "x_total") are
-// written, and collectors that describe none of them are not called at all.
-//
-// The collectors run one after the other in the calling goroutine; ctx reaches them through
-// Writer.Context. The errors the collectors report are joined in the result, and also passed to
-// the registry's error handler. A collector (or the Encoder under it) that panics is stopped
-// there: the panic is such an error, a RuntimeError of kind ErrCollect naming where it
-// happened; what the collector wrote before it is kept, and the other collectors are collected.
-//
-// A family is written once per collection. When a collection writes one in several parts, a
-// part that follows the previous one directly continues it. A part that comes after other
-// families cannot join a stream that has moved on: the first collection that meets it drops
-// it, and reports that to the error handler without failing; every later collection (of any
-// registry) holds that family back and writes it whole, its parts merged, after the others.
-// A part whose type, help, unit or labels differ from the first part's is always dropped and
-// reported.
-//
-// Collect allocates nothing per series, except a copy of each series of a family held back.
-func (r *Registry) Collect(ctx context.Context, enc Encoder, names ...string) error {
-	var only map[string]bool
-	if len(names) > 0 {
-		only = make(map[string]bool, len(names))
-		for _, n := range names {
-			only[n] = true
-		}
-	}
-	w := writerPool.Get().(*Writer)
-	w.ctx, w.enc, w.reg, w.only, w.created = ctx, enc, r, nil, r.createdOn()
-	clear(w.seen)
-	w.errs = w.errs[:0]
-	if p := splitFamilies.set.Load(); p != nil {
-		w.split = *p
-	}
-	if t := r.target.Load(); t != nil && (only == nil || matches(&t.Desc, only)) {
-		w.guard(nil, func() { w.writeFamily(t) })
-	}
-	if p := r.entries.Load(); p != nil {
-		for _, e := range *p {
-			if ctx.Err() != nil {
-				w.Error(ctx.Err())
-				break
-			}
-			if only != nil && len(e.descs) > 0 && !anyMatches(e.descs, only) {
-				continue
-			}
-			if only != nil {
-				w.only = familyFilter(e.descs, only)
-			}
-			w.cur = nil
-			w.guard(e.c, func() { e.c.Collect(w) })
-		}
-	} else {
-		r.self.Collect(w)
-	}
-	w.flushProblems()
-	w.only, w.cur = nil, nil
-	w.writeHeld()
-	for _, e := range w.errs {
-		r.reportCollect(e)
-	}
-	for _, e := range w.notes {
-		r.reportCollect(e)
-	}
-	err := errors.Join(w.errs...)
-	w.ctx, w.enc, w.reg, w.cur, w.only, w.split, w.holding = nil, nil, nil, nil, nil, nil, nil
-	w.open = Desc{}
-	clear(w.notes)
-	w.notes = w.notes[:0]
-	// Keep the scratch slices' capacity so that the next collection appends without allocating,
-	// but drop what they point to: the Writer must not keep a collector's data alive.
-	w.series = Series{}
-	clear(w.names)
-	clear(w.values)
-	clear(w.buckets)
-	w.exemplar, w.native = Exemplar{}, NativeHistogram{}
-	writerPool.Put(w)
-	return err
-}
-
-func matches(d *Desc, only map[string]bool) bool {
-	if only[d.Name] {
-		return true
-	}
-	for _, n := range d.SampleNames() {
-		if only[n] {
-			return true
-		}
-	}
-	return false
-}
-
-func anyMatches(ds []*Desc, only map[string]bool) bool {
-	for _, d := range ds {
-		if matches(d, only) {
-			return true
-		}
-	}
-	return false
-}
-
-// familyFilter turns a name filter into the set of family names the Writer lets through: the
-// described families that match, or for an unchecked collector the names themselves with the
-// sample suffixes taken off.
-func familyFilter(ds []*Desc, only map[string]bool) map[string]bool {
-	f := make(map[string]bool)
-	for _, d := range ds {
-		if matches(d, only) {
-			f[d.Name] = true
-		}
-	}
-	if len(ds) == 0 {
-		for n := range only {
-			f[n] = true
-			for _, suf := range []string{"_total", "_bucket", "_count", "_sum", "_created", "_gcount", "_gsum", "_info"} {
-				if b, ok := strings.CutSuffix(n, suf); ok {
-					f[b] = true
-				}
-			}
-		}
-	}
-	return f
-}
-
-// SetTargetInfo sets the labels of the "target_info" family that describes the monitored
-// target as a whole (OpenMetrics' target metadata), written first in every collection. Nil or
-// empty labels remove it.
-func (r *Registry) SetTargetInfo(labels map[string]string) error {
-	if len(labels) == 0 {
-		r.target.Store(nil)
-		return nil
-	}
-	d, err := NewDesc(InfoType, "target", "Target metadata.", DescOpts{LabelNames: sortedKeys(labels)})
-	if err != nil {
-		return err
-	}
-	vals := make([]string, len(d.LabelNames))
-	for i, n := range d.LabelNames {
-		vals[i] = labels[n]
-	}
-	r.target.Store(&Family{Desc: *d, Series: []Series{{LabelValues: vals, Value: 1}}})
 	return nil
 }

@@ -18,21 +18,37 @@ func TestRegistryConflicts(t *testing.T) {
 		{"gauge x_created against counter x",
 			func(r *Registry) error { _, err := NewCounter("x", "h", Opts{Registry: r}); return err },
 			func(r *Registry) error { _, err := NewGauge("x_created", "h", Opts{Registry: r}); return err },
-			`gauge "x_created" clashes with counter "x": both would write samples named "x_created"`},
+			`prom: gauge "x_created" (help "h") clashes with the registered counter "x" (help "h"): both would write samples named "x_created"`},
 		{"gauge y_bucket against histogram-like family y",
 			func(r *Registry) error {
 				return r.Register(staticCollector{&Desc{Name: "y", Type: HistogramType, Help: "h"}})
 			},
 			func(r *Registry) error { _, err := NewGauge("y_bucket", "h", Opts{Registry: r}); return err },
-			`gauge "y_bucket" clashes with histogram "y"`},
+			`prom: gauge "y_bucket" (help "h") clashes with the registered histogram "y" (help "h"): both would write samples named "y_bucket"`},
 		{"same name, other type",
 			func(r *Registry) error { _, err := NewCounter("z", "h", Opts{Registry: r}); return err },
 			func(r *Registry) error { _, err := NewGauge("z", "h", Opts{Registry: r}); return err },
-			`gauge "z" is already registered as a counter`},
+			`prom: gauge "z" (help "h") clashes with the registered counter "z" (help "h"): both would write samples named "z"`},
+		{"same name, other labels",
+			func(r *Registry) error {
+				_, err := NewCounterVec("v", "h", []string{"a"}, Opts{Registry: r, ConstLabels: map[string]string{"c": "1"}, Unit: "bytes"})
+				return err
+			},
+			func(r *Registry) error {
+				_, err := NewCounterVec("v_bytes", "h2", []string{"b"}, Opts{Registry: r})
+				return err
+			},
+			`prom: counter "v_bytes" (labels ["b"], help "h2") clashes with the registered counter "v_bytes" (labels ["a"], constant labels {c="1"}, unit "bytes", help "h"): both would write samples named "v_bytes_total"`},
+		{"two families of one collector",
+			func(r *Registry) error { return nil },
+			func(r *Registry) error {
+				return r.Register(multiCollector{{Name: "m", Type: CounterType, Help: "h"}, {Name: "m_total", Type: GaugeType, Help: "h"}})
+			},
+			`prom: gauge "m_total" (help "h") clashes with the same collector's counter "m" (help "h"): both would write samples named "m_total"`},
 		{"gauge named like a counter's samples",
 			func(r *Registry) error { _, err := NewCounter("w", "h", Opts{Registry: r}); return err },
 			func(r *Registry) error { _, err := NewGauge("w_total", "h", Opts{Registry: r}); return err },
-			`both would write samples named "w_total"`},
+			`prom: gauge "w_total" (help "h") clashes with the registered counter "w" (help "h"): both would write samples named "w_total"`},
 	}
 	for _, tt := range tests {
 		r := NewRegistry()
@@ -40,14 +56,22 @@ func TestRegistryConflicts(t *testing.T) {
 			t.Fatalf("%s: first: %v", tt.name, err)
 		}
 		err := tt.next(r)
-		var ce *ConflictError
-		if !errors.As(err, &ce) || !strings.Contains(err.Error(), tt.want) {
-			t.Errorf("%s: err = %v, want a *ConflictError containing %q", tt.name, err, tt.want)
+		if !errors.Is(err, ErrConflict) || err.Error() != tt.want {
+			t.Errorf("%s: err = %v, want one wrapping ErrConflict:\n%s", tt.name, err, tt.want)
+		}
+		var are *AlreadyRegisteredError
+		if errors.As(err, &are) {
+			t.Errorf("%s: a conflict is not an AlreadyRegisteredError", tt.name)
 		}
 	}
 }
 
 type staticCollector struct{ d *Desc }
+
+type multiCollector []*Desc
+
+func (m multiCollector) Describe() []*Desc { return m }
+func (m multiCollector) Collect(w *Writer) {}
 
 func (s staticCollector) Describe() []*Desc { return []*Desc{s.d} }
 func (s staticCollector) Collect(w *Writer) {}
@@ -57,8 +81,8 @@ func TestAlreadyRegistered(t *testing.T) {
 	c1 := Must(NewCounterVec("c", "h", []string{"a"}, Opts{Registry: r}))
 	_, err := NewCounterVec("c", "h", []string{"a"}, Opts{Registry: r})
 	var are *AlreadyRegisteredError
-	if !errors.As(err, &are) || are.Existing != c1 {
-		t.Fatalf("err = %v, want *AlreadyRegisteredError with the first vector", err)
+	if !errors.As(err, &are) || are.Existing != c1 || errors.Is(err, ErrConflict) {
+		t.Fatalf("err = %v, want *AlreadyRegisteredError with the first vector, not a conflict", err)
 	}
 	if err := r.Register(c1); !errors.As(err, &are) {
 		t.Errorf("registering the same collector twice: %v", err)
@@ -181,14 +205,11 @@ func TestCreatedSwitch(t *testing.T) {
 func TestErrorHandler(t *testing.T) {
 	r := NewRegistry()
 	var mu sync.Mutex
-	var got []*RuntimeError
+	var got []error
 	r.SetErrorHandler(func(err error) {
 		mu.Lock()
 		defer mu.Unlock()
-		var re *RuntimeError
-		if errors.As(err, &re) {
-			got = append(got, re)
-		}
+		got = append(got, err)
 	})
 	c := Must(NewCounter("c", "h", Opts{Registry: r}))
 	c.Add(-1)
@@ -199,12 +220,12 @@ func TestErrorHandler(t *testing.T) {
 	v.With("only one").Inc()
 	v.WithMap(map[string]string{"a": "1"}).Inc()
 	v.With("\xffbad", "ok").Inc()
-	wantKinds := []ErrorKind{ErrNegativeIncrement, ErrNaNIncrement, ErrNaNIncrement, ErrNaNIncrement, ErrLabelCount, ErrLabelCount, ErrInvalidUTF8}
+	wantKinds := []error{ErrNegativeIncrement, ErrNaNIncrement, ErrNaNIncrement, ErrNaNIncrement, ErrLabelCount, ErrLabelCount, ErrInvalidUTF8}
 	if len(got) != len(wantKinds) {
 		t.Fatalf("got %d errors %v, want %d", len(got), got, len(wantKinds))
 	}
 	for i, k := range wantKinds {
-		if got[i].Kind != k || got[i].Metric == "" {
+		if !errors.Is(got[i], k) || !strings.HasPrefix(got[i].Error(), `prom: metric "`) {
 			t.Errorf("error %d = %v, want kind %v", i, got[i], k)
 		}
 	}

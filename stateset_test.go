@@ -45,9 +45,8 @@ task_state{task_state="stopped"} 0
 	if got := s.State(); got != "running" {
 		t.Errorf("state after an unknown Set: %q, want running", got)
 	}
-	var re *RuntimeError
-	if len(errs) != 1 || !errors.As(errs[0], &re) || re.Kind != ErrUnknownState || re.Metric != "task_state" ||
-		!strings.Contains(re.Detail, `"paused"`) {
+	if len(errs) != 1 || !errors.Is(errs[0], ErrUnknownState) || !strings.HasPrefix(errs[0].Error(), `prom: metric "task_state": `) ||
+		!strings.Contains(errs[0].Error(), `"paused"`) {
 		t.Errorf("reported %v, want one ErrUnknownState naming \"paused\"", errs)
 	}
 	if got := fmt.Sprint(s.States()); got != "[starting running stopped]" {

@@ -195,8 +195,7 @@ func TestSummaryWithoutObjectives(t *testing.T) {
 	if ser.Count != 2 || ser.Sum != 3.5 || len(ser.Quantiles) != 0 || ser.Created != s.Created().UnixNano() {
 		t.Errorf("got %+v", ser)
 	}
-	var re *RuntimeError
-	if len(errs) != 1 || !errors.As(errs[0], &re) || re.Kind != ErrNaNIncrement {
+	if len(errs) != 1 || !errors.Is(errs[0], ErrNaNIncrement) {
 		t.Errorf("errors %v", errs)
 	}
 	func() { defer s.Time()() }()

@@ -66,7 +66,7 @@ func (c *core) registry() *Registry {
 // with, or the one its Opts name when it is created Unregistered.
 func (c *core) setRegistry(r *Registry) { c.reg.CompareAndSwap(nil, r) }
 
-func (c *core) report(kind ErrorKind, format string, args ...any) {
+func (c *core) report(kind error, format string, args ...any) {
 	c.registry().report(kind, c.desc.Name, format, args...)
 }
 

@@ -51,10 +51,10 @@ type Writer struct {
 	native    NativeHistogram
 	errs      []error
 
-	// The problems of the current family's series, reported as one RuntimeError when the
-	// family ends (see flushProblems).
+	// The problems of the current family's series, reported as one error when the family ends
+	// (see flushProblems).
 	bad   int
-	first *RuntimeError
+	first *runtimeError
 }
 
 // Context returns the context of the collection. Collectors that do I/O or long work should
@@ -94,7 +94,8 @@ func (w *Writer) Family(d *Desc) bool {
 // ascending, a stateset's states named and distinct. An info series is
 // always 1: its Value is ignored. A series that breaks a rule is skipped; invalid UTF-8 in a
 // label value is repaired (each bad byte becomes U+FFFD). Either way the collection reports
-// one RuntimeError per family for all its problems. Emit does not detect two series with the
+// one error per family for all its problems, which wraps the first problem's run-time error
+// (ErrLabelCount, ErrInvalidUTF8, …). Emit does not detect two series with the
 // same label values; the collector must not write one twice.
 func (w *Writer) Emit(s *Series) {
 	d := w.cur

@@ -19,7 +19,7 @@ type BuildInfo struct {
 
 var buildInfoDesc = prom.Must(prom.NewDesc(prom.InfoType, "go_build_info",
 	"Build information about the main Go module: its path, version, checksum and version control revision.",
-	prom.DescOpts{LabelNames: []string{"checksum", "path", "revision", "version"}}))
+	[]string{"checksum", "path", "revision", "version"}))
 
 // NewBuildInfo returns a collector of the build information of the running binary.
 func NewBuildInfo() *BuildInfo {
@@ -61,10 +61,10 @@ type Platform struct {
 
 var (
 	goInfoDesc = prom.Must(prom.NewDesc(prom.InfoType, "go_info",
-		"Information about the Go environment.", prom.DescOpts{LabelNames: []string{"version"}}))
+		"Information about the Go environment.", []string{"version"}))
 	platformInfoDesc = prom.Must(prom.NewDesc(prom.InfoType, "go_platform_info",
 		"The operating system and architecture the program runs on, as GOOS and GOARCH name them.",
-		prom.DescOpts{LabelNames: []string{"arch", "os"}}))
+		[]string{"arch", "os"}))
 )
 
 // NewPlatform returns a collector of go_info and go_platform_info.

@@ -135,7 +135,7 @@ func NewGoRuntime(o GoRuntimeOpts) (*GoRuntime, error) {
 	}
 	names := make(map[string]bool)
 	add := func(t prom.Type, name, help, unit string, src []string, fn func(*GoRuntime, *prom.Series)) error {
-		d, err := prom.NewDesc(t, name, help, prom.DescOpts{Unit: unit})
+		d, err := prom.NewDesc(t, name, help, nil, prom.Opts{Unit: unit})
 		if err != nil {
 			return err
 		}
@@ -172,7 +172,7 @@ func NewGoRuntime(o GoRuntimeOpts) (*GoRuntime, error) {
 				continue
 			}
 			t, name, unit := runtimeFamilyName(d)
-			check, err := prom.NewDesc(t, name, "", prom.DescOpts{Unit: unit})
+			check, err := prom.NewDesc(t, name, "", nil, prom.Opts{Unit: unit})
 			if err != nil || names[check.Name] {
 				continue
 			}

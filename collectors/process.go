@@ -108,7 +108,7 @@ func NewProcess(o ProcessOpts) (*Process, error) {
 		ns = o.Namespace + "_process"
 	}
 	for i, f := range procFamilies {
-		d, err := prom.NewDesc(f.t, f.name, f.help, prom.DescOpts{Namespace: ns, Unit: f.unit})
+		d, err := prom.NewDesc(f.t, f.name, f.help, nil, prom.Opts{Namespace: ns, Unit: f.unit})
 		if err != nil {
 			return nil, fmt.Errorf("collectors: ProcessOpts.Namespace %q: %w", o.Namespace, err)
 		}

@@ -41,9 +41,9 @@ func writerFamilies(t *testing.T) families {
 			t.Fatal(err)
 		}
 	}
-	fam := func(typ prom.Type, name, help string, o prom.DescOpts) *prom.Family {
+	fam := func(typ prom.Type, name, help string, labels []string, opts ...prom.Opts) *prom.Family {
 		t.Helper()
-		d, err := prom.NewDesc(typ, name, help, o)
+		d, err := prom.NewDesc(typ, name, help, labels, opts...)
 		must(err)
 		return &prom.Family{Desc: *d}
 	}
@@ -57,16 +57,16 @@ func writerFamilies(t *testing.T) families {
 	}
 	var fs families
 
-	c := fam(prom.CounterType, "requests_total", "Requests served.", prom.DescOpts{LabelNames: []string{"code"}})
+	c := fam(prom.CounterType, "requests_total", "Requests served.", []string{"code"})
 	add(c, prom.Series{LabelValues: []string{"200"}, Value: 1027, Created: created, Exemplar: ex(1, prom.Label{Name: "trace_id", Value: "abc"})})
 	add(c, prom.Series{LabelValues: []string{"500"}, Value: 3})
 	fs = append(fs, c)
 
-	u := fam(prom.CounterType, "http.server.requests", "A counter with a UTF-8 name.", prom.DescOpts{LabelNames: []string{"http.method", "code"}})
+	u := fam(prom.CounterType, "http.server.requests", "A counter with a UTF-8 name.", []string{"http.method", "code"})
 	add(u, prom.Series{Value: 5, LabelValues: []string{"GET", "200"}})
 	fs = append(fs, u)
 
-	g := fam(prom.GaugeType, "temperature", "Help with a \\ backslash\nand a newline.", prom.DescOpts{Unit: "celsius", LabelNames: []string{"room"}, ConstLabels: map[string]string{"site": "a\"b\\c\nd"}})
+	g := fam(prom.GaugeType, "temperature", "Help with a \\ backslash\nand a newline.", []string{"room"}, prom.Opts{Unit: "celsius", ConstLabels: map[string]string{"site": "a\"b\\c\nd"}})
 	add(g, prom.Series{Value: 21.5, LabelValues: []string{"kitchen"}})
 	add(g, prom.Series{Value: math.Inf(-1), LabelValues: []string{"freezer"}})
 	add(g, prom.Series{Value: math.NaN(), LabelValues: []string{"über"}})
@@ -74,11 +74,11 @@ func writerFamilies(t *testing.T) families {
 	add(g, prom.Series{LabelValues: []string{"attic"}, Value: 1e-300, Timestamp: 1709294400123 * 1e6, HasTimestamp: true})
 	fs = append(fs, g)
 
-	legal := fam(prom.GaugeType, "a_b", "A legal name with an underscore.", prom.DescOpts{LabelNames: []string{"c_d"}})
+	legal := fam(prom.GaugeType, "a_b", "A legal name with an underscore.", []string{"c_d"})
 	add(legal, prom.Series{Value: 1, LabelValues: []string{"x"}})
 	fs = append(fs, legal)
 
-	h := fam(prom.HistogramType, "latency_seconds", "Latency.", prom.DescOpts{LabelNames: []string{"path"}})
+	h := fam(prom.HistogramType, "latency_seconds", "Latency.", []string{"path"})
 	add(h, prom.Series{LabelValues: []string{"/"}, Count: 6, Sum: 4.5, Created: created, Buckets: []prom.Bucket{
 		{UpperBound: 0.1, Count: 3, Exemplar: ex(0.05, prom.Label{Name: "trace_id", Value: "t1"})},
 		{UpperBound: 1, Count: 5},
@@ -88,36 +88,36 @@ func writerFamilies(t *testing.T) families {
 
 	nh, err := prom.NewNativeHistogram(3, 0.001, 2, map[int32]uint64{-2: 1, 0: 3, 1: 4, 5: 1}, map[int32]uint64{1: 2})
 	must(err)
-	n := fam(prom.HistogramType, "rpc_native_seconds", "A native histogram.", prom.DescOpts{})
+	n := fam(prom.HistogramType, "rpc_native_seconds", "A native histogram.", nil)
 	add(n, prom.Series{Count: nh.Count(), Sum: 13.5, Native: nh, Created: created})
 	fs = append(fs, n)
 
-	s := fam(prom.SummaryType, "rpc_duration_seconds", "A summary.", prom.DescOpts{LabelNames: []string{"service"}})
+	s := fam(prom.SummaryType, "rpc_duration_seconds", "A summary.", []string{"service"})
 	add(s, prom.Series{LabelValues: []string{"a"}, Count: 2693, Sum: 1.7560473e+07, Created: created, Quantiles: []prom.Quantile{{Quantile: 0.5, Value: 4773}, {Quantile: 0.99, Value: 76656}}})
 	fs = append(fs, s)
 
-	i := fam(prom.InfoType, "build", "Build information.", prom.DescOpts{})
+	i := fam(prom.InfoType, "build", "Build information.", nil)
 	add(i, prom.Series{Value: 1, LabelNames: []string{"revision", "version"}, LabelValues: []string{"abc", "1.2.3"}})
 	fs = append(fs, i)
 
-	st := fam(prom.StateSetType, "feature", "Feature flags.", prom.DescOpts{})
+	st := fam(prom.StateSetType, "feature", "Feature flags.", nil)
 	add(st, prom.Series{States: []prom.State{{Name: "a", Enabled: true}, {Name: "b"}}})
 	fs = append(fs, st)
 
-	gh := fam(prom.GaugeHistogramType, "queue_size", "Queue sizes.", prom.DescOpts{})
+	gh := fam(prom.GaugeHistogramType, "queue_size", "Queue sizes.", nil)
 	add(gh, prom.Series{Buckets: []prom.Bucket{{UpperBound: 1, Count: 2}, {UpperBound: math.Inf(1), Count: 4}}, Count: 4, Sum: 3.5})
 	fs = append(fs, gh)
 
-	unk := fam(prom.Unknown, "mystery", "", prom.DescOpts{})
+	unk := fam(prom.Unknown, "mystery", "", nil)
 	add(unk, prom.Series{Value: 7})
 	fs = append(fs, unk)
 
 	// Findings of the writers: OpenMetrics forbids _sum in a histogram with a negative
 	// bucket bound, and a negative or NaN sum.
-	neg := fam(prom.HistogramType, "delta_seconds", "A histogram with a negative bound.", prom.DescOpts{})
+	neg := fam(prom.HistogramType, "delta_seconds", "A histogram with a negative bound.", nil)
 	add(neg, prom.Series{Buckets: []prom.Bucket{{UpperBound: -1, Count: 1}, {UpperBound: math.Inf(1), Count: 2}}, Count: 2, Sum: -3})
 	fs = append(fs, neg)
-	nan := fam(prom.SummaryType, "nan_sum", "A summary whose sum is NaN.", prom.DescOpts{})
+	nan := fam(prom.SummaryType, "nan_sum", "A summary whose sum is NaN.", nil)
 	add(nan, prom.Series{Count: 1, Sum: math.NaN()})
 	fs = append(fs, nan)
 	return fs

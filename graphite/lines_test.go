@@ -78,7 +78,7 @@ temp_celsius;room=_lab_1 -1.5 1700000000
 func TestLinesOtherTypes(t *testing.T) {
 	reg := prom.NewRegistry()
 	fam := func(t prom.Type, name, help string, s prom.Series) *prom.Family {
-		return &prom.Family{Desc: *prom.Must(prom.NewDesc(t, name, help, prom.DescOpts{})), Series: []prom.Series{s}}
+		return &prom.Family{Desc: *prom.Must(prom.NewDesc(t, name, help, nil)), Series: []prom.Series{s}}
 	}
 	info := fam(prom.InfoType, "build", "Build.", prom.Series{LabelNames: []string{"version"}, LabelValues: []string{"1.2"}})
 	ss := fam(prom.StateSetType, "mode", "Mode.", prom.Series{States: []prom.State{{Name: "a", Enabled: true}, {Name: "b"}}})

@@ -47,14 +47,14 @@ func confFamilies(t *testing.T, ct confTimes) []*prom.Family {
 	created := ct.created.UnixNano()
 	return []*prom.Family{
 		{
-			Desc: mustDesc(t, prom.CounterType, "conf_jobs", "Jobs done.", prom.DescOpts{LabelNames: []string{"queue"}}),
+			Desc: mustDesc(t, prom.CounterType, "conf_jobs", "Jobs done.", []string{"queue"}),
 			Series: []prom.Series{
 				{LabelValues: []string{"fast"}, Value: 42.5, Created: created, Exemplar: ex("abc", 2.5)},
 				{LabelValues: []string{"slow"}, Value: 0},
 			},
 		},
 		{
-			Desc: mustDesc(t, prom.GaugeType, "conf_temperature_celsius", "Temperature.", prom.DescOpts{LabelNames: []string{"room"}}),
+			Desc: mustDesc(t, prom.GaugeType, "conf_temperature_celsius", "Temperature.", []string{"room"}),
 			Series: []prom.Series{
 				{LabelValues: []string{"a\"b\\c\nd ✓"}, Value: -3.25},
 				{LabelValues: []string{"inf"}, Value: math.Inf(1)},
@@ -66,7 +66,7 @@ func confFamilies(t *testing.T, ct confTimes) []*prom.Family {
 			},
 		},
 		{
-			Desc: mustDesc(t, prom.HistogramType, "conf_latency_seconds", "Latency.", prom.DescOpts{}),
+			Desc: mustDesc(t, prom.HistogramType, "conf_latency_seconds", "Latency.", nil),
 			Series: []prom.Series{{Count: 9, Sum: 3.75, Created: created, Buckets: []prom.Bucket{
 				{UpperBound: 0.1, Count: 2},
 				{UpperBound: 0.5, Count: 5, Exemplar: ex("h", 0.3)},
@@ -75,24 +75,24 @@ func confFamilies(t *testing.T, ct confTimes) []*prom.Family {
 			}}},
 		},
 		{
-			Desc: mustDesc(t, prom.SummaryType, "conf_size_bytes", "Sizes.", prom.DescOpts{}),
+			Desc: mustDesc(t, prom.SummaryType, "conf_size_bytes", "Sizes.", nil),
 			Series: []prom.Series{{Count: 10, Sum: 1234.5, Created: created,
 				Quantiles: []prom.Quantile{{Quantile: 0.5, Value: 100}, {Quantile: 0.99, Value: 250.5}}}},
 		},
 		{
-			Desc:   mustDesc(t, prom.InfoType, "conf_build", "Build.", prom.DescOpts{LabelNames: []string{"version"}}),
+			Desc:   mustDesc(t, prom.InfoType, "conf_build", "Build.", []string{"version"}),
 			Series: []prom.Series{{LabelValues: []string{"1.2.3"}}},
 		},
 		{
-			Desc:   mustDesc(t, prom.StateSetType, "conf_mode", "Mode.", prom.DescOpts{}),
+			Desc:   mustDesc(t, prom.StateSetType, "conf_mode", "Mode.", nil),
 			Series: []prom.Series{{States: []prom.State{{Name: "a", Enabled: true}, {Name: "b"}}}},
 		},
 		{
-			Desc:   mustDesc(t, prom.Unknown, "conf_untyped", "Untyped.", prom.DescOpts{}),
+			Desc:   mustDesc(t, prom.Unknown, "conf_untyped", "Untyped.", nil),
 			Series: []prom.Series{{Value: 7}},
 		},
 		{
-			Desc: mustDesc(t, prom.GaugeHistogramType, "conf_queue_wait_seconds", "Waits.", prom.DescOpts{}),
+			Desc: mustDesc(t, prom.GaugeHistogramType, "conf_queue_wait_seconds", "Waits.", nil),
 			Series: []prom.Series{{Count: 3, Sum: 1.5, Buckets: []prom.Bucket{
 				{UpperBound: 1, Count: 2}, {UpperBound: math.Inf(1), Count: 3},
 			}}},

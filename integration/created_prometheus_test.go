@@ -50,17 +50,17 @@ func TestPrometheus3CreatedTimestamps(t *testing.T) {
 	reg := prom.NewRegistry()
 	fams := []*prom.Family{
 		{
-			Desc:   mustDesc(t, prom.CounterType, "ct_jobs", "Jobs.", prom.DescOpts{}),
+			Desc:   mustDesc(t, prom.CounterType, "ct_jobs", "Jobs.", nil),
 			Series: []prom.Series{{Value: 5, Created: created}},
 		},
 		{
-			Desc: mustDesc(t, prom.HistogramType, "ct_latency_seconds", "Latency.", prom.DescOpts{}),
+			Desc: mustDesc(t, prom.HistogramType, "ct_latency_seconds", "Latency.", nil),
 			Series: []prom.Series{{Count: 4, Sum: 2, Created: created, Buckets: []prom.Bucket{
 				{UpperBound: 1, Count: 3}, {UpperBound: math.Inf(1), Count: 4},
 			}}},
 		},
 		{
-			Desc: mustDesc(t, prom.SummaryType, "ct_size_bytes", "Sizes.", prom.DescOpts{}),
+			Desc: mustDesc(t, prom.SummaryType, "ct_size_bytes", "Sizes.", nil),
 			Series: []prom.Series{{Count: 3, Sum: 30, Created: created,
 				Quantiles: []prom.Quantile{{Quantile: 0.5, Value: 10}}}},
 		},

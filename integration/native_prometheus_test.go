@@ -108,7 +108,7 @@ func TestPrometheusNativeHistogramBuckets(t *testing.T) {
 				Timestamp: time.Now().Add(-time.Second).Truncate(time.Millisecond).UnixNano(), HasTimestamp: true}
 			reg := prom.NewRegistry()
 			if err := reg.Register(&familiesCollector{[]*prom.Family{{
-				Desc: mustDesc(t, prom.HistogramType, "nh_latency_seconds", "Native latency.", prom.DescOpts{}),
+				Desc: mustDesc(t, prom.HistogramType, "nh_latency_seconds", "Native latency.", nil),
 				Series: []prom.Series{{Count: 16, Sum: -0.75, Native: &prom.NativeHistogram{
 					Schema: 3, ZeroThreshold: 1e-9, ZeroCount: 2,
 					NegativeSpans: []prom.BucketSpan{{Offset: -5, Length: 2}, {Offset: 3, Length: 1}}, NegativeDeltas: []int64{1, 2, -2}, // -5:1 -4:3 0:1
@@ -155,7 +155,7 @@ func TestPrometheus3CustomBuckets(t *testing.T) {
 	prometheus3.binary(t)
 	reg := prom.NewRegistry()
 	if err := reg.Register(&familiesCollector{[]*prom.Family{{
-		Desc: mustDesc(t, prom.HistogramType, "nhcb_latency_seconds", "Latency.", prom.DescOpts{}),
+		Desc: mustDesc(t, prom.HistogramType, "nhcb_latency_seconds", "Latency.", nil),
 		Series: []prom.Series{{Count: 9, Sum: 3.75, Buckets: []prom.Bucket{
 			{UpperBound: 0.1, Count: 2}, {UpperBound: 0.5, Count: 5}, {UpperBound: 1, Count: 7}, {UpperBound: math.Inf(1), Count: 9},
 		}}},

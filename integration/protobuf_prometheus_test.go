@@ -35,14 +35,14 @@ func testPrometheusIngestsProtobuf(t *testing.T, ps promServer) {
 	jobs := prom.Must(prom.NewCounterVec("pb_jobs_total", "Jobs done.", []string{"queue"}, prom.Opts{Registry: reg}))
 	jobs.With("fast").Add(5)
 	native := &familiesCollector{[]*prom.Family{{
-		Desc: mustDesc(t, prom.HistogramType, "pb_latency_seconds", "Native latency.", prom.DescOpts{}),
+		Desc: mustDesc(t, prom.HistogramType, "pb_latency_seconds", "Native latency.", nil),
 		Series: []prom.Series{{Count: 16, Sum: -0.75, Native: &prom.NativeHistogram{
 			Schema: 3, ZeroThreshold: 1e-9, ZeroCount: 2,
 			NegativeSpans: []prom.BucketSpan{{Offset: -5, Length: 2}, {Offset: 3, Length: 1}}, NegativeDeltas: []int64{1, 2, -2}, // 1 3 1
 			PositiveSpans: []prom.BucketSpan{{Offset: 0, Length: 1}, {Offset: 20, Length: 3}}, PositiveDeltas: []int64{4, -3, 1, 0}, // 4 1 2 2
 		}}},
 	}, {
-		Desc:   mustDesc(t, prom.HistogramType, "pb_empty_seconds", "No observation yet.", prom.DescOpts{}),
+		Desc:   mustDesc(t, prom.HistogramType, "pb_empty_seconds", "No observation yet.", nil),
 		Series: []prom.Series{{Native: &prom.NativeHistogram{Schema: 3, ZeroThreshold: 0x1p-128}}},
 	}}}
 	if err := reg.Register(native); err != nil {

@@ -72,9 +72,9 @@ func collectProtobuf(t *testing.T, reg *prom.Registry, e expfmt.Escaping) []byte
 	return buf.Bytes()
 }
 
-func mustDesc(t *testing.T, typ prom.Type, name, help string, o prom.DescOpts) prom.Desc {
+func mustDesc(t *testing.T, typ prom.Type, name, help string, labels []string, opts ...prom.Opts) prom.Desc {
 	t.Helper()
-	d, err := prom.NewDesc(typ, name, help, o)
+	d, err := prom.NewDesc(typ, name, help, labels, opts...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -103,40 +103,40 @@ func TestProtobufDecodesWithClientModel(t *testing.T) {
 	fams := &familiesCollector{[]*prom.Family{
 		{
 			Desc: mustDesc(t, prom.CounterType, "http_requests_total", "Requests handled.",
-				prom.DescOpts{LabelNames: []string{"method", "code"}, ConstLabels: map[string]string{"svc": "api"}}),
+				[]string{"method", "code"}, prom.Opts{ConstLabels: map[string]string{"svc": "api"}}),
 			Series: []prom.Series{
 				{LabelValues: []string{"GET", "200"}, Value: 1027, Created: created, Exemplar: exTS},
 				{LabelValues: []string{"POST", "500"}, Value: 3, Timestamp: 1_700_000_000_000 * 1e6, HasTimestamp: true},
 			},
 		},
 		{
-			Desc:   mustDesc(t, prom.CounterType, "sent", "Bytes sent.", prom.DescOpts{Unit: "bytes"}),
+			Desc:   mustDesc(t, prom.CounterType, "sent", "Bytes sent.", nil, prom.Opts{Unit: "bytes"}),
 			Series: []prom.Series{{Value: 1e12}},
 		},
 		{
-			Desc:   mustDesc(t, prom.GaugeType, "queue_depth", "Items waiting.", prom.DescOpts{LabelNames: []string{"queue"}}),
+			Desc:   mustDesc(t, prom.GaugeType, "queue_depth", "Items waiting.", []string{"queue"}),
 			Series: []prom.Series{{LabelValues: []string{"a"}, Value: -4.5}, {LabelValues: []string{"b"}, Value: math.Inf(1)}},
 		},
 		{
-			Desc:   mustDesc(t, prom.Unknown, "legacy_thing", "", prom.DescOpts{}),
+			Desc:   mustDesc(t, prom.Unknown, "legacy_thing", "", nil),
 			Series: []prom.Series{{Value: 12}},
 		},
 		{
-			Desc:   mustDesc(t, prom.InfoType, "build_info", "Build information.", prom.DescOpts{LabelNames: []string{"version"}}),
+			Desc:   mustDesc(t, prom.InfoType, "build_info", "Build information.", []string{"version"}),
 			Series: []prom.Series{{LabelValues: []string{"v1.2.3"}}},
 		},
 		{
-			Desc: mustDesc(t, prom.StateSetType, "door_state", "Door.", prom.DescOpts{LabelNames: []string{"door"}}),
+			Desc: mustDesc(t, prom.StateSetType, "door_state", "Door.", []string{"door"}),
 			Series: []prom.Series{{LabelValues: []string{"front"},
 				States: []prom.State{{Name: "open", Enabled: false}, {Name: "closed", Enabled: true}}}},
 		},
 		{
-			Desc: mustDesc(t, prom.SummaryType, "rpc_duration_seconds", "RPC latency.", prom.DescOpts{}),
+			Desc: mustDesc(t, prom.SummaryType, "rpc_duration_seconds", "RPC latency.", nil),
 			Series: []prom.Series{{Count: 20, Sum: 3.5, Created: created,
 				Quantiles: []prom.Quantile{{Quantile: 0.5, Value: 0.12}, {Quantile: 0.99, Value: 0.9}}}},
 		},
 		{
-			Desc: mustDesc(t, prom.HistogramType, "request_size_bytes", "Request sizes.", prom.DescOpts{}),
+			Desc: mustDesc(t, prom.HistogramType, "request_size_bytes", "Request sizes.", nil),
 			Series: []prom.Series{{Count: 5, Sum: 2100, Created: created, Buckets: []prom.Bucket{
 				{UpperBound: 100, Count: 1, Exemplar: exNoTS},
 				{UpperBound: 1000, Count: 4},
@@ -144,7 +144,7 @@ func TestProtobufDecodesWithClientModel(t *testing.T) {
 			}}},
 		},
 		{
-			Desc: mustDesc(t, prom.HistogramType, "latency_seconds", "Native latency.", prom.DescOpts{LabelNames: []string{"route"}}),
+			Desc: mustDesc(t, prom.HistogramType, "latency_seconds", "Native latency.", []string{"route"}),
 			Series: []prom.Series{
 				{LabelValues: []string{"/a"}, Count: 14, Sum: -0.75, Created: created, Native: &prom.NativeHistogram{
 					Schema: 3, ZeroThreshold: 2.938735877055719e-39, ZeroCount: 2,
@@ -157,7 +157,7 @@ func TestProtobufDecodesWithClientModel(t *testing.T) {
 			},
 		},
 		{
-			Desc: mustDesc(t, prom.GaugeHistogramType, "queue_wait_seconds", "Current waits.", prom.DescOpts{}),
+			Desc: mustDesc(t, prom.GaugeHistogramType, "queue_wait_seconds", "Current waits.", nil),
 			Series: []prom.Series{{Count: 3, Sum: 1.5,
 				Buckets: []prom.Bucket{{UpperBound: 1, Count: 2}, {UpperBound: math.Inf(1), Count: 3}},
 				Native:  &prom.NativeHistogram{Schema: 0, ZeroThreshold: 0.001, PositiveSpans: []prom.BucketSpan{{Offset: 1, Length: 1}}, PositiveDeltas: []int64{3}},
@@ -307,7 +307,7 @@ func TestProtobufRoundTripOfOwnMetrics(t *testing.T) {
 func TestProtobufUTF8NamesWithClientModel(t *testing.T) {
 	reg := prom.NewRegistry()
 	fam := &prom.Family{
-		Desc:   mustDesc(t, prom.CounterType, "my.requests", "Dotted.", prom.DescOpts{LabelNames: []string{"http.method"}}),
+		Desc:   mustDesc(t, prom.CounterType, "my.requests", "Dotted.", []string{"http.method"}),
 		Series: []prom.Series{{LabelValues: []string{"GET"}, Value: 1}},
 	}
 	if err := reg.Register(&familiesCollector{[]*prom.Family{fam}}); err != nil {

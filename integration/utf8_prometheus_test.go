@@ -29,21 +29,21 @@ func commonEscape(name string, scheme model.EscapingScheme) string {
 func utf8Families(t *testing.T) []*prom.Family {
 	return []*prom.Family{
 		{
-			Desc:   mustDesc(t, prom.GaugeType, "conf.utf8.temp", "Temperature.", prom.DescOpts{LabelNames: []string{"room.name"}}),
+			Desc:   mustDesc(t, prom.GaugeType, "conf.utf8.temp", "Temperature.", []string{"room.name"}),
 			Series: []prom.Series{{LabelValues: []string{"kitchen"}, Value: 21.5}},
 		},
 		{
-			Desc:   mustDesc(t, prom.CounterType, "conf.utf8.jobs", "Jobs.", prom.DescOpts{}),
+			Desc:   mustDesc(t, prom.CounterType, "conf.utf8.jobs", "Jobs.", nil),
 			Series: []prom.Series{{Value: 3}},
 		},
 		{
-			Desc: mustDesc(t, prom.HistogramType, "conf.utf8.latency", "Latency.", prom.DescOpts{}),
+			Desc: mustDesc(t, prom.HistogramType, "conf.utf8.latency", "Latency.", nil),
 			Series: []prom.Series{{Count: 2, Sum: 1.5, Buckets: []prom.Bucket{
 				{UpperBound: 1, Count: 1}, {UpperBound: math.Inf(1), Count: 2},
 			}}},
 		},
 		{
-			Desc:   mustDesc(t, prom.GaugeType, "conf_plain_value", "Legacy names.", prom.DescOpts{LabelNames: []string{"plain_label"}}),
+			Desc:   mustDesc(t, prom.GaugeType, "conf_plain_value", "Legacy names.", []string{"plain_label"}),
 			Series: []prom.Series{{LabelValues: []string{"x"}, Value: 5}},
 		},
 	}

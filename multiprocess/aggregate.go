@@ -54,7 +54,7 @@ func (c *Collector) family(info *familyInfo) *aggFamily {
 	for _, l := range info.consts {
 		consts[l.Name] = l.Value
 	}
-	d, err := prom.NewDesc(info.typ, info.name, info.help, prom.DescOpts{Unit: info.unit, LabelNames: names, ConstLabels: consts})
+	d, err := prom.NewDesc(info.typ, info.name, info.help, names, prom.Opts{Unit: info.unit, ConstLabels: consts})
 	if err != nil || d.Name != info.name || len(consts) != len(info.consts) || !increasing(info.upper) {
 		c.fams[info.name] = nil // never serve a name first declared invalid
 		return nil

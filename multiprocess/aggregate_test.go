@@ -1,6 +1,7 @@
 package multiprocess
 
 import (
+	"errors"
 	"math"
 	"os"
 	"path/filepath"
@@ -195,13 +196,13 @@ func TestRuntimeErrors(t *testing.T) {
 	v.With("\xff").Inc()
 	h, _ := p.NewHistogram("h", "H.")
 	h.Observe(nabla())
-	wantKinds := []prom.ErrorKind{prom.ErrNegativeIncrement, prom.ErrNaNIncrement, prom.ErrLabelCount, prom.ErrInvalidUTF8, prom.ErrNaNIncrement}
+	wantKinds := []error{prom.ErrNegativeIncrement, prom.ErrNaNIncrement, prom.ErrLabelCount, prom.ErrInvalidUTF8, prom.ErrNaNIncrement}
 	if len(errs) != len(wantKinds) {
 		t.Fatalf("got %d errors %v, want %d", len(errs), errs, len(wantKinds))
 	}
 	for i, k := range wantKinds {
-		if re, ok := errs[i].(*prom.RuntimeError); !ok || re.Kind != k {
-			t.Errorf("error %d = %v, want kind %s", i, errs[i], k)
+		if !errors.Is(errs[i], k) {
+			t.Errorf("error %d = %v, want one wrapping %v", i, errs[i], k)
 		}
 	}
 	if err := testutil.Compare(p.Collector(), `

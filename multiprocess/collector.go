@@ -487,10 +487,10 @@ func (c *Collector) removeStaleTemp(name string) {
 var (
 	filesDesc = prom.Must(prom.NewDesc(prom.GaugeType, "prom_multiprocess_files",
 		"Files of the multiprocess directory at the last collection: live processes, dead processes not yet compacted, and files skipped as foreign or damaged.",
-		prom.DescOpts{LabelNames: []string{"state"}}))
+		[]string{"state"}))
 	skippedRecordsDesc = prom.Must(prom.NewDesc(prom.GaugeType, "prom_multiprocess_skipped_records",
 		"Records of the files read that were left out: damaged, or declaring a family in conflict with another file's declaration.",
-		prom.DescOpts{}))
+		nil))
 	fileStates = []string{"live", "dead", "skipped"}
 )
 

@@ -99,8 +99,8 @@ func (p *Process) newFamily(t prom.Type, mode GaugeMode, name, help string, labe
 	if mode >= numGaugeModes {
 		return nil, fmt.Errorf("multiprocess: gauge %q: unknown GaugeMode %d", name, mode)
 	}
-	d, err := prom.NewDesc(t, name, help, prom.DescOpts{Namespace: o.Namespace, Subsystem: o.Subsystem,
-		Unit: o.Unit, LabelNames: labels, ConstLabels: o.ConstLabels})
+	d, err := prom.NewDesc(t, name, help, labels, prom.Opts{Namespace: o.Namespace, Subsystem: o.Subsystem,
+		Unit: o.Unit, ConstLabels: o.ConstLabels})
 	if err != nil {
 		return nil, err
 	}
@@ -117,8 +117,8 @@ func (p *Process) newFamily(t prom.Type, mode GaugeMode, name, help string, labe
 				return nil, fmt.Errorf("multiprocess: gauge %q: constant label \"pid\" is reserved in mode %s for the process id", d.Name, mode)
 			}
 		}
-		if served, err = prom.NewDesc(t, d.Name, d.Help, prom.DescOpts{Unit: d.Unit,
-			LabelNames: append(slices.Clip(d.LabelNames), "pid"), ConstLabels: o.ConstLabels}); err != nil {
+		if served, err = prom.NewDesc(t, d.Name, d.Help, append(slices.Clip(d.LabelNames), "pid"),
+			prom.Opts{Unit: d.Unit, ConstLabels: o.ConstLabels}); err != nil {
 			return nil, err
 		}
 	}

@@ -90,6 +90,6 @@ func ExampleProcess_Register() {
 	_, err = mp.NewGaugeFunc("queue_length", "Jobs waiting.", func() float64 { return 0 })
 	fmt.Println(err)
 	// Output:
-	// prom: gauge "jobs_total" clashes with counter "jobs": both would write samples named "jobs_total"
+	// prom: gauge "jobs_total" (help "Another jobs.") clashes with the registered counter "jobs" (help "Jobs done."): both would write samples named "jobs_total"
 	// multiprocess: gauge "queue_length": a GaugeFunc is refused: a callback runs only in the process that made it, while the aggregate is collected by whichever process is scraped, or by an exporter that runs none; keep the value in a gauge or counter of this package and update it from the process, or serve the callback from a registry of this process only
 }

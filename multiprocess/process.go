@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -51,8 +52,8 @@ type Opts struct {
 	// works on outside the file, and the process lives. The file grows in blocks reserved
 	// from the file system before they are written, never sparsely.
 	MaxFileSize int
-	// ErrorHandler receives the run-time errors of this process's metrics (*prom.RuntimeError:
-	// a negative counter increment, a wrong number of label values, a full file or file
+	// ErrorHandler receives the run-time errors of this process's metrics (wrapping
+	// prom.ErrNegativeIncrement and the others, for errors.Is: a negative counter increment, a wrong number of label values, a full file or file
 	// system). Nil logs the first error of each kind with log/slog and counts none.
 	ErrorHandler func(error)
 
@@ -255,16 +256,22 @@ func (p *Process) slotsAt(off, n int) []atomic.Uint64 {
 	return unsafe.Slice((*atomic.Uint64)(unsafe.Pointer(&p.mem[off])), n)
 }
 
-// report hands a run-time error to the error handler.
-func (p *Process) report(kind prom.ErrorKind, metric, format string, args ...any) {
-	err := &prom.RuntimeError{Kind: kind, Metric: metric, Detail: fmt.Sprintf(format, args...)}
+// reportKinds are the run-time errors the metrics of a Process report, in the order of
+// Process.logged.
+var reportKinds = []error{prom.ErrNegativeIncrement, prom.ErrNaNIncrement, prom.ErrInvalidUTF8,
+	prom.ErrLabelCount, prom.ErrCollect}
+
+// report hands a run-time error of kind, one of prom's sentinel errors, to the error handler.
+func (p *Process) report(kind error, metric, format string, args ...any) {
+	detail := fmt.Sprintf(format, args...)
+	err := fmt.Errorf("prom: metric %q: %w: %s", metric, kind, detail)
 	if p.onError != nil {
 		p.onError(err)
 		return
 	}
-	if int(kind) < len(p.logged) && !p.logged[kind].Swap(true) {
+	if i := slices.Index(reportKinds, kind); i >= 0 && !p.logged[i].Swap(true) {
 		slog.Warn("multiprocess: run-time error (further errors of this kind are not logged)",
-			"kind", kind.String(), "metric", metric, "error", err.Detail)
+			"kind", kind.Error(), "metric", metric, "error", detail)
 	}
 }
 

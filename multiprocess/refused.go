@@ -14,15 +14,15 @@ import (
 // NewGaugeFunc is refused: it always returns an error. A callback runs only in the process
 // that made it, while the aggregate is collected by whichever process is scraped (or by an
 // exporter that runs none), so the other processes' callbacks cannot be called. Keep the value
-// in a Gauge and Set it from the process, or serve the GaugeFunc from a registry of this
+// in a Gauge and Set it from the process, or serve prom.NewGaugeFunc from a registry of this
 // process alone.
-func (p *Process) NewGaugeFunc(name, help string, f func() float64, opts ...prom.Opts) (*prom.GaugeFunc, error) {
+func (p *Process) NewGaugeFunc(name, help string, f func() float64, opts ...prom.Opts) (prom.Collector, error) {
 	return nil, refuse(prom.GaugeType, name, "GaugeFunc", whyCallback)
 }
 
 // NewCounterFunc is refused, as NewGaugeFunc is: it always returns an error. Count in a
 // Counter of this package instead.
-func (p *Process) NewCounterFunc(name, help string, f func() float64, opts ...prom.Opts) (*prom.CounterFunc, error) {
+func (p *Process) NewCounterFunc(name, help string, f func() float64, opts ...prom.Opts) (prom.Collector, error) {
 	return nil, refuse(prom.CounterType, name, "CounterFunc", whyCallback)
 }
 

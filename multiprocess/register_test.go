@@ -26,9 +26,8 @@ func TestRegisterConflicts(t *testing.T) {
 		reg := prom.NewRegistry()
 		prom.Must(prom.NewGauge("requests", "Clash.", prom.Opts{Registry: reg}))
 		err := p.Register(reg)
-		var ce *prom.ConflictError
-		if !errors.As(err, &ce) || !strings.Contains(err.Error(), `"requests"`) {
-			t.Fatalf("Register: %v, want a ConflictError naming requests", err)
+		if !errors.Is(err, prom.ErrConflict) || !strings.Contains(err.Error(), `"requests"`) {
+			t.Fatalf("Register: %v, want an ErrConflict naming requests", err)
 		}
 		// Nothing was registered: the collector and the other claims can go elsewhere.
 		other := prom.NewRegistry()
@@ -65,9 +64,8 @@ func TestRegisterConflicts(t *testing.T) {
 			return err
 		}},
 	} {
-		var ce *prom.ConflictError
 		var are *prom.AlreadyRegisteredError
-		if err := tc.make(); !errors.As(err, &ce) && !errors.As(err, &are) {
+		if err := tc.make(); !errors.Is(err, prom.ErrConflict) && !errors.As(err, &are) {
 			t.Errorf("%s: %v, want a registration conflict", tc.name, err)
 		}
 	}

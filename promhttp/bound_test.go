@@ -67,7 +67,7 @@ func serverGoroutines() []string {
 func endless(t *testing.T, reg *prom.Registry) (started chan struct{}, stopped chan error) {
 	t.Helper()
 	started, stopped = make(chan struct{}, 64), make(chan error, 64)
-	d, err := prom.NewDesc(prom.GaugeType, "endless", "Series until the scrape ends.", prom.DescOpts{LabelNames: []string{"i"}})
+	d, err := prom.NewDesc(prom.GaugeType, "endless", "Series until the scrape ends.", []string{"i"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -340,7 +340,7 @@ func TestServeSlowCollectionNotStalled(t *testing.T) {
 	checkLeaks(t)
 	p := testcerts.New(t)
 	reg := prom.NewRegistry()
-	d, err := prom.NewDesc(prom.GaugeType, "slow", "Series with a pause.", prom.DescOpts{LabelNames: []string{"i"}})
+	d, err := prom.NewDesc(prom.GaugeType, "slow", "Series with a pause.", []string{"i"})
 	if err != nil {
 		t.Fatal(err)
 	}

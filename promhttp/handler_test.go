@@ -26,7 +26,7 @@ type funcCollector struct {
 
 func newFuncCollector(t testing.TB, reg *prom.Registry, name string, fn func(w *prom.Writer)) *funcCollector {
 	t.Helper()
-	d, err := prom.NewDesc(prom.GaugeType, name, "Test gauge "+name+".", prom.DescOpts{})
+	d, err := prom.NewDesc(prom.GaugeType, name, "Test gauge "+name+".", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -305,7 +305,7 @@ func TestHandlerTimeout(t *testing.T) {
 func TestHandlerErrors(t *testing.T) {
 	failing := func(t *testing.T, size int) *prom.Registry {
 		reg := prom.NewRegistry()
-		big := prom.Must(prom.NewDesc(prom.GaugeType, "big", "Many series.", prom.DescOpts{LabelNames: []string{"i"}}))
+		big := prom.Must(prom.NewDesc(prom.GaugeType, "big", "Many series.", []string{"i"}))
 		reg.MustRegister(&funcCollector{desc: big, fn: func(w *prom.Writer) {
 			for i := range size {
 				w.Emit(&prom.Series{Value: float64(i), LabelValues: []string{fmt.Sprint(i)}})

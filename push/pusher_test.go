@@ -168,7 +168,7 @@ func TestPushRefusesReservedLabels(t *testing.T) {
 			prom.Must(prom.NewGauge("g", "h", prom.Opts{Registry: reg, ConstLabels: map[string]string{"instance": "a"}})).Set(1)
 		}, map[string]string{"instance": "b"}, `metric "g" already has the label "instance"`},
 		{"per-series label names", func(reg *prom.Registry) {
-			d := prom.Must(prom.NewDesc(prom.InfoType, "build", "h", prom.DescOpts{}))
+			d := prom.Must(prom.NewDesc(prom.InfoType, "build", "h", nil))
 			reg.MustRegister(familyCollector{&prom.Family{Desc: *d,
 				Series: []prom.Series{{LabelNames: []string{"job"}, LabelValues: []string{"x"}}}}})
 		}, nil, `metric "build" already has the label "job"`},

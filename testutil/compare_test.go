@@ -103,11 +103,11 @@ temperature_celsius 21.5
 
 func TestCompareEveryType(t *testing.T) {
 	fc := familyCollector{
-		family(prom.HistogramType, "h_seconds", "H.", prom.DescOpts{Unit: "seconds"}, prom.Series{
+		family(prom.HistogramType, "h_seconds", "H.", nil, prom.Opts{Unit: "seconds"}, prom.Series{
 			Count: 3, Sum: 2.5, Created: 1e18,
 			Buckets: []prom.Bucket{{UpperBound: 0.5, Count: 1}, {UpperBound: math.Inf(1), Count: 3}},
 		}),
-		family(prom.SummaryType, "s", "S.", prom.DescOpts{}, prom.Series{Count: 1, Sum: 2, Quantiles: []prom.Quantile{{Quantile: 0.5, Value: 2}}}),
+		family(prom.SummaryType, "s", "S.", nil, prom.Opts{}, prom.Series{Count: 1, Sum: 2, Quantiles: []prom.Quantile{{Quantile: 0.5, Value: 2}}}),
 	}
 	// _created is never compared, whatever the global switch says.
 	err := Compare(fc, `
@@ -131,7 +131,7 @@ func TestCompareEveryType(t *testing.T) {
 }
 
 func TestCompareReportsCollectionErrors(t *testing.T) {
-	d := prom.Must(prom.NewDesc(prom.GaugeType, "g", "G.", prom.DescOpts{}))
+	d := prom.Must(prom.NewDesc(prom.GaugeType, "g", "G.", nil))
 	err := Compare(failingCollector{d}, "# HELP g G.\n# TYPE g gauge\ng 1\n")
 	if err == nil || !strings.Contains(err.Error(), "backend down") || strings.Contains(err.Error(), "differ") {
 		t.Errorf("error = %v, want only the collection's error", err)

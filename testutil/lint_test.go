@@ -37,8 +37,8 @@ func TestLint(t *testing.T) {
 			`cpu_usage_percent: use a ratio from 0 to 1 with suffix "_ratio" instead of a percentage (ratio)`,
 		}},
 		{"custom collector, counter without total", familyCollector{
-			family(prom.CounterType, "app_errors", "Errors.", prom.DescOpts{}, prom.Series{Value: 1}),
-			family(prom.GaugeType, "app_memory_kb", "Memory.", prom.DescOpts{}, prom.Series{Value: 1}),
+			family(prom.CounterType, "app_errors", "Errors.", nil, prom.Opts{}, prom.Series{Value: 1}),
+			family(prom.GaugeType, "app_memory_kb", "Memory.", nil, prom.Opts{}, prom.Series{Value: 1}),
 		}, []string{
 			`app_memory_kb: metric names should not contain abbreviated units ("kb") (abbreviated-units)`,
 		}},

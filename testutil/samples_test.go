@@ -31,8 +31,8 @@ func (fc familyCollector) Collect(w *prom.Writer) {
 	}
 }
 
-func family(t prom.Type, name, help string, o prom.DescOpts, series ...prom.Series) *prom.Family {
-	d, err := prom.NewDesc(t, name, help, o)
+func family(t prom.Type, name, help string, labels []string, o prom.Opts, series ...prom.Series) *prom.Family {
+	d, err := prom.NewDesc(t, name, help, labels, o)
 	if err != nil {
 		panic(err)
 	}
@@ -48,22 +48,22 @@ func newRegistry() *prom.Registry {
 func TestSamplesEveryType(t *testing.T) {
 	const created = 1_700_000_000_500_000_000 // ns
 	fc := familyCollector{
-		family(prom.CounterType, "c_total", "C.", prom.DescOpts{LabelNames: []string{"code"}, ConstLabels: map[string]string{"env": "prod"}},
+		family(prom.CounterType, "c_total", "C.", []string{"code"}, prom.Opts{ConstLabels: map[string]string{"env": "prod"}},
 			prom.Series{LabelValues: []string{"200"}, Value: 3, Created: created}),
-		family(prom.GaugeType, "g", "G.", prom.DescOpts{}, prom.Series{Value: -1.5}),
-		family(prom.Unknown, "u", "U.", prom.DescOpts{}, prom.Series{Value: 7}),
-		family(prom.HistogramType, "h_seconds", "H.", prom.DescOpts{Unit: "seconds"}, prom.Series{
+		family(prom.GaugeType, "g", "G.", nil, prom.Opts{}, prom.Series{Value: -1.5}),
+		family(prom.Unknown, "u", "U.", nil, prom.Opts{}, prom.Series{Value: 7}),
+		family(prom.HistogramType, "h_seconds", "H.", nil, prom.Opts{Unit: "seconds"}, prom.Series{
 			Count: 3, Sum: 2.5, Created: created,
 			Buckets: []prom.Bucket{{UpperBound: 0.5, Count: 1}, {UpperBound: 1, Count: 2}, {UpperBound: math.Inf(1), Count: 3}},
 		}),
-		family(prom.GaugeHistogramType, "gh", "GH.", prom.DescOpts{}, prom.Series{
+		family(prom.GaugeHistogramType, "gh", "GH.", nil, prom.Opts{}, prom.Series{
 			Count: 2, Sum: 4, Buckets: []prom.Bucket{{UpperBound: 1, Count: 1}, {UpperBound: math.Inf(1), Count: 2}},
 		}),
-		family(prom.SummaryType, "s", "S.", prom.DescOpts{}, prom.Series{
+		family(prom.SummaryType, "s", "S.", nil, prom.Opts{}, prom.Series{
 			Count: 10, Sum: 20, Created: created, Quantiles: []prom.Quantile{{Quantile: 0.5, Value: 1.5}, {Quantile: 0.99, Value: 4}},
 		}),
-		family(prom.InfoType, "build_info", "I.", prom.DescOpts{}, prom.Series{LabelNames: []string{"version"}, LabelValues: []string{"1.2"}}),
-		family(prom.StateSetType, "st", "SS.", prom.DescOpts{}, prom.Series{States: []prom.State{{Name: "a", Enabled: true}, {Name: "b"}}}),
+		family(prom.InfoType, "build_info", "I.", nil, prom.Opts{}, prom.Series{LabelNames: []string{"version"}, LabelValues: []string{"1.2"}}),
+		family(prom.StateSetType, "st", "SS.", nil, prom.Opts{}, prom.Series{States: []prom.State{{Name: "a", Enabled: true}, {Name: "b"}}}),
 	}
 	prom.SetCreatedSeries(true)
 	got, err := Samples(fc)
@@ -112,13 +112,13 @@ func TestSamplesEveryType(t *testing.T) {
 
 func TestSampleValue(t *testing.T) {
 	fc := familyCollector{
-		family(prom.HistogramType, "h", "H.", prom.DescOpts{LabelNames: []string{"op"}}, prom.Series{
+		family(prom.HistogramType, "h", "H.", []string{"op"}, prom.Opts{}, prom.Series{
 			LabelValues: []string{"read"}, Count: 3, Sum: 2.5,
 			Buckets: []prom.Bucket{{UpperBound: 1, Count: 2}, {UpperBound: math.Inf(1), Count: 3}},
 		}),
-		family(prom.SummaryType, "s", "S.", prom.DescOpts{}, prom.Series{Count: 10, Sum: 20, Quantiles: []prom.Quantile{{Quantile: 0.5, Value: 1.5}}}),
-		family(prom.StateSetType, "st", "SS.", prom.DescOpts{}, prom.Series{States: []prom.State{{Name: "a"}, {Name: "b", Enabled: true}}}),
-		family(prom.InfoType, "build", "I.", prom.DescOpts{LabelNames: []string{"version"}}, prom.Series{LabelValues: []string{"1.2"}}),
+		family(prom.SummaryType, "s", "S.", nil, prom.Opts{}, prom.Series{Count: 10, Sum: 20, Quantiles: []prom.Quantile{{Quantile: 0.5, Value: 1.5}}}),
+		family(prom.StateSetType, "st", "SS.", nil, prom.Opts{}, prom.Series{States: []prom.State{{Name: "a"}, {Name: "b", Enabled: true}}}),
+		family(prom.InfoType, "build", "I.", []string{"version"}, prom.Opts{}, prom.Series{LabelValues: []string{"1.2"}}),
 	}
 	tests := []struct {
 		name   string
@@ -199,7 +199,7 @@ func TestCountSeries(t *testing.T) {
 	v.With("200").Inc()
 	v.With("404").Inc()
 	v.With("500")
-	fc := familyCollector{family(prom.HistogramType, "h", "H.", prom.DescOpts{}, prom.Series{Count: 1, Buckets: []prom.Bucket{{UpperBound: 1, Count: 1}, {UpperBound: math.Inf(1), Count: 1}}})}
+	fc := familyCollector{family(prom.HistogramType, "h", "H.", nil, prom.Opts{}, prom.Series{Count: 1, Buckets: []prom.Bucket{{UpperBound: 1, Count: 1}, {UpperBound: math.Inf(1), Count: 1}}})}
 	tests := []struct {
 		c     prom.Collector
 		names []string
@@ -230,7 +230,7 @@ func (f failingCollector) Collect(w *prom.Writer) {
 }
 
 func TestSamplesReportsErrors(t *testing.T) {
-	d := prom.Must(prom.NewDesc(prom.GaugeType, "g", "G.", prom.DescOpts{}))
+	d := prom.Must(prom.NewDesc(prom.GaugeType, "g", "G.", nil, prom.Opts{}))
 	got, err := Samples(failingCollector{d})
 	if err == nil || !strings.Contains(err.Error(), "backend down") {
 		t.Errorf("error = %v, want the collection's error", err)
@@ -239,7 +239,7 @@ func TestSamplesReportsErrors(t *testing.T) {
 		t.Errorf("got %v, want the sample written before the error", got)
 	}
 	// A collector describing two families with the same name fails as registration would.
-	dup := familyCollector{family(prom.GaugeType, "x", "X.", prom.DescOpts{}), family(prom.GaugeType, "x", "X.", prom.DescOpts{})}
+	dup := familyCollector{family(prom.GaugeType, "x", "X.", nil, prom.Opts{}), family(prom.GaugeType, "x", "X.", nil, prom.Opts{})}
 	if _, err := Samples(dup); err == nil {
 		t.Error("no error for a collector describing a family twice")
 	}

@@ -23,7 +23,7 @@ type blocking struct{}
 
 func (blocking) Describe() []*prom.Desc { return nil }
 func (blocking) Collect(w *prom.Writer) {
-	d := prom.Must(prom.NewDesc(prom.GaugeType, "big", "A large document.", prom.DescOpts{LabelNames: []string{"i"}}))
+	d := prom.Must(prom.NewDesc(prom.GaugeType, "big", "A large document.", []string{"i"}))
 	w.Family(d)
 	for i := range 100_000 {
 		w.Emit(&prom.Series{Value: float64(i), LabelValues: []string{strconv.Itoa(i)}})

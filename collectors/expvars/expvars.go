@@ -81,7 +81,7 @@ func New(rules ...Rule) (*Collector, error) {
 		default:
 			return nil, fmt.Errorf("expvars: Rule %q: type %s is not supported; use counter, gauge or unknown", r.Name, r.Type)
 		}
-		d, err := prom.NewDesc(r.Type, r.Name, r.Help, prom.DescOpts{LabelNames: r.Labels})
+		d, err := prom.NewDesc(r.Type, r.Name, r.Help, r.Labels)
 		if err != nil {
 			return nil, fmt.Errorf("expvars: Rule for variable %q: %w", r.Var, err)
 		}

@@ -60,7 +60,7 @@ var families = []struct {
 }
 
 func desc(t prom.Type, name, help, unit string) *prom.Desc {
-	return prom.Must(prom.NewDesc(t, name, help, prom.DescOpts{Unit: unit, LabelNames: []string{"db_name"}}))
+	return prom.Must(prom.NewDesc(t, name, help, []string{"db_name"}, prom.Opts{Unit: unit}))
 }
 
 var descs = func() []*prom.Desc {
@@ -85,7 +85,7 @@ func New(pools map[string]*sql.DB) (*Collector, error) {
 		if db == nil {
 			return nil, fmt.Errorf("sqlstats: New: pool %q is nil", n)
 		}
-		if _, err := prom.NewDesc(prom.GaugeType, "x", "", prom.DescOpts{ConstLabels: map[string]string{"db_name": n}}); err != nil {
+		if _, err := prom.NewDesc(prom.GaugeType, "x", "", nil, prom.Opts{ConstLabels: map[string]string{"db_name": n}}); err != nil {
 			return nil, fmt.Errorf("sqlstats: New: pool name %q: %w", n, err)
 		}
 		names = append(names, n)
