@@ -23,6 +23,10 @@ type ProcessOpts struct {
 	// ProcRoot is where the proc file system is mounted; "" means "/proc". Tests point it at
 	// fixtures.
 	ProcRoot string
+	// Set chooses the families: PromSet (the zero value) for all of them, ClientGolangSet for
+	// exactly those of client_golang's collectors.NewProcessCollector, which leaves out
+	// process_threads and process_heap_bytes.
+	Set Set
 }
 
 // Process collects the standard process families of the Prometheus guidelines for client
@@ -41,6 +45,7 @@ type Process struct {
 	root, dir string // the proc root and the process directory in it
 	descs     [numProcFamilies]*prom.Desc
 	list      []*prom.Desc
+	on        [numProcFamilies]bool // the families of the set
 	pageSize  float64
 
 	mu    sync.Mutex
@@ -91,6 +96,9 @@ const userHZ = 100
 // NewProcess returns a process collector. It returns an error when the namespace makes an
 // invalid name or the PID is negative; it does not touch /proc until the first collection.
 func NewProcess(o ProcessOpts) (*Process, error) {
+	if o.Set != PromSet && o.Set != ClientGolangSet {
+		return nil, fmt.Errorf("collectors: ProcessOpts.Set: %v is not a set; use PromSet or ClientGolangSet", o.Set)
+	}
 	if o.PID < 0 {
 		return nil, fmt.Errorf("collectors: ProcessOpts.PID %d: a process ID is 0 (this process) or positive", o.PID)
 	}
@@ -113,8 +121,12 @@ func NewProcess(o ProcessOpts) (*Process, error) {
 			return nil, fmt.Errorf("collectors: ProcessOpts.Namespace %q: %w", o.Namespace, err)
 		}
 		p.descs[i] = d
+		if o.Set == ClientGolangSet && (i == procThreads || i == procHeap) {
+			continue // not in client_golang's set
+		}
+		p.list = append(p.list, d)
+		p.on[i] = true
 	}
-	p.list = p.descs[:]
 	return p, nil
 }
 
@@ -128,7 +140,7 @@ func (p *Process) Collect(w *prom.Writer) {
 	p.have = [numProcFamilies]bool{}
 	p.readAll(w)
 	for i, d := range p.descs {
-		if !p.have[i] {
+		if !p.have[i] || !p.on[i] {
 			continue
 		}
 		w.Family(d)
