@@ -18,8 +18,9 @@ type BuildInfo struct {
 }
 
 // buildInfoCGDesc is go_build_info of ClientGolangSet: client_golang's labels, without revision.
-var buildInfoCGDesc = prom.Must(prom.NewDesc(prom.InfoType, "go_build_info",
-	"Build information about the main Go module: its path, version and checksum.",
+// It is a gauge of value 1, as client_golang's, so that OpenMetrics gives it the same type.
+var buildInfoCGDesc = prom.Must(prom.NewDesc(prom.GaugeType, "go_build_info",
+	"Build information about the main Go module: its path, version and checksum; always 1.",
 	prom.DescOpts{LabelNames: []string{"checksum", "path", "version"}}))
 
 var buildInfoDesc = prom.Must(prom.NewDesc(prom.InfoType, "go_build_info",
@@ -64,7 +65,7 @@ func (c *BuildInfo) Describe() []*prom.Desc { return c.descs }
 // Collect writes go_build_info.
 func (c *BuildInfo) Collect(w *prom.Writer) {
 	w.Family(c.desc)
-	w.Emit(&prom.Series{LabelValues: c.values})
+	w.Emit(&prom.Series{LabelValues: c.values, Value: 1})
 }
 
 // Platform collects go_info, the version of Go the binary was built with, and

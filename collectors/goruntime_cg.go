@@ -40,7 +40,7 @@ var goClientGolang = []goDefault{
 	{t: prom.GaugeType, name: "go_gc_gogc_percent", help: "Heap size target percentage set by GOGC or debug.SetGCPercent; negative when the collector is off.", src: []string{"/gc/gogc:percent"}},
 	{t: prom.GaugeType, name: "go_gc_gomemlimit_bytes", help: "Memory limit of the Go runtime set by GOMEMLIMIT or debug.SetMemoryLimit.", src: []string{"/gc/gomemlimit:bytes"}},
 	{t: prom.GaugeType, name: "go_goroutines", help: "Number of goroutines that currently exist.", fn: (*GoRuntime).goroutines},
-	{t: prom.InfoType, name: "go_info", help: "The version of Go the program was built with.", fn: (*GoRuntime).goInfo, labels: []string{"version"}},
+	{t: prom.GaugeType, name: "go_info", help: "The version of Go the program was built with; always 1.", fn: (*GoRuntime).goInfo, labels: []string{"version"}},
 	{t: prom.GaugeType, name: "go_memstats_alloc_bytes", help: "Bytes of allocated heap objects, reachable or not yet freed.", src: []string{heapObjects}},
 	{t: prom.GaugeType, name: "go_memstats_buck_hash_sys_bytes", help: "Bytes of memory in profiling bucket hash tables.", src: []string{"/memory/classes/profiling/buckets:bytes"}},
 	{t: prom.CounterType, name: "go_memstats_frees_total", help: "Cumulative number of heap objects freed, tiny allocations included.", src: []string{freesObject, tinyAllocs}},
@@ -67,7 +67,8 @@ var goClientGolang = []goDefault{
 }
 
 // goInfo fills go_info with the Go version.
-func (c *GoRuntime) goInfo(s *prom.Series) { s.LabelValues = c.version }
+// It is a gauge, as client_golang's, so that OpenMetrics gives it client_golang's type too.
+func (c *GoRuntime) goInfo(s *prom.Series) { s.LabelValues, s.Value = c.version, 1 }
 
 // lastGC fills go_memstats_last_gc_time_seconds from the GC statistics of this collection.
 func (c *GoRuntime) lastGC(s *prom.Series) {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"math"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -46,6 +47,7 @@ type Process struct {
 	descs     [numProcFamilies]*prom.Desc
 	list      []*prom.Desc
 	on        [numProcFamilies]bool // the families of the set
+	cg        bool                  // ClientGolangSet
 	pageSize  float64
 
 	mu    sync.Mutex
@@ -89,6 +91,10 @@ var procFamilies = [numProcFamilies]struct {
 	procVMMax:   {prom.GaugeType, "virtual_memory_max_bytes", "Maximum amount of virtual memory available in bytes.", "bytes"},
 }
 
+// unlimited is RLIM_INFINITY (2^64-1) as a float64, the value ClientGolangSet gives an unlimited
+// resource where PromSet writes +Inf.
+const unlimited = float64(^uint64(0))
+
 // userHZ is the unit of the clock tick counts in /proc: USER_HZ, 100 on every Linux
 // architecture Go supports.
 const userHZ = 100
@@ -127,6 +133,7 @@ func NewProcess(o ProcessOpts) (*Process, error) {
 		p.list = append(p.list, d)
 		p.on[i] = true
 	}
+	p.cg = o.Set == ClientGolangSet
 	return p, nil
 }
 
@@ -143,8 +150,12 @@ func (p *Process) Collect(w *prom.Writer) {
 		if !p.have[i] || !p.on[i] {
 			continue
 		}
+		v := p.vals[i]
+		if p.cg && math.IsInf(v, 1) {
+			v = unlimited // client_golang writes RLIM_INFINITY as a number
+		}
 		w.Family(d)
-		w.Emit(&prom.Series{Value: p.vals[i]})
+		w.Emit(&prom.Series{Value: v})
 	}
 }
 

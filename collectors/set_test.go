@@ -136,7 +136,7 @@ func TestGoRuntimeClientGolangValues(t *testing.T) {
 	if m := v("go_memstats_mallocs"); m < float64(s[1].Value.Uint64()) {
 		t.Errorf("mallocs %v leaves out the %d tiny allocations", m, s[1].Value.Uint64())
 	}
-	if got := e.series["go"]; len(got) != 1 || len(got[0].LabelValues) != 1 || got[0].LabelValues[0] != runtime.Version() {
+	if got := e.series["go_info"]; len(got) != 1 || len(got[0].LabelValues) != 1 || got[0].LabelValues[0] != runtime.Version() {
 		t.Errorf("go_info: %+v, want version=%q", got, runtime.Version())
 	}
 	runtime.GC()
@@ -236,7 +236,7 @@ func TestBuildInfoSet(t *testing.T) {
 		if got := shapes(e.descs); len(got) != 1 || got[0] != tc.want {
 			t.Errorf("%v: %q, want %q", tc.set, got, tc.want)
 		}
-		if s := e.series["go_build"]; len(s) != 1 || len(s[0].LabelValues) != len(e.descs[0].LabelNames) {
+		if s := append(e.series["go_build"], e.series["go_build_info"]...); len(s) != 1 || len(s[0].LabelValues) != len(e.descs[0].LabelNames) {
 			t.Errorf("%v: series %+v", tc.set, s)
 		}
 	}

@@ -68,6 +68,17 @@ func main() {
 		}
 	}()
 
+	handlerErrors(reg)
 	http.Handle("/metrics", promhttp.Handler(reg))
 	log.Fatal(http.ListenAndServe(*addr, nil))
+}
+
+// handlerErrors registers the counter client_golang's promhttp.HandlerFor adds to the registry
+// named in HandlerOpts.Registry, so the port keeps its two series. prom's handler reports its
+// own errors through prom_runtime_errors_total instead; this counter stays at 0.
+func handlerErrors(reg *prom.Registry) {
+	c := prom.Must(prom.NewCounterVec("promhttp_metric_handler_errors_total",
+		"Errors of the /metrics handler, by cause; kept for client_golang's series, always 0.", []string{"cause"}, prom.Opts{Registry: reg}))
+	c.With("encoding")
+	c.With("gathering")
 }
