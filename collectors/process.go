@@ -122,7 +122,11 @@ func NewProcess(o ProcessOpts) (*Process, error) {
 		ns = o.Namespace + "_process"
 	}
 	for i, f := range procFamilies {
-		d, err := prom.NewDesc(f.t, f.name, f.help, prom.DescOpts{Namespace: ns, Unit: f.unit})
+		unit := f.unit
+		if o.Set == ClientGolangSet {
+			unit = "" // client_golang writes no units
+		}
+		d, err := prom.NewDesc(f.t, f.name, f.help, prom.DescOpts{Namespace: ns, Unit: unit})
 		if err != nil {
 			return nil, fmt.Errorf("collectors: ProcessOpts.Namespace %q: %w", o.Namespace, err)
 		}

@@ -241,3 +241,25 @@ func TestBuildInfoSet(t *testing.T) {
 		}
 	}
 }
+
+// TestProcessClientGolangUnlimited: an unlimited resource is RLIM_INFINITY as a number in
+// ClientGolangSet, as client_golang writes it, and +Inf in PromSet; ClientGolangSet has no
+// units, as client_golang's process collector.
+func TestProcessClientGolangUnlimited(t *testing.T) {
+	for _, tc := range []struct {
+		set  Set
+		want float64
+	}{{PromSet, math.Inf(1)}, {ClientGolangSet, 18446744073709551615}} {
+		e := record(t, prom.Must(NewProcess(ProcessOpts{PID: 400, ProcRoot: "testdata/proc", Set: tc.set})))
+		for _, name := range []string{"process_max_fds", "process_virtual_memory_max_bytes"} {
+			if got := e.value(t, name); got != tc.want {
+				t.Errorf("%v: %s = %v, want %v", tc.set, name, got, tc.want)
+			}
+		}
+		for _, d := range e.descs {
+			if tc.set == ClientGolangSet && d.Unit != "" {
+				t.Errorf("%v: %s has unit %q", tc.set, d.Name, d.Unit)
+			}
+		}
+	}
+}
