@@ -2,15 +2,12 @@ package examples
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
-	"sort"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -97,15 +94,16 @@ func TestExamplesMatchOriginals(t *testing.T) {
 		if strings.Count(string(src), `":8080"`) != 1 {
 			t.Fatalf("%s: the original no longer listens on one literal \":8080\"; update the test", ex.name)
 		}
+		main := strings.Replace(string(src), `":8080"`, `os.Getenv("LISTEN_ADDRESS")`, 1)
+		if !strings.Contains(main, "\t\"os\"\n") {
+			main = strings.Replace(main, "import (", "import (\n\t\"os\"", 1)
+		}
 		cp := filepath.Join(dir, "src", ex.name)
-		os.MkdirAll(cp, 0o755)
-		os.WriteFile(filepath.Join(cp, "main.go"), []byte(strings.Replace(string(src), `":8080"`, `os.Getenv("LISTEN_ADDRESS")`, 1)), 0o644)
-		if !strings.Contains(string(src), `"os"`) {
-			os.WriteFile(filepath.Join(cp, "os.go"), []byte("package main\n\nimport \"os\"\n\nvar _ = os.Getenv\n"), 0o644)
-			// main.go uses os without importing it: give it the import.
-			b, _ := os.ReadFile(filepath.Join(cp, "main.go"))
-			os.WriteFile(filepath.Join(cp, "main.go"), []byte(strings.Replace(string(b), "import (", "import (\n\t\"os\"", 1)), 0o644)
-			os.Remove(filepath.Join(cp, "os.go"))
+		if err := os.MkdirAll(cp, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(cp, "main.go"), []byte(main), 0o644); err != nil {
+			t.Fatal(err)
 		}
 		goBuild(t, filepath.Join(dir, "orig", ex.name), filepath.Join(cp, "main.go"))
 	}
@@ -216,35 +214,6 @@ func compare(t *testing.T, ex example, accept, orig, port string) {
 	}
 }
 
-func diff(a, b map[string]string) (missing, extra []string) {
-	for k, v := range a {
-		if b[k] != v {
-			missing = append(missing, k+" "+v)
-		}
-	}
-	for k, v := range b {
-		if a[k] != v {
-			extra = append(extra, k+" "+v)
-		}
-	}
-	sort.Strings(missing)
-	sort.Strings(extra)
-	return missing, extra
-}
-
-// exposition holds, by series (sample name and sorted labels), the type of the family it
-// belongs to and the value as written.
-type exposition struct{ types, values map[string]string }
-
-func (e exposition) has(keys []string) bool {
-	for _, k := range keys {
-		if _, ok := e.values[k]; !ok {
-			return false
-		}
-	}
-	return true
-}
-
 func scrape(t *testing.T, url, accept string) exposition {
 	t.Helper()
 	req, _ := http.NewRequestWithContext(context.Background(), "GET", url, nil)
@@ -263,92 +232,6 @@ func scrape(t *testing.T, url, accept string) exposition {
 		t.Fatalf("GET %s (%s): %v\n%s", url, resp.Header.Get("Content-Type"), err, b)
 	}
 	return e
-}
-
-// parse reads the text format or OpenMetrics: the type of each family from its TYPE line,
-// and each sample's name, labels and value; exemplars and timestamps are dropped, and the
-// values of "le" and "quantile" are normalised, as the formats write 1 as "1" or "1.0".
-func parse(s string) (exposition, error) {
-	e := exposition{types: map[string]string{}, values: map[string]string{}}
-	typ := ""
-	for n, line := range strings.Split(s, "\n") {
-		switch {
-		case line == "" || line == "# EOF":
-			continue
-		case strings.HasPrefix(line, "# TYPE "):
-			f := strings.Fields(line)
-			if len(f) != 4 {
-				return e, fmt.Errorf("line %d: %q", n+1, line)
-			}
-			typ = f[3]
-			continue
-		case strings.HasPrefix(line, "#"):
-			continue
-		}
-		if i := strings.Index(line, " # "); i >= 0 {
-			line = line[:i] // exemplar
-		}
-		name, labels, rest := line, []string(nil), ""
-		if i := strings.IndexAny(line, "{ "); i >= 0 {
-			name, rest = line[:i], line[i:]
-		}
-		if strings.HasPrefix(rest, "{") {
-			var err error
-			labels, rest, err = parseLabels(rest[1:])
-			if err != nil {
-				return e, fmt.Errorf("line %d: %v: %q", n+1, err, line)
-			}
-		}
-		f := strings.Fields(rest)
-		if len(f) == 0 {
-			return e, fmt.Errorf("line %d: no value: %q", n+1, line)
-		}
-		if name == "go_build_info" {
-			// The main module differs: client_golang's for the original, this one for the port.
-			labels = slices.Clone(labels)
-			for i, l := range labels {
-				labels[i] = l[:strings.IndexByte(l, '=')] + "=*"
-			}
-		}
-		sort.Strings(labels)
-		k := name + "{" + strings.Join(labels, ",") + "}"
-		e.types[k], e.values[k] = typ, f[0]
-	}
-	return e, nil
-}
-
-func parseLabels(s string) (labels []string, rest string, err error) {
-	for {
-		s = strings.TrimLeft(s, ", ")
-		if strings.HasPrefix(s, "}") {
-			return labels, s[1:], nil
-		}
-		eq := strings.Index(s, `="`)
-		if eq < 0 {
-			return nil, "", fmt.Errorf("label without =\"")
-		}
-		name := s[:eq]
-		s = s[eq+2:]
-		var v strings.Builder
-		i := 0
-		for ; i < len(s) && s[i] != '"'; i++ {
-			if s[i] == '\\' && i+1 < len(s) {
-				i++
-			}
-			v.WriteByte(s[i])
-		}
-		if i == len(s) {
-			return nil, "", fmt.Errorf("unterminated label value")
-		}
-		val := v.String()
-		if name == "le" || name == "quantile" {
-			if f, err := strconv.ParseFloat(val, 64); err == nil {
-				val = strconv.FormatFloat(f, 'g', -1, 64)
-			}
-		}
-		labels = append(labels, name+"="+strconv.Quote(val))
-		s = s[i+1:]
-	}
 }
 
 // gaugeBesideCounter reports whether this prom carries a gauge x and a counter x_total of one
