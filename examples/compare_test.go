@@ -66,7 +66,8 @@ var formats = []struct{ name, accept string }{
 // TestExamplesMatchOriginals builds each of client_golang's examples from the module cache
 // and its port, runs both on free 127.0.0.1 ports, and checks that their /metrics carry the
 // same series (names, label sets, types), and the same values where neither the clock nor
-// randomness enters, in the text format and in OpenMetrics.
+// randomness enters, in the text format and in OpenMetrics; and in protobuf the same families
+// with the same native histogram layouts.
 func TestExamplesMatchOriginals(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs 18 programs; run without -short")
@@ -116,6 +117,7 @@ func TestExamplesMatchOriginals(t *testing.T) {
 					compare(t, ex, f.accept, orig, port)
 				})
 			}
+			t.Run("protobuf", func(t *testing.T) { compareProtobuf(t, orig, port) })
 		})
 	}
 }
