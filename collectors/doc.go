@@ -75,7 +75,8 @@
 //	)
 //
 // A Go runtime collector of ClientGolangSet writes go_info itself, so it is registered without
-// Platform. Help texts are prom's own in both sets; dashboards do not read them.
+// Platform; on prom.Default, unregister DefaultGoRuntime, DefaultProcess, DefaultBuildInfo and
+// DefaultPlatform first (registering beside them is refused, naming the clashing family). Help texts are prom's own in both sets; dashboards do not read them.
 //
 // METRICS.md lists every family with its help text.
 //

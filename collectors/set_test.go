@@ -263,3 +263,14 @@ func TestProcessClientGolangUnlimited(t *testing.T) {
 		}
 	}
 }
+
+// TestClientGolangSetBesidePlatform: go_info of ClientGolangSet and of Platform clash, and the
+// registry says so rather than writing go_info twice.
+func TestClientGolangSetBesidePlatform(t *testing.T) {
+	r := prom.NewRegistry()
+	r.MustRegister(NewPlatform())
+	err := r.Register(prom.Must(NewGoRuntime(GoRuntimeOpts{Set: ClientGolangSet})))
+	if err == nil || !strings.Contains(err.Error(), "go_info") {
+		t.Errorf("registering ClientGolangSet beside Platform: %v, want an error naming go_info", err)
+	}
+}
