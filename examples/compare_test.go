@@ -178,6 +178,8 @@ func compare(t *testing.T, ex example, accept, orig, port string) {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
+	maskBuildInfo(o)
+	maskBuildInfo(p)
 	const allocTotal = "go_memstats_alloc_bytes_total"
 	if _, ok := o.values[allocTotal+"{}"]; ok {
 		t.Run(allocTotal, func(t *testing.T) {

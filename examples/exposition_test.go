@@ -2,7 +2,6 @@ package examples
 
 import (
 	"fmt"
-	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -76,18 +75,36 @@ func parse(s string) (exposition, error) {
 		if len(f) == 0 {
 			return e, fmt.Errorf("line %d: no value: %q", n+1, line)
 		}
-		if name == "go_build_info" {
-			// The main module differs: client_golang's for the original, this one for the port.
-			labels = slices.Clone(labels)
-			for i, l := range labels {
-				labels[i] = l[:strings.IndexByte(l, '=')] + "=*"
-			}
-		}
 		sort.Strings(labels)
 		k := name + "{" + strings.Join(labels, ",") + "}"
 		e.types[k], e.values[k] = typ, f[0]
 	}
 	return e, nil
+}
+
+// maskBuildInfo replaces the label values of go_build_info by "*": the main module of an
+// original is client_golang, that of its port this module.
+func maskBuildInfo(e exposition) {
+	var keys []string
+	for k := range e.types {
+		if strings.HasPrefix(k, "go_build_info{") {
+			keys = append(keys, k)
+		}
+	}
+	for _, k := range keys {
+		rest, _ := strings.CutPrefix(k, "go_build_info{")
+		labels := strings.Split(strings.TrimSuffix(rest, "}"), ",")
+		for i, l := range labels {
+			labels[i] = l[:strings.IndexByte(l, '=')] + "=*"
+		}
+		masked := "go_build_info{" + strings.Join(labels, ",") + "}"
+		if masked == k {
+			continue
+		}
+		e.types[masked], e.values[masked] = e.types[k], e.values[k]
+		delete(e.types, k)
+		delete(e.values, k)
+	}
 }
 
 func parseLabels(s string) (labels []string, rest string, err error) {

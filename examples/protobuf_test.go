@@ -62,7 +62,7 @@ func scrapeProto(t *testing.T, url string) map[string]string {
 			for _, l := range m.GetLabel() {
 				v := l.GetValue()
 				if mf.GetName() == "go_build_info" {
-					v = "*" // the main module differs; see parse
+					v = "*" // the main module differs; see maskBuildInfo
 				}
 				labels = append(labels, fmt.Sprintf("%s=%q", l.GetName(), v))
 			}
