@@ -58,3 +58,33 @@ func TestClientGolangSetInProcess(t *testing.T) {
 		})
 	}
 }
+
+// TestClientGolangSetEveryRuntimeMetric: with every runtime/metrics metric asked for
+// (client_golang's MetricsAll rule, prom's "*" pattern), the families, types, labels and
+// histogram bucket bounds of ClientGolangSet are client_golang's.
+func TestClientGolangSetEveryRuntimeMetric(t *testing.T) {
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(cgcollectors.NewGoCollector(cgcollectors.WithGoCollectorRuntimeMetrics(cgcollectors.MetricsAll)))
+	preg := prom.NewRegistry()
+	preg.MustRegister(prom.Must(collectors.NewGoRuntime(collectors.GoRuntimeOpts{Set: collectors.ClientGolangSet, Metrics: []string{"*"}})))
+	get := func(h http.Handler) exposition {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
+		e, err := parse(rec.Body.String())
+		if err != nil {
+			t.Fatalf("%v\n%s", err, rec.Body.String())
+		}
+		return e
+	}
+	o := get(promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+	p := get(prompromhttp.Handler(preg))
+	if !gaugeBesideCounter() {
+		delete(o.types, "go_memstats_alloc_bytes_total{}") // see TestExamplesMatchOriginals
+	}
+	if len(o.types) < 100 {
+		t.Fatalf("client_golang wrote %d series; MetricsAll should give hundreds", len(o.types))
+	}
+	if missing, extra := diff(o.types, p.types); len(missing)+len(extra) > 0 {
+		t.Errorf("series of client_golang missing in prom:\n%s\nonly in prom:\n%s", strings.Join(missing, "\n"), strings.Join(extra, "\n"))
+	}
+}
