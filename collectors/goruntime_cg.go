@@ -74,7 +74,7 @@ func (c *GoRuntime) goInfo(s *prom.Series) { s.LabelValues, s.Value = c.version,
 func (c *GoRuntime) lastGC(s *prom.Series) {
 	c.readGC()
 	if c.gc.LastGC.IsZero() {
-		return // 0 before the first cycle, as client_golang writes it
+		return // 0 before the first cycle, as client_golang writes it (GOGC=off shows it)
 	}
 	s.Value = float64(c.gc.LastGC.UnixNano()) / 1e9
 }

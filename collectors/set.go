@@ -32,9 +32,13 @@ const (
 	// types and label names of collectors.NewGoCollector() (go_info included, from the Go
 	// collector itself), of collectors.NewProcessCollector (without process_threads and
 	// process_heap_bytes) and of collectors.NewBuildInfoCollector (go_build_info without the
-	// "revision" label). Values are computed as client_golang computes them; help texts are
-	// prom's own. Runtime histograms added through GoRuntimeOpts.Metrics get client_golang's
-	// buckets: powers of 2 for bytes, powers of 10 up to 1 for seconds.
+	// "revision" label), go_info and go_build_info as gauges as client_golang types them, an
+	// unlimited process_max_fds or process_virtual_memory_max_bytes as 2^64-1 rather than
+	// +Inf, and no units. Values are computed from the same sources as client_golang's, except
+	// the sums of runtime histograms, estimated from bucket midpoints as in PromSet. Help texts
+	// are prom's own. Runtime histograms added through GoRuntimeOpts.Metrics get client_golang's
+	// buckets: powers of 2 for bytes, powers of 10 up to 1 for seconds, every runtime bucket
+	// for other units.
 	ClientGolangSet
 )
 
