@@ -9,6 +9,7 @@ import (
 
 	"github.com/prom-go/prom"
 	prompromhttp "github.com/prom-go/prom/promhttp"
+	"github.com/prometheus/client_golang/examples/middleware/httpmiddleware"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
@@ -106,4 +107,69 @@ func TestInstrumentHandlerMatchesClientGolang(t *testing.T) {
 			t.Errorf("%s: client_golang %s, prom %q", k, v, p.values[k])
 		}
 	}
+}
+
+// TestInstrumentHandlerSeveralHandlers: client_golang's middleware example wraps each handler
+// with its own metrics of the same names and a "handler" label from WrapRegistererWith; prom
+// does the same with one ServerMetrics per handler, whose families merge into one.
+func TestInstrumentHandlerSeveralHandlers(t *testing.T) {
+	if !sameNameMerges() {
+		t.Skip("needs families of one name with different const labels to merge (compat switch of issue #21, not merged)")
+	}
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "ok") })
+	reg := prometheus.NewRegistry()
+	mw := httpmiddleware.New(reg, nil)
+	cgA, cgB := mw.WrapHandler("/a", h), mw.WrapHandler("/b", h)
+
+	preg := prom.NewRegistry()
+	wrap := func(name string) http.Handler {
+		labels := []string{"method", "code"}
+		handler := map[string]string{"handler": name}
+		m, err := prompromhttp.NewServerMetrics(prompromhttp.ServerMetricsOpts{Registry: preg, InstrumentHandler: &prompromhttp.InstrumentOpts{
+			Counter:      prompromhttp.InstrumentFamily{Name: "http_requests_total", Help: "Tracks the number of HTTP requests.", Labels: labels, ConstLabels: handler},
+			Duration:     prompromhttp.InstrumentFamily{Name: "http_request_duration_seconds", Help: "Tracks the latencies for HTTP requests.", Labels: labels, ConstLabels: handler, Buckets: prom.Must(prom.ExponentialBuckets(0.1, 1.5, 5))},
+			RequestSize:  prompromhttp.InstrumentFamily{Name: "http_request_size_bytes", Help: "Tracks the size of HTTP requests.", Labels: labels, ConstLabels: handler, Summary: true},
+			ResponseSize: prompromhttp.InstrumentFamily{Name: "http_response_size_bytes", Help: "Tracks the size of HTTP responses.", Labels: labels, ConstLabels: handler, Summary: true},
+		}})
+		if err != nil {
+			t.Fatalf("second ServerMetrics of the same names: %v", err)
+		}
+		return m.Middleware(h)
+	}
+	pA, pB := wrap("/a"), wrap("/b")
+	for _, hs := range [][2]http.Handler{{cgA, pA}, {cgB, pB}, {cgB, pB}} {
+		hs[0].ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", "/", nil))
+		hs[1].ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", "/", nil))
+	}
+	scrapeText := func(h http.Handler) exposition {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
+		e, err := parse(rec.Body.String())
+		if err != nil {
+			t.Fatalf("%v\n%s", err, rec.Body.String())
+		}
+		return e
+	}
+	o := scrapeText(promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+	p := scrapeText(prompromhttp.Handler(preg))
+	if missing, extra := diff(o.types, p.types); len(missing)+len(extra) > 0 {
+		t.Errorf("series of client_golang missing in prom:\n%s\nonly in prom:\n%s", strings.Join(missing, "\n"), strings.Join(extra, "\n"))
+	}
+	for _, k := range []string{`http_requests_total{code="200",handler="/a",method="get"}`, `http_requests_total{code="200",handler="/b",method="get"}`} {
+		if o.values[k] != p.values[k] {
+			t.Errorf("%s: client_golang %s, prom %q", k, o.values[k], p.values[k])
+		}
+	}
+}
+
+// sameNameMerges reports whether a prom registry takes two metrics of one name, type, help
+// and label names that differ in their const labels, as client_golang does.
+func sameNameMerges() bool {
+	reg := prom.NewRegistry()
+	for _, v := range []string{"a", "b"} {
+		if _, err := prom.NewCounter("probe_total", "Probe.", prom.Opts{Registry: reg, ConstLabels: map[string]string{"handler": v}}); err != nil {
+			return false
+		}
+	}
+	return true
 }
