@@ -17,13 +17,32 @@ type BuildInfo struct {
 	values []string
 }
 
+// buildInfoCGDesc is go_build_info of ClientGolangSet: client_golang's labels, without revision.
+// It is a gauge of value 1, as client_golang's, so that OpenMetrics gives it the same type.
+var buildInfoCGDesc = prom.Must(prom.NewDesc(prom.GaugeType, "go_build_info",
+	"Build information about the main Go module: its path, version and checksum; always 1.",
+	[]string{"checksum", "path", "version"}))
+
 var buildInfoDesc = prom.Must(prom.NewDesc(prom.InfoType, "go_build_info",
 	"Build information about the main Go module: its path, version, checksum and version control revision.",
 	[]string{"checksum", "path", "revision", "version"}))
 
-// NewBuildInfo returns a collector of the build information of the running binary.
+// NewBuildInfo returns a collector of the build information of the running binary, with the
+// labels of PromSet. It is NewBuildInfoSet(PromSet).
 func NewBuildInfo() *BuildInfo {
 	return newBuildInfo(debug.ReadBuildInfo())
+}
+
+// NewBuildInfoSet returns a collector of the build information of the running binary with the
+// labels of set s: ClientGolangSet leaves out "revision", so that go_build_info has exactly the
+// labels of client_golang's collectors.NewBuildInfoCollector; any other value is PromSet.
+func NewBuildInfoSet(s Set) *BuildInfo {
+	c := newBuildInfo(debug.ReadBuildInfo())
+	if s == ClientGolangSet {
+		c.desc, c.descs = buildInfoCGDesc, []*prom.Desc{buildInfoCGDesc}
+		c.values = []string{c.values[0], c.values[1], c.values[3]}
+	}
+	return c
 }
 
 func newBuildInfo(bi *debug.BuildInfo, ok bool) *BuildInfo {
@@ -46,7 +65,7 @@ func (c *BuildInfo) Describe() []*prom.Desc { return c.descs }
 // Collect writes go_build_info.
 func (c *BuildInfo) Collect(w *prom.Writer) {
 	w.Family(c.desc)
-	w.Emit(&prom.Series{LabelValues: c.values})
+	w.Emit(&prom.Series{LabelValues: c.values, Value: 1})
 }
 
 // Platform collects go_info, the version of Go the binary was built with, and

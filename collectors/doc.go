@@ -63,6 +63,21 @@
 // go_gc_heap_allocs_bytes_total has the same value. The process families have the names and
 // help texts of the Prometheus guidelines for client libraries.
 //
+// To keep exactly the series of client_golang's collectors (the default Go collector's nine
+// go_memstats_* families that PromSet does not have, go_memstats_last_gc_time_seconds, go_info
+// from the Go collector, go_build_info without "revision", no process_threads), give each
+// collector ClientGolangSet:
+//
+//	reg.MustRegister(
+//		prom.Must(collectors.NewGoRuntime(collectors.GoRuntimeOpts{Set: collectors.ClientGolangSet})),
+//		prom.Must(collectors.NewProcess(collectors.ProcessOpts{Set: collectors.ClientGolangSet})),
+//		collectors.NewBuildInfoSet(collectors.ClientGolangSet),
+//	)
+//
+// A Go runtime collector of ClientGolangSet writes go_info itself, so it is registered without
+// Platform; on prom.Default, unregister DefaultGoRuntime, DefaultProcess, DefaultBuildInfo and
+// DefaultPlatform first (registering beside them is refused, naming the clashing family). Help texts are prom's own in both sets; dashboards do not read them.
+//
 // METRICS.md lists every family with its help text.
 //
 // # Costs

@@ -87,3 +87,21 @@ func ExampleNewGoRuntime() {
 	// Output:
 	// go_sync_mutex_wait_total_seconds counter seconds
 }
+
+// A service moving from client_golang keeps the series of its Go and process collectors with
+// ClientGolangSet: here, the families that the default set does not have. The Go runtime
+// collector of ClientGolangSet writes go_info itself, so it is registered without Platform.
+func ExampleSet() {
+	r := prom.NewRegistry()
+	r.MustRegister(
+		prom.Must(collectors.NewGoRuntime(collectors.GoRuntimeOpts{Set: collectors.ClientGolangSet})),
+		prom.Must(collectors.NewProcess(collectors.ProcessOpts{Set: collectors.ClientGolangSet, PID: 100, ProcRoot: "testdata/proc"})),
+		collectors.NewBuildInfoSet(collectors.ClientGolangSet),
+	)
+	var n nameList
+	r.Collect(context.Background(), &n, "go_info", "go_build_info", "go_memstats_last_gc_time_seconds",
+		"go_memstats_mspan_sys_bytes", "go_memstats_stack_sys_bytes", "process_threads", "process_open_fds")
+	fmt.Println(n)
+	// Output:
+	// [go_build_info go_info go_memstats_last_gc_time_seconds go_memstats_mspan_sys_bytes go_memstats_stack_sys_bytes process_open_fds]
+}

@@ -36,6 +36,13 @@ type GoRuntimeOpts struct {
 	// counters, distributions histograms). Metrics the default set already exports under the
 	// same name are not added twice.
 	Metrics []string
+
+	// Set chooses the default families: PromSet (the zero value) for prom's curated set,
+	// ClientGolangSet for exactly those of client_golang's collectors.NewGoCollector(), go_info
+	// included, so that dashboards built for it read the same series. METRICS.md lists both.
+	// A GoRuntime of ClientGolangSet writes go_info itself: register it without Platform,
+	// which writes go_info too.
+	Set Set
 }
 
 // GoRuntime collects the state of the Go runtime from runtime/metrics: goroutines, threads,
@@ -54,9 +61,13 @@ type GoRuntime struct {
 	fams  []*rtFamily
 	descs []*prom.Desc
 
+	set     Set
+	version []string // the label value of go_info
+
 	mu      sync.Mutex
 	samples []metrics.Sample
 	gc      debug.GCStats
+	gcRead  bool // gc holds the statistics of this collection
 	quant   []prom.Quantile
 	series  prom.Series // filled per family and passed to Emit, which copies it
 }
@@ -72,6 +83,8 @@ type rtFamily struct {
 	// the exported bucket it counts into, and the exported buckets.
 	out     []int
 	buckets []prom.Bucket
+	cgUnit  string // for ClientGolangSet, the runtime unit whose bucketing client_golang applies
+	cg      bool
 }
 
 // A goDefault is a family of the default set: its name, help and the runtime/metrics it sums,
@@ -82,6 +95,7 @@ type goDefault struct {
 	unit       string
 	src        []string
 	fn         func(*GoRuntime, *prom.Series)
+	labels     []string
 }
 
 const (
@@ -92,38 +106,50 @@ const (
 )
 
 var goDefaults = []goDefault{
-	{prom.CounterType, "go_gc_cycles_total", "Number of completed garbage collection cycles.", "", []string{"/gc/cycles/total:gc-cycles"}, nil},
-	{prom.SummaryType, "go_gc_duration_seconds", "Stop-the-world pause durations of the recent garbage collection cycles: minimum, quartiles and maximum.", "seconds", nil, (*GoRuntime).gcDuration},
-	{prom.GaugeType, "go_gc_gogc_percent", "Heap size target percentage set by GOGC or debug.SetGCPercent; negative when the collector is off.", "", []string{"/gc/gogc:percent"}, nil},
-	{prom.GaugeType, "go_gc_gomemlimit_bytes", "Memory limit of the Go runtime set by GOMEMLIMIT or debug.SetMemoryLimit.", "bytes", []string{"/gc/gomemlimit:bytes"}, nil},
-	{prom.CounterType, "go_gc_heap_allocs_bytes_total", "Cumulative bytes allocated on the heap.", "bytes", []string{"/gc/heap/allocs:bytes"}, nil},
-	{prom.HistogramType, "go_gc_pauses_seconds", "Distribution of the stop-the-world pauses of garbage collection.", "seconds", []string{"/sched/pauses/total/gc:seconds"}, nil},
-	{prom.GaugeType, "go_goroutines", "Number of goroutines that currently exist.", "", nil, (*GoRuntime).goroutines},
-	{prom.GaugeType, "go_memstats_alloc_bytes", "Bytes of allocated heap objects, reachable or not yet freed.", "bytes", []string{heapObjects}, nil},
-	{prom.CounterType, "go_memstats_frees_total", "Cumulative number of heap objects freed.", "", []string{"/gc/heap/frees:objects"}, nil},
-	{prom.GaugeType, "go_memstats_heap_alloc_bytes", "Bytes of allocated heap objects, reachable or not yet freed (same as go_memstats_alloc_bytes).", "bytes", []string{heapObjects}, nil},
-	{prom.GaugeType, "go_memstats_heap_idle_bytes", "Bytes of heap spans holding no objects, returned to the OS or not.", "bytes", []string{heapFree, heapReleased}, nil},
-	{prom.GaugeType, "go_memstats_heap_inuse_bytes", "Bytes of heap spans holding at least one object.", "bytes", []string{heapObjects, heapUnused}, nil},
-	{prom.GaugeType, "go_memstats_heap_objects", "Number of allocated heap objects.", "", []string{"/gc/heap/objects:objects"}, nil},
-	{prom.GaugeType, "go_memstats_heap_released_bytes", "Bytes of heap memory returned to the OS.", "bytes", []string{heapReleased}, nil},
-	{prom.GaugeType, "go_memstats_heap_sys_bytes", "Bytes of heap memory obtained from the OS.", "bytes", []string{heapObjects, heapUnused, heapFree, heapReleased}, nil},
-	{prom.CounterType, "go_memstats_mallocs_total", "Cumulative number of heap objects allocated.", "", []string{"/gc/heap/allocs:objects"}, nil},
-	{prom.GaugeType, "go_memstats_next_gc_bytes", "Heap size at which the next garbage collection cycle is planned to end.", "bytes", []string{"/gc/heap/goal:bytes"}, nil},
-	{prom.GaugeType, "go_memstats_stack_inuse_bytes", "Bytes of stack spans in use.", "bytes", []string{"/memory/classes/heap/stacks:bytes"}, nil},
-	{prom.GaugeType, "go_memstats_sys_bytes", "Bytes of memory the Go runtime obtained from the OS.", "bytes", []string{"/memory/classes/total:bytes"}, nil},
-	{prom.GaugeType, "go_sched_gomaxprocs_threads", "GOMAXPROCS: the number of OS threads that can run Go code at the same time.", "", []string{"/sched/gomaxprocs:threads"}, nil},
-	{prom.HistogramType, "go_sched_latencies_seconds", "Distribution of the time goroutines spent runnable before running.", "seconds", []string{"/sched/latencies:seconds"}, nil},
-	{prom.GaugeType, "go_threads", "Number of OS threads created.", "", nil, (*GoRuntime).threads},
+	{prom.CounterType, "go_gc_cycles_total", "Number of completed garbage collection cycles.", "", []string{"/gc/cycles/total:gc-cycles"}, nil, nil},
+	{prom.SummaryType, "go_gc_duration_seconds", "Stop-the-world pause durations of the recent garbage collection cycles: minimum, quartiles and maximum.", "seconds", nil, (*GoRuntime).gcDuration, nil},
+	{prom.GaugeType, "go_gc_gogc_percent", "Heap size target percentage set by GOGC or debug.SetGCPercent; negative when the collector is off.", "", []string{"/gc/gogc:percent"}, nil, nil},
+	{prom.GaugeType, "go_gc_gomemlimit_bytes", "Memory limit of the Go runtime set by GOMEMLIMIT or debug.SetMemoryLimit.", "bytes", []string{"/gc/gomemlimit:bytes"}, nil, nil},
+	{prom.CounterType, "go_gc_heap_allocs_bytes_total", "Cumulative bytes allocated on the heap.", "bytes", []string{"/gc/heap/allocs:bytes"}, nil, nil},
+	{prom.HistogramType, "go_gc_pauses_seconds", "Distribution of the stop-the-world pauses of garbage collection.", "seconds", []string{"/sched/pauses/total/gc:seconds"}, nil, nil},
+	{prom.GaugeType, "go_goroutines", "Number of goroutines that currently exist.", "", nil, (*GoRuntime).goroutines, nil},
+	{prom.GaugeType, "go_memstats_alloc_bytes", "Bytes of allocated heap objects, reachable or not yet freed.", "bytes", []string{heapObjects}, nil, nil},
+	{prom.CounterType, "go_memstats_frees_total", "Cumulative number of heap objects freed.", "", []string{"/gc/heap/frees:objects"}, nil, nil},
+	{prom.GaugeType, "go_memstats_heap_alloc_bytes", "Bytes of allocated heap objects, reachable or not yet freed (same as go_memstats_alloc_bytes).", "bytes", []string{heapObjects}, nil, nil},
+	{prom.GaugeType, "go_memstats_heap_idle_bytes", "Bytes of heap spans holding no objects, returned to the OS or not.", "bytes", []string{heapFree, heapReleased}, nil, nil},
+	{prom.GaugeType, "go_memstats_heap_inuse_bytes", "Bytes of heap spans holding at least one object.", "bytes", []string{heapObjects, heapUnused}, nil, nil},
+	{prom.GaugeType, "go_memstats_heap_objects", "Number of allocated heap objects.", "", []string{"/gc/heap/objects:objects"}, nil, nil},
+	{prom.GaugeType, "go_memstats_heap_released_bytes", "Bytes of heap memory returned to the OS.", "bytes", []string{heapReleased}, nil, nil},
+	{prom.GaugeType, "go_memstats_heap_sys_bytes", "Bytes of heap memory obtained from the OS.", "bytes", []string{heapObjects, heapUnused, heapFree, heapReleased}, nil, nil},
+	{prom.CounterType, "go_memstats_mallocs_total", "Cumulative number of heap objects allocated.", "", []string{"/gc/heap/allocs:objects"}, nil, nil},
+	{prom.GaugeType, "go_memstats_next_gc_bytes", "Heap size at which the next garbage collection cycle is planned to end.", "bytes", []string{"/gc/heap/goal:bytes"}, nil, nil},
+	{prom.GaugeType, "go_memstats_stack_inuse_bytes", "Bytes of stack spans in use.", "bytes", []string{"/memory/classes/heap/stacks:bytes"}, nil, nil},
+	{prom.GaugeType, "go_memstats_sys_bytes", "Bytes of memory the Go runtime obtained from the OS.", "bytes", []string{"/memory/classes/total:bytes"}, nil, nil},
+	{prom.GaugeType, "go_sched_gomaxprocs_threads", "GOMAXPROCS: the number of OS threads that can run Go code at the same time.", "", []string{"/sched/gomaxprocs:threads"}, nil, nil},
+	{prom.HistogramType, "go_sched_latencies_seconds", "Distribution of the time goroutines spent runnable before running.", "seconds", []string{"/sched/latencies:seconds"}, nil, nil},
+	{prom.GaugeType, "go_threads", "Number of OS threads created.", "", nil, (*GoRuntime).threads, nil},
 }
 
 // NewGoRuntime returns a Go runtime collector. It returns an error naming the pattern when one
-// of o.Metrics does not start with "/" or "*".
+// of o.Metrics does not start with "/" or "*", and one naming the value when o.Set is not a Set
+// this package defines.
 func NewGoRuntime(o GoRuntimeOpts) (*GoRuntime, error) {
+	defaults := goDefaults
+	switch o.Set {
+	case PromSet:
+	case ClientGolangSet:
+		defaults = goClientGolang
+		if allocTotalAccepted() {
+			defaults = append(slices.Clip(defaults), goAllocTotal)
+		}
+	default:
+		return nil, fmt.Errorf("collectors: GoRuntimeOpts.Set: %v is not a set; use PromSet or ClientGolangSet", o.Set)
+	}
 	known := make(map[string]metrics.Description)
 	for _, d := range metrics.All() {
 		known[d.Name] = d
 	}
-	c := &GoRuntime{}
+	c := &GoRuntime{set: o.Set, version: goVersion}
 	index := make(map[string]int)
 	sample := func(name string) int {
 		if i, ok := index[name]; ok {
@@ -134,12 +160,18 @@ func NewGoRuntime(o GoRuntimeOpts) (*GoRuntime, error) {
 		return len(c.samples) - 1
 	}
 	names := make(map[string]bool)
-	add := func(t prom.Type, name, help, unit string, src []string, fn func(*GoRuntime, *prom.Series)) error {
-		d, err := prom.NewDesc(t, name, help, nil, prom.Opts{Unit: unit})
+	add := func(t prom.Type, name, help, unit string, src []string, fn func(*GoRuntime, *prom.Series), labels []string) error {
+		if o.Set == ClientGolangSet {
+			unit = "" // client_golang writes no units
+		}
+		d, err := prom.NewDesc(t, name, help, labels, prom.Opts{Unit: unit})
 		if err != nil {
 			return err
 		}
-		f := &rtFamily{desc: d, hist: -1, fn: fn}
+		f := &rtFamily{desc: d, hist: -1, fn: fn, cg: o.Set == ClientGolangSet}
+		if len(src) == 1 {
+			_, f.cgUnit, _ = strings.Cut(src[0], ":")
+		}
 		for _, s := range src {
 			if _, ok := known[s]; !ok {
 				return nil // an older Go without this metric: leave the family out
@@ -156,8 +188,8 @@ func NewGoRuntime(o GoRuntimeOpts) (*GoRuntime, error) {
 		c.fams = append(c.fams, f)
 		return nil
 	}
-	for _, g := range goDefaults {
-		if err := add(g.t, g.name, g.help, g.unit, g.src, g.fn); err != nil {
+	for _, g := range defaults {
+		if err := add(g.t, g.name, g.help, g.unit, g.src, g.fn, g.labels); err != nil {
 			return nil, err
 		}
 	}
@@ -176,7 +208,7 @@ func NewGoRuntime(o GoRuntimeOpts) (*GoRuntime, error) {
 			if err != nil || names[check.Name] {
 				continue
 			}
-			if err := add(t, name, d.Description, unit, []string{d.Name}, nil); err != nil {
+			if err := add(t, name, d.Description, unit, []string{d.Name}, nil, nil); err != nil {
 				return nil, err
 			}
 		}
@@ -264,6 +296,7 @@ func (c *GoRuntime) Collect(w *prom.Writer) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	metrics.Read(c.samples)
+	c.gcRead = false
 	for _, f := range c.fams {
 		if !w.Family(f.desc) {
 			continue
@@ -302,7 +335,11 @@ func sampleValue(v metrics.Value) float64 {
 // histogram fills s from runtime histogram h, coarsening its buckets.
 func (f *rtFamily) histogram(h *metrics.Float64Histogram, s *prom.Series) {
 	if f.out == nil || len(f.out) != len(h.Counts) {
-		f.layout(h)
+		if f.cg {
+			f.layoutClientGolang(h)
+		} else {
+			f.layout(h)
+		}
 	}
 	for i := range f.buckets {
 		f.buckets[i].Count = 0
@@ -363,13 +400,22 @@ func (f *rtFamily) layout(h *metrics.Float64Histogram) {
 // gcDuration fills the go_gc_duration_seconds summary from debug.ReadGCStats, which keeps the
 // pauses of the last 256 cycles; it reuses the collector's buffers.
 func (c *GoRuntime) gcDuration(s *prom.Series) {
-	debug.ReadGCStats(&c.gc)
+	c.readGC()
 	for i, q := range [5]float64{0, 0.25, 0.5, 0.75, 1} {
 		c.quant[i] = prom.Quantile{Quantile: q, Value: c.gc.PauseQuantiles[i].Seconds()}
 	}
 	s.Count = float64(c.gc.NumGC)
 	s.Sum = c.gc.PauseTotal.Seconds()
 	s.Quantiles = c.quant // Emit copies them
+}
+
+// readGC reads the GC statistics once per collection, for go_gc_duration_seconds and
+// go_memstats_last_gc_time_seconds.
+func (c *GoRuntime) readGC() {
+	if !c.gcRead {
+		debug.ReadGCStats(&c.gc)
+		c.gcRead = true
+	}
 }
 
 // goroutines fills go_goroutines with runtime.NumGoroutine, which, unlike

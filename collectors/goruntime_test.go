@@ -206,6 +206,12 @@ func TestGoRuntimeAllocs(t *testing.T) {
 	if small != base || large != base {
 		t.Errorf("allocations per collection: empty registry %v, default Go runtime %v, every runtime metric %v; want all equal", base, small, large)
 	}
+	if v := allocs(prom.Must(NewGoRuntime(GoRuntimeOpts{Set: ClientGolangSet, Metrics: []string{"/sched/latencies:seconds"}}))); v != base {
+		t.Errorf("ClientGolangSet: %v allocations, want %v", v, base)
+	}
+	if v := allocs(NewBuildInfoSet(ClientGolangSet)); v != base {
+		t.Errorf("build info of ClientGolangSet: %v allocations, want %v", v, base)
+	}
 	if v := allocs(DefaultBuildInfo, DefaultPlatform); v != base {
 		t.Errorf("build info and platform: %v allocations, want %v", v, base)
 	}

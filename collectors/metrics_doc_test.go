@@ -3,6 +3,7 @@ package collectors
 import (
 	"fmt"
 	"runtime/metrics"
+	"slices"
 	"strings"
 	"testing"
 
@@ -41,6 +42,20 @@ func metricsDoc() string {
 	section("Build information (`collectors.DefaultBuildInfo`, on by default)",
 		"From debug.ReadBuildInfo; a value the build did not record is an empty label.", DefaultBuildInfo.Describe())
 	section("Platform (`collectors.DefaultPlatform`, on by default)", "From the runtime package.", DefaultPlatform.Describe())
+	cg := []*prom.Desc{}
+	for _, g := range append(slices.Clone(goClientGolang), goAllocTotal) {
+		cg = append(cg, prom.Must(prom.NewDesc(g.t, g.name, g.help, g.labels)))
+	}
+	slices.SortStableFunc(cg, func(a, b *prom.Desc) int { return strings.Compare(textShape(a), textShape(b)) })
+	section("Go runtime, `ClientGolangSet` (`GoRuntimeOpts{Set: collectors.ClientGolangSet}`)",
+		"Exactly the families of client_golang's `collectors.NewGoCollector()`, go_info included, computed from the same runtime/metrics; no units. "+
+			"`go_memstats_alloc_bytes_total` is written where the registry accepts a gauge `x` beside a counter `x_total`, and left out otherwise. "+
+			"Runtime histograms added with `GoRuntimeOpts.Metrics` get client_golang's buckets.", cg)
+	section("Process, `ClientGolangSet` (`ProcessOpts{Set: collectors.ClientGolangSet}`)",
+		"The families of client_golang's `collectors.NewProcessCollector`: all of the above but `process_threads` and `process_heap_bytes`.",
+		prom.Must(NewProcess(ProcessOpts{Set: ClientGolangSet})).Describe())
+	section("Build information, `ClientGolangSet` (`collectors.NewBuildInfoSet(collectors.ClientGolangSet)`)",
+		"The labels of client_golang's `collectors.NewBuildInfoCollector`: no `revision`.", NewBuildInfoSet(ClientGolangSet).Describe())
 	section("database/sql (package `collectors/sqlstats`, opt-in)", "One series per pool, labelled with the name given to sqlstats.New.", new(sqlstats.Collector).Describe())
 	b.WriteString("\n### expvar (package `collectors/expvars`, opt-in)\n\nThe families are the ones the rules given to expvars.New name.\n")
 	b.WriteString("\n### Names of the families `GoRuntimeOpts.Metrics` adds\n\n" +

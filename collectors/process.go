@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"math"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -23,6 +24,10 @@ type ProcessOpts struct {
 	// ProcRoot is where the proc file system is mounted; "" means "/proc". Tests point it at
 	// fixtures.
 	ProcRoot string
+	// Set chooses the families: PromSet (the zero value) for all of them, ClientGolangSet for
+	// exactly those of client_golang's collectors.NewProcessCollector, which leaves out
+	// process_threads and process_heap_bytes.
+	Set Set
 }
 
 // Process collects the standard process families of the Prometheus guidelines for client
@@ -41,6 +46,8 @@ type Process struct {
 	root, dir string // the proc root and the process directory in it
 	descs     [numProcFamilies]*prom.Desc
 	list      []*prom.Desc
+	on        [numProcFamilies]bool // the families of the set
+	cg        bool                  // ClientGolangSet
 	pageSize  float64
 
 	mu    sync.Mutex
@@ -84,6 +91,10 @@ var procFamilies = [numProcFamilies]struct {
 	procVMMax:   {prom.GaugeType, "virtual_memory_max_bytes", "Maximum amount of virtual memory available in bytes.", "bytes"},
 }
 
+// unlimited is RLIM_INFINITY (2^64-1) as a float64, the value ClientGolangSet gives an unlimited
+// resource where PromSet writes +Inf.
+const unlimited = float64(^uint64(0))
+
 // userHZ is the unit of the clock tick counts in /proc: USER_HZ, 100 on every Linux
 // architecture Go supports.
 const userHZ = 100
@@ -91,6 +102,9 @@ const userHZ = 100
 // NewProcess returns a process collector. It returns an error when the namespace makes an
 // invalid name or the PID is negative; it does not touch /proc until the first collection.
 func NewProcess(o ProcessOpts) (*Process, error) {
+	if o.Set != PromSet && o.Set != ClientGolangSet {
+		return nil, fmt.Errorf("collectors: ProcessOpts.Set: %v is not a set; use PromSet or ClientGolangSet", o.Set)
+	}
 	if o.PID < 0 {
 		return nil, fmt.Errorf("collectors: ProcessOpts.PID %d: a process ID is 0 (this process) or positive", o.PID)
 	}
@@ -108,13 +122,22 @@ func NewProcess(o ProcessOpts) (*Process, error) {
 		ns = o.Namespace + "_process"
 	}
 	for i, f := range procFamilies {
-		d, err := prom.NewDesc(f.t, f.name, f.help, nil, prom.Opts{Namespace: ns, Unit: f.unit})
+		unit := f.unit
+		if o.Set == ClientGolangSet {
+			unit = "" // client_golang writes no units
+		}
+		d, err := prom.NewDesc(f.t, f.name, f.help, nil, prom.Opts{Namespace: ns, Unit: unit})
 		if err != nil {
 			return nil, fmt.Errorf("collectors: ProcessOpts.Namespace %q: %w", o.Namespace, err)
 		}
 		p.descs[i] = d
+		if o.Set == ClientGolangSet && (i == procThreads || i == procHeap) {
+			continue // not in client_golang's set
+		}
+		p.list = append(p.list, d)
+		p.on[i] = true
 	}
-	p.list = p.descs[:]
+	p.cg = o.Set == ClientGolangSet
 	return p, nil
 }
 
@@ -128,11 +151,15 @@ func (p *Process) Collect(w *prom.Writer) {
 	p.have = [numProcFamilies]bool{}
 	p.readAll(w)
 	for i, d := range p.descs {
-		if !p.have[i] {
+		if !p.have[i] || !p.on[i] {
 			continue
 		}
+		v := p.vals[i]
+		if p.cg && math.IsInf(v, 1) {
+			v = unlimited // client_golang writes RLIM_INFINITY as a number
+		}
 		w.Family(d)
-		w.Emit(&prom.Series{Value: p.vals[i]})
+		w.Emit(&prom.Series{Value: v})
 	}
 }
 

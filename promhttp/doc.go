@@ -209,6 +209,14 @@
 // (BenchmarkServerMiddleware here, and the middleware benchmarks of bench/ beside
 // client_golang's).
 //
+// A service moving from client_golang keeps the series of its InstrumentHandler* wrappers
+// with ServerMetricsOpts.InstrumentHandler: the names, help, labels and types it gave its
+// client_golang metrics, and client_golang's label values (method="get", code="200"):
+//
+//	m, err := promhttp.NewServerMetrics(promhttp.ServerMetricsOpts{InstrumentHandler: &promhttp.InstrumentOpts{
+//		Counter: promhttp.InstrumentFamily{Name: "http_requests_total", Help: "…", Labels: []string{"method", "code"}},
+//	}})
+//
 // ClientMetrics does the same for outgoing requests:
 //
 //	cm, err := promhttp.NewClientMetrics(promhttp.ClientMetricsOpts{Phases: true})

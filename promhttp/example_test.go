@@ -57,3 +57,27 @@ func ExampleServerMetrics_Middleware() {
 	// http_server_requests_total{route="/items/{id}",method="GET",code="200"} 2
 	// http_server_requests_total{route="unmatched",method="GET",code="404"} 1
 }
+
+// A service moving from client_golang keeps the series of its InstrumentHandler* wrappers:
+// the names and labels it gave its metrics, and client_golang's label values.
+func ExampleInstrumentOpts() {
+	reg := prom.NewRegistry()
+	m := prom.Must(promhttp.NewServerMetrics(promhttp.ServerMetricsOpts{Registry: reg, InstrumentHandler: &promhttp.InstrumentOpts{
+		Counter: promhttp.InstrumentFamily{Name: "api_requests_total", Help: "Requests to the API.",
+			Labels: []string{"method", "code"}, ConstLabels: map[string]string{"handler": "/api"}},
+	}}))
+	h := m.Middleware(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "ok") }))
+	h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", "/api", nil))
+	h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("DELETE", "/api", nil))
+
+	rec := httptest.NewRecorder()
+	req := httptest.NewRequest("GET", "/metrics", nil)
+	req.Header.Set("Accept", "text/plain;version=0.0.4")
+	promhttp.Handler(reg).ServeHTTP(rec, req)
+	fmt.Print(rec.Body.String())
+	// Output:
+	// # HELP api_requests_total Requests to the API.
+	// # TYPE api_requests_total counter
+	// api_requests_total{handler="/api",method="get",code="200"} 1
+	// api_requests_total{handler="/api",method="delete",code="200"} 1
+}

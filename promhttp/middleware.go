@@ -44,6 +44,12 @@ type ServerMetricsOpts struct {
 	// from the request context ({"trace_id": "…"}), or nil for none. They are attached to the
 	// request counter, which exposes them in OpenMetrics.
 	Exemplar func(r *http.Request) []prom.Label
+
+	// InstrumentHandler, when not nil, replaces the families above with the ones of
+	// client_golang's InstrumentHandler* wrappers, with the names and labels it gives and
+	// client_golang's label values (method "get"), so that a port keeps its series. Registry
+	// still applies; every other option above is ignored.
+	InstrumentHandler *InstrumentOpts
 }
 
 // ServerMetrics instruments net/http servers: requests by route, method and status code, their
@@ -58,6 +64,8 @@ type ServerMetrics struct {
 	reqSize  *prom.HistogramVec
 	respSize *prom.HistogramVec
 	ttfb     *prom.HistogramVec
+
+	ih *instrumented // InstrumentHandler mode
 
 	cache atomic.Pointer[map[seriesKey]*serverSeries]
 	mu    sync.Mutex
@@ -82,6 +90,14 @@ type serverSeries struct {
 // namespace.
 func NewServerMetrics(opts ServerMetricsOpts) (*ServerMetrics, error) {
 	m := &ServerMetrics{opts: opts}
+	if opts.InstrumentHandler != nil {
+		ih, err := newInstrumented(opts.Registry, opts.InstrumentHandler)
+		if err != nil {
+			return nil, err
+		}
+		m.ih = ih
+		return m, nil
+	}
 	o := prom.Opts{Registry: opts.Registry, Namespace: opts.Namespace}
 	ho := o
 	ho.Buckets = opts.Buckets
@@ -135,6 +151,9 @@ var sizeBuckets = []float64{64, 256, 1 << 10, 4 << 10, 16 << 10, 64 << 10, 256 <
 // The route label is read after next returns, so Middleware may wrap a whole http.ServeMux
 // (which sets r.Pattern on the request it is given) or single handlers registered in one.
 func (m *ServerMetrics) Middleware(next http.Handler) http.Handler {
+	if m.ih != nil {
+		return m.ih.middleware(next)
+	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := monotonic()
 		if m.inFlight != nil {
