@@ -60,6 +60,9 @@ func (c *Collector) Dropped() uint64 { return c.drops.Load() }
 // families; bridges return at once in it.
 type nestedKey struct{}
 
+// noOwned is what a Collector registered without Register knows of its registry: nothing.
+var noOwned = &owned{}
+
 var converters = sync.Pool{New: func() any { return new(converter) }}
 
 // Collect gathers and writes the families. A Gather error is an error of the collection, as
@@ -80,15 +83,15 @@ func (c *Collector) Collect(w *prom.Writer) {
 	for _, mf := range mfs {
 		gathered[mf.GetName()] = true
 	}
-	var owned map[string]prom.Type
+	var own *owned
 	if c.owner != nil {
-		owned = c.ownFamilies(ctx, mfs)
+		own = c.ownFamilies(ctx, mfs)
 	}
 	conv := converters.Get().(*converter)
 	defer converters.Put(conv)
 	var s prom.Series
 	for _, mf := range mfs {
-		d := c.desc(mf, gathered, owned)
+		d := c.desc(mf, gathered, own)
 		if d == nil || !w.Family(d) {
 			continue
 		}
@@ -104,30 +107,49 @@ func (c *Collector) Collect(w *prom.Writer) {
 
 // desc returns the prom description of gathered family mf, or nil when it is left out:
 // because its type is unknown, or because the registry's own collectors write a family of its
-// name (the overlap rule: prom's own families win).
-func (c *Collector) desc(mf *dto.MetricFamily, gathered map[string]bool, owned map[string]prom.Type) *prom.Desc {
+// name or one of its sample names (the overlap rule: prom's own families win).
+func (c *Collector) desc(mf *dto.MetricFamily, gathered map[string]bool, own *owned) *prom.Desc {
 	base, isCounter := counterBase(mf)
 	clash := isCounter && gathered[base]
-	if t, ok := owned[base]; isCounter && !clash && ok && t != prom.CounterType {
+	if own == nil {
+		own = noOwned
+	}
+	if t, ok := own.families[base]; isCounter && !clash && ok && t != prom.CounterType {
 		clash = true // prom's own "x" beside this counter "x_total"
 	}
 	d := descOf(mf, clash)
-	if d == nil {
-		c.drops.Add(1)
-		return nil
-	}
-	if _, ok := owned[d.Name]; ok {
+	if d == nil || own.writes(d) {
 		c.drops.Add(1)
 		return nil
 	}
 	return d
 }
 
-// ownFamilies returns the families, with their types, that the other collectors of the
-// registry write under the names of the gathered families: a collection of the registry
-// restricted to those names, into an encoder that keeps the family names. Collectors of the
-// registry that describe none of these names are not called; bridges return at once.
-func (c *Collector) ownFamilies(ctx context.Context, mfs []*dto.MetricFamily) map[string]prom.Type {
+// owned is what the other collectors of the registry write under the names of the gathered
+// families: their family names with their types, and their sample names.
+type owned struct {
+	families map[string]prom.Type
+	samples  map[string]bool
+}
+
+// writes reports whether the registry's own families write the family or a sample name of d.
+func (o *owned) writes(d *prom.Desc) bool {
+	if _, ok := o.families[d.Name]; ok || o.samples[d.Name] {
+		return true
+	}
+	for _, n := range d.SampleNames() {
+		if o.samples[n] {
+			return true
+		}
+	}
+	return false
+}
+
+// ownFamilies returns what the other collectors of the registry write under the names of the
+// gathered families: a collection of the registry restricted to those names, into an encoder
+// that keeps the names. Collectors of the registry that describe none of these names are not
+// called; bridges return at once.
+func (c *Collector) ownFamilies(ctx context.Context, mfs []*dto.MetricFamily) *owned {
 	names := make([]string, 0, 2*len(mfs))
 	for _, mf := range mfs {
 		names = append(names, mf.GetName())
@@ -135,17 +157,23 @@ func (c *Collector) ownFamilies(ctx context.Context, mfs []*dto.MetricFamily) ma
 			names = append(names, base)
 		}
 	}
-	rec := &familyNames{m: make(map[string]prom.Type)}
+	o := &owned{families: make(map[string]prom.Type), samples: make(map[string]bool)}
 	// The errors of this collection are those the outer one reports again; they are dropped.
-	_ = c.owner.Collect(context.WithValue(ctx, nestedKey{}, true), rec, names...)
-	return rec.m
+	_ = c.owner.Collect(context.WithValue(ctx, nestedKey{}, true), (*ownedEncoder)(o), names...)
+	return o
 }
 
-// familyNames is an Encoder that records the names and types of the families written.
-type familyNames struct{ m map[string]prom.Type }
+// ownedEncoder is an Encoder that records the families written and their sample names.
+type ownedEncoder owned
 
-func (f *familyNames) Family(d *prom.Desc)             { f.m[d.Name] = d.Type }
-func (f *familyNames) Series(*prom.Desc, *prom.Series) {}
+func (e *ownedEncoder) Family(d *prom.Desc) {
+	e.families[d.Name] = d.Type
+	for _, n := range d.SampleNames() {
+		e.samples[n] = true
+	}
+}
+
+func (e *ownedEncoder) Series(*prom.Desc, *prom.Series) {}
 
 // release drops what the converter points to, so that a pooled converter keeps no metric of
 // a past collection alive.
