@@ -142,4 +142,3 @@ func TestMerge(t *testing.T) {
 		t.Errorf("client_golang's Gatherers merged duplicates without error; Merge is then not needed")
 	}
 }
-
