@@ -3,6 +3,7 @@ package clientgolang_test
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
 
 	"github.com/prom-go/prom"
@@ -117,4 +118,8 @@ func ExampleMerge() {
 	// # HELP up_workers Workers, client_golang's.
 	// # TYPE up_workers gauge
 	// up_workers 2
+}
+
+func newTextEncoder(w io.Writer) *expfmt.Encoder {
+	return expfmt.NewEncoder(w, expfmt.TextFormat, expfmt.Underscores)
 }
