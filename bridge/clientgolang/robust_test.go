@@ -7,11 +7,14 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
 	"github.com/prom-go/prom"
 	"github.com/prom-go/prom/bridge/clientgolang"
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
 	dto "github.com/prometheus/client_model/go"
 	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/testing/protocmp"
 )
 
 // textOf collects r in the text format.
@@ -142,4 +145,27 @@ func TestConcurrentCollections(t *testing.T) {
 		})
 	}
 	wg.Wait()
+}
+
+// TestGaugeHistogram checks a gauge histogram, which only a hand-made Gatherer can give
+// (client_golang's registry makes every histogram a HISTOGRAM): the bridge's protobuf
+// exposition decodes to client_golang's.
+func TestGaugeHistogram(t *testing.T) {
+	snap := []*dto.MetricFamily{{
+		Name: proto.String("queue_wait_seconds"), Help: proto.String("Wait of the items queued now."),
+		Type: dto.MetricType_GAUGE_HISTOGRAM.Enum(),
+		Metric: []*dto.Metric{{
+			Label: []*dto.LabelPair{{Name: proto.String("queue"), Value: proto.String("q1")}},
+			Histogram: &dto.Histogram{
+				SampleCount: proto.Uint64(4), SampleSum: proto.Float64(9),
+				Bucket: []*dto.Bucket{{UpperBound: proto.Float64(1), CumulativeCount: proto.Uint64(1)}, {UpperBound: proto.Float64(5), CumulativeCount: proto.Uint64(3)}},
+			},
+		}},
+	}}
+	g := prometheus.GathererFunc(func() ([]*dto.MetricFamily, error) { return snap, nil })
+	want := decodeProto(t, scrape(t, promhttp.HandlerFor(g, promhttp.HandlerOpts{}), acceptProto))
+	got := normalize(decodeProto(t, scrape(t, bridged(t, g, true), acceptProto)))
+	if d := cmp.Diff(want, got, protocmp.Transform()); d != "" {
+		t.Errorf("protobuf differs (-client_golang +bridge):\n%s", d)
+	}
 }
