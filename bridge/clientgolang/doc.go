@@ -93,5 +93,7 @@
 // text encoder. BenchmarkBridge in prom's bench module scrapes 10,000 client_golang series
 // through the bridge and through client_golang's own handler: the bridge allocates less and
 // takes about as long. The overlap rule costs one restricted collection of the registry per
-// scrape, which calls only the collectors that describe a gathered name.
+// scrape, which calls only the collectors that describe a gathered name: in the usual case
+// prom's Go runtime, process and platform collectors run twice per scrape, and an error one
+// of them reports in that scrape reaches the registry's error handler twice.
 package clientgolang
