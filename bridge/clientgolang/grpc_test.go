@@ -145,7 +145,7 @@ func TestGRPCServicePrometheus(t *testing.T) {
 			ps.binary(t) // skip before starting anything when the server is missing
 			s := startGRPCService(t)
 			want := seriesOf(parseText(t, s.get(t, acceptText)))
-			base := ps.start(t, "bridge", strings.TrimPrefix(strings.TrimSuffix(s.metricsURL, "/metrics"), "http://"))
+			base := ps.start(t, "bridge", strings.TrimPrefix(strings.TrimSuffix(s.metricsURL, "/metrics"), "http://"), false)
 
 			// Bounded at two minutes; the server scrapes every second.
 			deadline := time.Now().Add(2 * time.Minute)

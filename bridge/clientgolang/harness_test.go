@@ -73,18 +73,27 @@ func (s promServer) binary(t testing.TB) string {
 }
 
 // start runs the server scraping target every second, and returns the base URL of its API.
-// The server is stopped when the test ends.
-func (s promServer) start(t *testing.T, job, target string) string {
+// With native true it ingests native histograms (a flag for 2.x, a setting for 3.x). The
+// server is stopped when the test ends.
+func (s promServer) start(t *testing.T, job, target string, native bool) string {
 	t.Helper()
 	bin := s.binary(t)
 	dir := t.TempDir()
 	cfg := filepath.Join(dir, "prometheus.yml")
-	conf := fmt.Sprintf("global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\nscrape_configs:\n  - job_name: %s\n    static_configs:\n      - targets: [%q]\n", job, target)
+	global := "global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\n"
+	var flags []string
+	if native && s.v3 {
+		global += "  scrape_native_histograms: true\n"
+	} else if native {
+		flags = append(flags, "--enable-feature=native-histograms")
+	}
+	conf := fmt.Sprintf("%sscrape_configs:\n  - job_name: %s\n    static_configs:\n      - targets: [%q]\n", global, job, target)
 	if err := os.WriteFile(cfg, []byte(conf), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	addr := testnet.FreeAddr(t)
-	cmd := exec.Command(bin, "--config.file="+cfg, "--storage.tsdb.path="+filepath.Join(dir, "data"), "--web.listen-address="+addr)
+	args := append([]string{"--config.file=" + cfg, "--storage.tsdb.path=" + filepath.Join(dir, "data"), "--web.listen-address=" + addr}, flags...)
+	cmd := exec.Command(bin, args...)
 	var out lockedBuffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	if err := cmd.Start(); err != nil {
