@@ -101,7 +101,6 @@ func (c *Collector) Collect(w *prom.Writer) {
 			}
 		}
 	}
-	s = prom.Series{}
 	conv.release()
 }
 
