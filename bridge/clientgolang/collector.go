@@ -52,8 +52,9 @@ func Register(r *prom.Registry, g prometheus.Gatherer) (*Collector, error) {
 // Describe returns nil: the families of a Gatherer are known only once gathered.
 func (c *Collector) Describe() []*prom.Desc { return nil }
 
-// Dropped returns the number of gathered families left out so far by the overlap rule, or
-// because their type is unknown to prom.
+// Dropped returns how many times so far a gathered family was left out of a collection: by
+// the overlap rule, or because its type is unknown to prom. A family left out of every
+// collection counts once per collection.
 func (c *Collector) Dropped() uint64 { return c.drops.Load() }
 
 // nestedKey marks the context of the collection a Collector runs to learn its registry's own

@@ -1,6 +1,7 @@
 package clientgolang_test
 
 import (
+	"errors"
 	"strings"
 	"testing"
 
@@ -140,5 +141,35 @@ func TestMerge(t *testing.T) {
 	}
 	if _, err := (prometheus.Gatherers{cg, clientgolang.NewGatherer(r)}).Gather(); err == nil {
 		t.Errorf("client_golang's Gatherers merged duplicates without error; Merge is then not needed")
+	}
+}
+
+// failing is a prom collector that writes one gauge and reports an error.
+type failing struct{ d *prom.Desc }
+
+func (f failing) Describe() []*prom.Desc { return []*prom.Desc{f.d} }
+func (f failing) Collect(w *prom.Writer) {
+	w.Family(f.d)
+	w.Emit(&prom.Series{Value: 1})
+	w.Error(errors.New("source down"))
+}
+
+// TestGathererError checks that a collection error of the prom registry reaches client_golang
+// as a gathering error, with the families collected anyway, both through Gather and through
+// a client_golang registry holding the Gatherer as a Collector.
+func TestGathererError(t *testing.T) {
+	r := prom.NewRegistry()
+	r.SetErrorHandler(func(error) {})
+	r.MustRegister(failing{&prom.Desc{Name: "half", Help: "Half there.", Type: prom.GaugeType}})
+	g := clientgolang.NewGatherer(r)
+	fams, err := g.Gather()
+	if err == nil || !strings.Contains(err.Error(), "source down") || len(fams) != 1 {
+		t.Errorf("Gather: %d families, error %v; want the family and the error", len(fams), err)
+	}
+	cg := prometheus.NewRegistry()
+	cg.MustRegister(g)
+	fams, err = cg.Gather()
+	if err == nil || !strings.Contains(err.Error(), "source down") || len(fams) != 1 {
+		t.Errorf("as a Collector: %d families, error %v; want the family and the error", len(fams), err)
 	}
 }
