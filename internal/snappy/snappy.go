@@ -17,6 +17,8 @@ package snappy
 
 import (
 	"encoding/binary"
+	"errors"
+	"fmt"
 	"math/bits"
 )
 
@@ -141,4 +143,82 @@ func appendCopy(dst []byte, offset, n int) []byte {
 		return append(dst, byte(offset>>8)<<5|byte(n-4)<<2|1, byte(offset))
 	}
 	return append(dst, byte(n-1)<<2|2, byte(offset), byte(offset>>8))
+}
+
+// Decode decodes a snappy block, for the tests of prom's senders, which read back what they
+// sent; a receiver would use a maintained decoder. It reads every element form but the
+// four-byte-offset copy, which Encode never writes, and returns an error, never panics, on
+// malformed input.
+func Decode(src []byte) ([]byte, error) {
+	n, k := binary.Uvarint(src)
+	if k <= 0 {
+		return nil, errors.New("bad length prefix")
+	}
+	src = src[k:]
+	if n > uint64(len(src))*64+64 {
+		return nil, errors.New("length prefix too large for the input")
+	}
+	dst := make([]byte, 0, n)
+	for len(src) > 0 {
+		tag := src[0]
+		switch tag & 3 {
+		case 0:
+			l := int(tag >> 2)
+			src = src[1:]
+			if l >= 60 {
+				w := l - 59
+				if len(src) < w {
+					return nil, errors.New("short literal length")
+				}
+				l = 0
+				for i := w - 1; i >= 0; i-- {
+					l = l<<8 | int(src[i])
+				}
+				src = src[w:]
+			}
+			l++
+			if l <= 0 || len(src) < l {
+				return nil, errors.New("short literal")
+			}
+			dst = append(dst, src[:l]...)
+			src = src[l:]
+			continue
+		case 1:
+			if len(src) < 2 {
+				return nil, errors.New("short copy1")
+			}
+			l, off := int(tag>>2&7)+4, int(tag>>5)<<8|int(src[1])
+			src = src[2:]
+			if err := copyBack(&dst, off, l); err != nil {
+				return nil, err
+			}
+		case 2:
+			if len(src) < 3 {
+				return nil, errors.New("short copy2")
+			}
+			l, off := int(tag>>2)+1, int(binary.LittleEndian.Uint16(src[1:]))
+			src = src[3:]
+			if err := copyBack(&dst, off, l); err != nil {
+				return nil, err
+			}
+		default:
+			return nil, errors.New("copy4 not produced by this encoder")
+		}
+	}
+	if uint64(len(dst)) != n {
+		return nil, fmt.Errorf("decoded %d bytes, prefix says %d", len(dst), n)
+	}
+	return dst, nil
+}
+
+func copyBack(dst *[]byte, off, l int) error {
+	d := *dst
+	if off <= 0 || off > len(d) {
+		return fmt.Errorf("offset %d outside %d bytes", off, len(d))
+	}
+	for i := 0; i < l; i++ {
+		d = append(d, d[len(d)-off])
+	}
+	*dst = d
+	return nil
 }
