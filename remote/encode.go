@@ -26,7 +26,7 @@ type encoder struct {
 	syms symbols
 	tmp  []byte // a label value being formatted
 
-	labels  []label // the labels of the current Series, sorted by name
+	labels  []label   // the labels of the current Series, sorted by name
 	typ     prom.Type // 2.0: the family's type, help and unit symbols, for each series's Metadata
 	help    uint32
 	unit    uint32
