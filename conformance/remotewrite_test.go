@@ -71,7 +71,7 @@ func rwFamilies() []*prom.Family {
 					PositiveSpans: []prom.BucketSpan{{Offset: 5, Length: 2}}, PositiveCounts: []float64{1.5, 1}}}}},
 		{Desc: prom.Desc{Name: "queue", Help: "Queue sizes now.", Type: prom.GaugeHistogramType},
 			Series: []prom.Series{{Count: 2, Sum: 7, Timestamp: t, HasTimestamp: true,
-				Native: &prom.NativeHistogram{Schema: 1, ZeroCount: 0, PositiveSpans: []prom.BucketSpan{{Offset: 1, Length: 1}}, PositiveDeltas: []int64{2}},
+				Native:  &prom.NativeHistogram{Schema: 1, ZeroCount: 0, PositiveSpans: []prom.BucketSpan{{Offset: 1, Length: 1}}, PositiveDeltas: []int64{2}},
 				Buckets: []prom.Bucket{{UpperBound: 5, Count: 1}, {UpperBound: math.Inf(1), Count: 2}}}}},
 	}
 }
