@@ -32,6 +32,62 @@ type encoder struct {
 	unit    uint32
 	samples int
 	err     error // the first labelling error; the push is refused
+
+	// 2.0: symbols known for the current family, so that a series looks up only the label
+	// values it does not share with the series before it.
+	fam      *prom.Desc
+	famRefs  []uint32    // the names of d.LabelNames
+	constRef [][2]uint32 // d.ConstLabels
+	extRefs  [][2]uint32 // the external labels, for the whole request
+	sfxRefs  [numSuffixes]uint32
+	extraRef uint32   // the name of the extra label
+	lastVals []string // the values of the previous series, by variable label
+	lastRefs []uint32
+}
+
+// The sample-name suffixes, indexed for sfxRefs.
+var suffixes = [...]string{"", "_total", "_info", "_bucket", "_sum", "_count", "_gsum", "_gcount"}
+
+const numSuffixes = len(suffixes)
+
+func suffixIndex(sfx string) int {
+	for i, s := range suffixes {
+		if s == sfx {
+			return i
+		}
+	}
+	return -1
+}
+
+// familyRefs fills the symbol caches of family d.
+func (e *encoder) familyRefs(d *prom.Desc) {
+	e.fam = d
+	e.famRefs = e.famRefs[:0]
+	for _, n := range d.LabelNames {
+		e.famRefs = append(e.famRefs, e.syms.refString(n))
+	}
+	e.constRef = e.constRef[:0]
+	for _, l := range d.ConstLabels {
+		e.constRef = append(e.constRef, [2]uint32{e.syms.refString(l.Name), e.syms.refString(l.Value)})
+	}
+	if len(e.extRefs) != len(e.ext) {
+		e.extRefs = e.extRefs[:0]
+		for _, l := range e.ext {
+			e.extRefs = append(e.extRefs, [2]uint32{e.syms.refString(l.Name), e.syms.refString(l.Value)})
+		}
+	}
+	e.sfxRefs = [numSuffixes]uint32{}
+	e.extraRef = 0
+	switch d.Type {
+	case prom.HistogramType, prom.GaugeHistogramType:
+		e.extraRef = e.syms.refString("le")
+	case prom.SummaryType:
+		e.extraRef = e.syms.refString("quantile")
+	case prom.StateSetType:
+		e.extraRef = e.syms.refString(d.Name)
+	}
+	e.lastVals = e.lastVals[:0]
+	e.lastRefs = e.lastRefs[:0]
 }
 
 // label is one label of a series. The value written is value+suffix, or f formatted when
@@ -44,6 +100,8 @@ type label struct {
 	f       float64
 	isFloat bool
 	kind    uint8
+	// 2.0: the symbols of the name and value, when known (0 means look them up).
+	nameRef, valRef uint32
 }
 
 const (
@@ -57,6 +115,7 @@ func (e *encoder) reset(v2 bool, now int64) {
 	e.v2, e.now = v2, now
 	e.buf, e.meta = e.buf[:0], e.meta[:0]
 	e.samples, e.err = 0, nil
+	e.fam, e.extRefs = nil, e.extRefs[:0]
 	if v2 {
 		e.syms.reset()
 	}
@@ -76,6 +135,7 @@ func (e *encoder) Family(d *prom.Desc) {
 		e.typ = d.Type
 		e.help = e.syms.refString(d.Help)
 		e.unit = e.syms.refString(d.Unit)
+		e.familyRefs(d)
 		return
 	}
 	b, at := beginMsg(e.meta, 3)
@@ -162,31 +222,55 @@ func (e *encoder) Series(d *prom.Desc, s *prom.Series) {
 // setLabels fills e.labels with the labels of s, sorted by name, and checks that no name
 // is repeated (an external label clashing with one of the series, above all).
 func (e *encoder) setLabels(d *prom.Desc, s *prom.Series) bool {
+	v2 := e.v2
+	if v2 && d != e.fam {
+		e.familyRefs(d)
+	}
 	ls := append(e.labels[:0], label{name: "__name__", value: d.Name, kind: nameLabel})
-	for _, l := range d.ConstLabels {
+	for i, l := range d.ConstLabels {
 		if l.Value != "" {
 			ls = append(ls, label{name: l.Name, value: l.Value})
+			if v2 {
+				ls[len(ls)-1].nameRef, ls[len(ls)-1].valRef = e.constRef[i][0], e.constRef[i][1]
+			}
 		}
 	}
 	names := s.LabelNames
-	if names == nil {
+	known := names == nil // the names are the family's, whose symbols are cached
+	if known {
 		names = d.LabelNames
 	}
 	for i, n := range names {
-		if i < len(s.LabelValues) && s.LabelValues[i] != "" {
-			ls = append(ls, label{name: n, value: s.LabelValues[i]})
+		if i >= len(s.LabelValues) || s.LabelValues[i] == "" {
+			continue
 		}
+		v := s.LabelValues[i]
+		l := label{name: n, value: v}
+		if v2 && known {
+			l.nameRef = e.famRefs[i]
+			for len(e.lastVals) <= i {
+				e.lastVals, e.lastRefs = append(e.lastVals, ""), append(e.lastRefs, 0)
+			}
+			if e.lastRefs[i] == 0 || e.lastVals[i] != v {
+				e.lastVals[i], e.lastRefs[i] = v, e.syms.refString(v)
+			}
+			l.valRef = e.lastRefs[i]
+		}
+		ls = append(ls, l)
 	}
-	for _, l := range e.ext {
+	for i, l := range e.ext {
 		ls = append(ls, label{name: l.Name, value: l.Value, kind: externalLabel})
+		if v2 {
+			ls[len(ls)-1].nameRef, ls[len(ls)-1].valRef = e.extRefs[i][0], e.extRefs[i][1]
+		}
 	}
 	switch d.Type {
 	case prom.HistogramType, prom.GaugeHistogramType:
-		ls = append(ls, label{name: "le", kind: extraLabel})
+		ls = append(ls, label{name: "le", kind: extraLabel, nameRef: e.extraRef})
 	case prom.SummaryType:
-		ls = append(ls, label{name: "quantile", kind: extraLabel})
+		ls = append(ls, label{name: "quantile", kind: extraLabel, nameRef: e.extraRef})
 	case prom.StateSetType:
-		ls = append(ls, label{name: d.Name, kind: extraLabel})
+		ls = append(ls, label{name: d.Name, kind: extraLabel, nameRef: e.extraRef})
 	}
 	// Insertion sort: a series has a handful of labels, and this allocates nothing.
 	for i := 1; i < len(ls); i++ {

@@ -137,17 +137,40 @@ func (e *encoder) labelRefs(b []byte, sfx string, withExtra bool) []byte {
 		if l.kind == extraLabel && !withExtra {
 			continue
 		}
-		b = binary.AppendUvarint(b, uint64(e.syms.refString(l.name)))
+		nref := l.nameRef
+		if nref == 0 {
+			nref = e.syms.refString(l.name)
+		}
+		b = binary.AppendUvarint(b, uint64(nref))
 		var ref uint32
-		if l.isFloat || l.kind == nameLabel && sfx != "" {
+		switch {
+		case l.kind == nameLabel:
+			ref = e.nameRef(l, sfx)
+		case l.isFloat:
 			e.tmp = appendLabelValue(e.tmp[:0], l, sfx)
 			ref = e.syms.ref(e.tmp)
-		} else {
+		case l.valRef != 0:
+			ref = l.valRef
+		default:
 			ref = e.syms.refString(l.value)
 		}
 		b = binary.AppendUvarint(b, uint64(ref))
 	}
 	return finishMsg(b, at)
+}
+
+// nameRef returns the symbol of the sample name: the family name with suffix sfx.
+func (e *encoder) nameRef(l *label, sfx string) uint32 {
+	i := suffixIndex(sfx)
+	if i >= 0 && e.sfxRefs[i] != 0 {
+		return e.sfxRefs[i]
+	}
+	e.tmp = append(append(e.tmp[:0], l.value...), sfx...)
+	ref := e.syms.ref(e.tmp)
+	if i >= 0 {
+		e.sfxRefs[i] = ref
+	}
+	return ref
 }
 
 // metadata writes the 2.0 Metadata of the current family.
