@@ -147,6 +147,7 @@ func TestRemoteWriteDecodesWithPrometheus(t *testing.T) {
 				if s2body, err := s2.Decode(nil, raw); err != nil || !bytes.Equal(s2body, body) {
 					t.Errorf("s2 decodes the body otherwise: %v", err)
 				}
+				w.Header().Set("X-Prometheus-Remote-Write-Samples-Written", "1") // a 2.0 receiver's confirmation
 			}))
 			defer srv.Close()
 			c, err := remote.New(srv.URL, remote.Options{Version: v, Registries: []*prom.Registry{reg}, ExternalLabels: map[string]string{"region": "eu"}})

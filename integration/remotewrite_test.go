@@ -190,6 +190,30 @@ func TestRemoteWritePrometheus2(t *testing.T) {
 	checkExemplars(t, api, start)
 }
 
+// TestRemoteWritePrometheus2Negotiates: Prometheus 2.42 knows only 1.0 and answers a 2.0
+// request with 204, having read it as an empty 1.0 request. The negotiating client sees no
+// written-counts headers, sends the push again in 1.0, and every series arrives.
+func TestRemoteWritePrometheus2Negotiates(t *testing.T) {
+	bin := requireBinary(t, debianPrometheus)
+	addr := testnet.FreeAddr(t)
+	startRWPrometheus(t, bin, addr, t.TempDir(), "--enable-feature=native-histograms")
+	api := "http://" + addr
+	r := newRWRegistry(t)
+	c := newRWClient(t, api+"/api/v1/write", r, remote.Options{})
+	if err := c.Push(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if c.Version() != remote.V1 {
+		t.Errorf("speaking %v to Prometheus 2.42, want 1.0", c.Version())
+	}
+	if err := c.Close(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	want := rwWant()
+	compareSeries(t, "prometheus 2.42, negotiated", pollSeries(t, api, floatSelector, len(want)), want)
+	checkNative(t, api)
+}
+
 func TestRemoteWritePrometheus3(t *testing.T) {
 	bin := requirePrometheus3(t)
 	addr := testnet.FreeAddr(t)

@@ -225,12 +225,27 @@ func (c *Client) Push(ctx context.Context) error {
 func (c *Client) push(ctx context.Context) error {
 	v := c.version()
 	err := c.pushAs(ctx, v)
-	if v == V2 && c.opts.Version == Negotiate && send.IsStatus(err, http.StatusUnsupportedMediaType) {
+	if v == V2 && c.opts.Version == Negotiate && (send.IsStatus(err, http.StatusUnsupportedMediaType) || errors.Is(err, errUnconfirmed)) {
 		c.v1only.Store(true)
 		err = c.pushAs(ctx, V1)
 	}
 	c.record(err)
 	return err
+}
+
+// errUnconfirmed is a 2.0 push answered 2xx without the headers that say what was written. A
+// 1.0 receiver does that: it reads the 2.0 request as a 1.0 one holding no series, and
+// succeeds, writing nothing. A negotiating client falls back to 1.0 on it.
+var errUnconfirmed = errors.New("remote: the receiver answered a 2.0 push with success but without the X-Prometheus-Remote-Write-*-Written headers a 2.0 receiver sends; it is likely a 1.0 receiver that wrote nothing (use V1, or Negotiate)")
+
+// confirmed reports whether a 2.0 answer says what it wrote.
+func confirmed(h http.Header) bool {
+	for _, k := range []string{"X-Prometheus-Remote-Write-Samples-Written", "X-Prometheus-Remote-Write-Histograms-Written", "X-Prometheus-Remote-Write-Exemplars-Written"} {
+		if h.Get(k) != "" {
+			return true
+		}
+	}
+	return false
 }
 
 // version returns the version the next push speaks.
@@ -250,7 +265,10 @@ func (c *Client) pushAs(ctx context.Context, v Version) error {
 	if body == nil {
 		return cerr
 	}
-	err := c.sender.Send(ctx, body, c.headers[v])
+	resp, err := c.sender.Send(ctx, body, c.headers[v])
+	if err == nil && v == V2 && !confirmed(resp.Header) {
+		err = errUnconfirmed
+	}
 	if err == nil {
 		c.stats.samples.Add(uint64(n))
 		if c.self != nil {

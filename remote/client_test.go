@@ -24,6 +24,7 @@ type receiver struct {
 	mu      sync.Mutex
 	script  []int
 	header  http.Header // sent with every answer
+	v1Only  bool        // answers like a 1.0 receiver: no written-counts headers
 	reqs    []*http.Request
 	bodies  [][]byte
 	arrived chan struct{}
@@ -44,6 +45,9 @@ func (r *receiver) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 	}
 	for k, v := range r.header {
 		w.Header()[k] = v
+	}
+	if !r.v1Only && req.Header.Get("X-Prometheus-Remote-Write-Version") == "2.0.0" {
+		w.Header().Set("X-Prometheus-Remote-Write-Samples-Written", "1")
 	}
 	r.mu.Unlock()
 	w.WriteHeader(code)
@@ -155,6 +159,30 @@ func TestNegotiationFallsBackOn415(t *testing.T) {
 	defer c2.Close(context.Background())
 	if err := c2.Push(context.Background()); err == nil || rcv2.count() != 1 {
 		t.Errorf("V2 client on a 415: %v after %d requests, want the error after one", err, rcv2.count())
+	}
+}
+
+// A 1.0 receiver answers a 2.0 request with success, having written nothing; without the
+// written-counts headers the negotiating client sends the push again in 1.0.
+func TestNegotiationFallsBackOnUnconfirmedSuccess(t *testing.T) {
+	rcv := &receiver{v1Only: true}
+	c, _ := start(t, rcv, Options{})
+	if err := c.Push(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	c.Close(context.Background())
+	var got []string
+	for _, r := range rcv.reqs {
+		got = append(got, r.Header.Get("X-Prometheus-Remote-Write-Version"))
+	}
+	if strings.Join(got, " ") != "2.0.0 0.1.0 0.1.0" {
+		t.Errorf("versions sent %v, want 2.0.0 unconfirmed, then 1.0 for good", got)
+	}
+	rcv2 := &receiver{v1Only: true}
+	c2, _ := start(t, rcv2, Options{Version: V2})
+	defer c2.Close(context.Background())
+	if err := c2.Push(context.Background()); !errors.Is(err, errUnconfirmed) {
+		t.Errorf("V2 push to a 1.0 receiver: %v, want errUnconfirmed", err)
 	}
 }
 

@@ -49,7 +49,10 @@
 // counters, summaries and histograms (Sample.start_timestamp, Histogram.start_timestamp;
 // 1.0 has no place for them and drops them). Options.Version chooses; the default sends 2.0
 // and, when the receiver answers 415 Unsupported Media Type, sends the same push again in
-// 1.0 and speaks 1.0 from then on, as the 2.0 specification asks of senders.
+// 1.0 and speaks 1.0 from then on, as the 2.0 specification asks of senders. It falls back
+// too when a success comes without the X-Prometheus-Remote-Write-*-Written headers every 2.0
+// receiver sends: a 1.0 receiver such as Prometheus 2.x reads a 2.0 request as an empty 1.0
+// one and answers 204, having written nothing. A client set to V2 returns that as an error.
 //
 // Both are compressed with snappy (Content-Encoding: snappy) by a small encoder in this
 // module, so the package needs nothing beyond the standard library.

@@ -32,6 +32,9 @@ func rwReceiver(t *testing.T, status int) (string, func() []rwRequest) {
 		mu.Lock()
 		got = append(got, rwRequest{r.Header.Clone(), body})
 		mu.Unlock()
+		if r.Header.Get("X-Prometheus-Remote-Write-Version") == "2.0.0" {
+			w.Header().Set("X-Prometheus-Remote-Write-Samples-Written", "2") // as a 2.0 receiver confirms
+		}
 		w.WriteHeader(status)
 	}))
 	t.Cleanup(srv.Close)

@@ -20,7 +20,7 @@
 //
 //	s, err := send.New(send.Config{URL: u, BearerTokenFile: "/run/token"})
 //	...
-//	err = s.Send(ctx, body, http.Header{"Content-Type": {"application/x-protobuf"}})
+//	resp, err := s.Send(ctx, body, http.Header{"Content-Type": {"application/x-protobuf"}})
 //	var se *send.StatusError
 //	if errors.As(err, &se) && se.StatusCode == 415 { ... }
 //	s.Close() // closes idle connections of the Sender's own transport
@@ -168,11 +168,19 @@ func (s *Sender) token() (string, error) {
 	return tok, nil
 }
 
+// Response is the 2xx answer to a Send: its status, headers (remote write 2.0 reports what
+// was written in them), and the start of its body (OTLP reports partial success in it).
+type Response struct {
+	StatusCode int
+	Header     http.Header
+	Body       []byte // up to 4 KiB
+}
+
 // Send posts body with header (Content-Type, Content-Encoding, ...) added to the Sender's
-// own, retrying as the package documentation says. It returns nil on a 2xx answer, a
+// own, retrying as the package documentation says. It returns the answer on a 2xx, a
 // *StatusError for any other answer, or the error of the last attempt; ctx bounds the whole
 // call, retries and waits included.
-func (s *Sender) Send(ctx context.Context, body []byte, header http.Header) error {
+func (s *Sender) Send(ctx context.Context, body []byte, header http.Header) (*Response, error) {
 	retries := s.cfg.Retries
 	switch {
 	case retries == 0:
@@ -181,22 +189,22 @@ func (s *Sender) Send(ctx context.Context, body []byte, header http.Header) erro
 		retries = 0
 	}
 	for attempt := 0; ; attempt++ {
-		retry, after, err := s.attempt(ctx, body, header)
+		resp, retry, after, err := s.attempt(ctx, body, header)
 		if err == nil || !retry || attempt >= retries || ctx.Err() != nil {
-			return err
+			return resp, err
 		}
 		wait := after
 		if wait <= 0 {
 			wait = s.backoff(attempt)
 		}
 		if dl, ok := ctx.Deadline(); ok && s.now().Add(wait).After(dl) {
-			return fmt.Errorf("%w (not retried: the wait of %v would pass the deadline)", err, wait)
+			return nil, fmt.Errorf("%w (not retried: the wait of %v would pass the deadline)", err, wait)
 		}
 		if s.cfg.OnRetry != nil {
 			s.cfg.OnRetry(err, wait)
 		}
 		if serr := s.sleep(ctx, wait); serr != nil {
-			return fmt.Errorf("%w (gave up waiting to retry: %v)", err, serr)
+			return nil, fmt.Errorf("%w (gave up waiting to retry: %v)", err, serr)
 		}
 	}
 }
@@ -256,7 +264,7 @@ const maxErrorBody = 4 << 10
 
 // attempt makes one request. It reports whether a failure is worth retrying and the wait the
 // receiver asked for, if any.
-func (s *Sender) attempt(ctx context.Context, body []byte, header http.Header) (retry bool, after time.Duration, err error) {
+func (s *Sender) attempt(ctx context.Context, body []byte, header http.Header) (_ *Response, retry bool, after time.Duration, err error) {
 	timeout := s.cfg.Timeout
 	if timeout <= 0 {
 		timeout = 30 * time.Second
@@ -265,7 +273,7 @@ func (s *Sender) attempt(ctx context.Context, body []byte, header http.Header) (
 	defer cancel()
 	req, err := http.NewRequestWithContext(actx, http.MethodPost, s.url, bytes.NewReader(body))
 	if err != nil {
-		return false, 0, fmt.Errorf("%s: POST %s: %w", s.cfg.What, s.url, err)
+		return nil, false, 0, fmt.Errorf("%s: POST %s: %w", s.cfg.What, s.url, err)
 	}
 	for k, vs := range s.cfg.Header {
 		req.Header[http.CanonicalHeaderKey(k)] = vs
@@ -281,7 +289,7 @@ func (s *Sender) attempt(ctx context.Context, body []byte, header http.Header) (
 	case s.cfg.BearerTokenFile != "":
 		tok, err := s.token()
 		if err != nil {
-			return false, 0, err
+			return nil, false, 0, err
 		}
 		req.Header.Set("Authorization", "Bearer "+tok)
 	}
@@ -290,13 +298,13 @@ func (s *Sender) attempt(ctx context.Context, body []byte, header http.Header) (
 		if ctx.Err() == nil && actx.Err() != nil {
 			err = fmt.Errorf("no answer within %v: %w", timeout, err)
 		}
-		return ctx.Err() == nil, 0, fmt.Errorf("%s: POST %s: %w", s.cfg.What, s.url, err)
+		return nil, ctx.Err() == nil, 0, fmt.Errorf("%s: POST %s: %w", s.cfg.What, s.url, err)
 	}
 	defer resp.Body.Close()
 	msg, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
 	io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20)) // let the connection be reused
 	if resp.StatusCode/100 == 2 {
-		return false, 0, nil
+		return &Response{StatusCode: resp.StatusCode, Header: resp.Header, Body: msg}, false, 0, nil
 	}
 	se := &StatusError{
 		What:       s.cfg.What,
@@ -306,7 +314,7 @@ func (s *Sender) attempt(ctx context.Context, body []byte, header http.Header) (
 		Body:       strings.TrimSpace(string(msg)),
 		RetryAfter: ParseRetryAfter(resp.Header.Get("Retry-After"), s.now()),
 	}
-	return Retryable(resp.StatusCode), se.RetryAfter, se
+	return nil, Retryable(resp.StatusCode), se.RetryAfter, se
 }
 
 // Retryable reports whether an answer with status code is worth retrying: 5xx and 429.

@@ -76,7 +76,7 @@ func TestRetriesWithBackoff(t *testing.T) {
 	s := &script{statuses: []int{500, 503, 429}}
 	f := &fakeWaits{}
 	snd := newTest(t, s, Config{Backoff: time.Second, MaxBackoff: 3 * time.Second}, f)
-	if err := snd.Send(context.Background(), []byte("body"), nil); err != nil {
+	if _, err := snd.Send(context.Background(), []byte("body"), nil); err != nil {
 		t.Fatalf("Send after three retryable failures: %v", err)
 	}
 	if len(s.got) != 4 {
@@ -108,7 +108,7 @@ func TestGivesUpAfterRetries(t *testing.T) {
 	s := &script{statuses: []int{502, 502, 502}}
 	f := &fakeWaits{}
 	snd := newTest(t, s, Config{Retries: 2}, f)
-	err := snd.Send(context.Background(), []byte("b"), nil)
+	_, err := snd.Send(context.Background(), []byte("b"), nil)
 	if !IsStatus(err, 502) {
 		t.Fatalf("Send = %v, want the last 502", err)
 	}
@@ -125,7 +125,7 @@ func TestNoRetryOn4xx(t *testing.T) {
 		s := &script{statuses: []int{code}}
 		f := &fakeWaits{}
 		snd := newTest(t, s, Config{}, f)
-		err := snd.Send(context.Background(), []byte("b"), nil)
+		_, err := snd.Send(context.Background(), []byte("b"), nil)
 		if !IsStatus(err, code) {
 			t.Errorf("%d: Send = %v", code, err)
 		}
@@ -146,7 +146,7 @@ func TestRetryAfter(t *testing.T) {
 	}
 	f := &fakeWaits{}
 	snd := newTest(t, s, Config{Now: func() time.Time { return now }}, f)
-	if err := snd.Send(context.Background(), []byte("b"), nil); err != nil {
+	if _, err := snd.Send(context.Background(), []byte("b"), nil); err != nil {
 		t.Fatal(err)
 	}
 	want := []time.Duration{7 * time.Second, 90 * time.Second}
@@ -192,7 +192,7 @@ func TestWaitPastDeadlineIsNotStarted(t *testing.T) {
 	snd := newTest(t, s, Config{Now: func() time.Time { return now }}, f)
 	ctx, cancel := context.WithDeadline(context.Background(), now.Add(time.Minute))
 	defer cancel()
-	err := snd.Send(ctx, []byte("b"), nil)
+	_, err := snd.Send(ctx, []byte("b"), nil)
 	if !IsStatus(err, 503) || !strings.Contains(err.Error(), "would pass the deadline") {
 		t.Errorf("Send = %v, want the 503 and why it was not retried", err)
 	}
@@ -215,7 +215,7 @@ func TestConnectionErrorsAreRetried(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer snd.Close()
-	err = snd.Send(context.Background(), []byte("b"), nil)
+	_, err = snd.Send(context.Background(), []byte("b"), nil)
 	if err == nil || !strings.Contains(err.Error(), "connect") {
 		t.Fatalf("Send to a closed port = %v", err)
 	}
@@ -234,11 +234,11 @@ func TestHeadersAndAuth(t *testing.T) {
 		Header:          http.Header{"X-Scope-OrgID": {"tenant-1"}, "x-custom": {"a"}},
 		BearerTokenFile: tokFile,
 	}, f)
-	if err := snd.Send(context.Background(), []byte("b"), http.Header{"Content-Type": {"application/x-protobuf"}}); err != nil {
+	if _, err := snd.Send(context.Background(), []byte("b"), http.Header{"Content-Type": {"application/x-protobuf"}}); err != nil {
 		t.Fatal(err)
 	}
 	os.WriteFile(tokFile, []byte("second"), 0o600)
-	if err := snd.Send(context.Background(), []byte("b"), nil); err != nil {
+	if _, err := snd.Send(context.Background(), []byte("b"), nil); err != nil {
 		t.Fatal(err)
 	}
 	r0, r1 := s.got[0], s.got[1]
@@ -251,7 +251,7 @@ func TestHeadersAndAuth(t *testing.T) {
 
 	s2 := &script{}
 	snd2 := newTest(t, s2, Config{Username: "u", Password: "p"}, f)
-	if err := snd2.Send(context.Background(), nil, nil); err != nil {
+	if _, err := snd2.Send(context.Background(), nil, nil); err != nil {
 		t.Fatal(err)
 	}
 	if u, p, ok := s2.got[0].BasicAuth(); !ok || u != "u" || p != "p" {
@@ -299,7 +299,7 @@ func TestMutualTLS(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer snd.Close()
-	if err := snd.Send(context.Background(), []byte("b"), nil); err != nil {
+	if _, err := snd.Send(context.Background(), []byte("b"), nil); err != nil {
 		t.Fatalf("Send with a client certificate: %v", err)
 	}
 	if peer != "client" {
@@ -310,7 +310,7 @@ func TestMutualTLS(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer noCert.Close()
-	if err := noCert.Send(context.Background(), []byte("b"), nil); err == nil {
+	if _, err := noCert.Send(context.Background(), []byte("b"), nil); err == nil {
 		t.Error("Send without a client certificate succeeded")
 	}
 }
@@ -325,7 +325,7 @@ func TestContextEndsTheWait(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer snd.Close()
-	err = snd.Send(ctx, []byte("b"), nil)
+	_, err = snd.Send(ctx, []byte("b"), nil)
 	if !errors.Is(err, context.Canceled) && !strings.Contains(err.Error(), "gave up waiting") {
 		t.Errorf("Send = %v, want it to stop waiting when the context ends", err)
 	}
@@ -341,4 +341,16 @@ func equalDurations(a, b []time.Duration) bool {
 		}
 	}
 	return true
+}
+
+func TestResponseCarriesTheAnswer(t *testing.T) {
+	s := &script{statuses: []int{204}, headers: []http.Header{{"X-Prometheus-Remote-Write-Samples-Written": {"3"}}}}
+	snd := newTest(t, s, Config{}, &fakeWaits{})
+	resp, err := snd.Send(context.Background(), []byte("b"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp.StatusCode != 204 || resp.Header.Get("X-Prometheus-Remote-Write-Samples-Written") != "3" {
+		t.Errorf("response %d %v", resp.StatusCode, resp.Header)
+	}
 }
