@@ -311,3 +311,26 @@ func writeText(t *testing.T, reg *prom.Registry, w io.Writer) {
 		t.Fatal(err)
 	}
 }
+
+func TestNamesFilter(t *testing.T) {
+	rcv := &receiver{}
+	c, _ := start(t, rcv, Options{Version: V1, Names: []string{"door", "requests_total"}})
+	if err := c.Push(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	c.Close(context.Background())
+	body := string(rcv.bodies[0])
+	for _, in := range []string{"door", "requests_total"} {
+		if !strings.Contains(body, in) {
+			t.Errorf("the push lacks %s, which the filter names", in)
+		}
+	}
+	for _, out := range []string{"latency_seconds", "temperature_celsius", "mystery"} {
+		if strings.Contains(body, out) {
+			t.Errorf("the push holds %s, which the filter leaves out", out)
+		}
+	}
+	if c.Stats().Samples != 2*(2+2) { // two pushes (Push, Close) of 2 door + 2 requests samples
+		t.Errorf("samples %d", c.Stats().Samples)
+	}
+}
