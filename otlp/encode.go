@@ -53,10 +53,10 @@ const scopeName = "github.com/prom-go/prom"
 // target_info become resource attributes instead of a metric. Nothing is allocated per series
 // once the buffers have grown.
 type encoder struct {
-	now     int64  // the time of points without their own, in nanoseconds since the epoch
-	metrics []byte // the Metric messages, each a ScopeMetrics.metrics field
-	points  []byte // the data points of the current family's metric, each a data_points field
-	classic []byte // the explicit-bucket points of a histogram family whose others are native
+	now     int64        // the time of points without their own, in nanoseconds since the epoch
+	metrics []byte       // the Metric messages, each a ScopeMetrics.metrics field
+	points  []byte       // the data points of the current family's metric, each a data_points field
+	classic []byte       // the explicit-bucket points of a histogram family whose others are native
 	d       *prom.Desc   // the current family, &desc, or nil before the first
 	desc    prom.Desc    // a copy of it: an Encoder keeps no pointer it is given
 	target  bool         // the current family is target_info
