@@ -240,7 +240,8 @@ func (e *encoder) appendMetric(b []byte, d *prom.Desc, kind int, points []byte, 
 	b = appendString(b, fMetricName, name)
 	b = appendString(b, fMetricDescription, d.Help)
 	b = appendString(b, fMetricUnit, unit)
-	b = pbwire.AppendLen(b, kind, data)
+	b = appendKV(b, fMetricMetadata, "prometheus.type", typ, meta)
+	b = pbwire.AppendLen(b, kind, data) // a oneof member: last, as protobuf-go writes them
 	b = append(b, points...)
 	if kind == fMetricSum || kind == fMetricHistogram || kind == fMetricExponential {
 		b = pbwire.AppendVarintField(b, fTemporality, temporalityCumulative)
@@ -248,7 +249,7 @@ func (e *encoder) appendMetric(b []byte, d *prom.Desc, kind int, points []byte, 
 	if monotonic {
 		b = pbwire.AppendVarintField(b, fMonotonic, 1)
 	}
-	return appendKV(b, fMetricMetadata, "prometheus.type", typ, meta)
+	return b
 }
 
 // appendRequest appends the ExportMetricsServiceRequest holding the metrics encoded since
@@ -363,7 +364,6 @@ func (e *encoder) appendExemplar(b []byte, field int, x *prom.Exemplar) []byte {
 		ts = x.Timestamp
 	}
 	b = appendFixed64(b, fExemplarTime, uint64(ts))
-	b = pbwire.AppendDoubleField(b, fExemplarDouble, x.Value) // a oneof member: always written
 	trace, span := -1, -1
 	for i, l := range x.Labels {
 		switch {
@@ -386,6 +386,8 @@ func (e *encoder) appendExemplar(b []byte, field int, x *prom.Exemplar) []byte {
 			b = appendKV(b, fExemplarAttributes, l.Name, l.Value, kvLen(l.Name, l.Value))
 		}
 	}
+	// A oneof member: always written, and last, as protobuf-go writes oneofs.
+	b = pbwire.AppendDoubleField(b, fExemplarDouble, x.Value)
 	return pbwire.End(b, at)
 }
 

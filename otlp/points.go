@@ -9,9 +9,9 @@ import (
 	"github.com/prom-go/prom/internal/pbwire"
 )
 
-// Field numbers of the data points. Each writer appends the fields in field-number order and
-// leaves out proto3 zero values, as protobuf-go does, so the bytes equal those of the official
-// types marshalled deterministically.
+// Field numbers of the data points. Each writer appends the fields in field-number order, the
+// members of a oneof last, and leaves out proto3 zero values, as protobuf-go does, so the
+// bytes equal those of the official types marshalled deterministically.
 const (
 	// NumberDataPoint
 	fNumberStart      = 2
@@ -47,11 +47,12 @@ func (e *encoder) numberPoint(b []byte, d *prom.Desc, s *prom.Series, extra *pro
 	b, at := pbwire.Begin(b, fDataPoints)
 	b = appendFixed64(b, fNumberStart, uint64(start))
 	b = appendFixed64(b, fNumberTime, uint64(ts))
-	b = pbwire.AppendDoubleField(b, fNumberDouble, v) // a oneof member: always written
 	if x != nil {
 		b = e.appendExemplar(b, fNumberExemplars, x)
 	}
 	b = appendAttrs(b, fNumberAttributes, d, s, extra)
+	// A oneof member: always written, and last, as protobuf-go writes oneofs.
+	b = pbwire.AppendDoubleField(b, fNumberDouble, v)
 	return pbwire.End(b, at)
 }
 
