@@ -1,0 +1,130 @@
+package integration
+
+// OTLP push (package otlp) read back from Prometheus 3's OTLP receiver
+// (--web.enable-otlp-receiver, POST /api/v1/otlp/v1/metrics) through its query API: every
+// metric type, under the names a scrape of the same registry would give, with the resource
+// attributes service.name and service.instance.id as the job and instance labels and the
+// others in target_info, native histograms bucket by bucket, exemplars with their trace and
+// span IDs.
+
+import (
+	"context"
+	"math"
+	"testing"
+	"time"
+
+	"github.com/prom-go/prom"
+	"github.com/prom-go/prom/otlp"
+)
+
+func TestPrometheus3OTLP(t *testing.T) {
+	prometheus3.binary(t)
+	reg := prom.NewRegistry()
+	reg.SetErrorHandler(func(err error) { t.Errorf("collecting: %v", err) })
+	if err := reg.SetTargetInfo(map[string]string{"env": "prod", "region": "eu-west"}); err != nil {
+		t.Fatal(err)
+	}
+	o := prom.Opts{Registry: reg}
+	requests := prom.Must(prom.NewCounterVec("http_requests_total", "Requests.", []string{"method", "code"}, o))
+	requests.With("GET", "200").Add(1027)
+	requests.With("POST", "500").Inc()
+	mem := prom.Must(prom.NewGauge("memory", "Memory in use.", prom.Opts{Registry: reg, Unit: "bytes"}))
+	mem.Set(123456789)
+	hits := prom.Must(prom.NewGauge("cache_hit", "Hit ratio.", prom.Opts{Registry: reg, Unit: "ratio"}))
+	hits.Set(0.75)
+	lat := prom.Must(prom.NewHistogram("request_duration_seconds", "Latency.", prom.Opts{Registry: reg, Buckets: []float64{0.1, 0.5, 1}}))
+	for _, v := range []float64{0.05, 0.2, 0.3, 0.7, 3} {
+		lat.Observe(v)
+	}
+	info := prom.Must(prom.NewInfo("build", "Build.", o))
+	if err := info.Set(map[string]string{"version": "1.2.3", "revision": "abc"}); err != nil {
+		t.Fatal(err)
+	}
+	mode := prom.Must(prom.NewStateSet("mode", "Mode.", []string{"on", "off"}, o))
+	mode.Set("off")
+	traced := &prom.Exemplar{Labels: []prom.Label{{Name: "trace_id", Value: "4bf92f3577b34da6a3ce929d0e0e4736"}, {Name: "span_id", Value: "00f067aa0ba902b7"}, {Name: "user", Value: "ann"}},
+		Value: 1, Timestamp: time.Now().Add(-time.Second).Truncate(time.Millisecond).UnixNano(), HasTimestamp: true}
+	if err := reg.Register(&familiesCollector{[]*prom.Family{
+		{Desc: prom.Desc{Name: "jobs", Help: "Jobs done.", Type: prom.CounterType, LabelNames: []string{"queue"}},
+			Series: []prom.Series{{LabelValues: []string{"mail"}, Value: 7, Exemplar: traced}}},
+		{Desc: prom.Desc{Name: "legacy", Help: "Untyped.", Type: prom.Unknown}, Series: []prom.Series{{Value: -2.5}}},
+		{Desc: prom.Desc{Name: "gc_pause_seconds", Help: "Pauses.", Unit: "seconds", Type: prom.SummaryType},
+			Series: []prom.Series{{Count: 10, Sum: 1.5, Quantiles: []prom.Quantile{{Quantile: 0.5, Value: 0.1}, {Quantile: 0.99, Value: 0.4}}}}},
+		{Desc: prom.Desc{Name: "rpc_latency_seconds", Help: "Native.", Unit: "seconds", Type: prom.HistogramType},
+			Series: []prom.Series{{Count: 16, Sum: -0.75, Native: &prom.NativeHistogram{
+				Schema: 3, ZeroThreshold: prom.DefNativeZeroThreshold, ZeroCount: 2,
+				NegativeSpans: []prom.BucketSpan{{Offset: -5, Length: 2}, {Offset: 3, Length: 1}}, NegativeDeltas: []int64{1, 2, -2}, // -5:1 -4:3 0:1
+				PositiveSpans: []prom.BucketSpan{{Offset: 0, Length: 1}, {Offset: 20, Length: 3}}, PositiveDeltas: []int64{4, -3, 1, 0}, // 0:4 21:1 22:2 23:2
+			}}}},
+	}}); err != nil {
+		t.Fatal(err)
+	}
+
+	api := prometheus3.start(t, "", "", "--web.enable-otlp-receiver", "--enable-feature=exemplar-storage")
+	start := time.Now()
+	e, err := otlp.New(reg, otlp.Options{URL: api + "/api/v1/otlp/v1/metrics",
+		Resource: map[string]string{"service.name": "checkout", "service.instance.id": "checkout-1:8080"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := e.Push(ctx); err != nil {
+		t.Fatal(err)
+	}
+
+	want := map[string]float64{
+		`http_requests_total{code="200",method="GET"}`:  1027,
+		`http_requests_total{code="500",method="POST"}`: 1,
+		`memory_bytes{}`:                             123456789,
+		`cache_hit_ratio{}`:                          0.75,
+		`request_duration_seconds_bucket{le="0.1"}`:  1,
+		`request_duration_seconds_bucket{le="0.5"}`:  3,
+		`request_duration_seconds_bucket{le="1"}`:    4,
+		`request_duration_seconds_bucket{le="+Inf"}`: 5,
+		`request_duration_seconds_count{}`:           5,
+		`request_duration_seconds_sum{}`:             4.25,
+		`build_info{revision="abc",version="1.2.3"}`: 1,
+		`mode{mode="on"}`:                            0,
+		`mode{mode="off"}`:                           1,
+		`jobs_total{queue="mail"}`:                   7,
+		`legacy{}`:                                   -2.5,
+		`gc_pause_seconds{quantile="0.5"}`:           0.1,
+		`gc_pause_seconds{quantile="0.99"}`:          0.4,
+		`gc_pause_seconds_count{}`:                   10,
+		`gc_pause_seconds_sum{}`:                     1.5,
+		`rpc_latency_seconds{}`:                      math.NaN(), // a native histogram: checked below
+		`target_info{env="prod",region="eu-west"}`:   1,
+	}
+	got := pollSeries(t, api, `{job="checkout"}`, len(want))
+	var floats []apiSeries
+	for _, s := range got {
+		if s.Metric["job"] != "checkout" || s.Metric["instance"] != "checkout-1:8080" {
+			t.Errorf("%s: job %q instance %q, want checkout and checkout-1:8080", seriesKey(s.Metric), s.Metric["job"], s.Metric["instance"])
+		}
+		if s.Metric["__name__"] == "rpc_latency_seconds" {
+			continue
+		}
+		floats = append(floats, s)
+	}
+	delete(want, `rpc_latency_seconds{}`)
+	compareSeries(t, "OTLP push", floats, want)
+
+	h := pollSeries(t, api, `rpc_latency_seconds{job="checkout"}`, 1)[0].histogram(t)
+	if h.Count != "16" || h.Sum != "-0.75" {
+		t.Errorf("native histogram: count %s sum %s; want 16 and -0.75", h.Count, h.Sum)
+	}
+	// Prometheus's OTLP receiver sets its own zero threshold, 1e-128, ignoring the one sent
+	// (prometheusremotewrite.exponentialToNativeHistogram).
+	compareBuckets(t, "rpc_latency_seconds", h.buckets(t), exponentialBuckets(3, 1e-128, 2,
+		map[int32]uint64{-5: 1, -4: 3, 0: 1},
+		map[int32]uint64{0: 4, 21: 1, 22: 2, 23: 2}))
+
+	exs := pollExemplarsOf(t, api, `jobs_total{job="checkout"}`, start)
+	x := exs[`jobs_total{queue="mail"}`]
+	if len(x) != 1 || x[0].Labels["trace_id"] != "4bf92f3577b34da6a3ce929d0e0e4736" || x[0].Labels["span_id"] != "00f067aa0ba902b7" ||
+		x[0].Labels["user"] != "ann" || x[0].Value != "1" || math.Round(x[0].Timestamp*1000) != float64(traced.Timestamp/1e6) {
+		t.Errorf("exemplars %v; want trace_id, span_id and user of the one sent, value 1 at %d ms", exs, traced.Timestamp/1e6)
+	}
+
+}
