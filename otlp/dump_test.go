@@ -197,3 +197,13 @@ func lengthFields(b []byte) (map[int][]byte, error) {
 	}
 	return m, nil
 }
+
+// containsLine reports whether text has a line equal to line once trimmed.
+func containsLine(text, line string) bool {
+	for _, l := range strings.Split(text, "\n") {
+		if strings.TrimSpace(l) == line {
+			return true
+		}
+	}
+	return false
+}
