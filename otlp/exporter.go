@@ -9,7 +9,9 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"slices"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 	"unicode/utf8"
@@ -220,7 +222,7 @@ func mergeResource(dst, target, opts []prom.Label) []prom.Label {
 	if !hasLabel(dst, "service.name") {
 		dst = append(dst, prom.Label{Name: "service.name", Value: defaultServiceName()})
 	}
-	sort.SliceStable(dst, func(i, j int) bool { return dst[i].Name < dst[j].Name })
+	slices.SortStableFunc(dst, func(a, b prom.Label) int { return strings.Compare(a.Name, b.Name) })
 	return dst
 }
 

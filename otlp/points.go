@@ -77,8 +77,8 @@ func (e *encoder) histogramPoint(b []byte, d *prom.Desc, s *prom.Series, start, 
 	}
 	prev := 0.0
 	for _, bk := range s.Buckets {
-		if _, err := count(fmt.Sprintf("bucket le=%v: count", bk.UpperBound), bk.Count-prev); err != nil {
-			return b, err
+		if _, err := count("count", bk.Count-prev); err != nil {
+			return b, fmt.Errorf("bucket le=%v: %w", bk.UpperBound, err)
 		}
 		prev = bk.Count
 	}
