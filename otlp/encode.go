@@ -61,7 +61,6 @@ type encoder struct {
 	desc    prom.Desc    // a copy of it: an Encoder keeps no pointer it is given
 	target  bool         // the current family is target_info
 	targets []prom.Label // the labels of target_info
-	nPoints int          // data points written
 	errs    []error      // series that could not be sent, and why
 	scratch [16]byte
 }
@@ -69,7 +68,7 @@ type encoder struct {
 func (e *encoder) reset(now int64) {
 	e.now = now
 	e.metrics, e.points, e.classic = e.metrics[:0], e.points[:0], e.classic[:0]
-	e.d, e.target, e.targets, e.nPoints, e.errs = nil, false, e.targets[:0], 0, e.errs[:0]
+	e.d, e.target, e.targets, e.errs = nil, false, e.targets[:0], e.errs[:0]
 }
 
 // Family starts family d, ending the one before.
@@ -120,7 +119,6 @@ func (e *encoder) Series(d *prom.Desc, s *prom.Series) {
 			}
 			e.points = e.numberPoint(e.points, d, s, &prom.Label{Name: d.Name, Value: st.Name}, v, 0, ts, nil)
 		}
-		e.nPoints += len(s.States) - 1
 	case prom.HistogramType:
 		if s.Native != nil {
 			if b, err := e.exponentialPoint(e.points, d, s, start, ts); err == nil {
@@ -148,9 +146,7 @@ func (e *encoder) Series(d *prom.Desc, s *prom.Series) {
 	default:
 		// Gauge histograms: the OpenTelemetry specification has them dropped, as OTLP has
 		// no histogram that may go down.
-		return
 	}
-	e.nPoints++
 }
 
 // fail records that series s of family d is not sent, and why.
