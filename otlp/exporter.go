@@ -46,7 +46,7 @@ type Options struct {
 	Resource map[string]string
 
 	// Names, when given, limits each push to the families with these names (as
-	// Registry.Collect takes them).
+	// Registry.Collect takes them). The labels of target_info still make the resource.
 	Names []string
 
 	// Interval, when positive, makes the Exporter push every Interval in the background from
@@ -98,7 +98,11 @@ func New(reg *prom.Registry, o Options) (*Exporter, error) {
 	if err != nil {
 		return nil, err
 	}
-	e := &Exporter{reg: reg, names: append([]string(nil), o.Names...), onError: o.OnError, now: time.Now}
+	e := &Exporter{reg: reg, onError: o.OnError, now: time.Now}
+	if len(o.Names) > 0 {
+		// target_info is the resource, whatever families are asked for.
+		e.names = append(append(e.names, o.Names...), "target_info")
+	}
 	for k, v := range o.Resource {
 		if k == "" || !utf8.ValidString(k) || !utf8.ValidString(v) {
 			return nil, fmt.Errorf("otlp: resource attribute %q=%q: names must be non-empty UTF-8, values UTF-8", k, v)

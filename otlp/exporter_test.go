@@ -196,3 +196,32 @@ func TestOnError(t *testing.T) {
 		t.Fatal("OnError not called within 10s")
 	}
 }
+
+// TestNames checks that Options.Names limits the metrics sent, and that target_info still
+// makes the resource.
+func TestNames(t *testing.T) {
+	e, err := otlp.New(newRegistry(t, allTypes()), otlp.Options{URL: "http://127.0.0.1:1", Names: []string{"temperature_celsius", "build_info"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := e.AppendRequest(context.Background(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text, err := dump(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, l := range strings.Split(text, "\n") {
+		if l = strings.TrimSpace(l); strings.HasPrefix(l, "name: ") {
+			names = append(names, strings.TrimPrefix(l, "name: "))
+		}
+	}
+	if got := strings.Join(names, " "); got != `"github.com/prom-go/prom" "temperature_celsius" "build_info"` {
+		t.Errorf("metrics sent: %s", got)
+	}
+	if !containsLine(text, `attributes: env="prod"`) {
+		t.Errorf("the resource lacks target_info's labels:\n%s", text)
+	}
+}
