@@ -9,11 +9,18 @@ package integration
 
 import (
 	"context"
+	"fmt"
 	"math"
+	"net/http"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/prom-go/prom"
+	"github.com/prom-go/prom/internal/testnet"
 	"github.com/prom-go/prom/otlp"
 )
 
@@ -127,4 +134,87 @@ func TestPrometheus3OTLP(t *testing.T) {
 		t.Errorf("exemplars %v; want trace_id, span_id and user of the one sent, value 1 at %d ms", exs, traced.Timestamp/1e6)
 	}
 
+}
+
+// TestPrometheus3OTLPRestart pushes every 100ms to a Prometheus 3 that is stopped and started
+// again on the same port and storage: the pushes while it is down fail and reach OnError,
+// the next ones succeed without anything else being done, the value read back is the
+// registry's latest, and Close ends the background pushes and their goroutines.
+func TestPrometheus3OTLPRestart(t *testing.T) {
+	bin := prometheus3.binary(t)
+	dir := t.TempDir()
+	cfg := writeFile(t, dir, "prometheus.yml", "global:\n  scrape_interval: 1s\n")
+	addr := testnet.FreeAddr(t)
+	args := []string{"--config.file=" + cfg, "--storage.tsdb.path=" + filepath.Join(dir, "data"),
+		"--web.listen-address=" + addr, "--web.enable-otlp-receiver"}
+	api := "http://" + addr
+	p := startProcess(t, exec.Command(bin, args...))
+	p.waitReady(t, api+"/-/ready")
+
+	reg := prom.NewRegistry()
+	c := prom.Must(prom.NewCounter("restarts_seen_total", "Pushed across a restart.", prom.Opts{Registry: reg}))
+	c.Inc()
+	errs := make(chan error, 1000)
+	client := &http.Client{Transport: &http.Transport{}}
+	// One Prometheus runs now and one when the goroutines are counted again: the harness's
+	// goroutines for its process are in both counts.
+	before := runtime.NumGoroutine()
+	e, err := otlp.New(reg, otlp.Options{URL: api + "/api/v1/otlp/v1/metrics", Client: client, Interval: 100 * time.Millisecond,
+		Resource: map[string]string{"service.name": "restart"},
+		OnError: func(err error) {
+			select {
+			case errs <- err:
+			default:
+			}
+		}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	closed := false
+	defer func() {
+		if !closed {
+			e.Close(context.Background())
+		}
+	}()
+	value := func(want float64) {
+		t.Helper()
+		pollAPI(t, api, `restarts_seen_total{job="restart"}`, func(r []apiSeries) string {
+			if len(r) == 1 && r[0].float(t) == want {
+				return ""
+			}
+			return fmt.Sprintf("got %v, want %v", r, want)
+		})
+	}
+	value(1)
+
+	p.stop()
+	select {
+	case err := <-errs:
+		if !strings.Contains(err.Error(), api) {
+			t.Errorf("OnError got %v, want the failure to reach %s", err, api)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("no failed push reported within 30s of stopping Prometheus")
+	}
+	c.Add(2)
+	p = startProcess(t, exec.Command(bin, args...))
+	p.waitReady(t, api+"/-/ready")
+	value(3)
+
+	c.Inc()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	closed = true
+	if err := e.Close(ctx); err != nil {
+		t.Fatalf("Close: %v", err)
+	}
+	value(4) // the final push of Close
+	client.CloseIdleConnections()
+	deadline := time.Now().Add(10 * time.Second)
+	for runtime.NumGoroutine() > before && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	if n := runtime.NumGoroutine(); n > before {
+		t.Errorf("%d goroutines after Close, %d before New", n, before)
+	}
 }
