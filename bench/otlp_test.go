@@ -26,13 +26,14 @@ import (
 // One OTLP push of 10,000 counter series (http_requests_total with method × route, 10 × 1000
 // label values), encoded as an ExportMetricsServiceRequest:
 //
-//	prom          otlp.Exporter.AppendRequest: the registry collected and encoded by hand
-//	              into a reused buffer
-//	proto         the same request built with the official Go types (go.opentelemetry.io/
-//	              proto/otlp) from the collected families and marshalled with protobuf-go, as
-//	              a translator built on the generated types does at each push
-//	proto-marshal proto.Marshal alone of that request, built once: the floor of any encoder
-//	              that keeps the request as generated structs
+//	prom                    otlp.Exporter.AppendRequest: the registry collected and encoded
+//	                        by hand into a reused buffer
+//	baseline-proto          the same request built with the official Go types
+//	                        (go.opentelemetry.io/proto/otlp) from the collected families and
+//	                        marshalled with protobuf-go, as a translator built on the
+//	                        generated types does at each push
+//	baseline-proto-marshal  proto.Marshal alone of that request, built once: the floor of any
+//	                        encoder that keeps the request as generated structs
 //
 // BenchmarkOTLPPush10k sends it to a local server that reads and discards the body:
 // prom's Exporter.Push against the OpenTelemetry SDK's path, a ManualReader's Collect and
@@ -104,7 +105,7 @@ func otlpOfficial(fams []*prom.Family, now uint64) *colpb.ExportMetricsServiceRe
 func BenchmarkOTLPEncode10k(b *testing.B) {
 	reg := otlpPromRegistry(b)
 	ctx := context.Background()
-	b.Run("lib=prom", func(b *testing.B) {
+	b.Run("prom", func(b *testing.B) {
 		e, err := otlp.New(reg, otlp.Options{URL: "http://127.0.0.1:1", Resource: map[string]string{"service.name": "bench"}})
 		if err != nil {
 			b.Fatal(err)
@@ -120,7 +121,7 @@ func BenchmarkOTLPEncode10k(b *testing.B) {
 			}
 		}
 	})
-	b.Run("lib=proto", func(b *testing.B) {
+	b.Run("baseline-proto", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
 			var f familiesEncoder
@@ -132,7 +133,7 @@ func BenchmarkOTLPEncode10k(b *testing.B) {
 			}
 		}
 	})
-	b.Run("lib=proto-marshal", func(b *testing.B) {
+	b.Run("baseline-proto-marshal", func(b *testing.B) {
 		var f familiesEncoder
 		if err := reg.Collect(ctx, &f); err != nil {
 			b.Fatal(err)
@@ -150,7 +151,7 @@ func BenchmarkOTLPEncode10k(b *testing.B) {
 
 func BenchmarkOTLPPush10k(b *testing.B) {
 	ctx := context.Background()
-	b.Run("lib=prom", func(b *testing.B) {
+	b.Run("prom", func(b *testing.B) {
 		srv := otlpSink(b)
 		e, err := otlp.New(otlpPromRegistry(b), otlp.Options{URL: srv.URL, Resource: map[string]string{"service.name": "bench"}})
 		if err != nil {
@@ -163,7 +164,7 @@ func BenchmarkOTLPPush10k(b *testing.B) {
 			}
 		}
 	})
-	b.Run("lib=otel", func(b *testing.B) {
+	b.Run("otel", func(b *testing.B) {
 		srv := otlpSink(b)
 		reader := sdkmetric.NewManualReader()
 		mp := sdkmetric.NewMeterProvider(sdkmetric.WithReader(reader),
