@@ -147,3 +147,25 @@ func TestGaugeHistogramDropped(t *testing.T) {
 		t.Errorf("got %q, %v; want nothing sent and no error", text, err)
 	}
 }
+
+// TestTargetInfoFromText checks that a target_info read from the text format, a gauge, makes
+// the resource as OpenMetrics' info family does, instead of a metric.
+func TestTargetInfoFromText(t *testing.T) {
+	for _, typ := range []prom.Type{prom.GaugeType, prom.Unknown} {
+		fs := families{
+			{Desc: prom.Desc{Name: "target_info", Type: typ}, Series: []prom.Series{{LabelNames: []string{"team"}, LabelValues: []string{"db"}, Value: 1}}},
+			{Desc: prom.Desc{Name: "up", Type: prom.GaugeType}, Series: []prom.Series{{Value: 1}}},
+		}
+		reg := prom.NewRegistry()
+		if err := reg.Register(fs); err != nil {
+			t.Fatal(err)
+		}
+		_, text, err := request(t, reg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !containsLine(text, `attributes: team="db"`) || strings.Contains(text, `name: "target_info"`) {
+			t.Errorf("%s target_info: not the resource:\n%s", typ, text)
+		}
+	}
+}

@@ -77,7 +77,20 @@ func (e *encoder) Family(d *prom.Desc) {
 	e.desc = *d
 	e.desc.LabelNames, e.desc.ConstLabels = nil, nil // Series gets them again
 	e.d = &e.desc
-	e.target = d.Type == prom.InfoType && d.Name == "target"
+	e.target = isTarget(d)
+}
+
+// isTarget reports whether d is target_info, whose labels are the resource: the info family
+// "target" of OpenMetrics, or the gauge or untyped target_info of the text format, which has
+// no info type.
+func isTarget(d *prom.Desc) bool {
+	switch d.Type {
+	case prom.InfoType:
+		return d.Name == "target"
+	case prom.GaugeType, prom.Unknown:
+		return d.Name == "target_info"
+	}
+	return false
 }
 
 // Series appends the data points of series s of family d.
