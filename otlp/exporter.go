@@ -264,10 +264,11 @@ var scopeVersion = sync.OnceValue(func() string {
 })
 
 // Close stops the background pushes, waits for one under way to end, and pushes a last time,
-// returning that push's error. Later calls do nothing and return nil. An Exporter without
-// Options.Interval needs no Close, but Close still makes the final push.
+// returning that push's error. Later calls do nothing and return nil; Push still works after
+// Close. An Exporter without Options.Interval needs no Close, but Close still makes the final
+// push.
 func (e *Exporter) Close(ctx context.Context) error {
-	err := errClosed
+	var err error
 	e.closeOnce.Do(func() {
 		if e.stop != nil {
 			close(e.stop)
@@ -275,10 +276,5 @@ func (e *Exporter) Close(ctx context.Context) error {
 		}
 		err = e.Push(ctx)
 	})
-	if err == errClosed {
-		return nil
-	}
 	return err
 }
-
-var errClosed = errors.New("otlp: closed")

@@ -225,3 +225,20 @@ func TestNames(t *testing.T) {
 		t.Errorf("the resource lacks target_info's labels:\n%s", text)
 	}
 }
+
+// TestTimeout checks that Options.Timeout bounds a push to a receiver that never answers.
+func TestTimeout(t *testing.T) {
+	release := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		<-release
+	}))
+	defer srv.Close()
+	defer close(release)
+	e, err := otlp.New(prom.NewRegistry(), otlp.Options{URL: srv.URL, Timeout: 50 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.Push(context.Background()); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("got %v, want the push to end at its deadline", err)
+	}
+}
