@@ -150,6 +150,24 @@ func TestPrometheus3OTLP(t *testing.T) {
 		t.Errorf("live native histogram: count %s sum %s, %v in its buckets; want 7, %s and 7", lh.Count, lh.Sum, total, ws)
 	}
 
+	// Compressed, as Options.Gzip sends it: Prometheus reads the gzip body. The counter's new
+	// value shows the second push arrived.
+	gz, err := otlp.New(reg, otlp.Options{URL: api + "/api/v1/otlp/v1/metrics", Gzip: true,
+		Resource: map[string]string{"service.name": "checkout", "service.instance.id": "checkout-1:8080"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	requests.With("GET", "200").Inc()
+	if err := gz.Push(ctx); err != nil {
+		t.Fatalf("gzip push: %v", err)
+	}
+	pollAPI(t, api, `http_requests_total{job="checkout",method="GET"}`, func(r []apiSeries) string {
+		if len(r) == 1 && r[0].float(t) == 1028 {
+			return ""
+		}
+		return fmt.Sprintf("got %v, want 1028", r)
+	})
+
 	exs := pollExemplarsOf(t, api, `jobs_total{job="checkout"}`, start)
 	x := exs[`jobs_total{queue="mail"}`]
 	if len(x) != 1 || x[0].Labels["trace_id"] != "4bf92f3577b34da6a3ce929d0e0e4736" || x[0].Labels["span_id"] != "00f067aa0ba902b7" ||

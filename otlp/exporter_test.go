@@ -2,6 +2,7 @@ package otlp_test
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
 	"errors"
 	"io"
@@ -240,5 +241,41 @@ func TestTimeout(t *testing.T) {
 	}
 	if err := e.Push(context.Background()); !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("got %v, want the push to end at its deadline", err)
+	}
+}
+
+// TestGzip checks that Options.Gzip sends the request compressed, with its
+// Content-Encoding, and that it decompresses to the request.
+func TestGzip(t *testing.T) {
+	var enc string
+	var body []byte
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		enc = r.Header.Get("Content-Encoding")
+		body, _ = io.ReadAll(r.Body)
+	}))
+	defer srv.Close()
+	reg := newRegistry(t, allTypes())
+	e, err := otlp.New(reg, otlp.Options{URL: srv.URL, Gzip: true,
+		Resource: map[string]string{"service.name": "checkout", "service.instance.id": "checkout-1", "region": "us-east"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	otlp.SetNow(e, func() time.Time { return testNow })
+	for i := 0; i < 2; i++ { // the second push reuses the writer
+		if err := e.Push(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		zr, err := gzip.NewReader(bytes.NewReader(body))
+		if err != nil {
+			t.Fatalf("Content-Encoding %q, body not gzip: %v", enc, err)
+		}
+		got, err := io.ReadAll(zr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, _, _ := request(t, reg)
+		if enc != "gzip" || !bytes.Equal(got, want) {
+			t.Errorf("push %d: Content-Encoding %q; decompressed body equal to the request: %v", i, enc, bytes.Equal(got, want))
+		}
 	}
 }

@@ -16,9 +16,10 @@ import (
 	"time"
 )
 
-// sender posts one request body to the receiver.
+// sender posts one request body to the receiver; encoding, when not empty, is its
+// Content-Encoding.
 type sender interface {
-	send(ctx context.Context, body []byte) error
+	send(ctx context.Context, body []byte, encoding string) error
 }
 
 // maxErrorBody bounds how much of a receiver's answer is read and kept.
@@ -32,7 +33,7 @@ type httpSender struct {
 	client  *http.Client
 }
 
-func (h *httpSender) send(ctx context.Context, body []byte) error {
+func (h *httpSender) send(ctx context.Context, body []byte, encoding string) error {
 	ctx, cancel := context.WithTimeout(ctx, h.timeout)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, h.url, bytes.NewReader(body))
@@ -43,6 +44,9 @@ func (h *httpSender) send(ctx context.Context, body []byte) error {
 		req.Header.Set(k, v)
 	}
 	req.Header.Set("Content-Type", "application/x-protobuf")
+	if encoding != "" {
+		req.Header.Set("Content-Encoding", encoding)
+	}
 	resp, err := h.client.Do(req)
 	if err != nil {
 		return fmt.Errorf("otlp: POST %s: %w", h.url, err)
