@@ -28,7 +28,8 @@
 // (Content-Type application/x-protobuf) holding the registry whole, with cumulative
 // temporality: a push that fails loses nothing the next one does not carry, and nothing is
 // queued while a receiver is down. A push makes one attempt, bounded by Options.Timeout; a
-// refusal is an *Error, a partial acceptance a *PartialError.
+// refusal is an *Error, a partial acceptance a *PartialError. Options.Gzip compresses it;
+// Options.Headers carry a tenant or an API key.
 //
 // # How families map to OTLP
 //
