@@ -38,6 +38,7 @@ import (
 // BenchmarkOTLPPush10k sends it to a local server that reads and discards the body:
 // prom's Exporter.Push against the OpenTelemetry SDK's path, a ManualReader's Collect and
 // the otlpmetrichttp exporter's Export, with the same 10,000 series in a Float64Counter.
+// BenchmarkOTLPPushGzip10k does the same with gzip compression on both sides.
 
 const (
 	otlpMethods = 10
@@ -149,11 +150,15 @@ func BenchmarkOTLPEncode10k(b *testing.B) {
 	})
 }
 
-func BenchmarkOTLPPush10k(b *testing.B) {
+func BenchmarkOTLPPush10k(b *testing.B)     { benchmarkOTLPPush(b, false) }
+func BenchmarkOTLPPushGzip10k(b *testing.B) { benchmarkOTLPPush(b, true) }
+
+// benchmarkOTLPPush pushes the 10,000 series, compressed with gzip when gz is set.
+func benchmarkOTLPPush(b *testing.B, gz bool) {
 	ctx := context.Background()
 	b.Run("prom", func(b *testing.B) {
 		srv := otlpSink(b)
-		e, err := otlp.New(otlpPromRegistry(b), otlp.Options{URL: srv.URL, Resource: map[string]string{"service.name": "bench"}})
+		e, err := otlp.New(otlpPromRegistry(b), otlp.Options{URL: srv.URL, Gzip: gz, Resource: map[string]string{"service.name": "bench"}})
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -180,7 +185,11 @@ func BenchmarkOTLPPush10k(b *testing.B) {
 				c.Add(ctx, float64(m*r+1), metric.WithAttributes(attribute.String("method", fmt.Sprintf("M%d", m)), attribute.String("route", fmt.Sprintf("/route/%d", r))))
 			}
 		}
-		exp, err := otlpmetrichttp.New(ctx, otlpmetrichttp.WithEndpointURL(srv.URL+"/v1/metrics"), otlpmetrichttp.WithRetry(otlpmetrichttp.RetryConfig{Enabled: false}))
+		opts := []otlpmetrichttp.Option{otlpmetrichttp.WithEndpointURL(srv.URL + "/v1/metrics"), otlpmetrichttp.WithRetry(otlpmetrichttp.RetryConfig{Enabled: false})}
+		if gz {
+			opts = append(opts, otlpmetrichttp.WithCompression(otlpmetrichttp.GzipCompression))
+		}
+		exp, err := otlpmetrichttp.New(ctx, opts...)
 		if err != nil {
 			b.Fatal(err)
 		}
