@@ -126,7 +126,11 @@ func New(reg *prom.Registry, o Options) (*Exporter, error) {
 	if client == nil {
 		client = http.DefaultClient
 	}
-	e.sender = &httpSender{url: u, headers: o.Headers, timeout: timeout, client: client}
+	headers := make(map[string]string, len(o.Headers)) // the caller may change its map later
+	for k, v := range o.Headers {
+		headers[k] = v
+	}
+	e.sender = &httpSender{url: u, headers: headers, timeout: timeout, client: client}
 	if o.Interval > 0 {
 		e.stop, e.done = make(chan struct{}), make(chan struct{})
 		go e.loop(o.Interval)
