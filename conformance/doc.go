@@ -24,6 +24,12 @@
 // written; TestWriterNames holds the names in that output, and TestEscapeNameMatchesCommon
 // prom's EscapeName and UnescapeName, against prometheus/common's model escaping.
 //
+// TestOTLPDifferential decodes package otlp's push requests with the official OTLP Go types
+// (go.opentelemetry.io/proto/otlp) and holds them against the OpenTelemetry specification's
+// translation of the same families, built with those types here, and against protobuf-go's
+// bytes for it; TestOTLPNativeRandom does the same for random native histograms and checks
+// that each bucket keeps its bounds.
+//
 // Run them with
 //
 //	cd conformance && go test -v -run . ./...

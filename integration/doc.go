@@ -13,7 +13,8 @@
 // The tests of a Prometheus server run against both Debian's 2.42 and Prometheus 3 where they
 // mean the same on both (subtests prometheus2 and prometheus3); what only 3.x does (UTF-8
 // names and escaping, created timestamps, native histograms with custom buckets,
-// scrape_protocols) runs on 3 alone. PROM_PROMETHEUS3 names another Prometheus 3 binary.
+// scrape_protocols, the OTLP receiver that package otlp pushes to) runs on 3 alone.
+// PROM_PROMETHEUS3 names another Prometheus 3 binary.
 //
 // Without CI=true a test whose component is missing is skipped; with it, it fails.
 package integration
