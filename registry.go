@@ -24,6 +24,7 @@ type Registry struct {
 	names   map[string]*entry        // family and sample names → owner
 	byColl  map[Collector]*entry
 	created atomic.Int32 // 0: follow the global switch, 1: on, 2: off
+	samples atomic.Int32 // the same for the _created samples of OpenMetrics (created.go)
 	onError atomic.Pointer[func(error)]
 	self    runtimeErrors
 	target  atomic.Pointer[Family]
@@ -54,14 +55,16 @@ func createdFromEnv(getenv func(string) string) bool {
 	return !strings.EqualFold(getenv("PROMETHEUS_DISABLE_CREATED_SERIES"), "true")
 }
 
-// SetCreatedSeries turns the "_created" series (and the created timestamps of the protobuf
-// format) on or off for every registry that has not chosen for itself. They are on unless the
-// environment variable PROMETHEUS_DISABLE_CREATED_SERIES is "true" when the program starts, as
-// in the Python client.
+// SetCreatedSeries turns the creation times of counters, histograms and summaries on or off in
+// every format, for every registry that has not chosen for itself: protobuf's created
+// timestamps, and the "_created" samples of OpenMetrics when SetCreatedSamples asks for them.
+// They are on unless the environment variable PROMETHEUS_DISABLE_CREATED_SERIES is "true"
+// when the program starts, as in the Python client. Turn them off for a scraper that
+// mishandles them, or for output that must not depend on when the program started.
 func SetCreatedSeries(on bool) { createdByDefault.Store(on) }
 
-// SetCreatedSeries turns the "_created" series on or off for this registry, whatever the global
-// switch says.
+// SetCreatedSeries turns the creation times on or off in every format for this registry,
+// whatever the global switch (SetCreatedSeries) says.
 func (r *Registry) SetCreatedSeries(on bool) {
 	if on {
 		r.created.Store(1)
@@ -314,6 +317,7 @@ func (r *Registry) Collect(ctx context.Context, enc Encoder, names ...string) er
 	}
 	w := writerPool.Get().(*Writer)
 	w.ctx, w.enc, w.reg, w.only, w.created = ctx, enc, r, nil, r.createdOn()
+	r.tellCreatedSamples(enc)
 	clear(w.seen)
 	w.errs = w.errs[:0]
 	if p := splitFamilies.set.Load(); p != nil {

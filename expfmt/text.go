@@ -17,6 +17,8 @@ type textWriter struct {
 	quote bool     // AllowUTF8 in Text1Format or OpenMetricsFormat: names that are not legacy are quoted
 	esc   Escaping // the scheme of names that are not quoted
 
+	createdSamples bool // OpenMetrics writes "_created" samples (Encoder.SetCreatedSamples)
+
 	d      *prom.Desc   // the family rendered below
 	arena  []byte       // the rendered pieces
 	names  [numSfx]span // sample names; when quoted, they open the braces: {"a.b_total"
@@ -86,6 +88,7 @@ func (w *textWriter) init(out *sink, f Format, e Escaping) {
 	w.om = f == OpenMetricsFormat || f == OpenMetrics001Format
 	w.quote = e == AllowUTF8 && (f == Text1Format || f == OpenMetricsFormat)
 	w.esc = e
+	w.createdSamples = false
 	if e == AllowUTF8 || e > Values {
 		w.esc = Underscores
 	}
