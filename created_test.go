@@ -13,7 +13,7 @@ import (
 )
 
 // createdAt is the creation time the tests' counters report: 2023-11-14T22:13:20.5Z.
-const createdAt = 1_700_000_000_500_000_000
+const createdAt int64 = 1_700_000_000_500_000_000
 
 // createdRegistry holds a counter with a fixed creation time, and the package's own counter,
 // histogram and summary.

@@ -48,6 +48,9 @@ type Desc struct {
 	Type        Type
 	LabelNames  []string // the variable labels, in the order Series.LabelValues gives them
 	ConstLabels []Label  // written before the variable labels of every series
+	// ExactName, on a counter, makes Name the name exactly as given, "_total" or not, as
+	// client_golang names counters; see Opts.ExactName.
+	ExactName bool
 }
 
 // DescOpts are the optional parts of a Desc. The zero value means none.
@@ -60,6 +63,8 @@ type DescOpts struct {
 	LabelNames []string
 	// ConstLabels are fixed labels written on every series of the family.
 	ConstLabels map[string]string
+	// ExactName keeps a counter's name as given; see Opts.ExactName. Counters only.
+	ExactName bool
 }
 
 // NewDesc builds and validates the description of a family of type t.
@@ -76,8 +81,14 @@ func NewDesc(t Type, name, help string, o DescOpts) (*Desc, error) {
 	if o.Namespace != "" {
 		full = o.Namespace + "_" + full
 	}
+	if o.ExactName && t != CounterType {
+		return nil, fmt.Errorf("prom: %s %q: ExactName applies to counters only", t, name)
+	}
 	switch t {
 	case CounterType:
+		if o.ExactName {
+			return exactCounterDesc(full, help, o)
+		}
 		full = strings.TrimSuffix(full, "_total")
 	case InfoType:
 		full = strings.TrimSuffix(full, "_info")
@@ -163,6 +174,9 @@ func (d *Desc) SampleNames() []string {
 	n := d.Name
 	switch d.Type {
 	case CounterType:
+		if d.ExactName {
+			return exactSampleNames(n)
+		}
 		return []string{n + "_total", n + "_created"}
 	case HistogramType:
 		return []string{n + "_bucket", n + "_count", n + "_sum", n + "_created"}

@@ -93,7 +93,7 @@ func (m *funcMetric) init(outer Collector, t Type, name, help string, labelNames
 	if err := o.checkFor(name, t); err != nil {
 		return err
 	}
-	d, err := NewDesc(t, name, help, DescOpts{Namespace: o.Namespace, Subsystem: o.Subsystem, Unit: o.Unit, LabelNames: labelNames, ConstLabels: o.ConstLabels})
+	d, err := NewDesc(t, name, help, DescOpts{Namespace: o.Namespace, Subsystem: o.Subsystem, Unit: o.Unit, LabelNames: labelNames, ConstLabels: o.ConstLabels, ExactName: o.ExactName})
 	if err != nil {
 		return err
 	}

@@ -20,6 +20,17 @@ type Opts struct {
 	// ConstLabels are labels with fixed values written on every series, after none of the
 	// variable labels; use them sparingly (the guidelines prefer target labels).
 	ConstLabels map[string]string
+	// ExactName keeps a counter's name exactly as given, as client_golang does: a counter
+	// named legacy_requests is the series legacy_requests, where prom otherwise writes
+	// legacy_requests_total. OpenMetrics requires "_total" on a counter's sample, so there
+	// such a counter is written as an unknown-typed family legacy_requests, as
+	// prometheus/common writes client_golang's (a name ending in "_total" stays a counter).
+	// Use it to keep the series a client_golang service stored; it costs nothing. With Unit, the name must already end
+	// with the unit (before any "_total"). A name that ends in "_total" is written the same
+	// way with or without it, but is another family for the registry: beside a counter
+	// x_total with ExactName, a gauge x may be registered (see Registry.Register).
+	// Counters only.
+	ExactName bool
 	// Registry is where the metric registers, and the registry it reports its run-time errors
 	// to and takes its exemplar hook from. Nil means Default.
 	Registry *Registry
@@ -126,6 +137,9 @@ func (o *Opts) checkFor(name string, t Type) error {
 	if t != HistogramType && t != CounterType && o.ExemplarMinInterval != 0 {
 		bad = append(bad, "ExemplarMinInterval")
 	}
+	if t != CounterType && o.ExactName {
+		bad = append(bad, "ExactName")
+	}
 	if t != SummaryType {
 		if o.Objectives != nil {
 			bad = append(bad, "Objectives")
@@ -152,7 +166,7 @@ func newVec[T any, P Child[T]](v *Vec[T, P], t Type, name, help string, labels [
 	if err := o.checkFor(name, t); err != nil {
 		return err
 	}
-	d, err := NewDesc(t, name, help, DescOpts{Namespace: o.Namespace, Subsystem: o.Subsystem, Unit: o.Unit, LabelNames: labels, ConstLabels: o.ConstLabels})
+	d, err := NewDesc(t, name, help, DescOpts{Namespace: o.Namespace, Subsystem: o.Subsystem, Unit: o.Unit, LabelNames: labels, ConstLabels: o.ConstLabels, ExactName: o.ExactName})
 	if err != nil {
 		return err
 	}

@@ -159,10 +159,14 @@ func (r *Registry) Register(c Collector) error {
 			if len(descs) == len(old.descs) && sameDescs(descs, old.descs) {
 				return &AlreadyRegisteredError{Existing: old.c, Name: d.Name}
 			}
+			if r.mergesWithAll(d, n) {
+				continue // one family, other constant labels (merge.go)
+			}
 			return &ConflictError{New: d, Existing: od, Sample: n}
 		}
 	}
 	r.addLocked(e)
+	r.learnMerged(e)
 	if s, ok := c.(interface{ setRegistry(*Registry) }); ok {
 		s.setRegistry(r)
 	}
@@ -240,6 +244,7 @@ func (r *Registry) Unregister(c Collector) bool {
 		}
 	}
 	r.entries.Store(&list)
+	r.reown(list)
 	return true
 }
 
@@ -273,7 +278,7 @@ func validateDesc(d *Desc) error {
 	if d == nil {
 		return errors.New("prom: a collector described a nil Desc")
 	}
-	n, err := NewDesc(d.Type, d.Name, d.Help, DescOpts{LabelNames: d.LabelNames})
+	n, err := NewDesc(d.Type, d.Name, d.Help, DescOpts{LabelNames: d.LabelNames, ExactName: d.ExactName})
 	if err != nil {
 		return err
 	}
