@@ -68,7 +68,9 @@
 // The client-library guidelines' inc(v) and dec(v) on gauges are Add(v) and Sub(v) here.
 //
 // A counter's name may end in "_total": the family is named without it, as OpenMetrics
-// wants, and the suffix comes back in the samples. [Opts].Unit is appended to the name when
+// wants, and the suffix comes back in the samples. A counter whose series must keep the name a
+// client_golang service gave it (legacy_requests, without "_total") sets [Opts].ExactName: it
+// is then written under that name exactly. [Opts].Unit is appended to the name when
 // the name does not already end with it. A negative or NaN Add leaves the counter unchanged
 // and is reported (see Bad values at run time).
 //
@@ -154,7 +156,11 @@
 // [Registry.Register] detects clashes between families and between the sample names they
 // generate (a gauge "x_created" against a counter "x", a gauge "y_bucket" against a histogram
 // "y") and returns a [*ConflictError] naming both sides; registering an identical collector
-// again returns an [*AlreadyRegisteredError] that carries the existing one.
+// again returns an [*AlreadyRegisteredError] that carries the existing one. Two collectors may
+// share a family when only the values of their constant labels differ, as client_golang's
+// WrapRegistererWith makes them: the family is written once, with the series of both. A
+// gauge "x" may sit beside a counter "x_total" registered with [Opts].ExactName, as in
+// client_golang (see MIGRATING.md for what each format then carries).
 //
 // [Registry.SetTargetInfo] sets the target_info family that describes the monitored target as
 // a whole, written first in every collection. [Registry.SetCreatedSamples] and

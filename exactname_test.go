@@ -3,6 +3,8 @@ package prom_test
 import (
 	"bytes"
 	"context"
+	"errors"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -109,4 +111,73 @@ func TestExactNameErrors(t *testing.T) {
 			t.Errorf("%s: error %v, want one containing %q", tc.name, err, tc.want)
 		}
 	}
+}
+
+// TestGaugeBesideCounter checks that a gauge x may sit beside a counter x_total only when the
+// counter keeps its name (ExactName): otherwise the counter is the family x, and the gauge
+// would be a second family x in every format.
+func TestGaugeBesideCounter(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		exact bool
+		ok    bool
+	}{
+		{"counter named by prom", false, false},
+		{"counter with ExactName", true, true},
+	} {
+		for _, gaugeFirst := range []bool{false, true} {
+			r := prom.NewRegistry()
+			counter := func() error {
+				_, err := prom.NewCounter("x_total", "Total.", prom.Opts{Registry: r, ExactName: tc.exact})
+				return err
+			}
+			gauge := func() error {
+				_, err := prom.NewGauge("x", "Current.", prom.Opts{Registry: r})
+				return err
+			}
+			first, second := counter, gauge
+			if gaugeFirst {
+				first, second = gauge, counter
+			}
+			if err := first(); err != nil {
+				t.Fatal(err)
+			}
+			err := second()
+			var ce *prom.ConflictError
+			if tc.ok && err != nil || !tc.ok && !errors.As(err, &ce) {
+				t.Errorf("%s, gauge first %v: error %v", tc.name, gaugeFirst, err)
+			}
+		}
+	}
+	// Still refused: what would write the same sample in some format.
+	r := prom.NewRegistry()
+	prom.Must(prom.NewCounter("x_total", "Total.", prom.Opts{Registry: r, ExactName: true}))
+	for _, name := range []string{"x_total", "x_created"} {
+		if _, err := prom.NewGauge(name, "Clash.", prom.Opts{Registry: r}); err == nil {
+			t.Errorf("gauge %s registered beside the counter x_total", name)
+		}
+	}
+}
+
+// A counter that client_golang exposed as legacy_requests keeps that name with ExactName; a
+// gauge x may then sit beside a counter x_total, as in client_golang.
+func ExampleOpts_exactName() {
+	reg := prom.NewRegistry()
+	o := prom.Opts{Registry: reg, ExactName: true}
+	prom.Must(prom.NewCounter("legacy_requests", "Requests handled.", o)).Add(3)
+	prom.Must(prom.NewCounter("x_total", "Total of x.", o)).Add(2)
+	prom.Must(prom.NewGauge("x", "Current x.", prom.Opts{Registry: reg})).Set(7)
+	enc := expfmt.NewEncoder(os.Stdout, expfmt.TextFormat, expfmt.Underscores)
+	reg.Collect(context.Background(), enc, "legacy_requests", "x", "x_total")
+	enc.Close()
+	// Output:
+	// # HELP legacy_requests Requests handled.
+	// # TYPE legacy_requests counter
+	// legacy_requests 3
+	// # HELP x Current x.
+	// # TYPE x gauge
+	// x 7
+	// # HELP x_total Total of x.
+	// # TYPE x_total counter
+	// x_total 2
 }
