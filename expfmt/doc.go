@@ -49,6 +49,11 @@
 //	stateset        x{x="state"} (1 or 0)                    gauge x{x="state"}
 //	unknown         x                                        untyped x
 //
+// A counter whose Desc has ExactName (prom.Opts.ExactName) is written under its name as given
+// in the text formats and protobuf, as client_golang's counters are; in OpenMetrics one named
+// x_total is the counter x as above, and one named otherwise an unknown-typed family of its
+// name, as prometheus/common writes them.
+//
 // The "_created" samples are written only when Encoder.SetCreatedSamples asks for them, which
 // Registry.Collect does from the registry's switch (prom.SetCreatedSamples, off by default as
 // in client_golang): Prometheus stores each as a series of its own unless it runs with
