@@ -53,14 +53,22 @@ func (r *Registry) mergesWithAll(d *Desc, n string) bool {
 	return true
 }
 
-// reown gives the names that the removed entry owned to another entry that writes them (a
-// merged family has several), so that later registrations are still checked against it.
-func (r *Registry) reown(list []*entry) {
-	for _, e := range list {
-		for _, d := range e.descs {
-			for _, n := range append(d.SampleNames(), d.Name) {
-				if _, ok := r.names[n]; !ok {
-					r.names[n] = e
+// reown gives the names that removed entry e owned to another entry that writes them (a
+// merged family has several), so that later registrations are still checked against it. Only
+// families with constant labels can have been merged; the others cost nothing here.
+func (r *Registry) reown(e *entry, list []*entry) {
+	for _, d := range e.descs {
+		if len(d.ConstLabels) == 0 {
+			continue
+		}
+		for _, n := range append(d.SampleNames(), d.Name) {
+			if _, ok := r.names[n]; ok {
+				continue
+			}
+			for _, o := range list {
+				if slices.ContainsFunc(o.descs, func(od *Desc) bool { return od.Name == d.Name }) {
+					r.names[n] = o
+					break
 				}
 			}
 		}

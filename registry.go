@@ -244,7 +244,7 @@ func (r *Registry) Unregister(c Collector) bool {
 		}
 	}
 	r.entries.Store(&list)
-	r.reown(list)
+	r.reown(e, list)
 	return true
 }
 
