@@ -7,10 +7,12 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"os/exec"
 	"strings"
 	"testing"
 
 	"github.com/prom-go/prom"
+	"github.com/prom-go/prom/internal/testnet"
 )
 
 // pollRange runs the range-vector query until its one series has at least n samples, and
@@ -173,4 +175,26 @@ func withJob(sel, j string) string {
 		return fmt.Sprintf("%s,job=%q}", sel[:n-1], j)
 	}
 	return fmt.Sprintf("%s{job=%q}", sel, j)
+}
+
+// TestPrometheusDemoStoresNoCreatedSeries has Prometheus 2.42 and 3 scrape the demo (prom demo)
+// with their defaults, OpenMetrics first: as from a client_golang service, no _created series
+// may be stored (issue #21 counted 70 of them out of 640 before).
+func TestPrometheusDemoStoresNoCreatedSeries(t *testing.T) {
+	for _, ps := range promServers {
+		t.Run(ps.name, func(t *testing.T) {
+			ps.binary(t)
+			addr := testnet.FreeAddr(t)
+			d := startProcess(t, exec.Command(demoBinary(t), "demo", "--addr", addr, "--tick", "10ms"))
+			d.waitReady(t, "http://"+addr+"/metrics")
+			api := ps.start(t, "", fmt.Sprintf("  - job_name: demo\n    static_configs:\n      - targets: [%q]\n", addr))
+			// A scrape is committed at once: once its counters are there, so would be its
+			// _created samples.
+			got := pollSeries(t, api, `{job="demo",__name__=~"demo_.*_total"}`, 1)
+			r, err := queryAPI(context.Background(), api, `{job="demo",__name__=~".+_created"}`)
+			if err != nil || len(r) != 0 {
+				t.Errorf("_created series: %d (%v), want none; counters stored: %d", len(r), err, len(got))
+			}
+		})
+	}
 }
