@@ -120,7 +120,9 @@ var seq atomic.Uint64
 
 // Register adds c to the registry. It returns a *ConflictError when one of c's families clashes
 // with a registered one, an *AlreadyRegisteredError when an identical collector is registered,
-// and an error when a Desc is invalid. On error nothing is registered.
+// and an error when a Desc is invalid. On error nothing is registered. A family registered by
+// another collector with other constant-label values but otherwise the same is no clash: the
+// two share the family, as in client_golang (merge.go).
 func (r *Registry) Register(c Collector) error {
 	descs := c.Describe()
 	for _, d := range descs {
