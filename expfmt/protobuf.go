@@ -388,7 +388,7 @@ func (p *protobufWriter) endFamily() {
 // family grew its buffer too much to keep.
 func (p *protobufWriter) end() {
 	p.endFamily()
-	p.out = nil
+	p.out, p.constsOf = nil, nil
 	if cap(p.buf) <= maxPool {
 		protobufWriters.Put(p)
 	}

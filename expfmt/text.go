@@ -101,7 +101,8 @@ func (w *textWriter) init(out *sink, f Format, e Escaping) {
 }
 
 func (w *textWriter) reset() {
-	w.out, w.d = nil, nil
+	w.out, w.d, w.fam = nil, nil, nil
+	w.omExact = prom.Desc{}
 	w.arena = w.arena[:0]
 	w.labels = w.labels[:0]
 	clear(w.labelB)
