@@ -103,7 +103,6 @@ func (h *heldFamily) fold() {
 		foldConst(&h.series[i], &h.desc)
 	}
 	h.desc.ConstLabels = nil
-	h.desc.LabelNames = nil
 	h.folded = true
 }
 

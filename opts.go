@@ -25,11 +25,11 @@ type Opts struct {
 	// legacy_requests_total. OpenMetrics requires "_total" on a counter's sample, so there
 	// such a counter is written as an unknown-typed family legacy_requests, as
 	// prometheus/common writes client_golang's (a name ending in "_total" stays a counter).
-	// Use it to keep the series a client_golang service stored; it costs nothing. With Unit, the name must already end
-	// with the unit (before any "_total"). A name that ends in "_total" is written the same
-	// way with or without it in text and protobuf, but is another family for the registry:
-	// beside a counter x_total with ExactName a gauge x may be registered, as client_golang
-	// allows. OpenMetrics then holds two families named x (the gauge, and the counter whose
+	// Use it to keep the series a client_golang service stored; it costs nothing. With Unit,
+	// the name must already end with the unit (before any "_total"). A name that ends in
+	// "_total" is written the same way with or without it in text and protobuf, but is
+	// another family for the registry: beside a counter x_total with ExactName a gauge x may
+	// be registered, as client_golang allows. OpenMetrics then holds two families named x (the gauge, and the counter whose
 	// sample is x_total), which the specification forbids but Prometheus reads, as it reads
 	// client_golang's; a strict parser (package parse without Lax) refuses it, so serve such a
 	// registry without OpenMetrics if one scrapes it. Counters only.

@@ -63,7 +63,7 @@ func (w *Writer) hold(d *Desc) *heldFamily {
 	if i, ok := w.heldAt[d.Name]; ok {
 		h := &w.held[i]
 		if h.folded || !slices.Equal(h.desc.ConstLabels, d.ConstLabels) {
-			if !sameDescButConsts(&h.desc, d) {
+			if !sameDescButConsts(&h.desc, d) || !h.folded && !sameConstNames(h.desc.ConstLabels, d.ConstLabels) {
 				w.notice(fmt.Errorf("prom: family %q was written in parts that differ (%s); the part that differs from the first is dropped", d.Name, descDiff(&h.desc, d)))
 				return nil
 			}
@@ -126,9 +126,10 @@ func sameDesc(a, b *Desc) bool {
 }
 
 // sameDescButConsts is sameDesc for a held family whose constant labels were folded into its
-// series: b's label names must be those of the first part.
+// series (it has none left): the constant labels of b are not compared.
 func sameDescButConsts(a, b *Desc) bool {
-	return a.Name == b.Name && a.Type == b.Type && a.Help == b.Help && a.Unit == b.Unit && a.ExactName == b.ExactName
+	return a.Name == b.Name && a.Type == b.Type && a.Help == b.Help && a.Unit == b.Unit &&
+		a.ExactName == b.ExactName && slices.Equal(a.LabelNames, b.LabelNames)
 }
 
 // descDiff names the first field in which a and b differ.
