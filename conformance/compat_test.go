@@ -3,6 +3,7 @@ package conformance
 import (
 	"bytes"
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/prom-go/prom"
@@ -98,5 +99,55 @@ func TestCompatSwitchesMatchClientGolang(t *testing.T) {
 				t.Errorf("%v", d)
 			}
 		})
+	}
+}
+
+// TestCreatedTimestampsAsPrometheusReadsThem checks where Prometheus's parser finds the
+// creation time of a counter under each setting: in protobuf always, in OpenMetrics only with
+// Registry.SetCreatedSamples(true), as a created timestamp (the _created sample read as the
+// counter's start, not as a series).
+func TestCreatedTimestampsAsPrometheusReadsThem(t *testing.T) {
+	const created = 1_700_000_000_500_000_000
+	for _, samples := range []bool{false, true} {
+		reg := prom.NewRegistry()
+		reg.SetCreatedSamples(samples)
+		prom.Must(prom.NewCounterFuncVec("jobs", "Jobs.", nil, func(w *prom.Writer) {
+			w.Emit(&prom.Series{Value: 3, Created: created})
+		}, prom.Opts{Registry: reg}))
+		for _, c := range []struct {
+			f     promfmt.Format
+			ctype string
+			want  bool
+		}{
+			{promfmt.ProtobufFormat, ctProtobuf, true},
+			{promfmt.OpenMetricsFormat, ctOM, samples},
+			{promfmt.TextFormat, ctText1, false},
+		} {
+			var b bytes.Buffer
+			enc := promfmt.NewEncoder(&b, c.f, promfmt.Underscores)
+			if err := reg.Collect(context.Background(), enc, "jobs"); err != nil {
+				t.Fatal(err)
+			}
+			enc.Close()
+			r := readTextparse(b.Bytes(), c.ctype)
+			if r.err != nil {
+				t.Fatalf("%v: %v", c.f, r.err)
+			}
+			ct := false
+			for _, l := range r.lines {
+				if strings.HasPrefix(l, "CT ") {
+					ct = true
+					if !strings.HasSuffix(l, " 1700000000500") {
+						t.Errorf("samples %v, %v: %q, want the creation time 1700000000500 ms", samples, c.f, l)
+					}
+				}
+				if strings.Contains(l, "_created") {
+					t.Errorf("samples %v, %v: textparse read a _created series: %q", samples, c.f, l)
+				}
+			}
+			if ct != c.want {
+				t.Errorf("samples %v, %v: created timestamp read = %v, want %v\n%s", samples, c.f, ct, c.want, r)
+			}
+		}
 	}
 }
