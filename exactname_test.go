@@ -181,3 +181,16 @@ func ExampleOpts_exactName() {
 	// # TYPE x_total counter
 	// x_total 2
 }
+
+// TestExactNameIsAnotherCounter checks that a counter named exactly and one named by prom are
+// not the same metric to the registry, though their family names are equal: registering the
+// second is a conflict, not an AlreadyRegisteredError handing back the first.
+func TestExactNameIsAnotherCounter(t *testing.T) {
+	r := prom.NewRegistry()
+	prom.Must(prom.NewCounter("legacy_requests", "Requests.", prom.Opts{Registry: r, ExactName: true}))
+	_, err := prom.NewCounter("legacy_requests", "Requests.", prom.Opts{Registry: r})
+	var ce *prom.ConflictError
+	if !errors.As(err, &ce) {
+		t.Errorf("error %v, want a *ConflictError", err)
+	}
+}

@@ -267,7 +267,7 @@ func descOf(e *entry, sample string) *Desc {
 func sameDescs(a, b []*Desc) bool {
 	for i := range a {
 		x, y := a[i], b[i]
-		if x.Name != y.Name || x.Type != y.Type || x.Help != y.Help || x.Unit != y.Unit ||
+		if x.Name != y.Name || x.Type != y.Type || x.Help != y.Help || x.Unit != y.Unit || x.ExactName != y.ExactName ||
 			strings.Join(x.LabelNames, "\xff") != strings.Join(y.LabelNames, "\xff") ||
 			fmt.Sprint(x.ConstLabels) != fmt.Sprint(y.ConstLabels) {
 			return false
