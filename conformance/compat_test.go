@@ -3,6 +3,8 @@ package conformance
 import (
 	"bytes"
 	"context"
+	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -147,6 +149,60 @@ func TestCreatedTimestampsAsPrometheusReadsThem(t *testing.T) {
 			}
 			if ct != c.want {
 				t.Errorf("samples %v, %v: created timestamp read = %v, want %v\n%s", samples, c.f, ct, c.want, r)
+			}
+		}
+	}
+}
+
+// TestExactNamesEscapedAsCommon writes counters with ExactName named outside the legacy set
+// under every escaping scheme, and holds the output against prometheus/common's for
+// client_golang counters of those names, as Prometheus's parser reads both.
+func TestExactNamesEscapedAsCommon(t *testing.T) {
+	names := []string{"dotted.name", "dotted.name_total", "a_b", "1abc"}
+	for _, s := range schemes {
+		for _, c := range []struct {
+			name   string
+			prom   promfmt.Format
+			common expfmt.Format
+			ctype  string
+		}{
+			{"text-0.0.4", promfmt.TextFormat, expfmt.NewFormat(expfmt.TypeTextPlain), ctText1},
+			{"text-1.0.0", promfmt.Text1Format, expfmt.NewFormat(expfmt.TypeTextPlain), ctText1},
+			{"openmetrics-1.0.0", promfmt.OpenMetricsFormat, expfmt.NewFormat(expfmt.TypeOpenMetrics), ctOM},
+			{"protobuf", promfmt.ProtobufFormat, expfmt.NewFormat(expfmt.TypeProtoDelim), ctProtobuf},
+		} {
+			if c.prom == promfmt.TextFormat && s.prom == promfmt.AllowUTF8 {
+				continue // text 0.0.4 cannot quote names: AllowUTF8 means Underscores there
+			}
+			reg := prom.NewRegistry()
+			reg.SetCreatedSeries(false)
+			var want []*dto.MetricFamily
+			for i, n := range names {
+				prom.Must(prom.NewCounter(n, "Help.", prom.Opts{Registry: reg, ExactName: true})).Add(float64(i + 1))
+				want = append(want, &dto.MetricFamily{Name: proto.String(n), Help: proto.String("Help."), Type: dto.MetricType_COUNTER.Enum(),
+					Metric: []*dto.Metric{{Counter: &dto.Counter{Value: proto.Float64(float64(i + 1))}}}})
+			}
+			var ours bytes.Buffer
+			enc := promfmt.NewEncoder(&ours, c.prom, s.prom)
+			reg.Collect(context.Background(), enc, names...)
+			enc.Close()
+			// prom writes families in name order; so does client_golang's Gather.
+			slices.SortFunc(want, func(a, b *dto.MetricFamily) int { return strings.Compare(a.GetName(), b.GetName()) })
+			var theirs bytes.Buffer
+			cenc := expfmt.NewEncoder(&theirs, c.common.WithEscapingScheme(s.common))
+			for _, mf := range want {
+				if err := cenc.Encode(mf); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if cl, ok := cenc.(expfmt.Closer); ok {
+				cl.Close()
+			}
+			what := fmt.Sprintf("%s/%v", c.name, s.prom)
+			got, exp := readTextparse(ours.Bytes(), c.ctype), readTextparse(theirs.Bytes(), c.ctype)
+			doc := &document{source: "compat", name: what, format: c.prom, data: ours.Bytes()}
+			if d := compare(doc, "textparse of prometheus/common's output", got, exp); d != nil {
+				t.Errorf("%v\nprom:\n%s\ncommon:\n%s", d, ours.String(), theirs.String())
 			}
 		}
 	}
