@@ -38,6 +38,7 @@ func (r *Registry) Collect(ctx context.Context, enc Encoder, names ...string) er
 	}
 	w := writerPool.Get().(*Writer)
 	w.ctx, w.enc, w.reg, w.only, w.created = ctx, enc, r, nil, r.createdOn()
+	r.tellCreatedSamples(enc)
 	clear(w.seen)
 	w.errs = w.errs[:0]
 	if p := splitFamilies.set.Load(); p != nil {

@@ -8,8 +8,9 @@ import (
 )
 
 // Counter is a cumulative metric whose value only goes up, or resets to zero when the process
-// restarts: requests served, bytes sent, errors. It is exposed as name_total, with the time it
-// was created as name_created in OpenMetrics.
+// restarts: requests served, bytes sent, errors. It is exposed as name_total (as the name given
+// with Opts.ExactName), with the time it was created in protobuf's created timestamp, and as
+// name_created in OpenMetrics when SetCreatedSamples asks for it.
 //
 // A Counter is one series: a metric without labels from NewCounter, or one child of a
 // CounterVec. Its methods are safe for concurrent use, take no lock and allocate nothing,

@@ -48,12 +48,15 @@ type Desc struct {
 	Type        Type
 	LabelNames  []string // the variable labels, in the order Series.LabelValues gives them
 	ConstLabels []Label  // written before the variable labels of every series
+	// ExactName, on a counter, makes Name the name exactly as given, "_total" or not, as
+	// client_golang names counters; see Opts.ExactName.
+	ExactName bool
 }
 
 // NewDesc builds and validates the description of a family of type t whose series have the
 // variable labels labelNames (nil for none), for a Collector to pass to Writer.Family. It takes
 // the arguments a metric constructor takes, and of the Opts, those that describe a family:
-// Namespace, Subsystem, Unit and ConstLabels. Any other field set is an error, as is more
+// Namespace, Subsystem, Unit, ConstLabels and ExactName. Any other field set is an error, as is more
 // than one Opts:
 //
 //	queued := prom.Must(prom.NewDesc(prom.GaugeType, "queue_depth", "Jobs waiting.",
@@ -69,7 +72,7 @@ func NewDesc(t Type, name, help string, labelNames []string, opts ...Opts) (*Des
 		return nil, err
 	}
 	if bad := o.notForDesc(); len(bad) > 0 {
-		return nil, fmt.Errorf("prom: %s %q: option %v does not describe a family; NewDesc takes Namespace, Subsystem, Unit and ConstLabels", t, name, bad)
+		return nil, fmt.Errorf("prom: %s %q: option %v does not describe a family; NewDesc takes Namespace, Subsystem, Unit, ConstLabels and ExactName", t, name, bad)
 	}
 	return newDesc(t, name, help, labelNames, o)
 }
@@ -83,8 +86,14 @@ func newDesc(t Type, name, help string, labelNames []string, o *Opts) (*Desc, er
 	if o.Namespace != "" {
 		full = o.Namespace + "_" + full
 	}
+	if o.ExactName && t != CounterType {
+		return nil, fmt.Errorf("prom: %s %q: ExactName applies to counters only", t, name)
+	}
 	switch t {
 	case CounterType:
+		if o.ExactName {
+			return exactCounterDesc(full, help, labelNames, o)
+		}
 		full = strings.TrimSuffix(full, "_total")
 	case InfoType:
 		full = strings.TrimSuffix(full, "_info")
@@ -170,6 +179,9 @@ func (d *Desc) SampleNames() []string {
 	n := d.Name
 	switch d.Type {
 	case CounterType:
+		if d.ExactName {
+			return exactSampleNames(n)
+		}
 		return []string{n + "_total", n + "_created"}
 	case HistogramType:
 		return []string{n + "_bucket", n + "_count", n + "_sum", n + "_created"}

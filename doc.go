@@ -42,7 +42,8 @@
 // Every constructor takes a name, a help text and at most one [Opts]; the zero Opts means the
 // defaults, and a field that belongs to another metric type is rejected with an error naming
 // it. Every metric starts at 0, and a metric without labels is exposed from the moment it
-// exists. The types, their constructors, and the samples each is exposed as in OpenMetrics:
+// exists. The types, their constructors, and the samples each is exposed as in OpenMetrics
+// (x_created only with SetCreatedSamples, see Created timestamps):
 //
 //	Counter    NewCounter, NewCounterVec, NewCounterOf        x_total, x_created
 //	Gauge      NewGauge, NewGaugeVec, NewGaugeOf              x
@@ -67,7 +68,9 @@
 // The client-library guidelines' inc(v) and dec(v) on gauges are Add(v) and Sub(v) here.
 //
 // A counter's name may end in "_total": the family is named without it, as OpenMetrics
-// wants, and the suffix comes back in the samples. [Opts].Unit is appended to the name when
+// wants, and the suffix comes back in the samples. A counter whose series must keep the name a
+// client_golang service gave it (legacy_requests, without "_total") sets [Opts].ExactName: it
+// is then written under that name exactly. [Opts].Unit is appended to the name when
 // the name does not already end with it. A negative or NaN Add leaves the counter unchanged
 // and is reported (see Bad values at run time).
 //
@@ -154,11 +157,14 @@
 // generate (a gauge "x_created" against a counter "x", a gauge "y_bucket" against a histogram
 // "y") and returns an error that wraps [ErrConflict] and names both sides; registering an
 // identical collector again returns an [*AlreadyRegisteredError] that carries the existing one.
+// Two collectors may share a family when only the values of their constant labels differ, as
+// client_golang's WrapRegistererWith makes them: the family is written once, with the series of
+// both. A gauge "x" may sit beside a counter "x_total" registered with [Opts].ExactName, as in
+// client_golang (see MIGRATING.md for what each format then carries).
 //
 // [Registry.SetTargetInfo] sets the target_info family that describes the monitored target as
-// a whole, written first in every collection. [Registry.SetCreatedSeries] turns the _created
-// series off for one registry, [SetCreatedSeries] for every registry, and so does the
-// environment variable PROMETHEUS_DISABLE_CREATED_SERIES=true.
+// a whole, written first in every collection. [Registry.SetCreatedSamples] and
+// [Registry.SetCreatedSeries] choose where creation times go (see Created timestamps below).
 //
 // [Registry.Collect] writes the families into an [Encoder]: an exposition format from
 // package expfmt, or anything else. It walks the collectors in name order (the registry sorts
@@ -291,11 +297,20 @@
 //
 // # Created timestamps
 //
-// Counters, histograms and summaries record when they were created (Reset sets it anew). The time
-// is written as _created in OpenMetrics and as the created-timestamp fields in protobuf,
-// subject to the _created switch (SetCreatedSeries, Registry.SetCreatedSeries,
-// PROMETHEUS_DISABLE_CREATED_SERIES=true). Text 0.0.4 never writes _created series, which
-// Prometheus would store as unrelated gauges.
+// Counters, histograms and summaries record when they were created (Reset sets it anew). By
+// default the time travels only in protobuf's created-timestamp fields, which Prometheus reads
+// as the start of the series without storing anything more. OpenMetrics text can carry it only
+// as a sample of its own, x_created, which Prometheus stores as one more series per child
+// unless it runs with created-timestamp-zero-ingestion; like client_golang, prom writes those
+// samples only when asked:
+//
+//	reg.SetCreatedSamples(true) // this registry: _created samples in OpenMetrics text
+//	prom.SetCreatedSamples(true) // every registry that does not choose for itself
+//
+// [SetCreatedSeries](false), [Registry.SetCreatedSeries](false) and the Python client's
+// environment variable PROMETHEUS_DISABLE_CREATED_SERIES=true remove the creation times from
+// every format, protobuf included, whatever SetCreatedSamples says. The text formats 0.0.4 and
+// 1.0.0 never write creation times.
 //
 // # Costs
 //

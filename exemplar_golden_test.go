@@ -55,28 +55,3 @@ func TestExemplarGolden(t *testing.T) {
 		}
 	}
 }
-
-// TestCreatedSwitch checks that counters, histograms and summaries write "_created" in
-// OpenMetrics only while the registry's created switch is on.
-func TestCreatedSwitch(t *testing.T) {
-	r := prom.NewRegistry()
-	o := prom.Opts{Registry: r}
-	prom.Must(prom.NewCounter("c_total", "c", o))
-	prom.Must(prom.NewSummary("s", "s", o))
-	o.NativeFactor = 1.1
-	prom.Must(prom.NewHistogram("h", "h", o))
-	for _, on := range []bool{true, false} {
-		r.SetCreatedSeries(on)
-		var buf bytes.Buffer
-		enc := expfmt.NewEncoder(&buf, expfmt.OpenMetricsFormat, expfmt.Underscores)
-		if err := r.Collect(context.Background(), enc); err != nil {
-			t.Fatal(err)
-		}
-		enc.Close()
-		for _, name := range []string{"c_created ", "s_created ", "h_created "} {
-			if got := strings.Contains(buf.String(), "\n"+name); got != on {
-				t.Errorf("created on=%v: %q present=%v\n%s", on, name, got, buf.String())
-			}
-		}
-	}
-}

@@ -11,6 +11,7 @@ import (
 // MIGRATING.md.
 var migratingExamples = []string{
 	"migrating_example_test.go",
+	"migrating_compat_example_test.go",
 	"multiprocess/migrating_example_test.go",
 	"parse/migrating_example_test.go",
 	"promhttp/migrating_example_test.go",

@@ -22,6 +22,20 @@ type Opts struct {
 	// ConstLabels are labels with fixed values written on every series, after none of the
 	// variable labels; use them sparingly (the guidelines prefer target labels).
 	ConstLabels map[string]string
+	// ExactName keeps a counter's name exactly as given, as client_golang does: a counter
+	// named legacy_requests is the series legacy_requests, where prom otherwise writes
+	// legacy_requests_total. OpenMetrics requires "_total" on a counter's sample, so there
+	// such a counter is written as an unknown-typed family legacy_requests, as
+	// prometheus/common writes client_golang's (a name ending in "_total" stays a counter).
+	// Use it to keep the series a client_golang service stored; it costs nothing. With Unit,
+	// the name must already end with the unit (before any "_total"). A name that ends in
+	// "_total" is written the same way with or without it in text and protobuf, but is
+	// another family for the registry: beside a counter x_total with ExactName a gauge x may
+	// be registered, as client_golang allows. OpenMetrics then holds two families named x (the gauge, and the counter whose
+	// sample is x_total), which the specification forbids but Prometheus reads, as it reads
+	// client_golang's; a strict parser (package parse without Lax) refuses it, so serve such a
+	// registry without OpenMetrics if one scrapes it. Counters only.
+	ExactName bool
 	// Registry is where the metric registers, and the registry it reports its run-time errors
 	// to and takes its exemplar hook from. Nil means Default.
 	Registry *Registry
@@ -90,7 +104,7 @@ func (o *Opts) notForDesc() []string {
 	v := reflect.ValueOf(o).Elem()
 	for i := range v.NumField() {
 		switch f := v.Type().Field(i).Name; f {
-		case "Namespace", "Subsystem", "Unit", "ConstLabels":
+		case "Namespace", "Subsystem", "Unit", "ConstLabels", "ExactName":
 		default:
 			if !v.Field(i).IsZero() {
 				bad = append(bad, f)
@@ -144,6 +158,9 @@ func (o *Opts) checkFor(name string, t Type) error {
 	}
 	if t != HistogramType && t != CounterType && o.ExemplarMinInterval != 0 {
 		bad = append(bad, "ExemplarMinInterval")
+	}
+	if t != CounterType && o.ExactName {
+		bad = append(bad, "ExactName")
 	}
 	if t != SummaryType {
 		if o.Objectives != nil {

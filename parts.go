@@ -54,6 +54,7 @@ func learnSplit(name string) {
 type heldFamily struct {
 	desc   Desc
 	series []Series
+	folded bool // the constant labels are in each series, the parts differing in them (merge.go)
 }
 
 // hold returns the held family d's series go to, starting it if this is its first part, or nil
@@ -61,6 +62,14 @@ type heldFamily struct {
 func (w *Writer) hold(d *Desc) *heldFamily {
 	if i, ok := w.heldAt[d.Name]; ok {
 		h := &w.held[i]
+		if h.folded || !slices.Equal(h.desc.ConstLabels, d.ConstLabels) {
+			if !sameDescButConsts(&h.desc, d) || !h.folded && !sameConstNames(h.desc.ConstLabels, d.ConstLabels) {
+				w.notice(fmt.Errorf("prom: family %q was written in parts that differ (%s); the part that differs from the first is dropped", d.Name, descDiff(&h.desc, d)))
+				return nil
+			}
+			h.fold()
+			return h
+		}
 		if !sameDesc(&h.desc, d) {
 			w.notice(fmt.Errorf("prom: family %q was written in parts that differ (%s); the part that differs from the first is dropped", d.Name, descDiff(&h.desc, d)))
 			return nil
@@ -108,10 +117,19 @@ func (w *Writer) writeHeld() {
 	clear(w.heldAt)
 }
 
-// sameDesc reports whether a part of family b can join one of family a.
+// sameDesc reports whether a part of family b can join one of family a: the same description
+// but perhaps for the values of the constant labels, which distinguish the series of
+// collectors that share a family (merge.go).
 func sameDesc(a, b *Desc) bool {
 	return a == b || a.Name == b.Name && a.Type == b.Type && a.Help == b.Help && a.Unit == b.Unit &&
-		slices.Equal(a.LabelNames, b.LabelNames) && slices.Equal(a.ConstLabels, b.ConstLabels)
+		a.ExactName == b.ExactName && slices.Equal(a.LabelNames, b.LabelNames) && sameConstNames(a.ConstLabels, b.ConstLabels)
+}
+
+// sameDescButConsts is sameDesc for a held family whose constant labels were folded into its
+// series (it has none left): the constant labels of b are not compared.
+func sameDescButConsts(a, b *Desc) bool {
+	return a.Name == b.Name && a.Type == b.Type && a.Help == b.Help && a.Unit == b.Unit &&
+		a.ExactName == b.ExactName && slices.Equal(a.LabelNames, b.LabelNames)
 }
 
 // descDiff names the first field in which a and b differ.

@@ -23,6 +23,7 @@ type Registry struct {
 	names   map[string]*entry        // family and sample names → owner
 	byColl  map[Collector]*entry
 	created atomic.Int32 // 0: follow the global switch, 1: on, 2: off
+	samples atomic.Int32 // the same for the _created samples of OpenMetrics (created.go)
 	onError atomic.Pointer[func(error)]
 	self    runtimeErrors
 	target  atomic.Pointer[Family]
@@ -118,7 +119,9 @@ var seq atomic.Uint64
 // Register adds c to the registry. It returns an error wrapping ErrConflict when one of c's
 // families clashes with a registered one or with another of c's, an *AlreadyRegisteredError when
 // an identical collector is registered, and an error when a Desc is invalid. On error nothing is
-// registered.
+// registered. A family registered by
+// another collector with other constant-label values but otherwise the same is no clash: the
+// two share the family, as in client_golang (merge.go).
 func (r *Registry) Register(c Collector) error {
 	descs := c.Describe()
 	for _, d := range descs {
@@ -157,10 +160,14 @@ func (r *Registry) Register(c Collector) error {
 			if len(descs) == len(old.descs) && sameDescs(descs, old.descs) {
 				return &AlreadyRegisteredError{Existing: old.c, Name: d.Name}
 			}
+			if r.mergesWithAll(d, n) {
+				continue // one family, other constant labels (merge.go)
+			}
 			return &conflictError{new: d, existing: od, sample: n}
 		}
 	}
 	r.addLocked(e)
+	r.learnMerged(e)
 	if s, ok := c.(interface{ setRegistry(*Registry) }); ok {
 		s.setRegistry(r)
 	}
@@ -238,6 +245,7 @@ func (r *Registry) Unregister(c Collector) bool {
 		}
 	}
 	r.entries.Store(&list)
+	r.reown(e, list)
 	return true
 }
 
@@ -258,7 +266,7 @@ func descOf(e *entry, sample string) *Desc {
 func sameDescs(a, b []*Desc) bool {
 	for i := range a {
 		x, y := a[i], b[i]
-		if x.Name != y.Name || x.Type != y.Type || x.Help != y.Help || x.Unit != y.Unit ||
+		if x.Name != y.Name || x.Type != y.Type || x.Help != y.Help || x.Unit != y.Unit || x.ExactName != y.ExactName ||
 			strings.Join(x.LabelNames, "\xff") != strings.Join(y.LabelNames, "\xff") ||
 			fmt.Sprint(x.ConstLabels) != fmt.Sprint(y.ConstLabels) {
 			return false
@@ -271,7 +279,7 @@ func validateDesc(d *Desc) error {
 	if d == nil {
 		return errors.New("prom: a collector described a nil Desc")
 	}
-	n, err := NewDesc(d.Type, d.Name, d.Help, d.LabelNames)
+	n, err := NewDesc(d.Type, d.Name, d.Help, d.LabelNames, Opts{ExactName: d.ExactName})
 	if err != nil {
 		return err
 	}

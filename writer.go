@@ -142,6 +142,9 @@ func (w *Writer) emit(s *Series) {
 	}
 	if w.holding != nil {
 		w.holding.series = append(w.holding.series, copySeries(s))
+		if w.holding.folded {
+			foldConst(&w.holding.series[len(w.holding.series)-1], d)
+		}
 	} else {
 		w.enc.Series(d, s)
 	}

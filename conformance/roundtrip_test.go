@@ -34,6 +34,7 @@ func TestWriterRoundTrip(t *testing.T) {
 			fs = withoutForbidden
 		}
 		reg := prom.NewRegistry()
+		reg.SetCreatedSamples(true) // everything the families hold, _created samples included
 		reg.MustRegister(fs)
 		var b bytes.Buffer
 		enc := promfmt.NewEncoder(&b, wf.write, promfmt.AllowUTF8)

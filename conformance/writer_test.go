@@ -142,6 +142,7 @@ func writerDocs(t *testing.T) []document {
 	var docs []document
 	write := func(name string, cs families, f promfmt.Format, e promfmt.Escaping, read promfmt.Format) {
 		reg := prom.NewRegistry()
+		reg.SetCreatedSamples(true) // everything the families hold, _created samples included
 		reg.MustRegister(cs)
 		var b bytes.Buffer
 		enc := promfmt.NewEncoder(&b, f, e)
@@ -220,6 +221,7 @@ func TestWriterNames(t *testing.T) {
 					want["label "+l] = true
 				}
 				reg := prom.NewRegistry()
+				reg.SetCreatedSamples(true) // everything the families hold, _created samples included
 				reg.MustRegister(families{f})
 				var b bytes.Buffer
 				enc := promfmt.NewEncoder(&b, wf.write, s.prom)

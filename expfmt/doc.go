@@ -34,9 +34,10 @@
 //
 // TextFormat is what every Prometheus server reads and what scrapers get when they ask for
 // nothing in particular. OpenMetricsFormat adds what the text format cannot say: units
-// ("# UNIT"), the creation time of counters, histograms and summaries ("_created"), exemplars
-// on counters and histogram buckets, and an end marker ("# EOF") that lets a scraper tell a
-// complete body from a truncated one. Each type is written as follows:
+// ("# UNIT"), the creation time of counters, histograms and summaries ("_created", only when
+// asked, see below), exemplars on counters and histogram buckets, and an end marker ("# EOF")
+// that lets a scraper tell a complete body from a truncated one. Each type is written as
+// follows:
 //
 //	type            OpenMetrics samples                      text 0.0.4 TYPE and samples
 //	counter         x_total, x_created                       counter x_total
@@ -48,7 +49,17 @@
 //	stateset        x{x="state"} (1 or 0)                    gauge x{x="state"}
 //	unknown         x                                        untyped x
 //
-// The text formats write no "_created" samples, exemplars or units, and name a counter's
+// A counter whose Desc has ExactName (prom.Opts.ExactName) is written under its name as given
+// in the text formats and protobuf, as client_golang's counters are; in OpenMetrics one named
+// x_total is the counter x as above, and one named otherwise an unknown-typed family of its
+// name, as prometheus/common writes them.
+//
+// The "_created" samples are written only when Encoder.SetCreatedSamples asks for them, which
+// Registry.Collect does from the registry's switch (prom.SetCreatedSamples, off by default as
+// in client_golang): Prometheus stores each as a series of its own unless it runs with
+// created-timestamp-zero-ingestion, while ProtobufFormat carries the same times in its
+// created_timestamp fields at no cost, always. The text formats write no "_created" samples,
+// exemplars or units, and name a counter's
 // metadata lines after its sample, x_total. A histogram always ends with an le="+Inf" bucket,
 // added from the count when the series has none (a purely native histogram).
 //

@@ -112,6 +112,20 @@ func NewEncoder(w io.Writer, f Format, e Escaping) *Encoder {
 	return enc
 }
 
+// SetCreatedSamples says whether OpenMetrics text writes the creation time of counters,
+// histograms and summaries as "_created" samples. It is off when the Encoder is created, as
+// in client_golang: protobuf carries creation times in fields of their own at no cost, while
+// each "_created" sample is a series of its own in a Prometheus that does not run with
+// created-timestamp-zero-ingestion. Registry.Collect sets it from the registry's switch
+// (prom.SetCreatedSamples, Registry.SetCreatedSamples) before it writes anything; call it
+// yourself only when you call Family and Series directly. The other formats ignore it: the
+// text formats have no "_created" samples, protobuf always writes the times it is given.
+func (e *Encoder) SetCreatedSamples(on bool) {
+	if e.text != nil {
+		e.text.createdSamples = on
+	}
+}
+
 var errClosed = errors.New("expfmt: Encoder used after Close or Abort")
 
 // Family starts family d. It is part of the prom.Encoder contract; Registry.Collect calls it.

@@ -261,11 +261,13 @@ func TestWriterNamesAgreeWithReference(t *testing.T) {
 	}
 }
 
-// writeFamily writes one family in format f under escaping e.
+// writeFamily writes one family in format f under escaping e, everything it holds: its
+// creation times as "_created" samples in OpenMetrics too.
 func writeFamily(t testing.TB, fam *prom.Family, f Format, e Escaping) []byte {
 	t.Helper()
 	var buf bytes.Buffer
 	enc := NewEncoder(&buf, f, e)
+	enc.SetCreatedSamples(true)
 	enc.Family(&fam.Desc)
 	for i := range fam.Series {
 		enc.Series(&fam.Desc, &fam.Series[i])

@@ -90,11 +90,13 @@ func utf8Names() families {
 }
 
 // encode hands the families straight to an Encoder, as an Encoder may be used without a
-// registry, then collects any further registries into it.
-func encode(t testing.TB, f Format, e Escaping, fams families, more ...*prom.Registry) []byte {
+// registry, then collects any further registries into it. It writes "_created" samples in
+// OpenMetrics only when created is set.
+func encode(t testing.TB, f Format, e Escaping, created bool, fams families, more ...*prom.Registry) []byte {
 	t.Helper()
 	var buf bytes.Buffer
 	enc := NewEncoder(&buf, f, e)
+	enc.SetCreatedSamples(created)
 	for _, fam := range fams {
 		enc.Family(&fam.Desc)
 		for i := range fam.Series {
@@ -102,6 +104,7 @@ func encode(t testing.TB, f Format, e Escaping, fams families, more ...*prom.Reg
 		}
 	}
 	for _, reg := range more {
+		reg.SetCreatedSamples(created)
 		if err := reg.Collect(context.Background(), enc); err != nil {
 			t.Fatal(err)
 		}
@@ -128,27 +131,30 @@ func realMetrics(t testing.TB) *prom.Registry {
 
 func TestGolden(t *testing.T) {
 	for _, tc := range []struct {
-		file string
-		f    Format
-		e    Escaping
-		fams families
-		real bool
+		file    string
+		f       Format
+		e       Escaping
+		fams    families
+		real    bool
+		created bool // _created samples asked for
 	}{
-		{"text.golden", TextFormat, Underscores, allTypes(), true},
-		{"openmetrics.golden", OpenMetricsFormat, Underscores, allTypes(), true},
-		{"text1-allow-utf-8.golden", Text1Format, AllowUTF8, utf8Names(), false},
-		{"openmetrics-allow-utf-8.golden", OpenMetricsFormat, AllowUTF8, utf8Names(), false},
-		{"text-allow-utf-8.golden", TextFormat, AllowUTF8, utf8Names(), false},
-		{"openmetrics-underscores.golden", OpenMetricsFormat, Underscores, utf8Names(), false},
-		{"text-dots.golden", TextFormat, Dots, utf8Names(), false},
-		{"openmetrics-values.golden", OpenMetricsFormat, Values, utf8Names(), false},
+		{"text.golden", TextFormat, Underscores, allTypes(), true, false},
+		{"text-created.golden", TextFormat, Underscores, allTypes(), true, true},
+		{"openmetrics.golden", OpenMetricsFormat, Underscores, allTypes(), true, false},
+		{"openmetrics-created.golden", OpenMetricsFormat, Underscores, allTypes(), true, true},
+		{"text1-allow-utf-8.golden", Text1Format, AllowUTF8, utf8Names(), false, false},
+		{"openmetrics-allow-utf-8.golden", OpenMetricsFormat, AllowUTF8, utf8Names(), false, true},
+		{"text-allow-utf-8.golden", TextFormat, AllowUTF8, utf8Names(), false, false},
+		{"openmetrics-underscores.golden", OpenMetricsFormat, Underscores, utf8Names(), false, true},
+		{"text-dots.golden", TextFormat, Dots, utf8Names(), false, false},
+		{"openmetrics-values.golden", OpenMetricsFormat, Values, utf8Names(), false, true},
 	} {
 		t.Run(tc.file, func(t *testing.T) {
 			var more []*prom.Registry
 			if tc.real {
 				more = append(more, realMetrics(t))
 			}
-			got := encode(t, tc.f, tc.e, tc.fams, more...)
+			got := encode(t, tc.f, tc.e, tc.created, tc.fams, more...)
 			golden.Check(t, filepath.Join("testdata", tc.file), got)
 		})
 	}
@@ -156,8 +162,8 @@ func TestGolden(t *testing.T) {
 
 // TestOpenMetrics001SameBody checks that OpenMetrics 0.0.1 has the body of 1.0.0.
 func TestOpenMetrics001SameBody(t *testing.T) {
-	a := encode(t, OpenMetricsFormat, Underscores, allTypes())
-	b := encode(t, OpenMetrics001Format, Underscores, allTypes())
+	a := encode(t, OpenMetricsFormat, Underscores, true, allTypes())
+	b := encode(t, OpenMetrics001Format, Underscores, true, allTypes())
 	if !bytes.Equal(a, b) {
 		t.Errorf("0.0.1 differs from 1.0.0:\n%s\n---\n%s", a, b)
 	}

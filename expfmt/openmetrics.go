@@ -47,10 +47,11 @@ func endsWithUnit(name []byte, unit string) bool {
 	return n > 0 && name[n-1] == '_' && string(name[n:]) == unit
 }
 
-// created appends the "_created" sample of s in OpenMetrics, when its creation time is known:
-// exact decimal seconds, as "1700000000.123456789".
+// created appends the "_created" sample of s in OpenMetrics, when its creation time is known
+// and the Encoder was asked for them (SetCreatedSamples): exact decimal seconds, as
+// "1700000000.123456789".
 func (w *textWriter) created(b []byte, s *prom.Series) []byte {
-	if !w.om || s.Created == 0 {
+	if !w.om || !w.createdSamples || s.Created == 0 {
 		return b
 	}
 	b = w.sample(b, sfxCreated, s)

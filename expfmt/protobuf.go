@@ -21,6 +21,7 @@ package expfmt
 import (
 	"encoding/binary"
 	"math"
+	"strings"
 	"sync"
 
 	"github.com/prom-go/prom"
@@ -68,12 +69,16 @@ type protobufWriter struct {
 	consts  []byte
 	names   []byte
 	nameEnd []int
+	// constsOf is the Desc whose constant labels consts holds: a family merged from
+	// collectors with other constant-label values brings its own Desc with each part.
+	constsOf *prom.Desc
 }
 
 // family ends the previous family and starts family d.
 func (p *protobufWriter) family(d *prom.Desc) {
 	p.endFamily()
 	p.open = true
+	p.constsOf = d
 	p.consts = p.consts[:0]
 	for _, l := range d.ConstLabels {
 		p.consts = appendLabelPair(p.consts, l.Name, l.Value, p.esc)
@@ -88,7 +93,9 @@ func (p *protobufWriter) family(d *prom.Desc) {
 	var suffix string
 	switch d.Type {
 	case prom.CounterType:
-		suffix = "_total"
+		if !d.ExactName { // else the name as given, as client_golang writes it
+			suffix = "_total"
+		}
 	case prom.InfoType:
 		suffix = "_info"
 	}
@@ -97,7 +104,7 @@ func (p *protobufWriter) family(d *prom.Desc) {
 		b = appendTextField(b, 2, d.Help)
 	}
 	b = appendVarintField(b, 3, protoType(d.Type))
-	if d.Unit != "" && unitFits(d.Name, d.Unit) && d.Type != prom.InfoType {
+	if d.Unit != "" && unitFits(strings.TrimSuffix(d.Name, "_total"), d.Unit) && d.Type != prom.InfoType {
 		b = appendStringField(b, 5, d.Unit)
 	}
 	p.buf = b
@@ -107,6 +114,9 @@ func (p *protobufWriter) family(d *prom.Desc) {
 func (p *protobufWriter) series(d *prom.Desc, s *prom.Series) {
 	if !p.open || p.out.err != nil {
 		return
+	}
+	if d != p.constsOf {
+		p.setConsts(d)
 	}
 	b := p.buf
 	var m, sub int
@@ -378,7 +388,7 @@ func (p *protobufWriter) endFamily() {
 // family grew its buffer too much to keep.
 func (p *protobufWriter) end() {
 	p.endFamily()
-	p.out = nil
+	p.out, p.constsOf = nil, nil
 	if cap(p.buf) <= maxPool {
 		protobufWriters.Put(p)
 	}
@@ -405,4 +415,14 @@ func protoType(t prom.Type) uint64 {
 // whose name does not end in "_"+unit (before "_total" for a counter, which name lacks here).
 func unitFits(name, unit string) bool {
 	return len(name) > len(unit) && name[len(name)-len(unit)-1] == '_' && name[len(name)-len(unit):] == unit
+}
+
+// setConsts renders the constant labels of d, a later part of the family being written whose
+// constant labels may differ from the first part's.
+func (p *protobufWriter) setConsts(d *prom.Desc) {
+	p.constsOf = d
+	p.consts = p.consts[:0]
+	for _, l := range d.ConstLabels {
+		p.consts = appendLabelPair(p.consts, l.Name, l.Value, p.esc)
+	}
 }

@@ -3,6 +3,7 @@ package expfmt
 import (
 	"math"
 	"strconv"
+	"strings"
 
 	"github.com/prom-go/prom"
 )
@@ -17,15 +18,20 @@ type textWriter struct {
 	quote bool     // AllowUTF8 in Text1Format or OpenMetricsFormat: names that are not legacy are quoted
 	esc   Escaping // the scheme of names that are not quoted
 
-	d      *prom.Desc   // the family rendered below
-	arena  []byte       // the rendered pieces
-	names  [numSfx]span // sample names; when quoted, they open the braces: {"a.b_total"
-	quoted bool         // the sample names are quoted (and the braces are open after them)
-	consts span         // the constant labels: a="1",b="2"
-	labels []span       // the variable label names of the Desc, each with its ="
-	extra  span         // le=", quantile=" or the stateset label name with its ="
-	heads  [numSfx]span // each sample name followed by the lead
-	mids   []span       // for each variable label after the first: ",name="
+	createdSamples bool // OpenMetrics writes "_created" samples (Encoder.SetCreatedSamples)
+
+	d   *prom.Desc // the family rendered below
+	fam *prom.Desc // what is rendered of it: d, or omExact for a counter with ExactName
+	// omExact is an exactly named counter as OpenMetrics writes it (see prepare).
+	omExact prom.Desc
+	arena   []byte       // the rendered pieces
+	names   [numSfx]span // sample names; when quoted, they open the braces: {"a.b_total"
+	quoted  bool         // the sample names are quoted (and the braces are open after them)
+	consts  span         // the constant labels: a="1",b="2"
+	labels  []span       // the variable label names of the Desc, each with its ="
+	extra   span         // le=", quantile=" or the stateset label name with its ="
+	heads   [numSfx]span // each sample name followed by the lead
+	mids    []span       // for each variable label after the first: ",name="
 	// The lead is what follows a sample name up to the first variable value,
 	// {const="1",method=" (or the constant labels alone when there is no variable label);
 	// lead is its length, and leadOpen whether the braces are open after it and the values.
@@ -86,6 +92,7 @@ func (w *textWriter) init(out *sink, f Format, e Escaping) {
 	w.om = f == OpenMetricsFormat || f == OpenMetrics001Format
 	w.quote = e == AllowUTF8 && (f == Text1Format || f == OpenMetricsFormat)
 	w.esc = e
+	w.createdSamples = false
 	if e == AllowUTF8 || e > Values {
 		w.esc = Underscores
 	}
@@ -94,7 +101,8 @@ func (w *textWriter) init(out *sink, f Format, e Escaping) {
 }
 
 func (w *textWriter) reset() {
-	w.out, w.d = nil, nil
+	w.out, w.d, w.fam = nil, nil, nil
+	w.omExact = prom.Desc{}
 	w.arena = w.arena[:0]
 	w.labels = w.labels[:0]
 	clear(w.labelB)
@@ -113,6 +121,21 @@ func (w *textWriter) mark(start int) span { return span{int32(start), int32(len(
 // prepare renders the repeated pieces of family d.
 func (w *textWriter) prepare(d *prom.Desc) {
 	w.d = d
+	// A counter with ExactName: the text formats write its name as it is. OpenMetrics writes
+	// one named x_total as the counter x, and one named otherwise as an unknown-typed family
+	// of that name, as prometheus/common writes client_golang's: its sample keeps its name.
+	exactText := d.ExactName && d.Type == prom.CounterType && !w.om
+	if d.ExactName && d.Type == prom.CounterType && w.om {
+		w.omExact = *d
+		w.omExact.ExactName = false
+		if stem, ok := strings.CutSuffix(d.Name, "_total"); ok {
+			w.omExact.Name = stem
+		} else {
+			w.omExact.Type, w.omExact.Unit = prom.Unknown, ""
+		}
+		d = &w.omExact
+	}
+	w.fam = d
 	w.arena = w.arena[:0]
 	w.labels = w.labels[:0]
 	w.quoted = w.quote && !prom.IsLegacyName(d.Name)
@@ -123,13 +146,17 @@ func (w *textWriter) prepare(d *prom.Desc) {
 	w.names = [numSfx]span{}
 	for _, sfx := range sfxByType[t] {
 		start := len(w.arena)
+		suffix := suffixes[sfx]
+		if exactText && sfx == sfxTotal {
+			suffix = ""
+		}
 		if w.quoted {
 			w.arena = append(w.arena, '{', '"')
 			w.arena = appendLabelValue(w.arena, d.Name)
-			w.arena = append(w.arena, suffixes[sfx]...)
+			w.arena = append(w.arena, suffix...)
 			w.arena = append(w.arena, '"')
 		} else {
-			w.arena = w.appendName(w.arena, d, suffixes[sfx])
+			w.arena = w.appendName(w.arena, d, suffix)
 		}
 		w.names[sfx] = w.mark(start)
 	}
@@ -235,7 +262,11 @@ func (w *textWriter) appendName(b []byte, d *prom.Desc, suffix string) []byte {
 		b = appendLabelValue(b, name)
 		return append(append(b, suffix...), '"')
 	}
-	return append(appendStem(b, name, d.Type, w.esc), suffix...)
+	t := d.Type
+	if d.ExactName {
+		t = prom.GaugeType // the name as given, escaped whole: no stem of a "_total" name
+	}
+	return append(appendStem(b, name, t, w.esc), suffix...)
 }
 
 // appendLabelName appends label name l, escaped or quoted.
@@ -255,13 +286,16 @@ func (w *textWriter) appendLabelName(b []byte, l string) []byte {
 func (w *textWriter) family(d *prom.Desc) {
 	w.prepare(d)
 	if w.om {
-		w.omFamily(d)
+		w.omFamily(w.fam)
 		return
 	}
 	var sfx, typ string
 	switch d.Type {
 	case prom.CounterType:
 		sfx, typ = "_total", "counter"
+		if d.ExactName {
+			sfx = ""
+		}
 	case prom.GaugeType, prom.StateSetType:
 		typ = "gauge"
 	case prom.InfoType:
@@ -445,7 +479,7 @@ func (w *textWriter) series(d *prom.Desc, s *prom.Series) {
 	}
 	b := w.out.buf
 	w.ls = -1
-	switch d.Type {
+	switch w.fam.Type { // d's, but for a counter with ExactName written as unknown
 	case prom.CounterType:
 		b = w.sample(b, sfxTotal, s)
 		if !w.om && !s.HasTimestamp {

@@ -45,6 +45,10 @@ func (e *lineEncoder) Series(d *prom.Desc, s *prom.Series) {
 	}
 	switch d.Type {
 	case prom.CounterType:
+		if d.ExactName { // the name as given (prom.Opts.ExactName)
+			e.sample(d.Name, "", "", "", s.Value, ts)
+			break
+		}
 		e.sample(d.Name, "_total", "", "", s.Value, ts)
 	case prom.GaugeType, prom.Unknown:
 		e.sample(d.Name, "", "", "", s.Value, ts)

@@ -143,3 +143,17 @@ func FuzzLines(f *testing.F) {
 		}
 	})
 }
+
+// TestLinesExactName writes a counter with prom.Opts.ExactName under the name it was given,
+// as the text format does, not with "_total" added.
+func TestLinesExactName(t *testing.T) {
+	reg := prom.NewRegistry()
+	o := prom.Opts{Registry: reg, ExactName: true}
+	prom.Must(prom.NewCounter("legacy_requests", "Requests.", o)).Add(3)
+	prom.Must(prom.NewCounter("jobs_total", "Jobs.", o)).Add(2)
+	got := encode(t, reg, "", false)
+	want := "jobs_total 2 1700000000\nlegacy_requests 3 1700000000\n"
+	if got != want {
+		t.Errorf("got:\n%s\nwant:\n%s", got, want)
+	}
+}

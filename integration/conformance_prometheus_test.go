@@ -238,7 +238,7 @@ func TestPrometheusConformance(t *testing.T) {
 			api := ps.start(t, "", jobs, features)
 
 			for _, p := range protocols {
-				want := confWant(p, ct, true)
+				want := confWant(p, ct, false) // no _created samples by default
 				got := pollSeries(t, api, fmt.Sprintf(`{job=%q,__name__=~"conf_.*"}`, p.job), len(want))
 				compareSeries(t, p.job, got, want)
 				accept, ctype := log.get("/metrics/" + p.job)

@@ -33,7 +33,9 @@
 // The samples of a family are grouped into series as prom writes them: the _bucket, _count,
 // _sum and _created samples of one histogram label set become one prom.Series with Buckets,
 // Count, Sum and Created; summary quantiles, stateset states and counter totals likewise.
-// Desc.Name is the family name: a counter's has no "_total" suffix.
+// Desc.Name is the family name: a counter's has no "_total" suffix. A counter that the text
+// format or protobuf names without "_total" (client_golang's legacy_requests) keeps that name
+// and has Desc.ExactName set, so that the writers write it again under the same name.
 //
 // # Memory
 //

@@ -335,7 +335,9 @@ func (p *protoReader) family(b []byte) (*prom.Family, error) {
 	case pbCounter:
 		f.Type = prom.CounterType
 		p.names = append(p.names, f.Name)
+		name := f.Name
 		f.Name = strings.TrimSuffix(f.Name, "_total")
+		f.ExactName = f.Name == name // named without "_total": written again as it is
 	case pbGauge:
 		f.Type = prom.GaugeType
 	case pbSummary:

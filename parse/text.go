@@ -290,6 +290,9 @@ func (t *textReader) textLine(ln []byte) error {
 	case "counter":
 		t.cur.Type = prom.CounterType
 		t.cur.Name = strings.TrimSuffix(name, "_total")
+		// A counter named without "_total" (client_golang's legacy_requests) keeps its name
+		// when written again: prom.Opts.ExactName.
+		t.cur.ExactName = t.cur.Name == name
 	case "gauge":
 		t.cur.Type = prom.GaugeType
 	case "histogram":

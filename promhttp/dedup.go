@@ -47,3 +47,11 @@ func (d *dedupEncoder) Series(desc *prom.Desc, s *prom.Series) {
 		d.enc.Series(desc, s)
 	}
 }
+
+// SetCreatedSamples passes a registry's choice of "_created" samples on to the encoder under
+// it (see prom.SetCreatedSamples).
+func (d *dedupEncoder) SetCreatedSamples(on bool) {
+	if e, ok := d.enc.(interface{ SetCreatedSamples(bool) }); ok {
+		e.SetCreatedSamples(on)
+	}
+}

@@ -39,8 +39,8 @@ func Example_migrate() {
 	}
 	scrape(promhttp.Handler(reg))
 
-	// Serving what client_golang served: no OpenMetrics, hence no _created series and the
-	// same le label values ("1", not "1.0") in Prometheus 2.x.
+	// Serving what client_golang served: no OpenMetrics, hence the same le label values
+	// ("1", not "1.0") in Prometheus 2.x.
 	scrape(promhttp.NewHandler(promhttp.HandlerOpts{DisableOpenMetrics: true}, reg))
 
 	// InstrumentMetricHandler's promhttp_metric_handler_* metrics are off unless asked for.

@@ -68,6 +68,10 @@ func (r *recorder) Series(d *prom.Desc, s *prom.Series) {
 
 	switch d.Type {
 	case prom.CounterType:
+		if d.ExactName { // the name as given (prom.Opts.ExactName), as the text format writes it
+			add("", s.Value)
+			break
+		}
 		add("_total", s.Value)
 		created()
 	case prom.HistogramType, prom.GaugeHistogramType:

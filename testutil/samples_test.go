@@ -258,3 +258,16 @@ func TestUnregisteredMetricStaysUnregistered(t *testing.T) {
 		t.Errorf("Default's handler got %d errors, want 1", len(got))
 	}
 }
+
+// TestSampleValueExactName reads a counter with prom.Opts.ExactName under the name it was
+// given, the series name of the text format.
+func TestSampleValueExactName(t *testing.T) {
+	c := prom.Must(prom.NewCounter("legacy_requests", "Requests.", prom.Opts{Unregistered: true, ExactName: true}))
+	c.Add(3)
+	if v, ok := SampleValue(c, "legacy_requests"); !ok || v != 3 {
+		t.Errorf("legacy_requests = %v, %v; want 3", v, ok)
+	}
+	if _, ok := SampleValue(c, "legacy_requests_total"); ok {
+		t.Error("legacy_requests_total found; the counter keeps its name")
+	}
+}

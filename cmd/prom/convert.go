@@ -35,6 +35,9 @@ func runConvert(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	// In parts: a family of millions of series streams through in bounded memory.
 	r := parse.NewReader(in, in.format, &parse.Options{Lax: true, PartSeries: partSeries})
 	enc := expfmt.NewEncoder(stdout, out, esc)
+	// A conversion keeps what the input holds: creation times read from it are written as
+	// "_created" samples when the output is OpenMetrics.
+	enc.SetCreatedSamples(true)
 	for f, err := range r.All() {
 		if err != nil {
 			enc.Abort()
