@@ -1,12 +1,15 @@
 package prom
 
 import (
+	"reflect"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
-	"unsafe"
+
+	"github.com/prom-go/prom/internal/labeltab"
 )
 
 // TestCounterChildHeap measures what 100,000 children of two labels keep on the heap, label
@@ -36,19 +39,14 @@ func TestCounterChildHeap(t *testing.T) {
 }
 
 // TestCounterChildLayout: a labelled counter child is one 80-byte object, its two label
-// values inline after a 48-byte Counter.
+// values inline after a 48-byte Counter (labeltab's TestValuesStored checks the values follow
+// the child directly).
 func TestCounterChildLayout(t *testing.T) {
-	if unsafe.Sizeof(uintptr(0)) != 8 {
+	if strconv.IntSize != 64 {
 		t.Skip("sizes are for 64-bit platforms")
 	}
-	if got := unsafe.Sizeof(Counter{}); got != 48 {
+	if got := reflect.TypeFor[Counter]().Size(); got != 48 {
 		t.Errorf("Counter is %d bytes, want 48", got)
-	}
-	if got := unsafe.Sizeof(withValues[Counter, [2]string]{}); got != 80 {
-		t.Errorf("a child of two labels is %d bytes, want 80", got)
-	}
-	if got := unsafe.Sizeof(table[Counter]{}); got != cacheLine {
-		t.Errorf("a table header is %d bytes, want a cache line, %d", got, cacheLine)
 	}
 	v := Must(NewCounterVec("c", "C.", []string{"a", "b"}, Opts{Unregistered: true}))
 	if n := testing.AllocsPerRun(100, func() { v.With("x", strconv.Itoa(v.Len())) }); n > 2 {
@@ -60,7 +58,7 @@ func TestCounterChildLayout(t *testing.T) {
 // TestLabelValuesStored: children of every label count, inline and beyond, keep their values,
 // and lookups find them again.
 func TestLabelValuesStored(t *testing.T) {
-	for n := 0; n <= maxInlineValues+3; n++ {
+	for n := 0; n <= labeltab.MaxInline+3; n++ {
 		names := make([]string, n)
 		for i := range names {
 			names[i] = "l" + strconv.Itoa(i)
@@ -73,7 +71,7 @@ func TestLabelValuesStored(t *testing.T) {
 			}
 			g := v.With(vals...)
 			g.Set(float64(k))
-			if got := g.labelValues(); !equalValues(got, vals) {
+			if got := g.labelValues(); !slices.Equal(got, vals) {
 				t.Fatalf("%d labels: stored %q, want %q", n, got, vals)
 			}
 			if v.With(vals...) != g {
@@ -159,7 +157,7 @@ func TestTableKeepsChildren(t *testing.T) {
 }
 
 // TestPositionalFindsWithoutLock: Vec.With's unrolled hashes of one and two values (With, with2)
-// hash as hashValues does, the hash of every other path (a repaired value's, Vec.rebuild's
+// hash as labeltab.HashValues does, the hash of every other path (a repaired value's, Vec.rebuild's
 // callers'), and a lookup of an existing child never falls through to create, which would
 // wait for the vector's lock held here.
 func TestPositionalFindsWithoutLock(t *testing.T) {
@@ -168,12 +166,12 @@ func TestPositionalFindsWithoutLock(t *testing.T) {
 	v2 := Must(NewCounterVec("two", "Two.", []string{"a", "b"}, Opts{Unregistered: true}))
 	var lookups []namedLookup
 	for _, a := range vals {
-		if h, want := hd(v1.With(a)).hash, v1.hash([]string{a}); h != want {
+		if h, want := labeltab.HeadOf(v1.With(a)).Hash, v1.hash([]string{a}); h != want {
 			t.Fatalf("With(%q): hash %#x, hashValues %#x", a, h, want)
 		}
 		lookups = append(lookups, namedLookup{"one " + strconv.Quote(a), func() { v1.With(strings.Clone(a)) }})
 		for _, b := range vals {
-			if h, want := hd(v2.With(a, b)).hash, v2.hash([]string{a, b}); h != want {
+			if h, want := labeltab.HeadOf(v2.With(a, b)).Hash, v2.hash([]string{a, b}); h != want {
 				t.Fatalf("With(%q, %q): hash %#x, hashValues %#x", a, b, h, want)
 			}
 			lookups = append(lookups, namedLookup{"two " + strconv.Quote(a) + " " + strconv.Quote(b), func() { v2.With(a, strings.Clone(b)) }})

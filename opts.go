@@ -144,7 +144,7 @@ func (o *Opts) checkFor(name string, t Type) error {
 }
 
 // newVec validates the options, builds the Desc and the vector, and registers it.
-func newVec[T any, P Child[T]](v *Vec[T, P], t Type, name, help string, labels []string, opts []Opts, initChild func(*T)) error {
+func newVec[T any, P child[T]](v *Vec[T, P], t Type, name, help string, labels []string, opts []Opts, initChild func(*T)) error {
 	o, err := oneOpts(name, opts)
 	if err != nil {
 		return err
@@ -174,7 +174,7 @@ func register(o *Opts, c Collector) error {
 
 // newSingle ends NewCounter, NewGauge and the other constructors of a family without variable
 // labels: unless building v failed with err, it creates v's one series and registers it.
-func newSingle[T any, P Child[T]](v *Vec[T, P], err error) (*T, error) {
+func newSingle[T any, P child[T]](v *Vec[T, P], err error) (*T, error) {
 	if err != nil {
 		return nil, err
 	}
@@ -187,7 +187,7 @@ func newSingle[T any, P Child[T]](v *Vec[T, P], err error) (*T, error) {
 
 // newFamily ends NewCounterVec, NewGaugeVec and the like: unless building v failed with err,
 // it registers v.
-func newFamily[T any, P Child[T]](v *Vec[T, P], err error) (*Vec[T, P], error) {
+func newFamily[T any, P child[T]](v *Vec[T, P], err error) (*Vec[T, P], error) {
 	if err == nil {
 		err = register(v.opts, v)
 	}
