@@ -6,7 +6,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync/atomic"
 	"testing"
 
 	"github.com/prom-go/prom/internal/labeltab"
@@ -78,33 +77,6 @@ func TestLabelValuesStored(t *testing.T) {
 				t.Fatalf("%d labels: second With found another child", n)
 			}
 		}
-	}
-}
-
-// TestCounterIncMark: Inc leaves the uncontended word alone once the counter is striped, after
-// at most 255 late increments, and every increment counts.
-func TestCounterIncMark(t *testing.T) {
-	c := Must(NewCounter("c", "C.", Opts{Unregistered: true}))
-	c.Add(1000) // any starting point
-	c.stripe()
-	for range 1000 {
-		c.Inc()
-	}
-	if got := atomic.LoadUint64(&c.n); uint8(got) < slowFrom || got > 1000+255 {
-		t.Errorf("uncontended word = %d after striping, want it parked at the mark within 255 increments", got)
-	}
-	if got := c.Value(); got != 2000 {
-		t.Errorf("Value() = %v, want 2000", got)
-	}
-	s := stripedCounter(Must(NewCounter("s", "S.", Opts{Unregistered: true})))
-	for range 1000 {
-		s.Inc()
-	}
-	if got := atomic.LoadUint64(&s.n); got != slowFrom {
-		t.Errorf("striped counter's word moved to %d", got)
-	}
-	if got := s.Value(); got != 1000 {
-		t.Errorf("striped Value() = %v, want 1000", got)
 	}
 }
 

@@ -8,6 +8,8 @@ import (
 	"slices"
 	"sync"
 	"sync/atomic"
+
+	"github.com/prom-go/prom/internal/stripe"
 )
 
 // The state of a histogram with native buckets.
@@ -65,9 +67,9 @@ type nativeCell struct {
 
 // paddedCell is a cell of its own cache lines, for the cells added under contention.
 type paddedCell struct {
-	_ [cellWords / 2]uint64
+	_ [stripe.CellWords / 2]uint64
 	nativeCell
-	_ [cellWords / 2]uint64
+	_ [stripe.CellWords / 2]uint64
 }
 
 // nativeConfig are a histogram family's native options, resolved.
@@ -181,7 +183,7 @@ func (n *nativeState) stripe() {
 	if n.cells.Load() != nil {
 		return
 	}
-	cs := make([]*nativeCell, 1+stripeCfg.cells)
+	cs := make([]*nativeCell, 1+stripe.Cells())
 	cs[0] = &n.one
 	hot := n.one.hc.Load() & (1 << 63) // every cell's top bit names the same hot buffer
 	for i := 1; i < len(cs); i++ {
@@ -266,7 +268,7 @@ func (n *nativeState) observe(h *Histogram, v float64, ci int) {
 	c := &n.one
 	cs := n.cells.Load()
 	if cs != nil {
-		c = (*cs)[1+cell(1)]
+		c = (*cs)[1+stripe.Cell(1)]
 	}
 	x := c.hc.Add(1)
 	b := &c.bufs[x>>63]
@@ -292,9 +294,9 @@ func (n *nativeState) observe(h *Histogram, v float64, ci int) {
 		if cs == nil {
 			n.stripe()
 		} else {
-			collided() // another goroutine shares the cell
+			stripe.Collided() // another goroutine shares the cell
 		}
-		addFloat(&b.sumBits, v)
+		stripe.AddFloat(&b.sumBits, v)
 	}
 	s.n.Add(1)
 }

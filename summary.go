@@ -6,6 +6,8 @@ import (
 	"sort"
 	"sync/atomic"
 	"time"
+
+	"github.com/prom-go/prom/internal/stripe"
 )
 
 // DefMaxAge is how long an observation counts towards a summary's quantiles when Opts.MaxAge
@@ -164,7 +166,7 @@ func (s *Summary) Observe(v float64) {
 		return
 	}
 	s.count.Add(1)
-	addFloat(&s.sumBits, v)
+	stripe.AddFloat(&s.sumBits, v)
 }
 
 // Time returns a function that observes the seconds elapsed since Time was called:
