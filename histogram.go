@@ -58,10 +58,10 @@ type Histogram struct {
 	// nothing; exLast is the time of the last one, for Opts.ExemplarMinInterval.
 	ex     atomic.Pointer[histExemplars]
 	exLast atomic.Int64
-	// nat is the state of the native buckets (native_state.go), nil for classic-only
+	// nat is the state of the native buckets (internal/native), nil for classic-only
 	// histograms, so that the classic path pays one nil check for them. When set, the
 	// classic counts and the sum live there too and counts and sumBits above stay unused.
-	nat *nativeState
+	nat *nativeSeries
 }
 
 // HistogramVec is a family of histograms with variable labels; see Vec.
@@ -97,7 +97,8 @@ func histogramMaker(name string, opts []Opts) (func(*Histogram), error) {
 			if len(upper) > 0 {
 				classic = len(upper) + 1
 			}
-			h.nat = newNativeState(nc, classic, &h.created)
+			h.nat = new(nativeSeries)
+			h.nat.Init(nc, classic, &h.created)
 		} else {
 			h.counts = make([]atomic.Uint64, len(upper)+1)
 		}
@@ -161,7 +162,7 @@ func (h *Histogram) Observe(v float64) {
 		i = x.Find(v, h.upper)
 	}
 	if h.nat != nil {
-		h.nat.observe(h, v, i)
+		h.nat.Observe(v, i)
 		return
 	}
 	if s := h.st.Load(); s != nil {
@@ -229,7 +230,7 @@ func (h *Histogram) contended(v float64) {
 func (h *Histogram) observe(v float64) int {
 	i := h.index(v)
 	if h.nat != nil {
-		h.nat.observe(h, v, i)
+		h.nat.Observe(v, i)
 		return i
 	}
 	h.observeClassic(i, v)
@@ -258,9 +259,7 @@ func (h *Histogram) Time() func() {
 // restarts. Observations racing with Reset may survive it in part.
 func (h *Histogram) Reset() {
 	if n := h.nat; n != nil {
-		n.mu.Lock()
-		n.reset()
-		n.mu.Unlock()
+		n.Reset()
 		return
 	}
 	for i := range h.counts {
@@ -291,8 +290,8 @@ func (h *Histogram) collect(w *Writer) {
 	s := w.scratch()
 	s.LabelValues = h.labelValues()
 	if n := h.nat; n != nil {
-		n.mu.Lock()
-		defer n.mu.Unlock() // the snapshot is n's scratch
+		n.Lock()
+		defer n.Unlock() // the snapshot is n's scratch
 		n.snapshot(s, h.upper)
 		s.Created = h.created.Load()
 		if x := h.ex.Load(); x != nil {

@@ -22,9 +22,9 @@ func TestNativeStripedRace(t *testing.T) {
 		{NativeFactor: 1.1, Buckets: DefBuckets},
 	} {
 		h := nativeHist(t, o)
-		h.nat.stripe()
-		if got := len(h.nat.cellList()); got != 1+stripe.Cells() {
-			t.Fatalf("%d cells after stripe, want %d", got, 1+stripe.Cells())
+		h.nat.Stripe()
+		if got := h.nat.Cells(); got != stripe.Cells() {
+			t.Fatalf("%d cells after Stripe, want %d", got, stripe.Cells())
 		}
 		stopScraping := scrapeWhileObserving(t, h, o.NativeMaxBuckets)
 		const workers, per = 4, 20000
@@ -77,7 +77,7 @@ func TestNativeStripesUnderContention(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for h.nat.cells.Load() == nil && time.Now().Before(deadline) {
+			for h.nat.Cells() == 1 && time.Now().Before(deadline) {
 				for range 1000 {
 					h.Observe(1)
 				}
@@ -86,7 +86,7 @@ func TestNativeStripesUnderContention(t *testing.T) {
 		}()
 	}
 	wg.Wait()
-	if h.nat.cells.Load() == nil {
+	if h.nat.Cells() == 1 {
 		t.Fatal("native histogram not striped after a minute of observations from two goroutines")
 	}
 	s := collectSeries(t, h)[0]
@@ -98,7 +98,7 @@ func TestNativeStripesUnderContention(t *testing.T) {
 
 func TestNativeStripedAllocs(t *testing.T) {
 	h := nativeHist(t, Opts{NativeFactor: 1.1, Buckets: []float64{0.1, 1}})
-	h.nat.stripe()
+	h.nat.Stripe()
 	for i := range 1000 {
 		h.Observe(float64(i%100) / 10) // populate the buckets of every cell
 		h.Observe(-2)
