@@ -98,36 +98,6 @@ func BenchmarkChildCreate(b *testing.B) {
 	}
 }
 
-// TestTableKeepsChildren: the table's tagged addresses keep children alive on their own. The
-// vector's list would keep them too, so it is cut here: only the table refers to them while
-// the collector runs and their memory could be reused.
-func TestTableKeepsChildren(t *testing.T) {
-	v := Must(NewCounterVec("c", "C.", []string{"k"}, Opts{Unregistered: true}))
-	const n = 5000
-	for i := range n {
-		v.With(strconv.Itoa(i)).Add(float64(i))
-	}
-	first := v.first.Swap(nil)
-	for range 3 {
-		runtime.GC()
-		garbage := make([][]byte, 0, n)
-		for range n {
-			garbage = append(garbage, make([]byte, 80))
-		}
-		runtime.KeepAlive(garbage)
-	}
-	v.first.Store(first)
-	for i := range n {
-		c := v.With(strconv.Itoa(i))
-		if got := c.Value(); got != float64(i) {
-			t.Fatalf("child %d: Value() = %v after collections", i, got)
-		}
-	}
-	if v.Len() != n {
-		t.Fatalf("Len() = %d, want %d: a lookup missed and created a child", v.Len(), n)
-	}
-}
-
 // TestPositionalFindsWithoutLock: Vec.With's unrolled hashes of one and two values (With, with2)
 // hash as labeltab.HashValues does, the hash of every other path (a repaired value's, Vec.rebuild's
 // callers'), and a lookup of an existing child never falls through to create, which would

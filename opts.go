@@ -3,6 +3,8 @@ package prom
 import (
 	"fmt"
 	"time"
+
+	"github.com/prom-go/prom/internal/optone"
 )
 
 // Opts are the options of every metric constructor. The zero value means the defaults, and a
@@ -90,14 +92,11 @@ func (o *Opts) registry() *Registry {
 
 // oneOpts returns the single Opts of a constructor call, or the zero Opts.
 func oneOpts(name string, opts []Opts) (*Opts, error) {
-	switch len(opts) {
-	case 0:
-		return &Opts{}, nil
-	case 1:
-		o := opts[0]
-		return &o, nil
+	o, err := optone.One("prom", name, opts)
+	if err != nil {
+		return nil, err
 	}
-	return nil, fmt.Errorf("prom: metric %q: got %d Opts; give at most one", name, len(opts))
+	return &o, nil
 }
 
 // checkFor rejects the fields that do not apply to type t.

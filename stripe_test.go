@@ -17,67 +17,6 @@ func stripedCounter(c *Counter) *Counter { c.c.ForceStripes(); return c }
 
 func stripedHistogram(h *Histogram) *Histogram { stripe.Install(&h.st, len(h.counts)+1); return h }
 
-// TestCounterStripedRace hammers a striped and a plain counter with every kind of add while
-// reading them: the value never goes down and ends exact.
-func TestCounterStripedRace(t *testing.T) {
-	for name, c := range map[string]*Counter{
-		"plain":   Must(NewCounter("c", "C.", Opts{Unregistered: true})),
-		"striped": stripedCounter(Must(NewCounter("c", "C.", Opts{Unregistered: true}))),
-	} {
-		const workers, per = 4, 20000
-		var wg sync.WaitGroup
-		stop := make(chan struct{})
-		reads := make(chan int)
-		go func() {
-			last, n := 0.0, 0
-			for {
-				select {
-				case <-stop:
-					reads <- n
-					return
-				default:
-				}
-				v := c.Value()
-				if v < last {
-					t.Errorf("%s: value went down: %v after %v", name, v, last)
-				}
-				last = v
-				n++
-			}
-		}()
-		for range workers {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				for i := range per {
-					switch i % 4 {
-					case 0, 1:
-						c.Inc()
-					case 2:
-						c.Add(3)
-					case 3:
-						c.Add(0.5)
-					}
-				}
-			}()
-		}
-		wg.Wait()
-		close(stop)
-		<-reads
-		if got, want := c.Value(), float64(workers*per/4*(1+1+3+0.5)); got != want {
-			t.Errorf("%s: Value() = %v, want %v", name, got, want)
-		}
-		c.Reset()
-		if got := c.Value(); got != 0 {
-			t.Errorf("%s: Value() = %v after Reset", name, got)
-		}
-		c.Inc()
-		if got := c.Value(); got != 1 {
-			t.Errorf("%s: Value() = %v after Reset and Inc", name, got)
-		}
-	}
-}
-
 // TestCounterStripingKeepsMore: striping keeps what the counter's rarely used part held
 // (fractions, the exemplar), and that part can still be allocated after striping, even while
 // goroutines race to allocate it and to stripe.
