@@ -41,6 +41,13 @@ func TestCounterChildHeap(t *testing.T) {
 // values inline after a 48-byte Counter (labeltab's TestValuesStored checks the values follow
 // the child directly).
 func TestCounterChildLayout(t *testing.T) {
+	// The words used with the 64-bit atomic functions are 8-byte aligned on every platform
+	// (GOARCH=386 go test checks it where it matters).
+	for _, f := range []string{"c", "created"} {
+		if sf, _ := reflect.TypeFor[Counter]().FieldByName(f); sf.Offset%8 != 0 {
+			t.Errorf("Counter.%s at offset %d, not 8-byte aligned", f, sf.Offset)
+		}
+	}
 	if strconv.IntSize != 64 {
 		t.Skip("sizes are for 64-bit platforms")
 	}
