@@ -1,12 +1,14 @@
 package prom
 
 import (
+	"reflect"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
-	"sync/atomic"
 	"testing"
-	"unsafe"
+
+	"github.com/prom-go/prom/internal/labeltab"
 )
 
 // TestCounterChildHeap measures what 100,000 children of two labels keep on the heap, label
@@ -36,19 +38,21 @@ func TestCounterChildHeap(t *testing.T) {
 }
 
 // TestCounterChildLayout: a labelled counter child is one 80-byte object, its two label
-// values inline after a 48-byte Counter.
+// values inline after a 48-byte Counter (labeltab's TestValuesStored checks the values follow
+// the child directly).
 func TestCounterChildLayout(t *testing.T) {
-	if unsafe.Sizeof(uintptr(0)) != 8 {
+	// The words used with the 64-bit atomic functions are 8-byte aligned on every platform
+	// (GOARCH=386 go test checks it where it matters).
+	for _, f := range []string{"c", "created"} {
+		if sf, _ := reflect.TypeFor[Counter]().FieldByName(f); sf.Offset%8 != 0 {
+			t.Errorf("Counter.%s at offset %d, not 8-byte aligned", f, sf.Offset)
+		}
+	}
+	if strconv.IntSize != 64 {
 		t.Skip("sizes are for 64-bit platforms")
 	}
-	if got := unsafe.Sizeof(Counter{}); got != 48 {
+	if got := reflect.TypeFor[Counter]().Size(); got != 48 {
 		t.Errorf("Counter is %d bytes, want 48", got)
-	}
-	if got := unsafe.Sizeof(withValues[Counter, [2]string]{}); got != 80 {
-		t.Errorf("a child of two labels is %d bytes, want 80", got)
-	}
-	if got := unsafe.Sizeof(table[Counter]{}); got != cacheLine {
-		t.Errorf("a table header is %d bytes, want a cache line, %d", got, cacheLine)
 	}
 	v := Must(NewCounterVec("c", "C.", []string{"a", "b"}, Opts{Unregistered: true}))
 	if n := testing.AllocsPerRun(100, func() { v.With("x", strconv.Itoa(v.Len())) }); n > 2 {
@@ -60,7 +64,7 @@ func TestCounterChildLayout(t *testing.T) {
 // TestLabelValuesStored: children of every label count, inline and beyond, keep their values,
 // and lookups find them again.
 func TestLabelValuesStored(t *testing.T) {
-	for n := 0; n <= maxInlineValues+3; n++ {
+	for n := 0; n <= labeltab.MaxInline+3; n++ {
 		names := make([]string, n)
 		for i := range names {
 			names[i] = "l" + strconv.Itoa(i)
@@ -73,40 +77,13 @@ func TestLabelValuesStored(t *testing.T) {
 			}
 			g := v.With(vals...)
 			g.Set(float64(k))
-			if got := g.labelValues(); !equalValues(got, vals) {
+			if got := g.labelValues(); !slices.Equal(got, vals) {
 				t.Fatalf("%d labels: stored %q, want %q", n, got, vals)
 			}
 			if v.With(vals...) != g {
 				t.Fatalf("%d labels: second With found another child", n)
 			}
 		}
-	}
-}
-
-// TestCounterIncMark: Inc leaves the uncontended word alone once the counter is striped, after
-// at most 255 late increments, and every increment counts.
-func TestCounterIncMark(t *testing.T) {
-	c := Must(NewCounter("c", "C.", Opts{Unregistered: true}))
-	c.Add(1000) // any starting point
-	c.stripe()
-	for range 1000 {
-		c.Inc()
-	}
-	if got := atomic.LoadUint64(&c.n); uint8(got) < slowFrom || got > 1000+255 {
-		t.Errorf("uncontended word = %d after striping, want it parked at the mark within 255 increments", got)
-	}
-	if got := c.Value(); got != 2000 {
-		t.Errorf("Value() = %v, want 2000", got)
-	}
-	s := stripedCounter(Must(NewCounter("s", "S.", Opts{Unregistered: true})))
-	for range 1000 {
-		s.Inc()
-	}
-	if got := atomic.LoadUint64(&s.n); got != slowFrom {
-		t.Errorf("striped counter's word moved to %d", got)
-	}
-	if got := s.Value(); got != 1000 {
-		t.Errorf("striped Value() = %v, want 1000", got)
 	}
 }
 
@@ -128,38 +105,8 @@ func BenchmarkChildCreate(b *testing.B) {
 	}
 }
 
-// TestTableKeepsChildren: the table's tagged addresses keep children alive on their own. The
-// vector's list would keep them too, so it is cut here: only the table refers to them while
-// the collector runs and their memory could be reused.
-func TestTableKeepsChildren(t *testing.T) {
-	v := Must(NewCounterVec("c", "C.", []string{"k"}, Opts{Unregistered: true}))
-	const n = 5000
-	for i := range n {
-		v.With(strconv.Itoa(i)).Add(float64(i))
-	}
-	first := v.first.Swap(nil)
-	for range 3 {
-		runtime.GC()
-		garbage := make([][]byte, 0, n)
-		for range n {
-			garbage = append(garbage, make([]byte, 80))
-		}
-		runtime.KeepAlive(garbage)
-	}
-	v.first.Store(first)
-	for i := range n {
-		c := v.With(strconv.Itoa(i))
-		if got := c.Value(); got != float64(i) {
-			t.Fatalf("child %d: Value() = %v after collections", i, got)
-		}
-	}
-	if v.Len() != n {
-		t.Fatalf("Len() = %d, want %d: a lookup missed and created a child", v.Len(), n)
-	}
-}
-
 // TestPositionalFindsWithoutLock: Vec.With's unrolled hashes of one and two values (With, with2)
-// hash as hashValues does, the hash of every other path (a repaired value's, Vec.rebuild's
+// hash as labeltab.HashValues does, the hash of every other path (a repaired value's, Vec.rebuild's
 // callers'), and a lookup of an existing child never falls through to create, which would
 // wait for the vector's lock held here.
 func TestPositionalFindsWithoutLock(t *testing.T) {
@@ -168,12 +115,12 @@ func TestPositionalFindsWithoutLock(t *testing.T) {
 	v2 := Must(NewCounterVec("two", "Two.", []string{"a", "b"}, Opts{Unregistered: true}))
 	var lookups []namedLookup
 	for _, a := range vals {
-		if h, want := hd(v1.With(a)).hash, v1.hash([]string{a}); h != want {
+		if h, want := labeltab.HeadOf(v1.With(a)).Hash, v1.hash([]string{a}); h != want {
 			t.Fatalf("With(%q): hash %#x, hashValues %#x", a, h, want)
 		}
 		lookups = append(lookups, namedLookup{"one " + strconv.Quote(a), func() { v1.With(strings.Clone(a)) }})
 		for _, b := range vals {
-			if h, want := hd(v2.With(a, b)).hash, v2.hash([]string{a, b}); h != want {
+			if h, want := labeltab.HeadOf(v2.With(a, b)).Hash, v2.hash([]string{a, b}); h != want {
 				t.Fatalf("With(%q, %q): hash %#x, hashValues %#x", a, b, h, want)
 			}
 			lookups = append(lookups, namedLookup{"two " + strconv.Quote(a) + " " + strconv.Quote(b), func() { v2.With(a, strings.Clone(b)) }})

@@ -6,6 +6,8 @@ import (
 	"sync/atomic"
 	"time"
 	"unicode/utf8"
+
+	"github.com/prom-go/prom/internal/stripe"
 )
 
 // MaxExemplarRunes is the most UTF-8 code points the labels of an exemplar may have, names and
@@ -148,14 +150,14 @@ func (c *core) contextExemplar(ctx context.Context, f *func(context.Context) []L
 // in total, or with an invalid name, drop the exemplar and are reported as ErrExemplar; the
 // increment counts either way. Keeping an exemplar costs one allocation.
 func (c *Counter) AddWithExemplar(v float64, labels ...Label) {
-	if !validIncrement(v) {
+	if !stripe.ValidIncrement(v) {
 		c.badAdd(v)
 		return
 	}
 	c.Add(v)
-	m := c.extra()
-	if e := c.core.exemplar(&m.exLast, v, labels); e != nil {
-		m.ex.Store(e)
+	m := stripe.Extra[Exemplar](&c.c)
+	if e := c.core.exemplar(&m.ExLast, v, labels); e != nil {
+		m.Ex.Store(e)
 	}
 }
 
@@ -166,7 +168,7 @@ func (c *Counter) IncCtx(ctx context.Context) { c.AddCtx(ctx, 1) }
 
 // AddCtx adds v, as Add does, and keeps an exemplar as IncCtx does.
 func (c *Counter) AddCtx(ctx context.Context, v float64) {
-	if !validIncrement(v) {
+	if !stripe.ValidIncrement(v) {
 		c.badAdd(v)
 		return
 	}
@@ -175,19 +177,14 @@ func (c *Counter) AddCtx(ctx context.Context, v float64) {
 	if f == nil {
 		return // no hook, no exemplar: nothing to allocate the rarely used part for
 	}
-	m := c.extra()
-	if e := c.core.contextExemplar(ctx, f, &m.exLast, v); e != nil {
-		m.ex.Store(e)
+	m := stripe.Extra[Exemplar](&c.c)
+	if e := c.core.contextExemplar(ctx, f, &m.ExLast, v); e != nil {
+		m.Ex.Store(e)
 	}
 }
 
 // Exemplar returns the counter's latest exemplar, or nil.
-func (c *Counter) Exemplar() *Exemplar {
-	if m, _ := moreOf(c.more.Load()); m != nil {
-		return m.ex.Load()
-	}
-	return nil
-}
+func (c *Counter) Exemplar() *Exemplar { return stripe.Latest[Exemplar](&c.c) }
 
 // nativeExemplars is how many exemplars a native histogram keeps: the most recent ones.
 const nativeExemplars = 8

@@ -4,6 +4,8 @@ import (
 	"math"
 	"sync/atomic"
 	"time"
+
+	"github.com/prom-go/prom/internal/stripe"
 )
 
 // Gauge is a metric whose value goes up and down: memory in use, items in a queue, requests in
@@ -38,16 +40,16 @@ func NewGaugeVec(name, help string, labelNames []string, opts ...Opts) (*GaugeVe
 func (g *Gauge) Set(v float64) { g.bits.Store(math.Float64bits(v)) }
 
 // Inc adds 1.
-func (g *Gauge) Inc() { addFloat(&g.bits, 1) }
+func (g *Gauge) Inc() { stripe.AddFloat(&g.bits, 1) }
 
 // Dec subtracts 1.
-func (g *Gauge) Dec() { addFloat(&g.bits, -1) }
+func (g *Gauge) Dec() { stripe.AddFloat(&g.bits, -1) }
 
 // Add adds v, which may be negative.
-func (g *Gauge) Add(v float64) { addFloat(&g.bits, v) }
+func (g *Gauge) Add(v float64) { stripe.AddFloat(&g.bits, v) }
 
 // Sub subtracts v.
-func (g *Gauge) Sub(v float64) { addFloat(&g.bits, -v) }
+func (g *Gauge) Sub(v float64) { stripe.AddFloat(&g.bits, -v) }
 
 // SetToCurrentTime sets the gauge to the current Unix time in seconds.
 func (g *Gauge) SetToCurrentTime() { g.Set(float64(time.Now().UnixNano()) / 1e9) }

@@ -4,7 +4,9 @@ import (
 	"math"
 	"sync/atomic"
 	"time"
-	"unsafe"
+
+	"github.com/prom-go/prom/internal/bucket"
+	"github.com/prom-go/prom/internal/stripe"
 )
 
 // Histogram counts observations, such as request latencies or response sizes, in buckets of
@@ -44,22 +46,22 @@ import (
 type Histogram struct {
 	seriesHead[Histogram]
 	upper   []float64       // the upper bounds without +Inf, shared by the family
-	idx     bucketIndex     // finds the bucket of a value; shared by the family
+	idx     bucket.Index    // finds the bucket of a value; shared by the family
 	counts  []atomic.Uint64 // per bucket, not cumulative; the last one is +Inf
 	sumBits atomic.Uint64   // float64 bits of the sum
-	// st holds the striped cells once observations have met contention (stripe.go): each
+	// st holds the striped cells once observations have met contention (internal/stripe): each
 	// cell has the bucket counts, then the sum; nil before, so an uncontended histogram pays
 	// one pointer for it.
-	st      atomic.Pointer[stripes]
+	st      atomic.Pointer[stripe.Stripes]
 	created atomic.Int64
 	// ex holds the exemplars once the first one is kept, so a histogram without them pays
 	// nothing; exLast is the time of the last one, for Opts.ExemplarMinInterval.
 	ex     atomic.Pointer[histExemplars]
 	exLast atomic.Int64
-	// nat is the state of the native buckets (native_state.go), nil for classic-only
+	// nat is the state of the native buckets (internal/native), nil for classic-only
 	// histograms, so that the classic path pays one nil check for them. When set, the
 	// classic counts and the sum live there too and counts and sumBits above stay unused.
-	nat *nativeState
+	nat *nativeSeries
 }
 
 // HistogramVec is a family of histograms with variable labels; see Vec.
@@ -67,9 +69,6 @@ type HistogramVec = Vec[Histogram, *Histogram]
 
 // HistogramOf is a histogram family labelled by the fields of struct type L; see TypedVec.
 type HistogramOf[L any] = TypedVec[L, Histogram, *Histogram]
-
-// linearBuckets is the number of bounds up to which Observe searches linearly.
-const linearBuckets = 8
 
 // histogramMaker validates the options of a histogram family and makes its children.
 func histogramMaker(name string, opts []Opts) (func(*Histogram), error) {
@@ -89,7 +88,7 @@ func histogramMaker(name string, opts []Opts) (func(*Histogram), error) {
 	if err != nil {
 		return nil, err
 	}
-	idx := newBucketIndex(upper)
+	idx := bucket.New(upper)
 	return func(h *Histogram) {
 		h.upper, h.idx = upper, idx
 		h.created.Store(nowNanos())
@@ -98,7 +97,8 @@ func histogramMaker(name string, opts []Opts) (func(*Histogram), error) {
 			if len(upper) > 0 {
 				classic = len(upper) + 1
 			}
-			h.nat = newNativeState(nc, classic, &h.created)
+			h.nat = new(nativeSeries)
+			h.nat.Init(nc, classic, &h.created)
 		} else {
 			h.counts = make([]atomic.Uint64, len(upper)+1)
 		}
@@ -151,18 +151,18 @@ func NewHistogramOf[L any](name, help string, opts ...Opts) (*HistogramOf[L], er
 // Opts.NativeMaxBuckets).
 func (h *Histogram) Observe(v float64) {
 	// The common cases, classic buckets of positive bounds or none, with or without native
-	// buckets, are written out here: see bucketIndex.find and observeClassic.
+	// buckets, are written out here: see bucket.Index.Find and observeClassic.
 	x := &h.idx
-	if v != v || x.tab == nil && len(h.upper) > 0 {
+	if v != v || !x.Ok() && len(h.upper) > 0 {
 		h.observeOther(v)
 		return
 	}
 	i := 0
-	if x.tab != nil {
-		i = x.find(v, h.upper)
+	if x.Ok() {
+		i = x.Find(v, h.upper)
 	}
 	if h.nat != nil {
-		h.nat.observe(h, v, i)
+		h.nat.Observe(v, i)
 		return
 	}
 	if s := h.st.Load(); s != nil {
@@ -172,13 +172,13 @@ func (h *Histogram) Observe(v float64) {
 	// The sum is read before the add, so that the load does not wait behind the locked
 	// instruction.
 	old := h.sumBits.Load()
-	(*atomic.Uint64)(unsafe.Add(unsafe.Pointer(unsafe.SliceData(h.counts)), i*8)).Add(1) // i ≤ len(upper)
+	bucket.Count(h.counts, i).Add(1) // i ≤ len(upper)
 	if !h.sumBits.CompareAndSwap(old, math.Float64bits(math.Float64frombits(old)+v)) {
 		h.contended(v)
 	}
 }
 
-// observeOther observes v in a histogram whose bounds bucketIndex cannot serve, or reports
+// observeOther observes v in a histogram whose bounds bucket.Index cannot serve, or reports
 // NaN.
 func (h *Histogram) observeOther(v float64) {
 	if v != v {
@@ -191,7 +191,7 @@ func (h *Histogram) observeOther(v float64) {
 // observeClassic counts v, which is not NaN, in bucket i and the sum. Uncontended, that is an
 // atomic add and a compare-and-swap on the sum; the first time the swap fails, because another
 // goroutine changed the sum in between, the histogram switches for good to striped cells, one
-// per goroutine running at once (stripe.go), so that cores stop fighting over the sum's and
+// per goroutine running at once (internal/stripe), so that cores stop fighting over the sum's and
 // the buckets' cache lines.
 func (h *Histogram) observeClassic(i int, v float64) {
 	if s := h.st.Load(); s != nil {
@@ -206,15 +206,15 @@ func (h *Histogram) observeClassic(i int, v float64) {
 }
 
 // observeStriped counts v in bucket i and the sum of the calling goroutine's cell of s.
-func (h *Histogram) observeStriped(s *stripes, i int, v float64) {
+func (h *Histogram) observeStriped(s *stripe.Stripes, i int, v float64) {
 	n := len(h.counts)
-	o := cell(strideOf(n + 1))
-	w := s.word(o + n)
+	o := stripe.Cell(stripe.StrideOf(n + 1))
+	w := s.Word(o + n)
 	old := w.Load()
-	s.word(o + i).Add(1)
+	s.Word(o + i).Add(1)
 	if !w.CompareAndSwap(old, math.Float64bits(math.Float64frombits(old)+v)) {
-		collided() // another goroutine shares the cell
-		addFloat(w, v)
+		stripe.Collided() // another goroutine shares the cell
+		stripe.AddFloat(w, v)
 	}
 }
 
@@ -222,15 +222,15 @@ func (h *Histogram) observeStriped(s *stripes, i int, v float64) {
 // observed at the same time, so the histogram switches to striped cells for the observations
 // to come.
 func (h *Histogram) contended(v float64) {
-	install(&h.st, len(h.counts)+1)
-	addFloat(&h.sumBits, v)
+	stripe.Install(&h.st, len(h.counts)+1)
+	stripe.AddFloat(&h.sumBits, v)
 }
 
 // observe observes v, which is not NaN, and returns its classic bucket.
 func (h *Histogram) observe(v float64) int {
 	i := h.index(v)
 	if h.nat != nil {
-		h.nat.observe(h, v, i)
+		h.nat.Observe(v, i)
 		return i
 	}
 	h.observeClassic(i, v)
@@ -239,28 +239,10 @@ func (h *Histogram) observe(v float64) int {
 
 // index returns the bucket of v: the first bound at least v, or len(upper) for +Inf and NaN.
 func (h *Histogram) index(v float64) int {
-	if h.idx.tab != nil {
-		return h.idx.find(v, h.upper)
+	if h.idx.Ok() {
+		return h.idx.Find(v, h.upper)
 	}
-	u := h.upper
-	if len(u) <= linearBuckets {
-		for i, b := range u {
-			if v <= b {
-				return i
-			}
-		}
-		return len(u)
-	}
-	lo, hi := 0, len(u) // the answer is in [lo, hi]
-	for lo < hi {
-		m := int(uint(lo+hi) >> 1)
-		if v <= u[m] {
-			hi = m
-		} else {
-			lo = m + 1
-		}
-	}
-	return lo // NaN compares false everywhere and ends at len(u)
+	return bucket.Search(h.upper, v)
 }
 
 // Time returns a function that observes the seconds elapsed since Time was called:
@@ -277,9 +259,7 @@ func (h *Histogram) Time() func() {
 // restarts. Observations racing with Reset may survive it in part.
 func (h *Histogram) Reset() {
 	if n := h.nat; n != nil {
-		n.mu.Lock()
-		n.reset()
-		n.mu.Unlock()
+		n.Reset()
 		return
 	}
 	for i := range h.counts {
@@ -287,7 +267,7 @@ func (h *Histogram) Reset() {
 	}
 	h.sumBits.Store(0)
 	if s := h.st.Load(); s != nil {
-		s.clear(strideOf(len(h.counts) + 1))
+		s.Clear(stripe.StrideOf(len(h.counts) + 1))
 	}
 	h.created.Store(nowNanos())
 }
@@ -310,8 +290,8 @@ func (h *Histogram) collect(w *Writer) {
 	s := w.scratch()
 	s.LabelValues = h.labelValues()
 	if n := h.nat; n != nil {
-		n.mu.Lock()
-		defer n.mu.Unlock() // the snapshot is n's scratch
+		n.Lock()
+		defer n.Unlock() // the snapshot is n's scratch
 		n.snapshot(s, h.upper)
 		s.Created = h.created.Load()
 		if x := h.ex.Load(); x != nil {
@@ -329,7 +309,7 @@ func (h *Histogram) collect(w *Writer) {
 	}
 	s.Sum = math.Float64frombits(h.sumBits.Load())
 	if st := h.st.Load(); st != nil {
-		s.Sum += st.sumFloat(strideOf(len(h.counts)+1), len(h.counts))
+		s.Sum += st.SumFloat(stripe.StrideOf(len(h.counts)+1), len(h.counts))
 	}
 	s.Created = h.created.Load()
 	s.Buckets = h.appendBuckets(s.Buckets)
@@ -346,7 +326,7 @@ func (h *Histogram) appendBuckets(b []Bucket) []Bucket {
 	for i := range h.counts {
 		cum += h.counts[i].Load()
 		if st != nil {
-			cum += st.sum(strideOf(len(h.counts)+1), i)
+			cum += st.Sum(stripe.StrideOf(len(h.counts)+1), i)
 		}
 		ub := math.Inf(+1)
 		if i < len(h.upper) {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"math"
-	"math/rand/v2"
 	"strings"
 	"sync"
 	"testing"
@@ -263,51 +262,4 @@ func BenchmarkHistogramObserveParallel(b *testing.B) {
 			i++
 		}
 	})
-}
-
-// TestBucketIndex checks the table search against the definition (the first bound at least
-// v) for bounds of every shape, and that the table is built where it should be.
-func TestBucketIndex(t *testing.T) {
-	rnd := rand.New(rand.NewPCG(3, 4))
-	for _, tc := range []struct {
-		name  string
-		upper []float64
-		table bool
-	}{
-		{"default", DefBuckets, true},
-		{"one", []float64{1}, true},
-		{"exponential", Must(ExponentialBuckets(1e-6, 1.5, 40)), true},
-		{"linear", Must(LinearBuckets(1, 1, 20)), true},
-		{"linear, many", Must(LinearBuckets(0.1, 0.1, 100)), false}, // more than maxIndexCells
-		{"powers of two", []float64{0.25, 0.5, 1, 2, 4}, true},
-		{"neighbours", []float64{1, math.Nextafter(1, 2), 3}, false}, // too dense for any cell width
-		{"zero", []float64{0, 1, 2}, false},
-		{"negative", []float64{-2, -1, 1}, false},
-		{"-Inf", []float64{math.Inf(-1), 1}, false},
-		{"wide", []float64{1e-300, 1e300}, false}, // too many cells
-	} {
-		x := newBucketIndex(tc.upper)
-		if (x.tab != nil) != tc.table {
-			t.Errorf("%s: table built %v, want %v", tc.name, x.tab != nil, tc.table)
-		}
-		if x.tab == nil {
-			continue
-		}
-		values := []float64{0, math.Copysign(0, -1), -1, math.Inf(1), math.Inf(-1), math.MaxFloat64, math.SmallestNonzeroFloat64, -math.MaxFloat64}
-		for _, u := range tc.upper {
-			values = append(values, u, math.Nextafter(u, math.Inf(1)), math.Nextafter(u, math.Inf(-1)), -u)
-		}
-		for range 5000 {
-			values = append(values, tc.upper[0]*math.Exp2(rnd.Float64()*20-4), rnd.Float64()*tc.upper[len(tc.upper)-1]*1.2)
-		}
-		for _, v := range values {
-			want := 0
-			for want < len(tc.upper) && !(v <= tc.upper[want]) {
-				want++
-			}
-			if got := x.find(v, tc.upper); got != want {
-				t.Fatalf("%s: find(%v) = %d, want %d", tc.name, v, got, want)
-			}
-		}
-	}
 }

@@ -1,22 +1,22 @@
 package prom
 
 import (
-	"cmp"
 	"fmt"
 	"math"
-	"slices"
+
+	"github.com/prom-go/prom/internal/native"
 )
 
 // Native (exponential bucket) histograms, as the Prometheus native histograms specification
-// defines them: at schema s, bucket i holds the observations v with base^(i-1) < |v| ≤ base^i,
+// defines them (internal/native holds their math and the state of a series): at schema s, bucket i holds the observations v with base^(i-1) < |v| ≤ base^i,
 // where base = 2^(2^-s); positive and negative observations have separate buckets, and
 // observations with |v| at most the zero threshold count in the zero bucket.
 
 const (
 	// MinNativeSchema and MaxNativeSchema are the schemas of exponential native histograms:
 	// −4 (each bucket 65536 times wider than the previous) to 8 (1.0027 times).
-	MinNativeSchema = -4
-	MaxNativeSchema = 8 // see MinNativeSchema
+	MinNativeSchema = native.MinSchema
+	MaxNativeSchema = native.MaxSchema // see MinNativeSchema
 
 	// DefNativeMaxBuckets is the default Opts.NativeMaxBuckets: enough for latencies from a
 	// microsecond to an hour at schema 3 (factor 1.09), small enough that a flood of distinct
@@ -28,20 +28,6 @@ const (
 // specification: small enough to matter to no measurement, large enough to keep denormal
 // noise out of the buckets.
 var DefNativeZeroThreshold = math.Ldexp(1, -128)
-
-// nativeBounds[s][j] = 2^(j/2^s − 1) for schemas s > 0: the upper bounds, within one power of
-// two and scaled to the [0.5, 1) range of math.Frexp's fraction, of the 2^s buckets of an
-// octave.
-var nativeBounds = func() (t [MaxNativeSchema + 1][]float64) {
-	for s := 1; s <= MaxNativeSchema; s++ {
-		n := 1 << s
-		t[s] = make([]float64, n)
-		for j := range n {
-			t[s][j] = math.Exp2(float64(j)/float64(n) - 1)
-		}
-	}
-	return t
-}()
 
 // NativeSchema returns the schema of bucket factor f: the coarsest schema whose factor
 // 2^(2^-schema) does not exceed f, within [MinNativeSchema, MaxNativeSchema]. f must be
@@ -58,112 +44,6 @@ func NativeSchema(f float64) (int32, error) {
 	return MaxNativeSchema, nil
 }
 
-// nativeIndex finds the bucket within an octave, at schema s > 0, from the mantissa bits of a
-// value without a data-dependent branch, as bucketIndex does for classic bounds. The top bits
-// of the mantissa name a cell, and no cell holds two bucket bounds; tab[m] packs the first
-// bucket j whose bound is at least the lowest value of cell m (above mantBits) and the
-// mantissa of that bound (nativeBounds[s][j] is 2^-1 times 1.mantissa; all ones when j is
-// 2^s, past the last bound). A value of the cell is in bucket j, or j+1 if its mantissa is
-// greater: one load and one comparison.
-type nativeIndex struct {
-	shift uint8 // 52 − the mantissa bits that name a cell
-	tab   []uint64
-}
-
-const mantBits = 52 // of a float64
-
-// nativeIndexes holds the index of each schema above 0, in an array of 16 so that s&15 needs
-// no bounds check.
-var nativeIndexes = func() (t [16]nativeIndex) {
-	for s := 1; s <= MaxNativeSchema; s++ {
-		b := nativeBounds[s]
-		mant := make([]uint64, len(b)+1)
-		for j, x := range b {
-			mant[j] = math.Float64bits(x) & (1<<mantBits - 1)
-		}
-		mant[len(b)] = 1<<mantBits - 1    // no mantissa is greater
-		for cellBits := s; ; cellBits++ { // terminates: at 52 bits every mantissa is a cell
-			shift := uint8(mantBits - cellBits)
-			distinct := true
-			for j := 1; j < len(b); j++ {
-				distinct = distinct && mant[j]>>shift != mant[j-1]>>shift
-			}
-			if !distinct {
-				continue
-			}
-			tab := make([]uint64, 1<<cellBits)
-			j := 0
-			for m := range tab {
-				for j < len(b) && mant[j] < uint64(m)<<shift {
-					j++
-				}
-				tab[m] = uint64(j)<<mantBits | mant[j]
-			}
-			t[s] = nativeIndex{shift: shift, tab: tab}
-			break
-		}
-	}
-	return t
-}()
-
-// nativeKeyBits is nativeKey for the bits of v > 0, not NaN, from the bits of v: a table load
-// and a comparison instead of math.Frexp and a binary search. Small enough to be inlined, it
-// leaves subnormals, +Inf and schemas of 0 and less to nativeKey: ok is false for them.
-func nativeKeyBits(bits uint64, s int32) (key int32, ok bool) {
-	e := int32(bits>>mantBits) & 0x7ff
-	if uint32(e-1) >= 0x7fe || s <= 0 { // e is 0 (subnormal) or 0x7ff (+Inf)
-		return 0, false
-	}
-	mant := bits & (1<<mantBits - 1)
-	x := &nativeIndexes[s&15]
-	c := x.tab[mant>>(x.shift&63)]
-	j := int32(c >> mantBits)
-	if mant > c&(1<<mantBits-1) {
-		j++
-	}
-	return j + (e-1023)<<s, true // e−1022 is math.Frexp's exponent
-}
-
-// nativeKey returns the index of the bucket of v > 0 at schema s. +Inf counts in the bucket
-// of math.MaxFloat64, the last one of the float64 range.
-func nativeKey(v float64, s int32) int32 {
-	if v > math.MaxFloat64 {
-		v = math.MaxFloat64
-	}
-	frac, exp := math.Frexp(v)
-	if s > 0 {
-		t := nativeBounds[s]
-		lo, hi := 0, len(t) // the first j with t[j] >= frac, or len(t)
-		for lo < hi {
-			m := int(uint(lo+hi) >> 1)
-			if t[m] >= frac {
-				hi = m
-			} else {
-				lo = m + 1
-			}
-		}
-		return int32(lo) + int32(exp-1)<<s
-	}
-	if frac == 0.5 { // an exact power of two is the upper bound of its bucket
-		exp--
-	}
-	k := uint(-s)
-	return int32((exp + 1<<k - 1) >> k)
-}
-
-// nativeUpper returns the upper bound of bucket i at schema s, base^i.
-func nativeUpper(s, i int32) float64 {
-	if s > 0 {
-		j := i & (1<<s - 1)
-		return math.Ldexp(nativeBounds[s][j], int(i>>s)+1)
-	}
-	return math.Ldexp(1, int(i)<<uint(-s))
-}
-
-// reduceKey returns the index at schema s−d of bucket i at schema s: the coarser bucket that
-// contains it, ceil(i / 2^d).
-func reduceKey(i int32, d int32) int32 { return (i + 1<<d - 1) >> d }
-
 // NewNativeHistogram builds the native histogram state of a series from bucket counts by
 // index, for custom collectors that mirror a system keeping its own exponential histograms:
 // positive[i] and negative[i] are the counts of the buckets with index i at the schema (an
@@ -178,8 +58,11 @@ func NewNativeHistogram(schema int32, zeroThreshold float64, zeroCount uint64, p
 		return nil, fmt.Errorf("prom: native histogram zero threshold %v must be a finite number, 0 or more", zeroThreshold)
 	}
 	h := &NativeHistogram{Schema: schema, ZeroThreshold: zeroThreshold, ZeroCount: zeroCount}
-	h.PositiveSpans, h.PositiveDeltas = encodeBuckets(sortedBuckets(positive), nil, nil)
-	h.NegativeSpans, h.NegativeDeltas = encodeBuckets(sortedBuckets(negative), nil, nil)
+	var spans []native.Span
+	spans, h.PositiveDeltas = native.Encode(native.Sorted(positive), nil, nil)
+	h.PositiveSpans = appendSpans(nil, spans)
+	spans, h.NegativeDeltas = native.Encode(native.Sorted(negative), nil, nil)
+	h.NegativeSpans = appendSpans(nil, spans)
 	return h, nil
 }
 
@@ -206,46 +89,76 @@ func (h *NativeHistogram) Count() float64 {
 	return float64(n)
 }
 
-// nativeBucket is one populated bucket: its index and count.
-type nativeBucket struct {
-	key int32
-	n   uint64
+// nativeOpts checks the native options of histogram name and resolves their defaults; nil
+// without native buckets.
+func nativeOpts(name string, o *Opts) (*native.Config, error) {
+	if o.NativeFactor == 0 {
+		return nil, nil
+	}
+	s, err := NativeSchema(o.NativeFactor)
+	if err != nil {
+		return nil, fmt.Errorf("prom: histogram %q: NativeFactor: %w", name, err)
+	}
+	c := &native.Config{Schema: s, ZT: o.NativeZeroThreshold, MaxZT: o.NativeMaxZeroThreshold, MaxBuckets: o.NativeMaxBuckets, MinReset: int64(o.NativeMinResetDuration), Now: nowNanos}
+	switch {
+	case math.IsNaN(c.ZT) || math.IsInf(c.ZT, 0):
+		return nil, fmt.Errorf("prom: histogram %q: NativeZeroThreshold %v must be finite", name, c.ZT)
+	case c.ZT == 0:
+		c.ZT = DefNativeZeroThreshold
+	case c.ZT < 0:
+		c.ZT = 0
+	}
+	if !(c.MaxZT >= 0) || math.IsInf(c.MaxZT, 0) {
+		return nil, fmt.Errorf("prom: histogram %q: NativeMaxZeroThreshold %v must be a finite number, 0 or more", name, c.MaxZT)
+	}
+	switch {
+	case c.MaxBuckets < 0:
+		return nil, fmt.Errorf("prom: histogram %q: NativeMaxBuckets %d must not be negative", name, c.MaxBuckets)
+	case c.MaxBuckets == 0:
+		c.MaxBuckets = DefNativeMaxBuckets
+	}
+	if c.MinReset < 0 {
+		return nil, fmt.Errorf("prom: histogram %q: NativeMinResetDuration %v must not be negative", name, o.NativeMinResetDuration)
+	}
+	// Enough for every bucket of the float64 range at schema −4, so that a flood of distinct
+	// values stops spilling once the total has fallen to the coarsest schema.
+	// Classic bounds split native buckets and the zero bucket into more keys.
+	c.MaxKeys = int32(max(2*c.MaxBuckets, 300) + 3*len(o.Buckets))
+	return c, nil
 }
 
-func sortedBuckets(m map[int32]uint64) []nativeBucket {
-	b := make([]nativeBucket, 0, len(m))
-	for k, n := range m {
-		if n > 0 {
-			b = append(b, nativeBucket{k, n})
-		}
+// appendSpans appends spans to dst, as the BucketSpans they are.
+func appendSpans(dst []BucketSpan, spans []native.Span) []BucketSpan {
+	for _, s := range spans {
+		dst = append(dst, BucketSpan(s))
 	}
-	slices.SortFunc(b, func(x, y nativeBucket) int { return cmp.Compare(x.key, y.key) })
-	return b
+	return dst
 }
 
-// encodeBuckets appends the spans and deltas of buckets sorted by index, none empty. Gaps of
-// one or two empty buckets are filled with zero counts rather than opening a span, as the
-// specification recommends: a span costs more bytes than two deltas.
-func encodeBuckets(b []nativeBucket, spans []BucketSpan, deltas []int64) ([]BucketSpan, []int64) {
-	var prev int64
-	for i, x := range b {
-		switch gap := int32(0); {
-		case i == 0:
-			spans = append(spans, BucketSpan{Offset: x.key, Length: 1})
-		default:
-			gap = x.key - b[i-1].key - 1
-			if gap <= 2 {
-				for range gap {
-					deltas = append(deltas, -prev)
-					prev = 0
-				}
-				spans[len(spans)-1].Length += uint32(gap) + 1
-			} else {
-				spans = append(spans, BucketSpan{Offset: gap, Length: 1})
-			}
-		}
-		deltas = append(deltas, int64(x.n)-prev)
-		prev = int64(x.n)
+// nativeSeries is the native state of one histogram series, and the scratch its collection
+// writes the native histogram into.
+type nativeSeries struct {
+	native.State
+	scratch NativeHistogram
+}
+
+// snapshot flushes and fills s from the total, with the classic buckets of bounds upper; the
+// slices it sets are n's scratch, valid until n is unlocked. n must be locked.
+func (n *nativeSeries) snapshot(s *Series, upper []float64) {
+	ns := n.Snapshot()
+	s.Sum, s.Count = ns.Sum, float64(ns.Count)
+	nh := &n.scratch
+	*nh = NativeHistogram{Schema: ns.Schema, ZeroThreshold: ns.ZeroThreshold, ZeroCount: ns.ZeroCount,
+		PositiveSpans: appendSpans(nh.PositiveSpans[:0], ns.PositiveSpans), PositiveDeltas: ns.PositiveDeltas,
+		NegativeSpans: appendSpans(nh.NegativeSpans[:0], ns.NegativeSpans), NegativeDeltas: ns.NegativeDeltas,
+		Exemplars: nh.Exemplars[:0]}
+	s.Native = nh
+	var cum uint64
+	for i, c := range ns.Classic[:len(upper)] {
+		cum += c
+		s.Buckets = append(s.Buckets, Bucket{UpperBound: upper[i], Count: float64(cum)})
 	}
-	return spans, deltas
+	// Without classic buckets, or with them, the +Inf bucket counts every observation: each
+	// one went to a classic bucket and a native one together.
+	s.Buckets = append(s.Buckets, Bucket{UpperBound: math.Inf(1), Count: float64(ns.Count)})
 }

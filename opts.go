@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"reflect"
 	"time"
+
+	"github.com/prom-go/prom/internal/optone"
 )
 
 // Opts are the options of every metric constructor, and of NewDesc, which takes the four
@@ -123,14 +125,11 @@ func (o *Opts) registry() *Registry {
 
 // oneOpts returns the single Opts of a constructor call, or the zero Opts.
 func oneOpts(name string, opts []Opts) (*Opts, error) {
-	switch len(opts) {
-	case 0:
-		return &Opts{}, nil
-	case 1:
-		o := opts[0]
-		return &o, nil
+	o, err := optone.One("prom", name, opts)
+	if err != nil {
+		return nil, err
 	}
-	return nil, fmt.Errorf("prom: metric %q: got %d Opts; give at most one", name, len(opts))
+	return &o, nil
 }
 
 // checkFor rejects the fields that do not apply to type t.
@@ -180,7 +179,7 @@ func (o *Opts) checkFor(name string, t Type) error {
 }
 
 // newVec validates the options, builds the Desc and the vector, and registers it.
-func newVec[T any, P Child[T]](v *Vec[T, P], t Type, name, help string, labels []string, opts []Opts, initChild func(*T)) error {
+func newVec[T any, P child[T]](v *Vec[T, P], t Type, name, help string, labels []string, opts []Opts, initChild func(*T)) error {
 	o, err := oneOpts(name, opts)
 	if err != nil {
 		return err
@@ -210,7 +209,7 @@ func register(o *Opts, c Collector) error {
 
 // newSingle ends NewCounter, NewGauge and the other constructors of a family without variable
 // labels: unless building v failed with err, it creates v's one series and registers it.
-func newSingle[T any, P Child[T]](v *Vec[T, P], err error) (*T, error) {
+func newSingle[T any, P child[T]](v *Vec[T, P], err error) (*T, error) {
 	if err != nil {
 		return nil, err
 	}
@@ -223,7 +222,7 @@ func newSingle[T any, P Child[T]](v *Vec[T, P], err error) (*T, error) {
 
 // newFamily ends NewCounterVec, NewGaugeVec and the like: unless building v failed with err,
 // it registers v.
-func newFamily[T any, P Child[T]](v *Vec[T, P], err error) (*Vec[T, P], error) {
+func newFamily[T any, P child[T]](v *Vec[T, P], err error) (*Vec[T, P], error) {
 	if err == nil {
 		err = register(v.opts, v)
 	}

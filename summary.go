@@ -6,6 +6,9 @@ import (
 	"sort"
 	"sync/atomic"
 	"time"
+
+	"github.com/prom-go/prom/internal/quantile"
+	"github.com/prom-go/prom/internal/stripe"
 )
 
 // DefMaxAge is how long an observation counts towards a summary's quantiles when Opts.MaxAge
@@ -53,7 +56,7 @@ type Summary struct {
 	count   atomic.Uint64
 	sumBits atomic.Uint64
 	created atomic.Int64
-	q       *quantileWindow // nil without objectives; then count and sum are the atomics above
+	q       *quantile.Window // nil without objectives; then count and sum are the atomics above
 }
 
 // SummaryVec is a family of summaries with variable labels; see Vec.
@@ -74,7 +77,7 @@ func summaryMaker(name string, opts []Opts) (func(*Summary), error) {
 	}
 	return func(s *Summary) {
 		if cfg != nil {
-			s.q = newQuantileWindow(cfg)
+			s.q = quantile.NewWindow(cfg)
 		}
 		s.created.Store(nowNanos())
 	}, nil
@@ -82,7 +85,7 @@ func summaryMaker(name string, opts []Opts) (func(*Summary), error) {
 
 // checkObjectives validates the quantile options and returns the shared quantile
 // configuration, or nil without objectives.
-func checkObjectives(name string, o *Opts) (*quantileConfig, error) {
+func checkObjectives(name string, o *Opts) (*quantile.Config, error) {
 	if o.MaxAge < 0 {
 		return nil, fmt.Errorf("prom: summary %q: MaxAge %v is negative", name, o.MaxAge)
 	}
@@ -116,7 +119,7 @@ func checkObjectives(name string, o *Opts) (*quantileConfig, error) {
 	if ageBuckets == 0 {
 		ageBuckets = DefAgeBuckets
 	}
-	return newQuantileConfig(o.Objectives, int64(maxAge), ageBuckets), nil
+	return quantile.NewConfig(o.Objectives, int64(maxAge), ageBuckets, nowNanos), nil
 }
 
 func newSummaryVec(v *SummaryVec, name, help string, labelNames []string, opts []Opts) error {
@@ -160,11 +163,11 @@ func (s *Summary) Observe(v float64) {
 		return
 	}
 	if s.q != nil {
-		s.q.observe(v)
+		s.q.Observe(v)
 		return
 	}
 	s.count.Add(1)
-	addFloat(&s.sumBits, v)
+	stripe.AddFloat(&s.sumBits, v)
 }
 
 // Time returns a function that observes the seconds elapsed since Time was called:
@@ -196,11 +199,9 @@ func (s *Summary) collect(w *Writer) {
 	ser.LabelValues = s.labelValues()
 	ser.Created = s.created.Load()
 	if q := s.q; q != nil {
-		now := q.cfg.now()
-		q.mu.Lock()
-		ser.Count, ser.Sum = float64(q.count), q.sum
-		ser.Quantiles = q.appendQuantiles(ser.Quantiles, now)
-		q.mu.Unlock()
+		var n uint64
+		n, ser.Sum, ser.Quantiles = quantile.Collect(q, ser.Quantiles)
+		ser.Count = float64(n)
 	} else {
 		ser.Count = float64(s.count.Load())
 		ser.Sum = math.Float64frombits(s.sumBits.Load())

@@ -26,7 +26,7 @@ func newTestSummary(t testing.TB, o Opts) (*Summary, *fakeClock) {
 	o.Unregistered = true
 	s := Must(NewSummary("s", "S.", o))
 	clk := &fakeClock{t: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC).UnixNano()}
-	s.q.cfg.now = clk.now
+	s.q.Config().Now = clk.now
 	return s, clk
 }
 
@@ -313,7 +313,7 @@ func TestSummaryHeapPerChild(t *testing.T) {
 	}
 	r := rand.New(rand.NewPCG(5, 6))
 	clk := &fakeClock{t: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC).UnixNano()}
-	v.With("warm").q.cfg.now = clk.now
+	v.With("warm").q.Config().Now = clk.now
 	// Fill every age bucket of the window: 5 steps of 1000 observations.
 	fill := func(s *Summary) {
 		start := clk.t

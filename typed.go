@@ -5,7 +5,8 @@ import (
 	"reflect"
 	"strings"
 	"unicode"
-	"unsafe"
+
+	"github.com/prom-go/prom/internal/labeltab"
 )
 
 // TypedVec is a metric family whose label values come from a struct type L: each field of L is a
@@ -19,7 +20,7 @@ import (
 //
 // Finding an existing child reads the fields in place: no allocation, no lock, no reflection.
 // CounterOf, GaugeOf, HistogramOf and SummaryOf are its instances.
-type TypedVec[L any, T any, P Child[T]] struct {
+type TypedVec[L any, T any, P child[T]] struct {
 	// flat is the number of label fields when they are the first fields of L, strings one
 	// after the other, so that l reads in place as a [flat]string; 0 otherwise, when offs
 	// locates each label field. It comes first: With then reads two cache lines of tv, not three.
@@ -44,17 +45,12 @@ func NewGaugeOf[L any](name, help string, opts ...Opts) (*GaugeOf[L], error) {
 	return newTyped[L](GaugeType, name, help, opts, initGauge)
 }
 
-func newTyped[L any, T any, P Child[T]](t Type, name, help string, opts []Opts, initChild func(*T)) (*TypedVec[L, T, P], error) {
+func newTyped[L any, T any, P child[T]](t Type, name, help string, opts []Opts, initChild func(*T)) (*TypedVec[L, T, P], error) {
 	names, offs, err := structLabels[L]()
 	if err != nil {
 		return nil, fmt.Errorf("prom: metric %q: %w", name, err)
 	}
-	tv := &TypedVec[L, T, P]{offs: offs, flat: len(offs)}
-	for i, off := range offs {
-		if off != uintptr(i)*unsafe.Sizeof("") {
-			tv.flat = 0
-		}
-	}
+	tv := &TypedVec[L, T, P]{offs: offs, flat: labeltab.Flat(offs)}
 	if err := newVec(&tv.vec, t, name, help, names, opts, initChild); err != nil {
 		return nil, err
 	}
@@ -109,59 +105,58 @@ func snakeCase(s string) string {
 // invalid UTF-8 is handled as by Vec.With. Finding an existing child allocates nothing and takes
 // no lock; for two labels it costs less than Vec.With, since it knows their number.
 func (tv *TypedVec[L, T, P]) With(l L) *T {
-	p := unsafe.Pointer(&l)
 	v := &tv.vec
 	switch tv.flat {
 	case 2:
 		// Vec.with2's steps, written out here (see with2 for why), with l read in place.
-		a := (*[2]string)(p)
+		a := labeltab.Strings2(&l)
 		var h uint64
 		if len(a[0]) <= 8 && len(a[1]) <= 8 {
-			a0, b0 := shortWords(a[0])
-			a1, b1 := shortWords(a[1])
-			h = mixValue(v.seed^posKey(0), a0, b0, len(a[0])) + mixValue(v.seed^posKey(1), a1, b1, len(a[1]))
+			a0, b0 := labeltab.ShortWords(a[0])
+			a1, b1 := labeltab.ShortWords(a[1])
+			h = labeltab.MixValue(v.seed^labeltab.PosKey(0), a0, b0, len(a[0])) + labeltab.MixValue(v.seed^labeltab.PosKey(1), a1, b1, len(a[1]))
 		} else {
-			h = hashValues(v.seed, a[:])
+			h = labeltab.HashValues(v.seed, a[:])
 		}
-		t, tag := v.tab.Load(), tagOf(h)
-		for i := h & t.mask; ; i = (i + 1) & t.mask {
-			c, end := t.at(i, tag)
+		t, tag := v.tab.Load(), labeltab.Tag(h)
+		for i, m := h&t.Mask(), t.Mask(); ; i = (i + 1) & m {
+			c, end := t.At(i, tag)
 			if end {
 				break
 			}
-			if c != nil && hd(c).hash == h {
-				b := (*[2]string)(unsafe.Add(unsafe.Pointer(c), v.valsAt))
-				if sameString(b[0], a[0]) && sameString(b[1], a[1]) {
+			if c != nil && labeltab.HeadOf(c).Hash == h {
+				b := labeltab.Values2(v.vals, c)
+				if labeltab.SameString(b[0], a[0]) && labeltab.SameString(b[1], a[1]) {
 					return c
 				}
 			}
 		}
 		return v.create(a[:], h)
 	case 0:
-		return tv.withFields(p)
+		return tv.withFields(&l)
 	}
 	// One label, or three or more: l read in place, as Vec.With's values.
-	return v.With(unsafe.Slice((*string)(p), tv.flat)...)
+	return v.With(labeltab.Strings(&l, tv.flat)...)
 }
 
 // withFields is With for a struct whose label fields are not all at its start: it gathers them
-// first, on the stack unless there are more than maxInlineValues.
-func (tv *TypedVec[L, T, P]) withFields(l unsafe.Pointer) *T {
-	var buf [maxInlineValues]string
+// first, on the stack unless there are more than labeltab.MaxInline.
+func (tv *TypedVec[L, T, P]) withFields(l *L) *T {
+	var buf [labeltab.MaxInline]string
 	return tv.vec.With(tv.fields(l, buf[:0])...)
 }
 
 // fields appends the label values of the struct at l to dst.
-func (tv *TypedVec[L, T, P]) fields(l unsafe.Pointer, dst []string) []string {
+func (tv *TypedVec[L, T, P]) fields(l *L, dst []string) []string {
 	for _, off := range tv.offs {
-		dst = append(dst, *(*string)(unsafe.Add(l, off)))
+		dst = append(dst, labeltab.Field(l, off))
 	}
 	return dst
 }
 
 // Remove deletes the child for l and reports whether it existed.
 func (tv *TypedVec[L, T, P]) Remove(l L) bool {
-	return tv.vec.Remove(tv.fields(unsafe.Pointer(&l), nil)...)
+	return tv.vec.Remove(tv.fields(&l, nil)...)
 }
 
 // RemoveMatching deletes every child whose labels include all the given name/value pairs.

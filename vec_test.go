@@ -5,7 +5,8 @@ import (
 	"math"
 	"sync"
 	"testing"
-	"unsafe"
+
+	"github.com/prom-go/prom/internal/labeltab"
 )
 
 func nan() float64 { return math.NaN() }
@@ -206,11 +207,11 @@ func TestScrapeAllocsConstant(t *testing.T) {
 	}
 }
 
-// TestSeriesHeadFirst: hd converts a child pointer to its seriesHead, which is only right while
-// every series type embeds seriesHead as its first field.
+// TestSeriesHeadFirst: labeltab.HeadOf converts a child pointer to its head, which is only
+// right while every series type embeds seriesHead, whose first field is the head, first.
 func TestSeriesHeadFirst(t *testing.T) {
 	o := Opts{Unregistered: true}
-	for name, p := range map[string][2]unsafe.Pointer{
+	for name, ok := range map[string]bool{
 		"Counter":   headOf(Must(NewCounter("c", "h", o))),
 		"Gauge":     headOf(Must(NewGauge("g", "h", o))),
 		"Histogram": headOf(Must(NewHistogram("hi", "h", o))),
@@ -218,12 +219,10 @@ func TestSeriesHeadFirst(t *testing.T) {
 		"Info":      headOf(Must(NewInfo("i", "h", o))),
 		"StateSet":  headOf(Must(NewStateSet("st", "h", []string{"a"}, o))),
 	} {
-		if p[0] != p[1] {
+		if !ok {
 			t.Errorf("%s: seriesHead is not its first field", name)
 		}
 	}
 }
 
-func headOf[T any, P Child[T]](p P) [2]unsafe.Pointer {
-	return [2]unsafe.Pointer{unsafe.Pointer(p.head()), unsafe.Pointer(p)}
-}
+func headOf[T any, P child[T]](p P) bool { return labeltab.HeadOf[T](p) == &p.head().Head }

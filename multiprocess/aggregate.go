@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/prom-go/prom"
+	"github.com/prom-go/prom/internal/bucket"
 )
 
 // aggFamily is a family as the collector serves it, gathered from every file that declares it.
@@ -55,7 +56,7 @@ func (c *Collector) family(info *familyInfo) *aggFamily {
 		consts[l.Name] = l.Value
 	}
 	d, err := prom.NewDesc(info.typ, info.name, info.help, names, prom.Opts{Unit: info.unit, ConstLabels: consts})
-	if err != nil || d.Name != info.name || len(consts) != len(info.consts) || !increasing(info.upper) {
+	if err != nil || d.Name != info.name || len(consts) != len(info.consts) || !validBounds(info.upper) {
 		c.fams[info.name] = nil // never serve a name first declared invalid
 		return nil
 	}
@@ -212,4 +213,10 @@ func (c *Collector) emit(w *prom.Writer, gen uint64) {
 			w.Emit(out)
 		}
 	}
+}
+
+// validBounds reports whether the bucket bounds a file declares are bounds prom would accept.
+func validBounds(upper []float64) bool {
+	_, err := bucket.Check(upper)
+	return err == nil
 }

@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"github.com/prom-go/prom"
+	"github.com/prom-go/prom/internal/bucket"
+	"github.com/prom-go/prom/internal/optone"
 )
 
 // NewCounter creates a counter without variable labels in the process's file. It is served at
@@ -26,7 +28,7 @@ func (p *Process) NewCounterVec(name, help string, labelNames []string, opts ...
 	if err != nil {
 		return nil, err
 	}
-	return newVec(f, newCounter), nil
+	return newVec(f, initCounter), nil
 }
 
 // NewGauge creates a gauge without variable labels whose values combine as mode says.
@@ -45,7 +47,7 @@ func (p *Process) NewGaugeVec(name, help string, labelNames []string, mode Gauge
 	if err != nil {
 		return nil, err
 	}
-	return newVec(f, newGauge), nil
+	return newVec(f, initGauge), nil
 }
 
 // NewHistogram creates a classic histogram without variable labels; Opts.Buckets sets the
@@ -64,7 +66,9 @@ func (p *Process) NewHistogramVec(name, help string, labelNames []string, opts .
 	if err != nil {
 		return nil, err
 	}
-	return newVec(f, newHistogram), nil
+	idx := bucket.New(f.info.upper)
+	f.idx = &idx
+	return newVec(f, initHistogram), nil
 }
 
 // NewSummary creates a summary without variable labels: a count and a sum. Opts.Objectives is
@@ -84,12 +88,12 @@ func (p *Process) NewSummaryVec(name, help string, labelNames []string, opts ...
 	if err != nil {
 		return nil, err
 	}
-	return newVec(f, newSummary), nil
+	return newVec(f, initSummary), nil
 }
 
 // newFamily validates a family and records it in the file.
 func (p *Process) newFamily(t prom.Type, mode GaugeMode, name, help string, labels []string, opts []prom.Opts) (*family, error) {
-	o, err := oneOpts(name, opts)
+	o, err := optone.One("multiprocess", name, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -157,45 +161,19 @@ func (p *Process) declare(info familyInfo, served *prom.Desc) (*family, error) {
 	return f, nil
 }
 
-// oneOpts returns the single Opts of a constructor call, or the zero Opts.
-func oneOpts(name string, opts []prom.Opts) (prom.Opts, error) {
-	switch len(opts) {
-	case 0:
-		return prom.Opts{}, nil
-	case 1:
-		return opts[0], nil
-	}
-	return prom.Opts{}, fmt.Errorf("multiprocess: metric %q: got %d Opts; give at most one", name, len(opts))
-}
-
-// checkBuckets validates histogram bounds as prom does: strictly increasing, no NaN, a trailing
-// +Inf dropped; nil means prom.DefBuckets.
+// checkBuckets validates histogram bounds as prom does (internal/bucket): strictly increasing,
+// no NaN, a trailing +Inf dropped; nil means prom.DefBuckets. A record holds at most
+// math.MaxUint16 - 2 of them.
 func checkBuckets(name string, b []float64) ([]float64, error) {
 	if b == nil {
 		b = prom.DefBuckets
 	}
-	if n := len(b); n > 0 && math.IsInf(b[n-1], +1) {
-		b = b[:n-1]
+	u, err := bucket.Check(b)
+	if err != nil {
+		return nil, fmt.Errorf("multiprocess: histogram %q: %w", name, err)
 	}
-	if len(b) > math.MaxUint16-2 {
-		return nil, fmt.Errorf("multiprocess: histogram %q: %d buckets; at most %d fit a record", name, len(b), math.MaxUint16-2)
+	if len(u) > math.MaxUint16-2 {
+		return nil, fmt.Errorf("multiprocess: histogram %q: %d buckets; at most %d fit a record", name, len(u), math.MaxUint16-2)
 	}
-	for i, u := range b {
-		if math.IsNaN(u) {
-			return nil, fmt.Errorf("multiprocess: histogram %q: bucket bound %d is NaN", name, i)
-		}
-	}
-	if !increasing(b) {
-		return nil, fmt.Errorf("multiprocess: histogram %q: bucket bounds %v are not strictly increasing", name, b)
-	}
-	return append([]float64(nil), b...), nil
-}
-
-func increasing(b []float64) bool {
-	for i := 1; i < len(b); i++ {
-		if !(b[i] > b[i-1]) {
-			return false
-		}
-	}
-	return true
+	return u, nil
 }

@@ -41,7 +41,7 @@ func TestConstructionErrors(t *testing.T) {
 		{"buckets not increasing", func() error {
 			_, err := p.NewHistogram("h", "H.", prom.Opts{Buckets: []float64{1, 1}})
 			return err
-		}, "not strictly increasing"},
+		}, "upper bounds must be strictly increasing"},
 		{"bucket NaN", func() error {
 			_, err := p.NewHistogram("h", "H.", prom.Opts{Buckets: []float64{nabla()}})
 			return err

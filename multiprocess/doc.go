@@ -68,14 +68,17 @@
 //     classic buckets.
 //   - Exemplars (Opts.ExemplarMinInterval; the metrics have no exemplar methods): an exemplar
 //     is one observation of one process, which the files do not keep and a sum has none of.
-//   - Callbacks (NewGaugeFunc, NewCounterFunc): a callback runs only in its own process, and
-//     the aggregate is collected by whichever process is scraped, or by an exporter.
-//   - State sets (NewStateSet) and info metrics that change (there is no Info.Set): the states
-//     or labels of several processes do not combine into one; a collection would have to pick
-//     one process's, or serve stale ones.
+//   - Info metrics that change (there is no Info.Set): the labels of several processes do not
+//     combine into one; a collection would have to pick one process's, or serve stale ones.
 //   - A per-metric Opts.Registry: the metrics of a Process are served together, by Register.
 //   - Any field of prom.Opts this package does not know, so that an option added later is
 //     never silently ignored.
+//
+// The package offers no GaugeFunc, CounterFunc or StateSet: a callback runs only in its own
+// process while the aggregate is collected by whichever process is scraped (or by an exporter
+// that runs none), and the states of several processes do not combine into one state set; keep
+// such a value in a Gauge of this package (one per state, of mode GaugeLiveAll, for a state
+// set), or serve it from a registry of the process alone.
 //
 // Put what is fixed for the whole service in constant labels, a constant Info, or the
 // registry's target info; serve what cannot be aggregated from a registry of the process alone.

@@ -87,9 +87,9 @@ func ExampleProcess_Register() {
 	}
 	_, err = prom.NewGauge("jobs_total", "Another jobs.", prom.Opts{Registry: reg})
 	fmt.Println(err)
-	_, err = mp.NewGaugeFunc("queue_length", "Jobs waiting.", func() float64 { return 0 })
+	_, err = mp.NewSummary("job_seconds", "Job time.", prom.Opts{Objectives: map[float64]float64{0.99: 0.001}})
 	fmt.Println(err)
 	// Output:
 	// prom: gauge "jobs_total" (help "Another jobs.") clashes with the registered counter "jobs" (help "Jobs done."): both would write samples named "jobs_total"
-	// multiprocess: gauge "queue_length": a GaugeFunc is refused: a callback runs only in the process that made it, while the aggregate is collected by whichever process is scraped, or by an exporter that runs none; keep the value in a gauge or counter of this package and update it from the process, or serve the callback from a registry of this process only
+	// multiprocess: summary "job_seconds": option Objectives is refused: quantiles cannot be aggregated across processes (the quantiles of several processes do not combine into the quantile of all); use a histogram, or a summary without objectives (count and sum)
 }

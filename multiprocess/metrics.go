@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/prom-go/prom"
+	"github.com/prom-go/prom/internal/bucket"
+	"github.com/prom-go/prom/internal/stripe"
 )
 
 // Counter is a counter of this process, summed over every process when served. It has the
@@ -22,8 +24,8 @@ type Counter struct {
 // CounterVec is a family of counters with variable labels.
 type CounterVec = Vec[Counter]
 
-func newCounter(f *family, s []atomic.Uint64) *Counter {
-	return &Counter{fam: f, n: &s[0], frac: &s[1]}
+func initCounter(c *Counter, f *family, s []atomic.Uint64) {
+	*c = Counter{fam: f, n: &s[0], frac: &s[1]}
 }
 
 // Inc adds 1.
@@ -36,31 +38,21 @@ func (c *Counter) Add(v float64) {
 		c.n.Add(u)
 		return
 	}
-	if !(v >= 0 && v <= math.MaxFloat64) {
-		if math.IsNaN(v) {
-			c.fam.p.report(prom.ErrNaNIncrement, c.fam.info.name, "Add(NaN) ignored")
-		} else if v > 0 {
-			c.fam.p.report(prom.ErrNaNIncrement, c.fam.info.name, "Add(+Inf) ignored: the counter would stay +Inf for good")
-		} else {
-			c.fam.p.report(prom.ErrNegativeIncrement, c.fam.info.name, "Add(%v) ignored: a counter only goes up", v)
+	if !stripe.ValidIncrement(v) {
+		kind := prom.ErrNaNIncrement
+		negative, detail := stripe.BadIncrement(v)
+		if negative {
+			kind = prom.ErrNegativeIncrement
 		}
+		c.fam.p.report(kind, c.fam.info.name, "%s", detail)
 		return
 	}
-	addFloat(c.frac, v)
+	stripe.AddFloat(c.frac, v)
 }
 
 // Value returns this process's part of the counter.
 func (c *Counter) Value() float64 {
 	return float64(c.n.Load()) + math.Float64frombits(c.frac.Load())
-}
-
-func addFloat(a *atomic.Uint64, v float64) {
-	for {
-		old := a.Load()
-		if a.CompareAndSwap(old, math.Float64bits(math.Float64frombits(old)+v)) {
-			return
-		}
-	}
 }
 
 // Gauge is a gauge of this process, combined with the other processes' as its GaugeMode says.
@@ -78,8 +70,8 @@ type Gauge struct {
 // GaugeVec is a family of gauges with variable labels.
 type GaugeVec = Vec[Gauge]
 
-func newGauge(f *family, s []atomic.Uint64) *Gauge {
-	return &Gauge{fam: f, bits: &s[0], ts: &s[1], stamp: f.info.mode.base() == GaugeMostRecent}
+func initGauge(g *Gauge, f *family, s []atomic.Uint64) {
+	*g = Gauge{fam: f, bits: &s[0], ts: &s[1], stamp: f.info.mode.base() == GaugeMostRecent}
 }
 
 func (g *Gauge) touch() {
@@ -98,7 +90,7 @@ func (g *Gauge) Inc() { g.Add(1) }
 func (g *Gauge) Dec() { g.Add(-1) }
 
 // Add adds v, which may be negative.
-func (g *Gauge) Add(v float64) { addFloat(g.bits, v); g.touch() }
+func (g *Gauge) Add(v float64) { stripe.AddFloat(g.bits, v); g.touch() }
 
 // Sub subtracts v.
 func (g *Gauge) Sub(v float64) { g.Add(-v) }
@@ -121,10 +113,12 @@ func (g *Gauge) TrackInProgress() func() {
 // are added when served. It has the semantics of prom.Histogram without exemplars or native
 // buckets, which cannot be combined from files.
 //
-// Observe is a bucket search, one atomic add on the bucket and a compare-and-swap on the sum.
+// Observe finds the bucket as prom.Histogram does (internal/bucket), then makes one atomic add
+// on the bucket and a compare-and-swap on the sum.
 type Histogram struct {
 	fam    *family
 	upper  []float64
+	idx    *bucket.Index   // the family's
 	counts []atomic.Uint64 // per bucket, not cumulative; the last one is +Inf
 	sum    *atomic.Uint64
 }
@@ -132,9 +126,9 @@ type Histogram struct {
 // HistogramVec is a family of histograms with variable labels.
 type HistogramVec = Vec[Histogram]
 
-func newHistogram(f *family, s []atomic.Uint64) *Histogram {
+func initHistogram(h *Histogram, f *family, s []atomic.Uint64) {
 	nb := len(f.info.upper)
-	return &Histogram{fam: f, upper: f.info.upper, counts: s[:nb+1], sum: &s[nb+1]}
+	*h = Histogram{fam: f, upper: f.info.upper, idx: f.idx, counts: s[:nb+1], sum: &s[nb+1]}
 }
 
 // Observe adds one observation of v. NaN is dropped and reported as prom.ErrNaNIncrement.
@@ -143,18 +137,14 @@ func (h *Histogram) Observe(v float64) {
 		h.fam.p.report(prom.ErrNaNIncrement, h.fam.info.name, "Observe(NaN) ignored")
 		return
 	}
-	u := h.upper
-	lo, hi := 0, len(u)
-	for lo < hi {
-		m := int(uint(lo+hi) >> 1)
-		if v <= u[m] {
-			hi = m
-		} else {
-			lo = m + 1
-		}
+	var i int
+	if h.idx.Ok() {
+		i = h.idx.Find(v, h.upper)
+	} else {
+		i = bucket.Search(h.upper, v)
 	}
-	h.counts[lo].Add(1)
-	addFloat(h.sum, v)
+	bucket.Count(h.counts, i).Add(1)
+	stripe.AddFloat(h.sum, v)
 }
 
 // Time returns a function that observes the seconds elapsed since Time was called:
@@ -187,8 +177,8 @@ type Summary struct {
 // SummaryVec is a family of summaries with variable labels.
 type SummaryVec = Vec[Summary]
 
-func newSummary(f *family, s []atomic.Uint64) *Summary {
-	return &Summary{fam: f, count: &s[0], sum: &s[1]}
+func initSummary(s *Summary, f *family, slots []atomic.Uint64) {
+	*s = Summary{fam: f, count: &slots[0], sum: &slots[1]}
 }
 
 // Observe adds one observation of v. NaN is dropped and reported as prom.ErrNaNIncrement.
@@ -198,7 +188,7 @@ func (s *Summary) Observe(v float64) {
 		return
 	}
 	s.count.Add(1)
-	addFloat(s.sum, v)
+	stripe.AddFloat(s.sum, v)
 }
 
 // Time returns a function that observes the seconds elapsed since Time was called.

@@ -16,8 +16,6 @@ const (
 	whyExemplars = "exemplars cannot be aggregated: an exemplar is one observation of one process, with its trace labels, which the files do not keep and a sum over processes has no single one of"
 	whyRegistry  = "the metrics of a Process are served together by its Collector; use Process.Register instead"
 	whyUnit      = "OpenMetrics forbids a unit on an info metric"
-	whyCallback  = "a callback runs only in the process that made it, while the aggregate is collected by whichever process is scraped, or by an exporter that runs none; keep the value in a gauge or counter of this package and update it from the process, or serve the callback from a registry of this process only"
-	whyStateSet  = "a state set changes state at run time, and the states of several processes do not combine into one state set: each would claim its own state; use a gauge of mode GaugeLiveAll per state (1 when in it), or serve the state set from a registry of this process only"
 )
 
 // optionRule says what the types of this package do with a field of prom.Opts: which types

@@ -1,14 +1,15 @@
 package multiprocess
 
 import (
-	"slices"
-	"strconv"
+	"math/rand/v2"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"unicode/utf8"
 
 	"github.com/prom-go/prom"
+	"github.com/prom-go/prom/internal/bucket"
+	"github.com/prom-go/prom/internal/labeltab"
 )
 
 // family is a metric family of this process: its description and place in the file.
@@ -16,6 +17,7 @@ type family struct {
 	p       *Process
 	info    familyInfo
 	ordinal int
+	idx     *bucket.Index // a histogram's, for its upper bounds
 }
 
 // slots allocates the value slots of a new series with the given label values: a series
@@ -26,7 +28,7 @@ func (f *family) slots(values []string) []atomic.Uint64 {
 	key := encodeSeries(nil, f.ordinal, f.p.pid, values)
 	off, err := f.p.appendRecord(recSeries, key, n)
 	if err != nil {
-		f.p.report(prom.ErrCollect, f.info.name, "series %s not recorded: %v", quoteAll(values), err)
+		f.p.report(prom.ErrCollect, f.info.name, "series %s not recorded: %v", labeltab.QuoteAll(values), err)
 		return make([]atomic.Uint64, n)
 	}
 	return f.p.slotsAt(off, n)
@@ -36,55 +38,32 @@ func (f *family) slots(values []string) []atomic.Uint64 {
 // recorded in the process's file on first use. CounterVec, GaugeVec, HistogramVec and
 // SummaryVec are its instances.
 //
-// Finding an existing child takes no lock and allocates nothing. Creating one takes a lock and
-// appends a record to the file. There is no Remove: a series once written stays in the file
-// until the process dies (the Python client behaves the same way).
+// Finding an existing child takes no lock and allocates nothing: it is the label table of prom's
+// vectors (internal/labeltab). Creating one takes a lock and appends a record to the file. There
+// is no Remove: a series once written stays in the file until the process dies (the Python
+// client behaves the same way).
 type Vec[T any] struct {
 	fam      *family
-	newChild func(f *family, slots []atomic.Uint64) *T
-	table    atomic.Pointer[vecTable[T]]
+	init     func(c *T, f *family, slots []atomic.Uint64)
+	vals     labeltab.Layout
+	seed     uint64
+	table    atomic.Pointer[labeltab.Table[child[T]]]
 	mu       sync.Mutex
 	n        int
 	detached *T
 }
 
-// vecTable is an open-addressing hash table that readers probe without a lock: writers fill
-// empty slots atomically, and replace the whole table when it grows.
-type vecTable[T any] struct {
-	slots []atomic.Pointer[vecChild[T]]
-	mask  uint64
+// child is a child as the label table keeps it: its head, then the metric, then (allocated
+// with it) its label values.
+type child[T any] struct {
+	labeltab.Head[child[T]]
+	m T
 }
 
-type vecChild[T any] struct {
-	hash   uint64
-	values []string
-	child  *T
-}
-
-func newVec[T any](f *family, newChild func(*family, []atomic.Uint64) *T) *Vec[T] {
-	v := &Vec[T]{fam: f, newChild: newChild}
-	v.table.Store(&vecTable[T]{slots: make([]atomic.Pointer[vecChild[T]], 8), mask: 7})
+func newVec[T any](f *family, init func(*T, *family, []atomic.Uint64)) *Vec[T] {
+	v := &Vec[T]{fam: f, init: init, vals: labeltab.LayoutOf[child[T]](len(f.info.labels)), seed: rand.Uint64()}
+	v.table.Store(labeltab.NewTable[child[T]](8))
 	return v
-}
-
-func hashValues(values []string) uint64 {
-	h := uint64(14695981039346656037)
-	for _, s := range values {
-		for i := 0; i < len(s); i++ {
-			h = (h ^ uint64(s[i])) * 1099511628211
-		}
-		h = (h ^ 0xff) * 1099511628211 // a byte UTF-8 never holds separates the values
-	}
-	return h
-}
-
-func (t *vecTable[T]) find(h uint64, values []string) (*vecChild[T], uint64) {
-	for i := h & t.mask; ; i = (i + 1) & t.mask {
-		c := t.slots[i].Load()
-		if c == nil || c.hash == h && slices.Equal(c.values, values) {
-			return c, i
-		}
-	}
 }
 
 // With returns the child for the given label values, in the order of the label names,
@@ -92,8 +71,8 @@ func (t *vecTable[T]) find(h uint64, values []string) (*vecChild[T], uint64) {
 // prom.ErrLabelCount and returns a detached child that is never served; an invalid UTF-8 value
 // is repaired (each bad byte becomes U+FFFD) and reported as prom.ErrInvalidUTF8.
 func (v *Vec[T]) With(values ...string) *T {
-	if c, _ := v.table.Load().find(hashValues(values), values); c != nil {
-		return c.child
+	if c, _ := labeltab.Find(v.table.Load(), v.vals, labeltab.HashValues(v.seed, values), values); c != nil {
+		return &c.m
 	}
 	return v.create(values)
 }
@@ -102,11 +81,12 @@ func (v *Vec[T]) create(values []string) *T {
 	names := v.fam.info.labels
 	if len(values) != len(names) {
 		v.fam.p.report(prom.ErrLabelCount, v.fam.info.name, "got %d label values %s for the label names %s",
-			len(values), quoteAll(values), quoteAll(names))
+			len(values), labeltab.QuoteAll(values), labeltab.QuoteAll(names))
 		v.mu.Lock()
 		defer v.mu.Unlock()
 		if v.detached == nil {
-			v.detached = v.newChild(v.fam, make([]atomic.Uint64, v.fam.info.nslots()))
+			v.detached = new(T)
+			v.init(v.detached, v.fam, make([]atomic.Uint64, v.fam.info.nslots()))
 		}
 		return v.detached
 	}
@@ -118,40 +98,21 @@ func (v *Vec[T]) create(values []string) *T {
 		}
 		own[i] = strings.Clone(s)
 	}
-	h := hashValues(own)
+	h := labeltab.HashValues(v.seed, own)
 	v.mu.Lock()
 	defer v.mu.Unlock()
 	t := v.table.Load()
-	c, i := t.find(h, own)
+	c, i := labeltab.Find(t, v.vals, h, own)
 	if c != nil {
-		return c.child
+		return &c.m
 	}
-	c = &vecChild[T]{hash: h, values: own, child: v.newChild(v.fam, v.fam.slots(own))}
+	c = labeltab.Alloc[child[T]](v.vals)
+	c.Hash = h
+	copy(labeltab.Values(v.vals, c), own)
+	v.init(&c.m, v.fam, v.fam.slots(own))
 	v.n++
-	if v.n*4 > len(t.slots)*3 {
-		nt := &vecTable[T]{slots: make([]atomic.Pointer[vecChild[T]], 2*len(t.slots)), mask: uint64(2*len(t.slots) - 1)}
-		for j := range t.slots {
-			if old := t.slots[j].Load(); old != nil {
-				_, k := nt.find(old.hash, old.values)
-				nt.slots[k].Store(old)
-			}
-		}
-		_, k := nt.find(h, own)
-		nt.slots[k].Store(c)
-		v.table.Store(nt)
-	} else {
-		t.slots[i].Store(c)
+	if n := t.Insert(c, i, v.n); n != t {
+		v.table.Store(n)
 	}
-	return c.child
-}
-
-func quoteAll(values []string) string {
-	b := []byte{'['}
-	for i, s := range values {
-		if i > 0 {
-			b = append(b, ' ')
-		}
-		b = strconv.AppendQuote(b, s)
-	}
-	return string(append(b, ']'))
+	return &c.m
 }

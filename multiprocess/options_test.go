@@ -20,18 +20,6 @@ func TestRefusals(t *testing.T) {
 		metric string   // the name the error must quote
 		want   []string // and these
 	}{
-		{"GaugeFunc", func() error {
-			_, err := p.NewGaugeFunc("queue_length", "Q.", func() float64 { return 1 })
-			return err
-		}, "queue_length", []string{"GaugeFunc is refused", "callback runs only in the process"}},
-		{"CounterFunc", func() error {
-			_, err := p.NewCounterFunc("served_total", "S.", func() float64 { return 1 })
-			return err
-		}, "served_total", []string{"CounterFunc is refused", "callback runs only in the process"}},
-		{"StateSet", func() error {
-			_, err := p.NewStateSet("mode", "M.", []string{"a", "b"})
-			return err
-		}, "mode", []string{"StateSet is refused", "states of several processes do not combine"}},
 		{"summary Objectives", func() error {
 			_, err := p.NewSummary("s1", "S.", prom.Opts{Objectives: map[float64]float64{0.5: 0.05}})
 			return err

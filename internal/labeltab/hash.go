@@ -1,4 +1,4 @@
-package prom
+package labeltab
 
 import (
 	"math/bits"
@@ -12,33 +12,33 @@ import (
 // steering collisions across processes. Each value is hashed on its own, seeded by the vector's
 // seed and its position, and the hashes are added: the processor runs the values'
 // multiplications side by side instead of one after the other, and a lookup waits for the hash
-// before its first load. Vec and TypedVec must compute it the same way, since either may insert
-// a child the other finds: both call hashValues, or its parts.
+// before its first load. Every path that inserts or finds a child must compute it the same way:
+// HashValues, or its parts written out (ShortWords, MixValue, PosKey).
 
-// hashValues returns the hash of label values for a vector with the given seed. It is one call
+// HashValues returns the hash of label values for a vector with the given seed. It is one call
 // whatever the number of values; a value of up to 8 bytes costs two or three loads and one
 // multiplication.
-func hashValues(seed uint64, values []string) uint64 {
+func HashValues(seed uint64, values []string) uint64 {
 	var h uint64
 	for i, s := range values {
 		if len(s) > 8 {
-			h += hashLong(s, seed^posKey(i))
+			h += hashLong(s, seed^PosKey(i))
 		} else {
-			a, b := shortWords(s)
-			h += mixValue(seed^posKey(i), a, b, len(s))
+			a, b := ShortWords(s)
+			h += MixValue(seed^PosKey(i), a, b, len(s))
 		}
 	}
 	return h
 }
 
-// posKey returns what seeds the hash of the value at position i, so that the same value at
-// two positions hashes differently. Callers that unroll hashValues pass constants, folded.
-func posKey(i int) uint64 { return uint64(i+1) * hashK2 }
+// PosKey returns what seeds the hash of the value at position i, so that the same value at
+// two positions hashes differently. Callers that unroll HashValues pass constants, folded.
+func PosKey(i int) uint64 { return uint64(i+1) * hashK2 }
 
-// shortWords returns the bytes of s, of at most 8 bytes, in two words that with its length
-// determine it. It is inlined, so a caller that knows its values are short (TypedVec.With)
-// hashes them without a call: h += mixValue(seed^posKey(i), a, b, len(s)) for each.
-func shortWords(s string) (a, b uint64) {
+// ShortWords returns the bytes of s, of at most 8 bytes, in two words that with its length
+// determine it. It is inlined, so a caller that knows its values are short hashes them without
+// a call: h += MixValue(seed^PosKey(i), a, b, len(s)) for each.
+func ShortWords(s string) (a, b uint64) {
 	n := uint(len(s))
 	if n >= 4 {
 		p := unsafe.Pointer(unsafe.StringData(s))
@@ -50,8 +50,8 @@ func shortWords(s string) (a, b uint64) {
 	return a, 0
 }
 
-// mixValue returns the hash, seeded by h, of the value of n bytes whose words are a and b.
-func mixValue(h, a, b uint64, n int) uint64 { return mix(h^a^hashK0, b^uint64(n)^hashK1) }
+// MixValue returns the hash, seeded by h, of the value of n bytes whose words are a and b.
+func MixValue(h, a, b uint64, n int) uint64 { return mix(h^a^hashK0, b^uint64(n)^hashK1) }
 
 // hashLong returns the hash, seeded by h, of s, a string longer than 8 bytes: one
 // multiplication per 8 bytes.

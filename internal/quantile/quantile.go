@@ -1,30 +1,10 @@
-package prom
+package quantile
 
 import (
 	"math"
 	"slices"
 	"sync"
 )
-
-// This file holds the quantile sketch of Summary: a sliding window of age buckets, each a
-// compressed summary of the observations of one time step in the manner of Greenwald and
-// Khanna, with an error function built from the objectives so that the summaries of the age
-// buckets can be merged at collection time without losing the guarantee.
-//
-// Notation. A summary of m observations is a list of tuples sorted by value; tuple i stands
-// for one observation v_i whose position in the sorted observations lies in
-// [rmin_i, rmax_i], with rmin_i the sum of g over tuples 0..i and rmax_i = rmin_i + d_i. The
-// first tuple is the exact minimum and the last the exact maximum.
-//
-// Allowed error. Each objective (φ, ε) becomes a line L(r, m) = a·r + b·(m−r) with a, b ≥ 0
-// and a·φ + b·(1−φ) = ε, so L(φm, m) = εm: the rank error the objective allows. The sketch
-// keeps every pair of neighbouring tuples within rmax_{i+1} − rmin_i ≤ 2·e + 1, where
-// e = min over the lines, evaluated at both ends of the pair (e is concave, so it is at least
-// that anywhere between). Because every line is linear in (r, m−r), the errors of summaries
-// of disjoint sets add up to at most the error of the same lines over the union: merging the
-// age buckets keeps the invariant, and a query for rank φn over the window of n observations
-// finds a tuple whose position is within e(φn, n) ≤ εn of φn. Among the lines allowed for an
-// objective, the one chosen needs the fewest tuples (it minimises ∫dr/L over the ranks).
 
 // batchSize is the number of observations buffered before they are sorted and merged into the
 // current age bucket's summary.
@@ -36,17 +16,17 @@ const maxBucketCount = math.MaxUint32 - batchSize
 
 type errLine struct{ a, b float64 }
 
-// quantileConfig is what the children of a summary family with objectives share.
-type quantileConfig struct {
+// Config is what the children of a summary family with objectives share.
+type Config struct {
 	quantiles  []float64 // ascending
 	lines      []errLine
 	ageBuckets int
 	step       int64        // nanoseconds of one age bucket: MaxAge/AgeBuckets
-	now        func() int64 // the clock, in Unix nanoseconds; tests replace it
+	Now        func() int64 // the clock, in Unix nanoseconds; tests replace it
 }
 
-func newQuantileConfig(objectives map[float64]float64, maxAge int64, ageBuckets int) *quantileConfig {
-	c := &quantileConfig{ageBuckets: ageBuckets, step: max(maxAge/int64(ageBuckets), 1), now: nowNanos}
+func NewConfig(objectives map[float64]float64, maxAge int64, ageBuckets int, now func() int64) *Config {
+	c := &Config{ageBuckets: ageBuckets, step: max(maxAge/int64(ageBuckets), 1), Now: now}
 	for q := range objectives {
 		c.quantiles = append(c.quantiles, q)
 	}
@@ -76,7 +56,7 @@ func bestLine(q, eps float64) errLine {
 }
 
 // allowed returns e(r, m), the rank error the objectives allow at rank r of m observations.
-func (c *quantileConfig) allowed(r, m float64) float64 {
+func (c *Config) allowed(r, m float64) float64 {
 	e := math.Inf(1)
 	for _, l := range c.lines {
 		e = min(e, l.a*r+l.b*(m-r))
@@ -96,31 +76,33 @@ type ageBucket struct {
 	t     []tuple
 }
 
-// quantileWindow is the quantile state of one summary child. Its mutex guards everything; the
+// Window is the quantile state of one summary child. Its mutex guards everything; the
 // observe path holds it for a count, a sum and a buffer append, and once per batchSize
 // observations for the merge.
-type quantileWindow struct {
+type Window struct {
 	mu      sync.Mutex
 	nbuf    int
 	count   uint64
 	sum     float64
-	cfg     *quantileConfig
+	cfg     *Config
 	buckets []ageBucket
 	buf     [batchSize]float64
 }
 
-func newQuantileWindow(c *quantileConfig) *quantileWindow {
-	return &quantileWindow{cfg: c, buckets: make([]ageBucket, c.ageBuckets)}
+func NewWindow(c *Config) *Window {
+	return &Window{cfg: c, buckets: make([]ageBucket, c.ageBuckets)}
 }
 
-func (q *quantileWindow) observe(v float64) {
+// Observe adds v, which is not NaN: a count, a sum and a buffer append under the window's
+// lock, and once per batchSize observations the merge.
+func (q *Window) Observe(v float64) {
 	q.mu.Lock()
 	q.count++
 	q.sum += v
 	q.buf[q.nbuf] = v
 	q.nbuf++
 	if q.nbuf == batchSize {
-		q.flush(q.cfg.now())
+		q.flush(q.cfg.Now())
 	}
 	q.mu.Unlock()
 }
@@ -129,7 +111,7 @@ func (q *quantileWindow) observe(v float64) {
 var tuplePool = sync.Pool{New: func() any { return new([]tuple) }}
 
 // flush merges the buffered observations into the age bucket of time now. Called with mu.
-func (q *quantileWindow) flush(now int64) *ageBucket {
+func (q *Window) flush(now int64) *ageBucket {
 	epoch := now / q.cfg.step
 	b := &q.buckets[int(uint64(epoch)%uint64(len(q.buckets)))]
 	if b.epoch != epoch {
@@ -174,7 +156,7 @@ func (q *quantileWindow) flush(now int64) *ageBucket {
 
 // compress deletes the tuples the invariant allows to delete, in place, greedily from the
 // left, and returns the shortened slice. The first and last tuples are never deleted.
-func (c *quantileConfig) compress(t []tuple, m float64) []tuple {
+func (c *Config) compress(t []tuple, m float64) []tuple {
 	if len(t) < 3 {
 		return t
 	}
@@ -207,9 +189,23 @@ type unionScratch struct{ a, b []rankedValue }
 
 var unionPool = sync.Pool{New: func() any { return new(unionScratch) }}
 
+// Collect returns the count and sum of every observation, and appends to dst the quantiles of
+// the window at the time of the configuration's clock, ascending: NaN for an empty window. Q
+// is the caller's type of a quantile, prom.Quantile.
+func Collect[Q ~struct{ Quantile, Value float64 }](q *Window, dst []Q) (count uint64, sum float64, _ []Q) {
+	now := q.cfg.Now()
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	count, sum = q.count, q.sum
+	return count, sum, appendQuantiles(q, dst, now)
+}
+
+// Config returns the configuration the window shares with its family.
+func (q *Window) Config() *Config { return q.cfg }
+
 // appendQuantiles flushes the buffer and appends the quantiles of the window at time now.
 // Called with mu.
-func (q *quantileWindow) appendQuantiles(dst []Quantile, now int64) []Quantile {
+func appendQuantiles[Q ~struct{ Quantile, Value float64 }](q *Window, dst []Q, now int64) []Q {
 	cur := q.flush(now)
 	us := unionPool.Get().(*unionScratch)
 	u, next := us.a[:0], us.b
@@ -223,7 +219,7 @@ func (q *quantileWindow) appendQuantiles(dst []Quantile, now int64) []Quantile {
 		n += uint64(b.n)
 	}
 	for _, phi := range q.cfg.quantiles {
-		dst = append(dst, Quantile{Quantile: phi, Value: queryRank(u, phi*float64(n))})
+		dst = append(dst, Q{Quantile: phi, Value: queryRank(u, phi*float64(n))})
 	}
 	us.a, us.b = u, next
 	unionPool.Put(us)
