@@ -322,38 +322,24 @@
 // and updates the sum with a compare-and-swap; a summary's sketch takes a per-child mutex only
 // to append to a small buffer. None of them allocates or blocks on a collection.
 //
-// A labelled child is one allocation with its label values stored inline (80 bytes for a
-// counter of two labels). A vector's children live in an open-addressing table that readers
-// probe without a lock and writers replace atomically; each slot holds a child's address with
-// a 3-bit tag of its hash in the low bits, so a probe passes over most other children without
-// loading them. Children are linked in creation order, which is the exposition order, so
-// scrapes never sort. A child's created time reads the monotonic clock only, against a
-// wall-clock offset refreshed every 100 ms, at half the cost of time.Now.
+// A labelled child is one allocation with its label values stored inline. A vector's children
+// live in an open-addressing table that readers probe without a lock (package internal/labeltab
+// documents how), linked in creation order, which is the exposition order, so scrapes never sort.
 //
-// A collection allocates nothing per series: each metric writes its series straight into the
-// encoder through the Writer's reused scratch Series, and the output streams through a pooled
-// 32 KiB buffer. The benchmarks of each package measure these costs, and bench/ (a module of
-// its own) measures them beside client_golang, VictoriaMetrics/metrics and the OpenTelemetry
-// SDK.
+// A collection allocates nothing per series: each metric writes straight into the encoder
+// through the Writer's reused scratch Series. The benchmarks of each package measure these
+// costs; bench/ measures them beside client_golang, VictoriaMetrics/metrics and OpenTelemetry.
 //
 // # What prom promises
 //
-// Each promise is checked by tests that .ci/run runs, also while other processes keep the
-// machine busy: tests assert the order of events, never how long something took.
-//
-//   - Run-time values never panic the service, and Counter.Add refuses NaN, +Inf and negative
-//     values, leaving the counter unchanged and reporting them (TestErrorHandler). Nor does a
-//     Collector or the encoder under it take a scrape down: the panic is reported as a collect
-//     error naming the function and line, and every other collector is written
-//     (go test -run 'TestCollectorPanic|TestEncoderPanic').
-//   - A family written in several parts by one collection (client_golang regroups these) is
-//     written once: adjacent parts are joined at once; a part split off by other families is
-//     dropped once, reported without failing the scrape, and merged in every later collection
-//     (TestFamilyInParts).
-//   - The hot paths are lock-free and do not allocate (the AllocsPerRun tests of each type).
-//   - Every format is written as Prometheus reads it, checked against Prometheus's own parsers
-//     and real Prometheus 2 and 3 servers; see packages expfmt and parse, and the conformance
-//     and integration modules.
+// Run-time values never panic the service: Counter.Add refuses NaN, +Inf and negative values
+// and reports them (TestErrorHandler); a Collector or encoder that panics is reported as a
+// collect error naming the function and line, and every other collector is written
+// (TestCollectorPanic, TestEncoderPanic). A family a collection writes in several parts is
+// written once (TestFamilyInParts). The hot paths are lock-free and allocation-free (the
+// AllocsPerRun tests). Every format is written as Prometheus reads it, checked against
+// Prometheus's own parsers and real Prometheus 2 and 3 servers (the conformance and
+// integration modules). .ci/run checks each promise, also on a busy machine.
 //
 // # The client-library guidelines
 //
@@ -364,8 +350,8 @@
 //     Unregister; a collector may join several registries.
 //   - Every metric method is safe for concurrent use, without locks on the hot paths; tests
 //     run under -race. Scrapes never block updates.
-//   - Counter, Gauge, Histogram and Summary, plus Info, StateSet, and gauge histograms and
-//     unknown families through custom collectors. All usable as package-level variables.
+//   - Counter, Gauge, Histogram, Summary, Info, StateSet; gauge histograms and unknown
+//     families through custom collectors.
 //   - A default registry, Default, where the standard collectors register when package
 //     collectors is imported (promhttp imports it); Opts.Registry picks another,
 //     Opts.Unregistered none. prom.Default.Unregister(collectors.DefaultProcess) turns one off.
@@ -374,9 +360,8 @@
 //     Time. Summary: no "quantile" label, quantiles off by default, Time observes seconds.
 //     Histogram: no "le" label, DefBuckets as client_golang, linear and exponential helpers,
 //     implicit +Inf, buckets fixed at creation.
-//   - Label names fixed at creation, any number, validated; With, WithMap and typed With
-//     return children that can be kept; Remove, RemoveMap, RemoveMatching, Clear; With
-//     initialises a child at 0, and metrics without labels are exposed from creation.
+//   - Label names fixed at creation and validated; With, WithMap and typed With return
+//     children to keep (at 0 until updated); Remove, RemoveMap, RemoveMatching, Clear.
 //   - Names follow the data model (UTF-8 names as in Prometheus 3), with Namespace and
 //     Subsystem; help is a required argument of every constructor.
 //   - Text 0.0.4 and 1.0.0, OpenMetrics 1.0.0 and 0.0.1, and protobuf, in a reproducible
@@ -384,9 +369,8 @@
 //   - Process metrics, and Go runtime metrics from runtime/metrics with client_golang's names
 //     where they overlap, in package collectors; values that cannot be read are left out,
 //     never exported as 0 or NaN.
-//   - Helpers for users' tests in package testutil (SampleValue is get_sample_value).
-//   - No dependencies in the core, and the core separate from the exposition; output streams,
-//     and promhttp.HandlerOpts.MaxRequestsInFlight limits concurrent scrapes.
+//   - Helpers for users' tests in package testutil (SampleValue is get_sample_value). No
+//     dependencies in the core, which is separate from the exposition; output streams.
 //
 // # Packages
 //
@@ -399,6 +383,8 @@
 //   - [github.com/prom-go/prom/promhttp]: the metrics handler, a ready-made server with TLS,
 //     mutual TLS and basic auth, and middleware for net/http servers and clients.
 //   - [github.com/prom-go/prom/push]: the Pushgateway client.
+//   - [github.com/prom-go/prom/remote] and [github.com/prom-go/prom/otlp]: pushing registries
+//     to remote-write receivers (1.0 and 2.0) and to OpenTelemetry receivers (OTLP/HTTP).
 //   - [github.com/prom-go/prom/textfile]: files for node_exporter's textfile collector.
 //   - [github.com/prom-go/prom/graphite]: a bridge to Graphite's carbon.
 //   - [github.com/prom-go/prom/collectors]: the process, Go runtime, build and platform
@@ -408,4 +394,7 @@
 //   - [github.com/prom-go/prom/testutil]: helpers for the tests of instrumented code.
 //   - github.com/prom-go/prom/cmd/prom: the command line: demo, check, convert, push,
 //     hash-password.
+//
+// github.com/prom-go/prom/bridge/clientgolang, a module of its own, serves client_golang's
+// registries through prom and prom's through client_golang; MIGRATING.md is the port guide.
 package prom
