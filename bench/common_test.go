@@ -17,6 +17,8 @@ const (
 	libCG   = "client_golang"
 	libVM   = "victoria"
 	libOtel = "otel"
+	// Prometheus's own parsers, github.com/prometheus/prometheus/model/textparse.
+	libTextparse = "textparse"
 )
 
 var ctx = context.Background()
