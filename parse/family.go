@@ -69,6 +69,11 @@ type builder struct {
 	part    int     // Options.PartSeries
 	pieces  []piece // parts of the family cut off and not yet returned
 	spilled int     // parts of the family cut off so far
+
+	// scratch is where the series of a family grow until it has more than fit; finish then
+	// moves them to memory sized to them, so that a small family costs no allocation of
+	// its own for its series, and a large one no more than before.
+	scratch []prom.Series
 }
 
 // piece is a part of a family cut off by Options.PartSeries.
@@ -79,6 +84,10 @@ type piece struct {
 
 func (b *builder) reset(f *prom.Family) {
 	b.fam = f
+	if b.scratch == nil {
+		b.scratch = make([]prom.Series, 0, arenaSeries)
+	}
+	f.Series = b.scratch[:0]
 	if len(b.index) > 64 {
 		b.index = nil // clearing a big map costs its size; a new one grows as needed
 	} else {
@@ -603,6 +612,7 @@ func countRunes(b []byte) int {
 // bucket when _count is missing, buckets and quantiles are sorted; OpenMetrics' histogram
 // rules are checked unless lax.
 func (b *builder) finish() error {
+	b.settle()
 	f := b.fam
 	hist := f.Type == prom.HistogramType || f.Type == prom.GaugeHistogramType
 	for i := range f.Series {
@@ -632,6 +642,25 @@ func (b *builder) finish() error {
 		}
 	}
 	return nil
+}
+
+// settle moves the series of the family out of the scratch space into memory of their own,
+// sized to them. A family that outgrew the scratch space already has its own, and the
+// scratch space is cleared of the copies it held.
+func (b *builder) settle() {
+	f := b.fam
+	if unsafe.SliceData(f.Series) != unsafe.SliceData(b.scratch[:1]) {
+		clear(b.scratch[:cap(b.scratch)])
+		return
+	}
+	if len(f.Series) == 0 {
+		f.Series = nil
+		return
+	}
+	out := b.arena.seriesOf(len(f.Series))
+	copy(out, f.Series)
+	clear(f.Series)
+	f.Series = out
 }
 
 func cmpFloat(x, y float64) int {
@@ -735,35 +764,84 @@ func matchKey(s *prom.Series, key []byte) bool {
 	return len(key) == 0
 }
 
-// arena hands out the memory of label values in chunks, so that a series costs a fraction
-// of an allocation for them. What it hands out is never written again once filled.
+// arena hands out the memory of label values, names, series and families in chunks, so that
+// a series or a small family costs a fraction of an allocation for them. What it hands out is
+// never written again by the reader once filled, and every slice it hands out has its length
+// as its capacity, so that a caller appending to one never writes into another. The families
+// of one document may so share chunks: a family the caller keeps may keep a few kilobytes of
+// its neighbours reachable, never more than one chunk of each kind.
 type arena struct {
-	b []byte
-	s []string
+	b      []byte
+	s      []string
+	series []prom.Series
+	fams   []prom.Family
 }
+
+// Chunk sizes: a chunk of strings or series is 8 KiB to 12 KiB, one of families a few KiB.
+// Larger requests get an allocation of their own.
+const (
+	arenaBytes        = 8192
+	arenaStrings      = 512
+	arenaSeries       = 64
+	arenaSeriesAlone  = 16 // a request of more series than this is allocated on its own
+	arenaFamilies     = 16
+	arenaBytesAlone   = 1024
+	arenaStringsAlone = 64
+)
 
 func (a *arena) bytes(n int) []byte {
 	if cap(a.b)-len(a.b) < n {
-		if n > 1024 {
+		if n > arenaBytesAlone {
 			return make([]byte, 0, n)
 		}
-		a.b = make([]byte, 0, 8192)
+		a.b = make([]byte, 0, arenaBytes)
 	}
 	start := len(a.b)
 	a.b = a.b[:start+n]
 	return a.b[start : start : start+n]
 }
 
+// str returns b as a string whose bytes are cut from the arena.
+func (a *arena) str(b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
+	vb := append(a.bytes(len(b)), b...)
+	return unsafe.String(unsafe.SliceData(vb), len(vb)) // vb is never written again
+}
+
 func (a *arena) strings(n int) []string {
 	if cap(a.s)-len(a.s) < n {
-		if n > 64 {
+		if n > arenaStringsAlone {
 			return make([]string, 0, n)
 		}
-		a.s = make([]string, 0, 512)
+		a.s = make([]string, 0, arenaStrings)
 	}
 	start := len(a.s)
 	a.s = a.s[:start+n]
 	return a.s[start : start : start+n]
+}
+
+// seriesOf returns n zero series, length and capacity n.
+func (a *arena) seriesOf(n int) []prom.Series {
+	if n > arenaSeriesAlone {
+		return make([]prom.Series, n)
+	}
+	if cap(a.series)-len(a.series) < n {
+		a.series = make([]prom.Series, 0, arenaSeries)
+	}
+	start := len(a.series)
+	a.series = a.series[:start+n]
+	return a.series[start : start+n : start+n]
+}
+
+// family returns a zero family.
+func (a *arena) family() *prom.Family {
+	if len(a.fams) == cap(a.fams) {
+		a.fams = make([]prom.Family, 0, arenaFamilies)
+	}
+	a.fams = a.fams[:len(a.fams)+1]
+	return &a.fams[len(a.fams)-1]
 }
 
 // countRule says what a count must be: a whole number in strict OpenMetrics, any number that

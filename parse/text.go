@@ -137,7 +137,8 @@ func (t *textReader) start(name string, line int) error {
 	if t.families > t.lim.MaxFamilies {
 		return &Error{Line: line, Column: 1, Msg: "expected at most the limit of " + itoa(t.lim.MaxFamilies) + " families, found more"}
 	}
-	t.cur = &prom.Family{Desc: prom.Desc{Name: name}}
+	t.cur = t.b.arena.family()
+	t.cur.Name = name
 	t.meta = famMeta{name: name, line: line}
 	t.b.reset(t.cur)
 	return nil
@@ -155,7 +156,7 @@ func (t *textReader) sampleLine(ln []byte) error {
 		r, ok = roleOf(t.om, t.cur.Type, t.meta.name, t.lx.name)
 	}
 	if !ok {
-		if err := t.start(string(t.lx.name), t.lx.lineNo); err != nil {
+		if err := t.start(t.b.arena.str(t.lx.name), t.lx.lineNo); err != nil {
 			return err
 		}
 		r = roleValue
