@@ -207,26 +207,30 @@ func BenchmarkParseScrape(b *testing.B) {
 		b.Run(name+"/"+libProm, func(b *testing.B) {
 			b.SetBytes(int64(len(in.doc)))
 			b.ReportAllocs()
-			for b.Loop() {
-				readProm(b, in.doc, in.format)
-			}
+			reportCPU(b, func() {
+				for b.Loop() {
+					readProm(b, in.doc, in.format)
+				}
+			})
 		})
 		b.Run(name+"/"+libTextparse, func(b *testing.B) {
 			b.SetBytes(int64(len(in.doc)))
 			b.ReportAllocs()
 			st := labels.NewSymbolTable()
-			for b.Loop() {
-				var p textparse.Parser
-				switch in.format {
-				case expfmt.TextFormat:
-					p = textparse.NewPromParser(in.doc, st, false)
-				case expfmt.OpenMetricsFormat:
-					p = textparse.NewOpenMetricsParser(in.doc, st, textparse.WithOMParserSTSeriesSkipped())
-				default:
-					p = textparse.NewProtobufParser(in.doc, false, true, false, false, st)
+			reportCPU(b, func() {
+				for b.Loop() {
+					var p textparse.Parser
+					switch in.format {
+					case expfmt.TextFormat:
+						p = textparse.NewPromParser(in.doc, st, false)
+					case expfmt.OpenMetricsFormat:
+						p = textparse.NewOpenMetricsParser(in.doc, st, textparse.WithOMParserSTSeriesSkipped())
+					default:
+						p = textparse.NewProtobufParser(in.doc, false, true, false, false, st)
+					}
+					scrapeTextparse(b, p)
 				}
-				scrapeTextparse(b, p)
-			}
+			})
 		})
 	}
 }

@@ -54,13 +54,19 @@ type builder struct {
 	cur      int32  // the series the last sample went to, or -1
 	ckey     []byte // its key
 	slots    []uint8
-	tsF      []float64            // OpenMetrics timestamp of each series, in seconds
-	lines    []int32              // the line of each series' first sample
-	names    []string             // distinct sample names
-	parts    map[partKey]struct{} // bounds of the series with slotParts
-	seen     bool                 // a sample was added
-	prevT    float64              // timestamp of the previous sample of the current group
-	prevH    bool                 // whether it had one
+	tsF      []float64 // OpenMetrics timestamp of each series, in seconds
+	lines    []int32   // the line of each series' first sample
+	names    []string  // distinct sample names
+	// spareNames is the names slice of the family before, reused for the family after.
+	spareNames []string
+	// partsHint is the most buckets or quantiles a series of the family had so far: the
+	// capacity a series' first bucket or quantile allocates, so that a histogram series costs
+	// one allocation for its buckets rather than one per doubling.
+	partsHint int
+	parts     map[partKey]struct{} // bounds of the series with slotParts
+	seen      bool                 // a sample was added
+	prevT     float64              // timestamp of the previous sample of the current group
+	prevH     bool                 // whether it had one
 
 	// The lines of each series' _count, _sum and last bucket, so that an error about the
 	// whole series points at the line at fault rather than at its first sample.
@@ -69,11 +75,6 @@ type builder struct {
 	part    int     // Options.PartSeries
 	pieces  []piece // parts of the family cut off and not yet returned
 	spilled int     // parts of the family cut off so far
-
-	// scratch is where the series of a family grow until it has more than fit; finish then
-	// moves them to memory sized to them, so that a small family costs no allocation of
-	// its own for its series, and a large one no more than before.
-	scratch []prom.Series
 }
 
 // piece is a part of a family cut off by Options.PartSeries.
@@ -84,10 +85,7 @@ type piece struct {
 
 func (b *builder) reset(f *prom.Family) {
 	b.fam = f
-	if b.scratch == nil {
-		b.scratch = make([]prom.Series, 0, arenaSeries)
-	}
-	f.Series = b.scratch[:0]
+	f.Series = b.arena.seriesTail()
 	if len(b.index) > 64 {
 		b.index = nil // clearing a big map costs its size; a new one grows as needed
 	} else {
@@ -99,7 +97,11 @@ func (b *builder) reset(f *prom.Family) {
 		clear(b.parts)
 	}
 	b.cur = -1
-	b.slots, b.tsF, b.lines, b.names = b.slots[:0], b.tsF[:0], b.lines[:0], nil
+	// The names of the family returned last stay valid until the next call to Next, which
+	// this reset comes within: the builder alternates between two slices.
+	b.slots, b.tsF, b.lines = b.slots[:0], b.tsF[:0], b.lines[:0]
+	b.names, b.spareNames = b.spareNames[:0], b.names
+	b.partsHint = 0
 	b.countLines, b.sumLines, b.bucketLines = b.countLines[:0], b.sumLines[:0], b.bucketLines[:0]
 	b.seen = false
 	b.spilled = 0
@@ -457,6 +459,9 @@ func (b *builder) newSeries(lx *lexer, skip int) (int32, error) {
 	} else {
 		s.LabelNames = []string{}
 	}
+	if len(f.Series) == cap(f.Series) {
+		f.Series = b.arena.growTail(f.Series)
+	}
 	f.Series = append(f.Series, s)
 	idx := int32(len(f.Series) - 1)
 	var sl uint8
@@ -552,14 +557,22 @@ func (b *builder) set(lx *lexer, r role, idx int32, special []byte, bound float6
 			}
 			bk.Exemplar = e
 		}
+		if s.Buckets == nil && b.partsHint > 0 {
+			s.Buckets = make([]prom.Bucket, 0, b.partsHint)
+		}
 		s.Buckets = append(s.Buckets, bk)
+		b.partsHint = max(b.partsHint, min(len(s.Buckets), maxPartsHint))
 		b.bucketLines[idx] = int32(lx.lineNo)
 	case roleQuantile:
 		q := bound
 		if strict && v < 0 {
 			return valErr("a non-negative quantile value")
 		}
+		if s.Quantiles == nil && b.partsHint > 0 {
+			s.Quantiles = make([]prom.Quantile, 0, b.partsHint)
+		}
 		s.Quantiles = append(s.Quantiles, prom.Quantile{Quantile: q, Value: v})
+		b.partsHint = max(b.partsHint, min(len(s.Quantiles), maxPartsHint))
 	case roleState:
 		if strict && v != 0 && v != 1 {
 			return valErr("0 or 1, the values of a stateset")
@@ -644,23 +657,14 @@ func (b *builder) finish() error {
 	return nil
 }
 
-// settle moves the series of the family out of the scratch space into memory of their own,
-// sized to them. A family that outgrew the scratch space already has its own, and the
-// scratch space is cleared of the copies it held.
+// settle gives the family the series it grew in the free tail of the arena's chunk of
+// series (see arena.seriesTail).
 func (b *builder) settle() {
 	f := b.fam
-	if unsafe.SliceData(f.Series) != unsafe.SliceData(b.scratch[:1]) {
-		clear(b.scratch[:cap(b.scratch)])
-		return
-	}
+	f.Series = b.arena.keepTail(f.Series)
 	if len(f.Series) == 0 {
 		f.Series = nil
-		return
 	}
-	out := b.arena.seriesOf(len(f.Series))
-	copy(out, f.Series)
-	clear(f.Series)
-	f.Series = out
 }
 
 func cmpFloat(x, y float64) int {
@@ -787,6 +791,7 @@ const (
 	arenaFamilies     = 16
 	arenaBytesAlone   = 1024
 	arenaStringsAlone = 64
+	maxPartsHint      = 64 // the most buckets or quantiles a series allocates room for ahead
 )
 
 func (a *arena) bytes(n int) []byte {
@@ -833,6 +838,46 @@ func (a *arena) seriesOf(n int) []prom.Series {
 	start := len(a.series)
 	a.series = a.series[:start+n]
 	return a.series[start : start+n : start+n]
+}
+
+// seriesTail returns the free tail of the chunk of series, empty, for a family to grow its
+// series in by appending: a small family's series then cost no allocation of their own, and
+// no copy. keepTail must follow before any other use of the arena's series. A family that
+// outgrows the tail moves out of it, as append moves any slice.
+func (a *arena) seriesTail() []prom.Series {
+	if cap(a.series)-len(a.series) < arenaSeriesAlone/2 {
+		a.series = make([]prom.Series, 0, arenaSeries)
+	}
+	return a.series[len(a.series):len(a.series)]
+}
+
+// keepTail takes the series s grew from seriesTail out of the free tail and returns them
+// with their length as their capacity; series that moved out of the tail are returned as
+// they are, and the copies they left in it are cleared.
+func (a *arena) keepTail(s []prom.Series) []prom.Series {
+	tail := a.series[len(a.series):cap(a.series)]
+	if len(tail) > 0 && unsafe.SliceData(s) == unsafe.SliceData(tail) {
+		a.series = a.series[:len(a.series)+len(s)]
+		return s[:len(s):len(s)]
+	}
+	clear(tail)
+	return s
+}
+
+// growTail makes room for one more series in s, a family's series grown from seriesTail
+// and now at their capacity. A small family moves to a fresh chunk, and the copies it leaves
+// in the old chunk's tail are cleared; a large one, or one out of the tail already, is left
+// for append to move to memory of its own.
+func (a *arena) growTail(s []prom.Series) []prom.Series {
+	tail := a.series[len(a.series):cap(a.series)]
+	if len(s) >= arenaSeries/2 || unsafe.SliceData(s) != unsafe.SliceData(tail) {
+		return s
+	}
+	chunk := make([]prom.Series, len(s), arenaSeries)
+	copy(chunk, s)
+	clear(tail)
+	a.series = chunk[:0]
+	return chunk
 }
 
 // family returns a zero family.
