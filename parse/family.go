@@ -447,7 +447,7 @@ func (b *builder) newSeries(lx *lexer, skip int) (int32, error) {
 		if same {
 			s.LabelNames = prev
 		} else {
-			names := make([]string, 0, n)
+			names := b.arena.strings(n)
 			for i, l := range lx.labels {
 				if i != skip {
 					names = append(names, b.intern.get(lx.str(l.ns, l.ne)))

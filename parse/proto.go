@@ -41,7 +41,7 @@ type protoReader struct {
 }
 
 func newProtoReader(r io.Reader, o *Options) *protoReader {
-	return &protoReader{br: bufio.NewReaderSize(r, 64<<10), lim: o.Limits, lax: o.Lax, part: o.PartSeries}
+	return &protoReader{br: getReader(r), lim: o.Limits, lax: o.Lax, part: o.PartSeries}
 }
 
 func (p *protoReader) sampleNames() []string { return p.names }
@@ -55,8 +55,13 @@ func (p *protoReader) next() (*prom.Family, error) {
 		return p.nextPart()
 	}
 	p.cont, p.parts = false, 0
+	if p.br == nil {
+		return nil, io.EOF
+	}
 	n, err := binary.ReadUvarint(p.br)
 	if err == io.EOF {
+		putReader(p.br) // the families hold copies of what they took from its buffer
+		p.br = nil
 		return nil, io.EOF
 	}
 	if err != nil {

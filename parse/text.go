@@ -78,6 +78,8 @@ func (t *textReader) next() (*prom.Family, error) {
 		}
 		ln, err := t.lr.next()
 		if err == io.EOF {
+			// The line reader's buffer went back to its pool: drop what points into it.
+			t.lx.ln, t.lx.name, t.lx.valText, t.lx.tsText, t.lx.exTSText = nil, nil, nil, nil, nil
 			if t.om && !t.eof {
 				return nil, &Error{Line: t.lr.lineNo, Column: 1, Msg: "expected \"# EOF\" as the last line, found end of input"}
 			}
