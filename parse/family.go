@@ -768,17 +768,19 @@ func matchKey(s *prom.Series, key []byte) bool {
 	return len(key) == 0
 }
 
-// arena hands out the memory of label values, names, series and families in chunks, so that
-// a series or a small family costs a fraction of an allocation for them. What it hands out is
-// never written again by the reader once filled, and every slice it hands out has its length
-// as its capacity, so that a caller appending to one never writes into another. The families
-// of one document may so share chunks: a family the caller keeps may keep a few kilobytes of
-// its neighbours reachable, never more than one chunk of each kind.
+// arena hands out the memory of label values, label names and the series of small families in
+// chunks, so that a series or a small family costs a fraction of an allocation for them. What
+// it hands out is never written again by the reader once filled, and every slice it hands out
+// has its length as its capacity, so that a caller appending to one never writes into
+// another. The families of one document may so share chunks: a family the caller keeps may
+// keep the chunks its own series and strings are in reachable, with the small families and
+// the strings of its neighbours in them, a few kilobytes. Families themselves are allocated
+// one by one: a chunk of them would keep the (large) series of its neighbours reachable, as a
+// chunk of the series of small families cannot.
 type arena struct {
 	b      []byte
 	s      []string
 	series []prom.Series
-	fams   []prom.Family
 }
 
 // Chunk sizes: a chunk of strings or series is 8 KiB to 12 KiB, one of families a few KiB.
@@ -788,7 +790,6 @@ const (
 	arenaStrings      = 512
 	arenaSeries       = 64
 	arenaSeriesAlone  = 16 // a request of more series than this is allocated on its own
-	arenaFamilies     = 16
 	arenaBytesAlone   = 1024
 	arenaStringsAlone = 64
 	maxPartsHint      = 64 // the most buckets or quantiles a series allocates room for ahead
@@ -878,15 +879,6 @@ func (a *arena) growTail(s []prom.Series) []prom.Series {
 	clear(tail)
 	a.series = chunk[:0]
 	return chunk
-}
-
-// family returns a zero family.
-func (a *arena) family() *prom.Family {
-	if len(a.fams) == cap(a.fams) {
-		a.fams = make([]prom.Family, 0, arenaFamilies)
-	}
-	a.fams = a.fams[:len(a.fams)+1]
-	return &a.fams[len(a.fams)-1]
 }
 
 // countRule says what a count must be: a whole number in strict OpenMetrics, any number that

@@ -107,8 +107,7 @@ func (p *protoReader) done() {
 // nextPart returns the next part of the family p.fam: its next p.part metrics, or the
 // rest.
 func (p *protoReader) nextPart() (*prom.Family, error) {
-	f := p.arena.family()
-	f.Desc = p.fam.Desc
+	f := &prom.Family{Desc: p.fam.Desc}
 	p.cont = p.parts > 0
 	p.parts++
 	if err := p.metrics(f, min(p.part, p.left)); err != nil {
@@ -312,7 +311,7 @@ const (
 // family decodes the header of a MetricFamily message (name, help, type, unit) and counts
 // its metrics, which p.metrics then decodes, all of them or a part at a time.
 func (p *protoReader) family(b []byte) (*prom.Family, error) {
-	f := p.arena.family()
+	f := &prom.Family{}
 	w := wire{b: b}
 	n := 0
 	// The type is an optional enum whose default is COUNTER: a family without the field is

@@ -139,8 +139,7 @@ func (t *textReader) start(name string, line int) error {
 	if t.families > t.lim.MaxFamilies {
 		return &Error{Line: line, Column: 1, Msg: "expected at most the limit of " + itoa(t.lim.MaxFamilies) + " families, found more"}
 	}
-	t.cur = t.b.arena.family()
-	t.cur.Name = name
+	t.cur = &prom.Family{Desc: prom.Desc{Name: name}}
 	t.meta = famMeta{name: name, line: line}
 	t.b.reset(t.cur)
 	return nil
