@@ -59,6 +59,9 @@ type builder struct {
 	names    []string  // distinct sample names
 	// spareNames is the names slice of the family before, reused for the family after.
 	spareNames []string
+	// lastNames are the label names of the last series whose names differed from the
+	// series before it, of any family.
+	lastNames []string
 	// partsHint is the most buckets or quantiles a series of the family had so far: the
 	// capacity a series' first bucket or quantile allocates, so that a histogram series costs
 	// one allocation for its buckets rather than one per doubling.
@@ -449,11 +452,20 @@ func (b *builder) newSeries(lx *lexer, skip int) (int32, error) {
 		} else {
 			names := b.arena.strings(n)
 			for i, l := range lx.labels {
-				if i != skip {
-					names = append(names, b.intern.get(lx.str(l.ns, l.ne)))
+				if i == skip {
+					continue
+				}
+				// The names of the last new label set, of this family or the one before,
+				// are likely again: a comparison is cheaper than the interner's map.
+				ln, k := lx.str(l.ns, l.ne), len(names)
+				if k < len(b.lastNames) && b.lastNames[k] == string(ln) {
+					names = append(names, b.lastNames[k])
+				} else {
+					names = append(names, b.intern.get(ln))
 				}
 			}
 			s.LabelNames = names
+			b.lastNames = names
 		}
 		s.LabelValues = values
 	} else {
@@ -783,8 +795,8 @@ type arena struct {
 	series []prom.Series
 }
 
-// Chunk sizes: a chunk of strings or series is 8 KiB to 12 KiB, one of families a few KiB.
-// Larger requests get an allocation of their own.
+// Chunk sizes: a chunk of bytes, strings or series is 8 KiB to 12 KiB. Larger requests get
+// an allocation of their own.
 const (
 	arenaBytes        = 8192
 	arenaStrings      = 512

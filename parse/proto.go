@@ -38,6 +38,7 @@ type protoReader struct {
 	lnames    []string // the label names of the metric being decoded
 	lvals     [][]byte // and its values, in the message
 	prevNames []string // the label names of the previous series
+	lastNames []string // the label names of the last series decoded, of any family
 }
 
 func newProtoReader(r io.Reader, o *Options) *protoReader {
@@ -419,7 +420,14 @@ func (p *protoReader) metric(f *prom.Family, s *prom.Series, w wire) error {
 			if len(p.lnames) >= p.lim.MaxLabels {
 				return errors.New("expected at most the limit of " + itoa(p.lim.MaxLabels) + " labels, found more")
 			}
-			p.lnames = append(p.lnames, p.in.get(n))
+			// Most metrics repeat the label names of the metric before, of this family or
+			// the last: a comparison is cheaper than the interner's map.
+			i := len(p.lnames)
+			if i < len(p.lastNames) && p.lastNames[i] == string(n) {
+				p.lnames = append(p.lnames, p.lastNames[i])
+			} else {
+				p.lnames = append(p.lnames, p.in.get(n))
+			}
 			p.lvals = append(p.lvals, v)
 		case 2, 5: // gauge, untyped
 			sw := w.sub(typ)
@@ -495,6 +503,7 @@ func (p *protoReader) setLabels(f *prom.Family, s *prom.Series) {
 	} else {
 		s.LabelNames = append(p.arena.strings(n), p.lnames...)
 		p.prevNames = s.LabelNames
+		p.lastNames = s.LabelNames
 	}
 	size := 0
 	for _, v := range p.lvals {
