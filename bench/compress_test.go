@@ -14,7 +14,7 @@ import (
 // the exposition workload, and its real HTTP handler answers a request that accepts one
 // content coding: gzip, or zstd where the library offers it. body-B/series is the compressed
 // body per series, what the network carries; ns/series and cpu-ns/series the time of a scrape
-// per series, wall and process CPU. prom compresses gzip at gzip.BestSpeed, client_golang at
+// per series, wall and process CPU (the steadier figure on a shared machine). prom compresses gzip at gzip.BestSpeed, client_golang at
 // gzip's default level. Both compress zstd with klauspost/compress at SpeedFastest; prom keeps
 // its encoders between scrapes, client_golang's promhttp/zstd builds a new one every scrape.
 // -short runs the 10k case only.
@@ -37,7 +37,7 @@ func BenchmarkScrapeCompressed(b *testing.B) {
 								b.Skipf("%s answers Accept-Encoding: %s with Content-Encoding %q", ex.lib, coding, got)
 							}
 							b.ReportAllocs()
-							reportCPU(b, func() {
+							reportCPUPer(b, c.series, "cpu-ns/series", func() {
 								for b.Loop() {
 									w.reset()
 									e.handler.ServeHTTP(w, req)

@@ -183,7 +183,9 @@ func readProm(b *testing.B, doc []byte, f expfmt.Format) {
 // ones a Prometheus server scrapes with, on the realistic inputs: text (NewPromParser),
 // OpenMetrics (NewOpenMetricsParser, its created series read as start timestamps, as the scrape
 // loop asks) and delimited protobuf (NewProtobufParser, classic histograms kept as series).
-// Both take the same information from the document; see scrapeTextparse.
+// Both take the same information from the document; see scrapeTextparse. bench/run.sh runs it
+// with -cpu 1: a scraper parses a document on one goroutine, and on two Ps the collector's
+// idle-P workers would add CPU time that a busy server does not spend.
 func BenchmarkParseScrape(b *testing.B) {
 	type input struct {
 		format expfmt.Format

@@ -10,7 +10,7 @@ import (
 
 var libOrder = []string{"prom", "client_golang", "victoria", "otel", "common", "textparse"}
 
-var unitOrder = []string{"ns/series", "ns/op", "cpu-ns/op", "ns/request", "cpu-ns/request", "scrape-p50-ms", "scrape-p99-ms",
+var unitOrder = []string{"ns/series", "cpu-ns/series", "ns/op", "cpu-ns/op", "ns/request", "cpu-ns/request", "scrape-p50-ms", "scrape-p99-ms",
 	"B/child", "ns/child", "bytes", "modules", "B/op", "allocs/op", "body-B", "body-B/series", "scrape-body-B"}
 
 var unitNames = map[string]string{
@@ -25,6 +25,7 @@ var unitNames = map[string]string{
 	"body-B":    "response body bytes",
 
 	"cpu-ns/op":      "process CPU ns/op",
+	"cpu-ns/series":  "process CPU ns per series",
 	"ns/request":     "ns per request",
 	"cpu-ns/request": "process CPU ns per request",
 	"scrape-p50-ms":  "scrape latency p50 (ms)",
