@@ -474,7 +474,16 @@ func (b *builder) newSeries(lx *lexer, skip int) (int32, error) {
 	if len(f.Series) == cap(f.Series) {
 		f.Series = b.arena.growTail(f.Series)
 	}
-	f.Series = append(f.Series, s)
+	if n := len(f.Series); n < cap(f.Series) {
+		// The slot is zero (a fresh chunk, a tail cleared of copies, or the spare capacity
+		// append clears): setting the labels alone spares copying a whole prom.Series, ten
+		// pointers under the collector's write barrier.
+		f.Series = f.Series[:n+1]
+		d := &f.Series[n]
+		d.LabelNames, d.LabelValues = s.LabelNames, s.LabelValues
+	} else {
+		f.Series = append(f.Series, s)
+	}
 	idx := int32(len(f.Series) - 1)
 	var sl uint8
 	if b.unsorted {
