@@ -10,7 +10,7 @@ import (
 	_ "github.com/prometheus/client_golang/prometheus/promhttp/zstd"
 )
 
-// Workload 12: a compressed scrape. Each library holds N counter series with two labels, as in
+// Workload 11: a compressed scrape. Each library holds N counter series with two labels, as in
 // the exposition workload, and its real HTTP handler answers a request that accepts one
 // content coding: gzip, or zstd where the library offers it. body-B/series is the compressed
 // body per series, what the network carries; ns/series and cpu-ns/series the time of a scrape

@@ -14,7 +14,7 @@ import (
 	cghttp "github.com/prometheus/client_golang/prometheus/promhttp"
 )
 
-// Workload 13: a whole service. Each library instruments an HTTP service the way its users
+// Workload 12: a whole service. Each library instruments an HTTP service the way its users
 // do: server middleware (requests by route, method and code, and their latency) around a
 // handler that updates two labelled counters and a labelled histogram of its own, in a
 // registry that also holds 50,000 other series (counters with two labels, as a busy service
