@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"strconv"
+	"syscall"
 	"testing"
 
 	cg "github.com/prometheus/client_golang/prometheus"
@@ -17,6 +18,8 @@ const (
 	libCG   = "client_golang"
 	libVM   = "victoria"
 	libOtel = "otel"
+	// Prometheus's own parsers, github.com/prometheus/prometheus/model/textparse.
+	libTextparse = "textparse"
 )
 
 var ctx = context.Background()
@@ -64,3 +67,25 @@ func (d *discardResponse) reset()                      { clear(d.h); d.n, d.code
 type countWriter struct{ n int64 }
 
 func (c *countWriter) Write(p []byte) (int, error) { c.n += int64(len(p)); return len(p), nil }
+
+// reportCPU runs the benchmark's loop through run and reports, beside ns/op, the CPU time
+// the process spent per operation (user and system, every thread: the collector's work
+// included) as cpu-ns/op. On a shared machine other processes stretch the wall time of
+// whichever case runs while they are busy; CPU time moves far less, so ratios of it between
+// cases of one run are the steadier figure.
+func reportCPU(b *testing.B, run func()) {
+	before := cpuNanos()
+	run()
+	if b.N > 0 {
+		b.ReportMetric(float64(cpuNanos()-before)/float64(b.N), "cpu-ns/op")
+	}
+}
+
+// cpuNanos returns the user and system CPU time of the process so far.
+func cpuNanos() int64 {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return ru.Utime.Nano() + ru.Stime.Nano()
+}

@@ -4,8 +4,8 @@
 // requires nothing.
 //
 // Benchmark names follow one scheme that cmd/report reads: Benchmark<Workload>/<case>/<library>,
-// where the last element is the library (prom, client_golang, victoria, otel) or a baseline
-// (baseline-…). Workloads measured on one shared series are named Benchmark…Shared and run at
+// where the last element is the library (prom, client_golang, victoria, otel; for parsers
+// common, prometheus/common's, and textparse, Prometheus's own) or a baseline (baseline-…). Workloads measured on one shared series are named Benchmark…Shared and run at
 // -cpu 1,2; their 2-core speedup is the ratio of the two.
 //
 // Run everything with bench/run.sh; it writes RESULTS.md. bench/run.sh --quick runs each

@@ -37,8 +37,15 @@ else
 	# With three, single figures of one build still moved by a fifth from one full run to the
 	# next on this shared machine.
 	bench -bench 'Shared|Calibration' -benchtime 1s -cpu 1,2 -count 5
-	bench -bench . -skip 'Shared|Calibration|ChildHeap|Expose' -benchtime 1s -count 5
+	bench -bench . -skip 'Shared|Calibration|ChildHeap|Expose|Service|ParseScrape' -benchtime 1s -count 5
+	# A scraper parses a document on one goroutine: on one P, the process CPU time is the
+	# parser's and its garbage collection's, without idle-P mark workers burning the other
+	# core while a single goroutine allocates.
+	bench -bench 'ParseScrape' -benchtime 1s -count 5 -cpu 1
 	bench -bench 'Expose' -benchtime 1s -timeout 30m
+	# The whole service: 20 simulated seconds a run, so that each run has 20 scrapes to
+	# take the latency percentiles of (the 99th of 20 is the slowest).
+	bench -bench 'Service' -benchtime 20x -count 5
 	bench -bench 'ChildHeap' -benchtime 1x
 fi
 

@@ -8,6 +8,13 @@ require (
 	google.golang.org/protobuf v1.36.12
 )
 
-require github.com/prometheus/common v0.72.1 // indirect
+require github.com/klauspost/compress v1.20.3 // indirect
+
+require (
+	github.com/prom-go/prom/zstd v0.0.0
+	github.com/prometheus/common v0.72.1
+)
 
 replace github.com/prom-go/prom => ../
+
+replace github.com/prom-go/prom/zstd => ../zstd

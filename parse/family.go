@@ -54,13 +54,22 @@ type builder struct {
 	cur      int32  // the series the last sample went to, or -1
 	ckey     []byte // its key
 	slots    []uint8
-	tsF      []float64            // OpenMetrics timestamp of each series, in seconds
-	lines    []int32              // the line of each series' first sample
-	names    []string             // distinct sample names
-	parts    map[partKey]struct{} // bounds of the series with slotParts
-	seen     bool                 // a sample was added
-	prevT    float64              // timestamp of the previous sample of the current group
-	prevH    bool                 // whether it had one
+	tsF      []float64 // OpenMetrics timestamp of each series, in seconds
+	lines    []int32   // the line of each series' first sample
+	names    []string  // distinct sample names
+	// spareNames is the names slice of the family before, reused for the family after.
+	spareNames []string
+	// lastNames are the label names of the last series whose names differed from the
+	// series before it, of any family.
+	lastNames []string
+	// partsHint is the most buckets or quantiles a series of the family had so far: the
+	// capacity a series' first bucket or quantile allocates, so that a histogram series costs
+	// one allocation for its buckets rather than one per doubling.
+	partsHint int
+	parts     map[partKey]struct{} // bounds of the series with slotParts
+	seen      bool                 // a sample was added
+	prevT     float64              // timestamp of the previous sample of the current group
+	prevH     bool                 // whether it had one
 
 	// The lines of each series' _count, _sum and last bucket, so that an error about the
 	// whole series points at the line at fault rather than at its first sample.
@@ -79,6 +88,7 @@ type piece struct {
 
 func (b *builder) reset(f *prom.Family) {
 	b.fam = f
+	f.Series = b.arena.seriesTail()
 	if len(b.index) > 64 {
 		b.index = nil // clearing a big map costs its size; a new one grows as needed
 	} else {
@@ -90,7 +100,11 @@ func (b *builder) reset(f *prom.Family) {
 		clear(b.parts)
 	}
 	b.cur = -1
-	b.slots, b.tsF, b.lines, b.names = b.slots[:0], b.tsF[:0], b.lines[:0], nil
+	// The names of the family returned last stay valid until the next call to Next, which
+	// this reset comes within: the builder alternates between two slices.
+	b.slots, b.tsF, b.lines = b.slots[:0], b.tsF[:0], b.lines[:0]
+	b.names, b.spareNames = b.spareNames[:0], b.names
+	b.partsHint = 0
 	b.countLines, b.sumLines, b.bucketLines = b.countLines[:0], b.sumLines[:0], b.bucketLines[:0]
 	b.seen = false
 	b.spilled = 0
@@ -436,19 +450,40 @@ func (b *builder) newSeries(lx *lexer, skip int) (int32, error) {
 		if same {
 			s.LabelNames = prev
 		} else {
-			names := make([]string, 0, n)
+			names := b.arena.strings(n)
 			for i, l := range lx.labels {
-				if i != skip {
-					names = append(names, b.intern.get(lx.str(l.ns, l.ne)))
+				if i == skip {
+					continue
+				}
+				// The names of the last new label set, of this family or the one before,
+				// are likely again: a comparison is cheaper than the interner's map.
+				ln, k := lx.str(l.ns, l.ne), len(names)
+				if k < len(b.lastNames) && b.lastNames[k] == string(ln) {
+					names = append(names, b.lastNames[k])
+				} else {
+					names = append(names, b.intern.get(ln))
 				}
 			}
 			s.LabelNames = names
+			b.lastNames = names
 		}
 		s.LabelValues = values
 	} else {
 		s.LabelNames = []string{}
 	}
-	f.Series = append(f.Series, s)
+	if len(f.Series) == cap(f.Series) {
+		f.Series = b.arena.growTail(f.Series)
+	}
+	if n := len(f.Series); n < cap(f.Series) {
+		// The slot is zero (a fresh chunk, a tail cleared of copies, or the spare capacity
+		// append clears): setting the labels alone spares copying a whole prom.Series, ten
+		// pointers under the collector's write barrier.
+		f.Series = f.Series[:n+1]
+		d := &f.Series[n]
+		d.LabelNames, d.LabelValues = s.LabelNames, s.LabelValues
+	} else {
+		f.Series = append(f.Series, s)
+	}
 	idx := int32(len(f.Series) - 1)
 	var sl uint8
 	if b.unsorted {
@@ -543,14 +578,22 @@ func (b *builder) set(lx *lexer, r role, idx int32, special []byte, bound float6
 			}
 			bk.Exemplar = e
 		}
+		if s.Buckets == nil && b.partsHint > 0 {
+			s.Buckets = make([]prom.Bucket, 0, b.partsHint)
+		}
 		s.Buckets = append(s.Buckets, bk)
+		b.partsHint = max(b.partsHint, min(len(s.Buckets), maxPartsHint))
 		b.bucketLines[idx] = int32(lx.lineNo)
 	case roleQuantile:
 		q := bound
 		if strict && v < 0 {
 			return valErr("a non-negative quantile value")
 		}
+		if s.Quantiles == nil && b.partsHint > 0 {
+			s.Quantiles = make([]prom.Quantile, 0, b.partsHint)
+		}
 		s.Quantiles = append(s.Quantiles, prom.Quantile{Quantile: q, Value: v})
+		b.partsHint = max(b.partsHint, min(len(s.Quantiles), maxPartsHint))
 	case roleState:
 		if strict && v != 0 && v != 1 {
 			return valErr("0 or 1, the values of a stateset")
@@ -603,6 +646,7 @@ func countRunes(b []byte) int {
 // bucket when _count is missing, buckets and quantiles are sorted; OpenMetrics' histogram
 // rules are checked unless lax.
 func (b *builder) finish() error {
+	b.settle()
 	f := b.fam
 	hist := f.Type == prom.HistogramType || f.Type == prom.GaugeHistogramType
 	for i := range f.Series {
@@ -632,6 +676,16 @@ func (b *builder) finish() error {
 		}
 	}
 	return nil
+}
+
+// settle gives the family the series it grew in the free tail of the arena's chunk of
+// series (see arena.seriesTail).
+func (b *builder) settle() {
+	f := b.fam
+	f.Series = b.arena.keepTail(f.Series)
+	if len(f.Series) == 0 {
+		f.Series = nil
+	}
 }
 
 func cmpFloat(x, y float64) int {
@@ -735,35 +789,117 @@ func matchKey(s *prom.Series, key []byte) bool {
 	return len(key) == 0
 }
 
-// arena hands out the memory of label values in chunks, so that a series costs a fraction
-// of an allocation for them. What it hands out is never written again once filled.
+// arena hands out the memory of label values, label names and the series of small families in
+// chunks, so that a series or a small family costs a fraction of an allocation for them. What
+// it hands out is never written again by the reader once filled, and every slice it hands out
+// has its length as its capacity, so that a caller appending to one never writes into
+// another. The families of one document may so share chunks: a family the caller keeps may
+// keep the chunks its own series and strings are in reachable, with the small families and
+// the strings of its neighbours in them, a few kilobytes. Families themselves are allocated
+// one by one: a chunk of them would keep the (large) series of its neighbours reachable, as a
+// chunk of the series of small families cannot.
 type arena struct {
-	b []byte
-	s []string
+	b      []byte
+	s      []string
+	series []prom.Series
 }
+
+// Chunk sizes: a chunk of bytes, strings or series is 8 KiB to 12 KiB. Larger requests get
+// an allocation of their own.
+const (
+	arenaBytes        = 8192
+	arenaStrings      = 512
+	arenaSeries       = 64
+	arenaSeriesAlone  = 16 // a request of more series than this is allocated on its own
+	arenaBytesAlone   = 1024
+	arenaStringsAlone = 64
+	maxPartsHint      = 64 // the most buckets or quantiles a series allocates room for ahead
+)
 
 func (a *arena) bytes(n int) []byte {
 	if cap(a.b)-len(a.b) < n {
-		if n > 1024 {
+		if n > arenaBytesAlone {
 			return make([]byte, 0, n)
 		}
-		a.b = make([]byte, 0, 8192)
+		a.b = make([]byte, 0, arenaBytes)
 	}
 	start := len(a.b)
 	a.b = a.b[:start+n]
 	return a.b[start : start : start+n]
 }
 
+// str returns b as a string whose bytes are cut from the arena.
+func (a *arena) str(b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
+	vb := append(a.bytes(len(b)), b...)
+	return unsafe.String(unsafe.SliceData(vb), len(vb)) // vb is never written again
+}
+
 func (a *arena) strings(n int) []string {
 	if cap(a.s)-len(a.s) < n {
-		if n > 64 {
+		if n > arenaStringsAlone {
 			return make([]string, 0, n)
 		}
-		a.s = make([]string, 0, 512)
+		a.s = make([]string, 0, arenaStrings)
 	}
 	start := len(a.s)
 	a.s = a.s[:start+n]
 	return a.s[start : start : start+n]
+}
+
+// seriesOf returns n zero series, length and capacity n.
+func (a *arena) seriesOf(n int) []prom.Series {
+	if n > arenaSeriesAlone {
+		return make([]prom.Series, n)
+	}
+	if cap(a.series)-len(a.series) < n {
+		a.series = make([]prom.Series, 0, arenaSeries)
+	}
+	start := len(a.series)
+	a.series = a.series[:start+n]
+	return a.series[start : start+n : start+n]
+}
+
+// seriesTail returns the free tail of the chunk of series, empty, for a family to grow its
+// series in by appending: a small family's series then cost no allocation of their own, and
+// no copy. keepTail must follow before any other use of the arena's series. A family that
+// outgrows the tail moves out of it, as append moves any slice.
+func (a *arena) seriesTail() []prom.Series {
+	if cap(a.series)-len(a.series) < arenaSeriesAlone/2 {
+		a.series = make([]prom.Series, 0, arenaSeries)
+	}
+	return a.series[len(a.series):len(a.series)]
+}
+
+// keepTail takes the series s grew from seriesTail out of the free tail and returns them
+// with their length as their capacity; series that moved out of the tail are returned as
+// they are, and the copies they left in it are cleared.
+func (a *arena) keepTail(s []prom.Series) []prom.Series {
+	tail := a.series[len(a.series):cap(a.series)]
+	if len(tail) > 0 && unsafe.SliceData(s) == unsafe.SliceData(tail) {
+		a.series = a.series[:len(a.series)+len(s)]
+		return s[:len(s):len(s)]
+	}
+	clear(tail)
+	return s
+}
+
+// growTail makes room for one more series in s, a family's series grown from seriesTail
+// and now at their capacity. A small family moves to a fresh chunk, and the copies it leaves
+// in the old chunk's tail are cleared; a large one, or one out of the tail already, is left
+// for append to move to memory of its own.
+func (a *arena) growTail(s []prom.Series) []prom.Series {
+	tail := a.series[len(a.series):cap(a.series)]
+	if len(s) >= arenaSeries/2 || unsafe.SliceData(s) != unsafe.SliceData(tail) {
+		return s
+	}
+	chunk := make([]prom.Series, len(s), arenaSeries)
+	copy(chunk, s)
+	clear(tail)
+	a.series = chunk[:0]
+	return chunk
 }
 
 // countRule says what a count must be: a whole number in strict OpenMetrics, any number that

@@ -38,10 +38,11 @@ type protoReader struct {
 	lnames    []string // the label names of the metric being decoded
 	lvals     [][]byte // and its values, in the message
 	prevNames []string // the label names of the previous series
+	lastNames []string // the label names of the last series decoded, of any family
 }
 
 func newProtoReader(r io.Reader, o *Options) *protoReader {
-	return &protoReader{br: bufio.NewReaderSize(r, 64<<10), lim: o.Limits, lax: o.Lax, part: o.PartSeries}
+	return &protoReader{br: getReader(r), lim: o.Limits, lax: o.Lax, part: o.PartSeries}
 }
 
 func (p *protoReader) sampleNames() []string { return p.names }
@@ -55,8 +56,13 @@ func (p *protoReader) next() (*prom.Family, error) {
 		return p.nextPart()
 	}
 	p.cont, p.parts = false, 0
+	if p.br == nil {
+		return nil, io.EOF
+	}
 	n, err := binary.ReadUvarint(p.br)
 	if err == io.EOF {
+		putReader(p.br) // the families hold copies of what they took from its buffer
+		p.br = nil
 		return nil, io.EOF
 	}
 	if err != nil {
@@ -164,11 +170,18 @@ func describeErr(err error) string {
 	return err.Error()
 }
 
-// wire is a cursor over one protobuf message.
+// wire is a cursor over one protobuf message: b is the message, i the offset of what is
+// left to read. The cursor moves by its offset rather than by reslicing b, so that reading a
+// cursor kept in the heap stores no pointer, which costs a write barrier while the garbage
+// collector runs.
 type wire struct {
 	b   []byte
+	i   int
 	err error
 }
+
+// stop moves the cursor to the end of the message, after an error.
+func (w *wire) stop() { w.i = len(w.b) }
 
 const (
 	wVarint  = 0
@@ -181,7 +194,7 @@ var errTruncated = errors.New("expected more bytes in the message, found its end
 
 // field returns the next field number and wire type, or ok false at the end or on error.
 func (w *wire) field() (num int, typ int, ok bool) {
-	if w.err != nil || len(w.b) == 0 {
+	if w.err != nil || w.i >= len(w.b) {
 		return 0, 0, false
 	}
 	k := w.varint()
@@ -196,23 +209,29 @@ func (w *wire) field() (num int, typ int, ok bool) {
 }
 
 func (w *wire) varint() uint64 {
-	v, n := binary.Uvarint(w.b)
+	if w.i < len(w.b) && w.b[w.i] < 0x80 { // one byte: field keys and short lengths
+		v := w.b[w.i]
+		w.i++
+		return uint64(v)
+	}
+	v, n := binary.Uvarint(w.b[w.i:])
 	if n <= 0 {
 		w.err = errors.New("expected a varint, found a malformed one")
-		w.b = nil
+		w.stop()
 		return 0
 	}
-	w.b = w.b[n:]
+	w.i += n
 	return v
 }
 
 func (w *wire) fixed64() uint64 {
-	if len(w.b) < 8 {
-		w.err, w.b = errTruncated, nil
+	if len(w.b)-w.i < 8 {
+		w.err = errTruncated
+		w.stop()
 		return 0
 	}
-	v := binary.LittleEndian.Uint64(w.b)
-	w.b = w.b[8:]
+	v := binary.LittleEndian.Uint64(w.b[w.i:])
+	w.i += 8
 	return v
 }
 
@@ -221,12 +240,13 @@ func (w *wire) bytes() []byte {
 	if w.err != nil {
 		return nil
 	}
-	if n > uint64(len(w.b)) {
-		w.err, w.b = errTruncated, nil
+	if n > uint64(len(w.b)-w.i) {
+		w.err = errTruncated
+		w.stop()
 		return nil
 	}
-	v := w.b[:n]
-	w.b = w.b[n:]
+	v := w.b[w.i : w.i+int(n)]
+	w.i += int(n)
 	return v
 }
 
@@ -265,13 +285,15 @@ func (w *wire) skip(typ int) {
 	case wBytes:
 		w.bytes()
 	case wFixed32:
-		if len(w.b) < 4 {
-			w.err, w.b = errTruncated, nil
+		if len(w.b)-w.i < 4 {
+			w.err = errTruncated
+			w.stop()
 			return
 		}
-		w.b = w.b[4:]
+		w.i += 4
 	default:
-		w.err, w.b = errors.New("expected a known wire type, found "+itoa(typ)), nil
+		w.err = errors.New("expected a known wire type, found " + itoa(typ))
+		w.stop()
 	}
 }
 
@@ -305,10 +327,10 @@ func (p *protoReader) family(b []byte) (*prom.Family, error) {
 		switch num {
 		case 1:
 			s := w.sub(typ)
-			f.Name = string(s.b)
+			f.Name = p.arena.str(s.b)
 		case 2:
 			s := w.sub(typ)
-			f.Help = string(s.b)
+			f.Help = p.arena.str(s.b)
 		case 3:
 			pbType = w.uint(typ)
 		case 4:
@@ -361,7 +383,7 @@ func (p *protoReader) family(b []byte) (*prom.Family, error) {
 // metrics decodes the next n metrics of the family message into f.Series, which it
 // allocates to size.
 func (p *protoReader) metrics(f *prom.Family, n int) error {
-	f.Series = make([]prom.Series, n)
+	f.Series = p.arena.seriesOf(n)
 	i := 0
 	for i < n {
 		num, typ, ok := p.rest.field()
@@ -400,7 +422,14 @@ func (p *protoReader) metric(f *prom.Family, s *prom.Series, w wire) error {
 			if len(p.lnames) >= p.lim.MaxLabels {
 				return errors.New("expected at most the limit of " + itoa(p.lim.MaxLabels) + " labels, found more")
 			}
-			p.lnames = append(p.lnames, p.in.get(n))
+			// Most metrics repeat the label names of the metric before, of this family or
+			// the last: a comparison is cheaper than the interner's map.
+			i := len(p.lnames)
+			if i < len(p.lastNames) && p.lastNames[i] == string(n) {
+				p.lnames = append(p.lnames, p.lastNames[i])
+			} else {
+				p.lnames = append(p.lnames, p.in.get(n))
+			}
 			p.lvals = append(p.lvals, v)
 		case 2, 5: // gauge, untyped
 			sw := w.sub(typ)
@@ -474,8 +503,9 @@ func (p *protoReader) setLabels(f *prom.Family, s *prom.Series) {
 	if p.prevNames != nil && slices.Equal(p.prevNames, p.lnames) {
 		s.LabelNames = p.prevNames
 	} else {
-		s.LabelNames = slices.Clone(p.lnames)
+		s.LabelNames = append(p.arena.strings(n), p.lnames...)
 		p.prevNames = s.LabelNames
+		p.lastNames = s.LabelNames
 	}
 	size := 0
 	for _, v := range p.lvals {
@@ -803,7 +833,7 @@ func deltas(w *wire, typ int, dst []int64, max int) ([]int64, error) {
 		return append(dst, unzigzag(w.varint())), w.err
 	}
 	pw := w.sub(typ)
-	for len(pw.b) > 0 && pw.err == nil {
+	for pw.i < len(pw.b) && pw.err == nil {
 		if len(dst) >= max {
 			return dst, errors.New("expected at most the limit of " + itoa(max) + " buckets, found more")
 		}
@@ -834,7 +864,7 @@ func doubles(w *wire, typ int, dst []float64, max int) ([]float64, error) {
 	if len(pw.b)%8 != 0 {
 		return dst, errors.New("expected packed doubles (a multiple of 8 bytes), found " + itoa(len(pw.b)) + " bytes")
 	}
-	for len(pw.b) > 0 {
+	for pw.i < len(pw.b) {
 		if len(dst) >= max {
 			return dst, errors.New("expected at most the limit of " + itoa(max) + " buckets, found more")
 		}

@@ -78,6 +78,8 @@ func (t *textReader) next() (*prom.Family, error) {
 		}
 		ln, err := t.lr.next()
 		if err == io.EOF {
+			// The line reader's buffer went back to its pool: drop what points into it.
+			t.lx.ln, t.lx.name, t.lx.valText, t.lx.tsText, t.lx.exTSText = nil, nil, nil, nil, nil
 			if t.om && !t.eof {
 				return nil, &Error{Line: t.lr.lineNo, Column: 1, Msg: "expected \"# EOF\" as the last line, found end of input"}
 			}
@@ -155,7 +157,7 @@ func (t *textReader) sampleLine(ln []byte) error {
 		r, ok = roleOf(t.om, t.cur.Type, t.meta.name, t.lx.name)
 	}
 	if !ok {
-		if err := t.start(string(t.lx.name), t.lx.lineNo); err != nil {
+		if err := t.start(t.b.arena.str(t.lx.name), t.lx.lineNo); err != nil {
 			return err
 		}
 		r = roleValue

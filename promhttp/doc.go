@@ -23,7 +23,10 @@
 //     escaped with underscores. A header the handler cannot satisfy, or none (curl, a
 //     browser), gets text 0.0.4. The Content-Type states format, version and escaping:
 //     "application/openmetrics-text; version=1.0.0; charset=utf-8; escaping=allow-utf-8";
-//   - gzips when Accept-Encoding admits it, with pooled writers;
+//   - gzips when Accept-Encoding admits it, with pooled writers, and offers any coding a
+//     module registers with RegisterCompression: importing github.com/prom-go/prom/zstd
+//     (a nested module, for its dependency) adds zstd, which Prometheus 3 asks for behind a
+//     flag and which makes a scrape's body less than half gzip's;
 //   - restricts the families to those named by name[] query parameters
 //     (/metrics?name[]=http_requests_total&name[]=up), without calling the collectors that
 //     describe none of them;

@@ -169,13 +169,17 @@ func (h *handler) serve(w http.ResponseWriter, r *http.Request) int {
 	f, esc := expfmt.Negotiate(r.Header.Get("Accept"), h.offered...)
 	hdr := w.Header()
 	hdr.Set("Content-Type", expfmt.ContentType(f, esc))
-	gz := false
+	gz, zc := false, (*codec)(nil)
 	if h.opts.DisableCompression {
 		hdr["Vary"] = append(hdr["Vary"], "Accept")
 	} else {
 		hdr["Vary"] = append(hdr["Vary"], "Accept", "Accept-Encoding") // one append, not two Adds
-		if gz = acceptsGzip(r.Header.Get("Accept-Encoding")); gz {
+		gz, zc = negotiateCoding(r.Header.Get("Accept-Encoding"))
+		switch {
+		case gz:
 			hdr.Set("Content-Encoding", "gzip")
+		case zc != nil:
+			hdr.Set("Content-Encoding", zc.name)
 		}
 	}
 	if r.Method == http.MethodHead {
@@ -193,12 +197,17 @@ func (h *handler) serve(w http.ResponseWriter, r *http.Request) int {
 	out := getLazyWriter(w)
 	defer putLazyWriter(out)
 	out.stop = stop
-	var zw *gzipWriter
+	var zw Compressor // the response's compressor, if any
 	var sink io.Writer = out
-	if gz {
-		zw = getGzip(out)
-		defer putGzip(zw)
-		sink = zw
+	switch {
+	case gz:
+		g := getGzip(out)
+		defer putGzip(g)
+		zw, sink = g, g
+	case zc != nil:
+		z := zc.get(out)
+		defer zc.put(z)
+		zw, sink = z, z
 	}
 	enc := expfmt.NewEncoder(sink, f, esc)
 	var names []string
@@ -249,7 +258,7 @@ func (h *handler) serve(w http.ResponseWriter, r *http.Request) int {
 
 // fail ends a scrape whose collection failed, so that the scraper cannot take it for a
 // complete one.
-func (h *handler) fail(w http.ResponseWriter, out *lazyWriter, enc *expfmt.Encoder, zw *gzipWriter, cause string, err error) int {
+func (h *handler) fail(w http.ResponseWriter, out *lazyWriter, enc *expfmt.Encoder, zw Compressor, cause string, err error) int {
 	code := http.StatusInternalServerError
 	if cause == causeTimeout {
 		code = http.StatusServiceUnavailable

@@ -6,7 +6,6 @@ import (
 	"io"
 	"net/http"
 	"strconv"
-	"strings"
 
 	"github.com/prom-go/prom/internal/reserve"
 )
@@ -131,29 +130,4 @@ func getGzip(w io.Writer) *gzipWriter {
 func putGzip(z *gzipWriter) {
 	z.Reset(nil)
 	gzipWriters.Put(z)
-}
-
-// acceptsGzip reports whether an Accept-Encoding header admits gzip: named, or covered by "*",
-// with a q-value above 0.
-func acceptsGzip(h string) bool {
-	star := false
-	for rest := h; rest != ""; {
-		var part string
-		part, rest, _ = strings.Cut(rest, ",")
-		coding, params, _ := strings.Cut(part, ";")
-		coding = strings.TrimSpace(coding)
-		q := 1.0
-		if k, v, ok := strings.Cut(params, "="); ok && strings.EqualFold(strings.TrimSpace(k), "q") {
-			if x, err := strconv.ParseFloat(strings.TrimSpace(v), 64); err == nil {
-				q = x
-			}
-		}
-		switch {
-		case strings.EqualFold(coding, "gzip") || strings.EqualFold(coding, "x-gzip"):
-			return q > 0
-		case coding == "*":
-			star = q > 0
-		}
-	}
-	return star
 }

@@ -20,7 +20,7 @@ type result struct {
 
 // peers are the libraries prom is compared with; any other non-prom column is shown but not
 // compared (baselines, prometheus/common's parser is a peer too).
-var knownLibs = []string{"prom", "client_golang", "victoria", "otel", "common"}
+var knownLibs = []string{"prom", "client_golang", "victoria", "otel", "common", "textparse"}
 
 func isLib(s string) bool {
 	for _, l := range knownLibs {

@@ -8,9 +8,10 @@ import (
 	"strings"
 )
 
-var libOrder = []string{"prom", "client_golang", "victoria", "otel", "common"}
+var libOrder = []string{"prom", "client_golang", "victoria", "otel", "common", "textparse"}
 
-var unitOrder = []string{"ns/series", "ns/op", "B/child", "ns/child", "bytes", "modules", "B/op", "allocs/op", "body-B"}
+var unitOrder = []string{"ns/series", "cpu-ns/series", "ns/op", "cpu-ns/op", "ns/request", "cpu-ns/request", "scrape-p50-ms", "scrape-p99-ms",
+	"B/child", "ns/child", "bytes", "modules", "B/op", "allocs/op", "body-B", "body-B/series", "scrape-body-B"}
 
 var unitNames = map[string]string{
 	"ns/series": "ns per series",
@@ -22,6 +23,15 @@ var unitNames = map[string]string{
 	"B/op":      "B/op",
 	"allocs/op": "allocs/op",
 	"body-B":    "response body bytes",
+
+	"cpu-ns/op":      "process CPU ns/op",
+	"cpu-ns/series":  "process CPU ns per series",
+	"ns/request":     "ns per request",
+	"cpu-ns/request": "process CPU ns per request",
+	"scrape-p50-ms":  "scrape latency p50 (ms)",
+	"scrape-p99-ms":  "scrape latency p99 (ms)",
+	"body-B/series":  "body bytes per series",
+	"scrape-body-B":  "scrape body bytes",
 }
 
 func columns(d *data, rs []*result) []string {
@@ -184,7 +194,7 @@ func format(unit string, v float64) string {
 			return thousands(int64(v))
 		}
 		return strconv.FormatFloat(v, 'f', 1, 64)
-	case "B/op", "body-B", "B/child":
+	case "B/op", "body-B", "B/child", "scrape-body-B":
 		return thousands(int64(math.Round(v)))
 	case "bytes":
 		return strconv.FormatFloat(v/1e6, 'f', 2, 64)
