@@ -1,5 +1,5 @@
-// Package send is the HTTP sending machinery of prom's push transports: remote write today,
-// OTLP and the Pushgateway client next. A transport encodes its body, then hands it to a
+// Package send is the HTTP sending machinery of prom's push transports: remote write and
+// OTLP today, the Pushgateway client next. A transport encodes its body, then hands it to a
 // Sender, which owns everything about getting it to the receiver:
 //
 //   - the client: a custom *http.Client, or one of its own over a clone of
@@ -26,6 +26,10 @@
 //	s.Close() // closes idle connections of the Sender's own transport
 //
 // Sleep, Jitter and Now in Config let tests drive the retry loop without a wall clock.
+//
+// Beyond one send, the package holds what the transports' clients share: a Meter counts pushes,
+// failures, retries and the last success, and registers them as self-metrics; Periodic runs
+// the pushes of a client every interval, jittered, each bounded by the interval.
 package send
 
 import (
@@ -69,6 +73,14 @@ type Config struct {
 
 	// What prefixes error messages, such as "remote write". Empty means "send".
 	What string
+	// Retryable, when set, decides which answers other than 2xx are retried, by status code,
+	// for protocols that name their own (OTLP retries 429, 502, 503 and 504 only). Nil means
+	// the package's Retryable: 5xx and 429.
+	Retryable func(code int) bool
+	// Refused, when set, turns an answer other than 2xx into the transport's own error (OTLP
+	// decodes the google.rpc.Status of its body); Send returns, or wraps, what it returns.
+	// Nil means the *StatusError itself.
+	Refused func(*StatusError) error
 
 	// OnRetry, when set, is called before each retry with the failure and the wait.
 	OnRetry func(err error, wait time.Duration)
@@ -312,9 +324,19 @@ func (s *Sender) attempt(ctx context.Context, body []byte, header http.Header) (
 		StatusCode: resp.StatusCode,
 		Status:     resp.Status,
 		Body:       strings.TrimSpace(string(msg)),
+		Answer:     msg,
+		Header:     resp.Header,
 		RetryAfter: ParseRetryAfter(resp.Header.Get("Retry-After"), s.now()),
 	}
-	return nil, Retryable(resp.StatusCode), se.RetryAfter, se
+	retryable := Retryable
+	if s.cfg.Retryable != nil {
+		retryable = s.cfg.Retryable
+	}
+	err = se
+	if s.cfg.Refused != nil {
+		err = s.cfg.Refused(se)
+	}
+	return nil, retryable(resp.StatusCode), se.RetryAfter, err
 }
 
 // Retryable reports whether an answer with status code is worth retrying: 5xx and 429.
@@ -358,6 +380,10 @@ type StatusError struct {
 	StatusCode int    // such as 400
 	Status     string // such as "400 Bad Request"
 	Body       string // up to 4 KiB, spaces trimmed
+	// Answer is the same start of the body as received, bytes untouched (a protobuf message);
+	// Header is the answer's header (its Content-Type says how to read Answer).
+	Answer []byte
+	Header http.Header
 	// RetryAfter is the wait the receiver asked for with Retry-After, or 0.
 	RetryAfter time.Duration
 }
@@ -374,4 +400,18 @@ func (e *StatusError) Error() string {
 func IsStatus(err error, code int) bool {
 	var se *StatusError
 	return errors.As(err, &se) && se.StatusCode == code
+}
+
+// WithTenant returns a copy of h, which the caller may go on changing, with X-Scope-OrgID set
+// to tenant when not empty: the header by which Mimir, Cortex, Loki and Thanos tell tenants
+// apart.
+func WithTenant(h http.Header, tenant string) http.Header {
+	h = h.Clone()
+	if tenant != "" {
+		if h == nil {
+			h = http.Header{}
+		}
+		h.Set("X-Scope-OrgID", tenant)
+	}
+	return h
 }
