@@ -90,7 +90,10 @@ type Options struct {
 	Client *http.Client
 
 	// Metrics, when set, is the registry the Client's own metrics register into: samples
-	// sent, failed pushes, retries, and the time of the last success. Nil means none.
+	// sent, pushes, failed pushes, retries, and the time of the last success
+	// (prom_remote_write_samples_sent_total, prom_remote_write_pushes_total,
+	// prom_remote_write_failures_total, prom_remote_write_retries_total,
+	// prom_remote_write_last_success_timestamp_seconds). Nil means none.
 	Metrics *prom.Registry
 
 	// hooks for tests: the Sender's sleep and jitter.

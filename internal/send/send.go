@@ -47,7 +47,8 @@ import (
 
 // Config is what a Sender needs. Only URL is required; zero values mean the defaults.
 type Config struct {
-	// URL receives the requests, by POST. A URL without a scheme gets "http://".
+	// URL receives the requests, by POST (or the method given to Do). A URL without a scheme
+	// gets "http://".
 	URL string
 	// Timeout bounds each attempt. Zero means 30 seconds.
 	Timeout time.Duration
@@ -81,6 +82,11 @@ type Config struct {
 	// decodes the google.rpc.Status of its body); Send returns, or wraps, what it returns.
 	// Nil means the *StatusError itself.
 	Refused func(*StatusError) error
+	// RetryWait, when set, is the wait before retry number attempt+1, given the wait the
+	// receiver asked for with Retry-After (0 when none), for a transport that keeps a policy
+	// of its own (the Pushgateway client's). Nil means Retry-After when given, else Backoff
+	// doubled at each retry up to MaxBackoff, a random half of it jitter.
+	RetryWait func(attempt int, retryAfter time.Duration) time.Duration
 
 	// OnRetry, when set, is called before each retry with the failure and the wait.
 	OnRetry func(err error, wait time.Duration)
@@ -193,6 +199,11 @@ type Response struct {
 // *StatusError for any other answer, or the error of the last attempt; ctx bounds the whole
 // call, retries and waits included.
 func (s *Sender) Send(ctx context.Context, body []byte, header http.Header) (*Response, error) {
+	return s.Do(ctx, http.MethodPost, body, header)
+}
+
+// Do is Send with another method than POST, such as PUT or DELETE; a nil body sends none.
+func (s *Sender) Do(ctx context.Context, method string, body []byte, header http.Header) (*Response, error) {
 	retries := s.cfg.Retries
 	switch {
 	case retries == 0:
@@ -201,12 +212,17 @@ func (s *Sender) Send(ctx context.Context, body []byte, header http.Header) (*Re
 		retries = 0
 	}
 	for attempt := 0; ; attempt++ {
-		resp, retry, after, err := s.attempt(ctx, body, header)
+		resp, retry, after, err := s.attempt(ctx, method, body, header)
 		if err == nil || !retry || attempt >= retries || ctx.Err() != nil {
 			return resp, err
 		}
-		wait := after
-		if wait <= 0 {
+		var wait time.Duration
+		switch {
+		case s.cfg.RetryWait != nil:
+			wait = s.cfg.RetryWait(attempt, after)
+		case after > 0:
+			wait = after
+		default:
 			wait = s.backoff(attempt)
 		}
 		if dl, ok := ctx.Deadline(); ok && s.now().Add(wait).After(dl) {
@@ -276,16 +292,20 @@ const maxErrorBody = 4 << 10
 
 // attempt makes one request. It reports whether a failure is worth retrying and the wait the
 // receiver asked for, if any.
-func (s *Sender) attempt(ctx context.Context, body []byte, header http.Header) (_ *Response, retry bool, after time.Duration, err error) {
+func (s *Sender) attempt(ctx context.Context, method string, body []byte, header http.Header) (_ *Response, retry bool, after time.Duration, err error) {
 	timeout := s.cfg.Timeout
 	if timeout <= 0 {
 		timeout = 30 * time.Second
 	}
 	actx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	req, err := http.NewRequestWithContext(actx, http.MethodPost, s.url, bytes.NewReader(body))
+	var rd io.Reader
+	if body != nil {
+		rd = bytes.NewReader(body)
+	}
+	req, err := http.NewRequestWithContext(actx, method, s.url, rd)
 	if err != nil {
-		return nil, false, 0, fmt.Errorf("%s: POST %s: %w", s.cfg.What, s.url, err)
+		return nil, false, 0, fmt.Errorf("%s: %s %s: %w", s.cfg.What, method, s.url, err)
 	}
 	for k, vs := range s.cfg.Header {
 		req.Header[http.CanonicalHeaderKey(k)] = vs
@@ -310,7 +330,7 @@ func (s *Sender) attempt(ctx context.Context, body []byte, header http.Header) (
 		if ctx.Err() == nil && actx.Err() != nil {
 			err = fmt.Errorf("no answer within %v: %w", timeout, err)
 		}
-		return nil, ctx.Err() == nil, 0, fmt.Errorf("%s: POST %s: %w", s.cfg.What, s.url, err)
+		return nil, ctx.Err() == nil, 0, fmt.Errorf("%s: %s %s: %w", s.cfg.What, method, s.url, err)
 	}
 	defer resp.Body.Close()
 	msg, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
@@ -320,6 +340,7 @@ func (s *Sender) attempt(ctx context.Context, body []byte, header http.Header) (
 	}
 	se := &StatusError{
 		What:       s.cfg.What,
+		Method:     method,
 		URL:        s.url,
 		StatusCode: resp.StatusCode,
 		Status:     resp.Status,
@@ -376,6 +397,7 @@ func ParseRetryAfter(v string, now time.Time) time.Duration {
 // which usually says why.
 type StatusError struct {
 	What       string // the transport, such as "remote write"
+	Method     string // such as POST
 	URL        string
 	StatusCode int    // such as 400
 	Status     string // such as "400 Bad Request"
@@ -391,9 +413,9 @@ type StatusError struct {
 // Error gives the transport, URL, status and the receiver's answer.
 func (e *StatusError) Error() string {
 	if e.Body == "" {
-		return fmt.Sprintf("%s: POST %s: %s", e.What, e.URL, e.Status)
+		return fmt.Sprintf("%s: %s %s: %s", e.What, e.Method, e.URL, e.Status)
 	}
-	return fmt.Sprintf("%s: POST %s: %s: %s", e.What, e.URL, e.Status, e.Body)
+	return fmt.Sprintf("%s: %s %s: %s: %s", e.What, e.Method, e.URL, e.Status, e.Body)
 }
 
 // IsStatus reports whether err is, or wraps, a StatusError with the given code.
