@@ -1,5 +1,5 @@
-// Package send is the HTTP sending machinery of prom's push transports: remote write and
-// OTLP today, the Pushgateway client next. A transport encodes its body, then hands it to a
+// Package send is the HTTP sending machinery of prom's push transports: remote write, OTLP
+// and the Pushgateway client. A transport encodes its body, then hands it to a
 // Sender, which owns everything about getting it to the receiver:
 //
 //   - the client: a custom *http.Client, or one of its own over a clone of
