@@ -9,8 +9,6 @@ import (
 	"math"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -157,17 +155,9 @@ func otlpReceiver(t *testing.T, status int) (string, func() []otlpGot) {
 
 func TestPushOTLPCommand(t *testing.T) {
 	url, got := otlpReceiver(t, 200)
-	dir := t.TempDir()
-	file := filepath.Join(dir, "m.prom")
-	os.WriteFile(file, []byte(pushDoc), 0o644)
-	token := filepath.Join(dir, "token")
-	os.WriteFile(token, []byte("s3cret\n"), 0o600)
-	var out, errOut bytes.Buffer
-	err := runPushFrom(context.Background(), []string{"--otlp", url, "--tenant", "t1", "--header", "X-A: b",
-		"--bearer-token-file", token, "--resource", "service.name=backup", "--resource", "host.name=h1", "--gzip", file}, nil, &out, &errOut)
-	if err != nil {
-		t.Fatalf("%v; stderr %s", err, errOut.String())
-	}
+	file, token := pushInputs(t)
+	out := runPushOK(t, "--otlp", url, "--tenant", "t1", "--header", "X-A: b", "--bearer-token-file", token,
+		"--resource", "service.name=backup", "--resource", "host.name=h1", "--gzip", file)
 	reqs := got()
 	if len(reqs) != 1 {
 		t.Fatalf("%d requests, want 1", len(reqs))
@@ -184,22 +174,14 @@ func TestPushOTLPCommand(t *testing.T) {
 	if !slices.Equal(r.metrics["rows"], []float64{3}) || !slices.Equal(r.metrics["temp"], []float64{1.5}) || len(r.metrics) != 2 {
 		t.Errorf("metrics %v, want rows (the counter, without _total) 3, temp 1.5", r.metrics)
 	}
-	if !strings.Contains(out.String(), "pushed 2 families") {
-		t.Errorf("stdout %q", out.String())
+	if !strings.Contains(out, "pushed 2 families") {
+		t.Errorf("stdout %q", out)
 	}
 }
 
 func TestPushOTLPCommandScrape(t *testing.T) {
 	url, got := otlpReceiver(t, 200)
-	target := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "text/plain; version=0.0.4")
-		io.WriteString(w, pushDoc)
-	}))
-	defer target.Close()
-	var out, errOut bytes.Buffer
-	if err := runPushFrom(context.Background(), []string{"--otlp", url + "/v1/metrics", "--scrape", target.URL}, nil, &out, &errOut); err != nil {
-		t.Fatalf("%v; stderr %s", err, errOut.String())
-	}
+	runPushOK(t, "--otlp", url+"/v1/metrics", "--scrape", pushTarget(t))
 	reqs := got()
 	if len(reqs) != 1 || !slices.Equal(reqs[0].metrics["rows"], []float64{3}) || !strings.HasPrefix(reqs[0].resource["service.name"], "unknown_service") {
 		t.Errorf("requests %+v, want one push of the scraped metrics, service unnamed", reqs)
