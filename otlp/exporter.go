@@ -313,7 +313,7 @@ var scopeVersion = sync.OnceValue(func() string {
 // releases the Exporter's idle connections, so no goroutine of it outlives Close. It returns
 // the error of that push. Later calls do nothing and return nil; Push still works after
 // Close. An Exporter without Options.Interval needs no Close, but Close still makes the final
-// push.
+// push, and frees the connections the Exporter would otherwise keep idle for the next push.
 func (e *Exporter) Close(ctx context.Context) error {
 	var err error
 	e.closeOnce.Do(func() {
