@@ -23,13 +23,39 @@
 //	e, err := otlp.New(nil, otlp.Options{URL: url, Interval: 15 * time.Second, OnError: logIt})
 //	defer e.Close(ctx)
 //
+// The background pushes come every Interval, give or take Options.Jitter (a tenth of it by
+// default), so that many processes started together do not push at the same moment.
+//
 // Prometheus 3 takes OTLP at /api/v1/otlp/v1/metrics when started with
 // --web.enable-otlp-receiver. Each push is one POST of an ExportMetricsServiceRequest
 // (Content-Type application/x-protobuf) holding the registry whole, with cumulative
 // temporality: a push that fails loses nothing the next one does not carry, and nothing is
-// queued while a receiver is down. A push makes one attempt, bounded by Options.Timeout; a
-// refusal is an *Error, a partial acceptance a *PartialError. Options.Gzip compresses it;
-// Options.Headers carry a tenant or an API key.
+// queued while a receiver is down. A refusal is an *Error, a partial acceptance a
+// *PartialError. Options.Gzip compresses the request.
+//
+// # Retries, authentication and TLS
+//
+// The options of sending are those of prom's remote-write client (package remote), with the
+// same names and meaning. Each attempt is bounded by Options.Timeout (10 seconds by default,
+// as in the OpenTelemetry SDKs). A connection error or an answer the OTLP/HTTP specification
+// calls retryable — 429, 502, 503, 504 — is retried (Options.Retries, 3 by default) after an
+// exponential backoff with jitter, or after the wait the receiver asks for with Retry-After;
+// any other refusal, and a partial success, is returned at once, since the same request would
+// fail again. The context of Push bounds the whole push, retries included; the background
+// pushes are each bounded by Options.Interval, so they never pile up.
+//
+//	e, err := otlp.New(reg, otlp.Options{
+//		URL:             "https://mimir:8080/otlp/v1/metrics",
+//		Tenant:          "team-a",                // X-Scope-OrgID
+//		BearerTokenFile: "/var/run/secrets/token", // read at every push, so rotation works
+//		CAFile:          "/etc/ssl/mimir-ca.pem",
+//		Metrics:         prom.Default,             // prom_otlp_pushes_total and the like
+//	})
+//
+// Options.Header carries any other header (a vendor's API key); Username and Password make
+// basic auth; CertFile and KeyFile a client certificate for mTLS, read again at each
+// handshake; Options.Client replaces the HTTP client altogether. Options.Metrics registers the
+// Exporter's own metrics: pushes, failures, retries and the time of the last success.
 //
 // # How families map to OTLP
 //

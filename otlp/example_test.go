@@ -32,8 +32,8 @@ func ExampleExporter() {
 	requests.With("GET").Inc()
 
 	e, err := otlp.New(reg, otlp.Options{
-		URL:      srv.URL, // "/v1/metrics" is added to a URL without a path
-		Headers:  map[string]string{"X-Scope-OrgID": "team-a"},
+		URL:      srv.URL,  // "/v1/metrics" is added to a URL without a path
+		Tenant:   "team-a", // sent as X-Scope-OrgID
 		Resource: map[string]string{"service.name": "checkout", "service.instance.id": "checkout-1"},
 	})
 	if err != nil {

@@ -19,6 +19,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/prom-go/prom"
+	"github.com/prom-go/prom/internal/send"
 )
 
 // Options configure an Exporter. Only URL is required; every other zero field means the
@@ -29,15 +30,6 @@ type Options struct {
 	// "http://prometheus:9090/api/v1/otlp/v1/metrics". A URL without a path gets "/v1/metrics",
 	// as OpenTelemetry's OTEL_EXPORTER_OTLP_ENDPOINT does; any other path is used as it is.
 	URL string
-	// Headers are added to every request: a tenant (X-Scope-OrgID), an API key, an
-	// Authorization header.
-	Headers map[string]string
-	// Timeout bounds each push: connecting, sending and reading the answer. Zero means 10
-	// seconds, the OpenTelemetry default.
-	Timeout time.Duration
-	// Client sends the requests instead of http.DefaultClient, for TLS settings, a proxy or
-	// instrumentation.
-	Client *http.Client
 	// Gzip compresses each request (Content-Encoding: gzip), which every OTLP/HTTP receiver
 	// accepts: the body shrinks several times, for the CPU of compressing it.
 	Gzip bool
@@ -54,13 +46,54 @@ type Options struct {
 	// Registry.Collect takes them). The labels of target_info still make the resource.
 	Names []string
 
-	// Interval, when positive, makes the Exporter push every Interval in the background from
-	// New until Close, which pushes a last time. Zero means pushes happen only when Push is
-	// called.
+	// Interval, when positive, makes the Exporter push every Interval, give or take Jitter, in
+	// the background from New until Close, which pushes a last time. Each background push is
+	// bounded by Interval, retries included, so pushes never pile up while the receiver is
+	// down. Zero means pushes happen only when Push is called.
 	Interval time.Duration
-	// OnError receives the error of each failed background push. Nil means they are dropped;
-	// Push and Close return theirs.
+	// Jitter spreads the background pushes of many processes: each wait is Interval plus a
+	// random duration in [-Jitter/2, Jitter/2]. Zero means Interval/10; negative means none.
+	Jitter time.Duration
+	// OnError receives the error of each failed background push. Nil drops them; they are
+	// still counted by the self-metrics. Push and Close return theirs.
 	OnError func(error)
+
+	// Timeout bounds each attempt: connecting, sending and reading the answer. Zero means 10
+	// seconds, the OpenTelemetry default.
+	Timeout time.Duration
+	// Retries is how many times a push is retried after a connection error or a 429, 502, 503
+	// or 504 answer, the ones OTLP/HTTP says to retry. Zero means 3; negative, none. Other
+	// answers are never retried, nor is a partial success.
+	Retries int
+	// Backoff is the wait before the first retry, doubled at each retry up to MaxBackoff,
+	// half of it random. A Retry-After answer sets the wait instead. Zero means 500ms and 30s.
+	Backoff, MaxBackoff time.Duration
+
+	// Tenant, when set, is sent as X-Scope-OrgID (Mimir, Cortex, Thanos).
+	Tenant string
+	// Header holds any other headers to send with every push, such as a vendor's API key.
+	Header http.Header
+	// Username and Password, when Username is set, authenticate with basic auth.
+	Username, Password string
+	// BearerToken is sent as "Authorization: Bearer <token>". BearerTokenFile names a file
+	// holding it instead, read again at every push so a rotated token is picked up.
+	BearerToken, BearerTokenFile string
+	// CAFile is the PEM bundle of the CAs that sign the receiver's certificate (the system
+	// pool when empty); CertFile and KeyFile are a client certificate and key for mTLS, read
+	// again at each TLS handshake. They cannot be combined with Client.
+	CAFile, CertFile, KeyFile string
+	// Client, when set, sends the requests (a proxy, a custom transport, instrumentation).
+	Client *http.Client
+
+	// Metrics, when set, is the registry the Exporter's own metrics register into: pushes,
+	// failed pushes, retries, and the time of the last success (prom_otlp_pushes_total,
+	// prom_otlp_failures_total, prom_otlp_retries_total,
+	// prom_otlp_last_success_timestamp_seconds). Nil means none.
+	Metrics *prom.Registry
+
+	// hooks for tests: the Sender's sleep and jitter.
+	sleep  func(context.Context, time.Duration) error
+	jitter func(time.Duration) time.Duration
 }
 
 // defaultTimeout is the Timeout when none is set: that of the OpenTelemetry SDKs.
@@ -78,8 +111,8 @@ type Exporter struct {
 	reg      *prom.Registry
 	names    []string
 	resource []prom.Label // from Options.Resource, sorted by name
-	onError  func(error)
-	sender   sender
+	sender   *send.Sender
+	meter    *send.Meter
 	now      func() time.Time
 	gzip     bool
 
@@ -90,8 +123,8 @@ type Exporter struct {
 	zbody bytes.Buffer // the body compressed, with Options.Gzip
 	zw    *gzip.Writer
 
-	stop      chan struct{} // closed by Close to end the background pushes
-	done      chan struct{} // closed when they have ended
+	cancel    context.CancelFunc // ends the background pushes
+	done      chan struct{}      // closed when they have ended
 	closeOnce sync.Once
 }
 
@@ -106,7 +139,7 @@ func New(reg *prom.Registry, o Options) (*Exporter, error) {
 	if err != nil {
 		return nil, err
 	}
-	e := &Exporter{reg: reg, onError: o.OnError, now: time.Now, gzip: o.Gzip}
+	e := &Exporter{reg: reg, now: time.Now, gzip: o.Gzip}
 	if len(o.Names) > 0 {
 		// target_info is the resource, whatever families are asked for.
 		e.names = append(append(e.names, o.Names...), "target_info")
@@ -122,18 +155,28 @@ func New(reg *prom.Registry, o Options) (*Exporter, error) {
 	if timeout <= 0 {
 		timeout = defaultTimeout
 	}
-	client := o.Client
-	if client == nil {
-		client = http.DefaultClient
+	e.sender, err = send.New(send.Config{
+		URL: u, What: "otlp", Retryable: retryable, Refused: refused,
+		Timeout: timeout, Retries: o.Retries, Backoff: o.Backoff, MaxBackoff: o.MaxBackoff,
+		Header: send.WithTenant(o.Header, o.Tenant), Username: o.Username, Password: o.Password,
+		BearerToken: o.BearerToken, BearerTokenFile: o.BearerTokenFile,
+		CAFile: o.CAFile, CertFile: o.CertFile, KeyFile: o.KeyFile, Client: o.Client,
+		OnRetry: func(err error, d time.Duration) { e.meter.Retry(err, d) }, Sleep: o.sleep, Jitter: o.jitter,
+	})
+	if err != nil {
+		return nil, err
 	}
-	headers := make(map[string]string, len(o.Headers)) // the caller may change its map later
-	for k, v := range o.Headers {
-		headers[k] = v
+	if e.meter, err = send.NewMeter(o.Metrics, "otlp", "OTLP"); err != nil {
+		e.sender.Close()
+		return nil, err
 	}
-	e.sender = &httpSender{url: u, headers: headers, timeout: timeout, client: client}
 	if o.Interval > 0 {
-		e.stop, e.done = make(chan struct{}), make(chan struct{})
-		go e.loop(o.Interval)
+		ctx, cancel := context.WithCancel(context.Background())
+		e.cancel, e.done = cancel, make(chan struct{})
+		go func() {
+			defer close(e.done)
+			send.Periodic(ctx, o.Interval, o.Jitter, e.Push, o.OnError)
+		}()
 	}
 	return e, nil
 }
@@ -156,51 +199,31 @@ func endpoint(raw string) (string, error) {
 	return u.String(), nil
 }
 
-// loop pushes every interval until Close.
-func (e *Exporter) loop(interval time.Duration) {
-	defer close(e.done)
-	t := time.NewTicker(interval)
-	defer t.Stop()
-	for {
-		select {
-		case <-e.stop:
-			return
-		case <-t.C:
-			ctx, cancel := context.WithCancel(context.Background())
-			go func() {
-				select {
-				case <-e.stop:
-				case <-ctx.Done():
-				}
-				cancel()
-			}()
-			err := e.Push(ctx)
-			cancel()
-			if err != nil && e.onError != nil {
-				e.onError(err)
-			}
-		}
-	}
-}
-
-// Push collects the registry and sends it, once, now. It returns the receiver's refusal (an
-// *Error, or a *PartialError when it kept only part), a failure to reach it, and the problems
-// of the collection: the errors of collectors, and the series OTLP cannot carry (a count
+// Push collects the registry and sends it now, retrying as Options say; ctx bounds the whole
+// push, retries included. It returns the receiver's refusal (an *Error, or a *PartialError
+// when it kept only part), a failure to reach it, and the problems of the collection: the errors of collectors, and the series OTLP cannot carry (a count
 // that is not a whole number), which are left out of what is sent. What could be collected is
 // sent even when some collector failed.
 //
 // A push costs one collection of the registry into a buffer kept for the next push, and one
-// HTTP request; it allocates little beyond what the collectors and net/http do.
+// HTTP request per attempt; it allocates little beyond what the collectors and net/http do.
 func (e *Exporter) Push(ctx context.Context) error {
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	err := e.push(ctx)
+	e.meter.Record(err)
+	return err
+}
+
+// push collects and sends the registry. e.mu is held.
+func (e *Exporter) push(ctx context.Context) error {
 	var cerr error
 	e.body, cerr = e.appendRequest(ctx, e.body[:0])
 	if ctx.Err() != nil {
 		return errors.Join(ctx.Err(), cerr)
 	}
 	if !e.gzip {
-		return errors.Join(e.sender.send(ctx, e.body, ""), cerr)
+		return errors.Join(e.post(ctx, e.body, false), cerr)
 	}
 	e.zbody.Reset()
 	if e.zw == nil {
@@ -210,7 +233,7 @@ func (e *Exporter) Push(ctx context.Context) error {
 	}
 	e.zw.Write(e.body) // a bytes.Buffer does not fail
 	e.zw.Close()
-	return errors.Join(e.sender.send(ctx, e.zbody.Bytes(), "gzip"), cerr)
+	return errors.Join(e.post(ctx, e.zbody.Bytes(), true), cerr)
 }
 
 // AppendRequest appends to b the body of the request Push would send now — an
@@ -286,18 +309,20 @@ var scopeVersion = sync.OnceValue(func() string {
 	return ""
 })
 
-// Close stops the background pushes, waits for one under way to end, and pushes a last time,
-// returning that push's error. Later calls do nothing and return nil; Push still works after
+// Close stops the background pushes, waits for one under way to end, pushes a last time, and
+// releases the Exporter's idle connections, so no goroutine of it outlives Close. It returns
+// the error of that push. Later calls do nothing and return nil; Push still works after
 // Close. An Exporter without Options.Interval needs no Close, but Close still makes the final
-// push.
+// push, and frees the connections the Exporter would otherwise keep idle for the next push.
 func (e *Exporter) Close(ctx context.Context) error {
 	var err error
 	e.closeOnce.Do(func() {
-		if e.stop != nil {
-			close(e.stop)
+		if e.cancel != nil {
+			e.cancel()
 			<-e.done
 		}
 		err = e.Push(ctx)
+		e.sender.Close()
 	})
 	return err
 }

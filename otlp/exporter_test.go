@@ -45,7 +45,7 @@ func receiver(t *testing.T, status int, ctype string, answer []byte) (*httptest.
 func TestPush(t *testing.T) {
 	srv, got := receiver(t, http.StatusOK, "application/x-protobuf", nil)
 	reg := newRegistry(t, allTypes())
-	e, err := otlp.New(reg, otlp.Options{URL: srv.URL, Headers: map[string]string{"X-Scope-OrgID": "team-a"},
+	e, err := otlp.New(reg, otlp.Options{URL: srv.URL, Tenant: "team-a",
 		Resource: map[string]string{"service.name": "checkout", "service.instance.id": "checkout-1", "region": "us-east"}})
 	if err != nil {
 		t.Fatal(err)
@@ -177,13 +177,15 @@ func TestPeriodic(t *testing.T) {
 func TestOnError(t *testing.T) {
 	srv, _ := receiver(t, http.StatusServiceUnavailable, "", []byte("down"))
 	errs := make(chan error, 16)
-	e, err := otlp.New(prom.NewRegistry(), otlp.Options{URL: srv.URL, Interval: 10 * time.Millisecond,
+	o := otlp.Options{URL: srv.URL, Interval: 10 * time.Millisecond,
 		OnError: func(err error) {
 			select {
 			case errs <- err:
 			default:
 			}
-		}})
+		}}
+	otlp.FakeWaits(&o, &otlp.Waits{}) // the push of Close retries without sleeping
+	e, err := otlp.New(prom.NewRegistry(), o)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -235,7 +237,7 @@ func TestTimeout(t *testing.T) {
 	}))
 	defer srv.Close()
 	defer close(release)
-	e, err := otlp.New(prom.NewRegistry(), otlp.Options{URL: srv.URL, Timeout: 50 * time.Millisecond})
+	e, err := otlp.New(prom.NewRegistry(), otlp.Options{URL: srv.URL, Timeout: 50 * time.Millisecond, Retries: -1})
 	if err != nil {
 		t.Fatal(err)
 	}

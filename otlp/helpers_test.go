@@ -99,8 +99,10 @@ func newRegistry(t testing.TB, fs families) *prom.Registry {
 // newExporter returns an Exporter of reg to url with a fixed clock and resource.
 func newExporter(t testing.TB, reg *prom.Registry, url string) *otlp.Exporter {
 	t.Helper()
-	e, err := otlp.New(reg, otlp.Options{URL: url, Resource: map[string]string{
-		"service.name": "checkout", "service.instance.id": "checkout-1", "region": "us-east"}})
+	o := otlp.Options{URL: url, Resource: map[string]string{
+		"service.name": "checkout", "service.instance.id": "checkout-1", "region": "us-east"}}
+	otlp.FakeWaits(&o, &otlp.Waits{}) // retries without sleeping
+	e, err := otlp.New(reg, o)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,70 +1,62 @@
 package otlp
 
-// The transport: one HTTP POST of an encoded request, and nothing more. This file is the seam
-// where a push meets the network; everything above it deals in request bodies. It is kept
-// minimal on purpose — no retries, no backoff, no authentication beyond the headers given —
-// so that prom's shared sending machinery (retries with backoff and Retry-After, basic auth,
-// bearer tokens read from a file, TLS) can take its place without touching the encoding.
+// The transport: prom's shared sending machinery (internal/send) posts each request, with
+// its retries, backoff, Retry-After, authentication and TLS. What is OTLP's own is here: the
+// answers worth retrying, the google.rpc.Status of a refusal, and the partial success of an
+// acceptance.
 
 import (
-	"bytes"
 	"context"
 	"fmt"
-	"io"
 	"net/http"
 	"strings"
-	"time"
+
+	"github.com/prom-go/prom/internal/send"
 )
 
-// sender posts one request body to the receiver; encoding, when not empty, is its
-// Content-Encoding.
-type sender interface {
-	send(ctx context.Context, body []byte, encoding string) error
+// The headers of a request, plain and gzipped.
+var (
+	plainHeader = http.Header{"Content-Type": {"application/x-protobuf"}, "User-Agent": {"prom-go-otlp"}}
+	gzipHeader  = http.Header{"Content-Type": {"application/x-protobuf"}, "User-Agent": {"prom-go-otlp"}, "Content-Encoding": {"gzip"}}
+)
+
+// retryable reports whether an OTLP/HTTP answer is worth retrying: the specification names
+// 429, 502, 503 and 504; any other refusal would be refused again.
+func retryable(code int) bool {
+	switch code {
+	case http.StatusTooManyRequests, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+		return true
+	}
+	return false
 }
 
-// maxErrorBody bounds how much of a receiver's answer is read and kept.
-const maxErrorBody = 4 << 10
-
-// httpSender is the sender of an Exporter: a POST of application/x-protobuf to url.
-type httpSender struct {
-	url     string
-	headers map[string]string
-	timeout time.Duration
-	client  *http.Client
+// refused turns an answer other than 2xx into an *Error, reading the receiver's explanation
+// from the google.rpc.Status the specification has it answer with, or from its text.
+func refused(se *send.StatusError) error {
+	msg := se.Body
+	if isProtobuf(se.Header) {
+		msg = statusMessage(se.Answer)
+	}
+	return &Error{URL: se.URL, StatusCode: se.StatusCode, Status: se.Status, Message: msg}
 }
 
-func (h *httpSender) send(ctx context.Context, body []byte, encoding string) error {
-	ctx, cancel := context.WithTimeout(ctx, h.timeout)
-	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, h.url, bytes.NewReader(body))
+func isProtobuf(h http.Header) bool {
+	return strings.HasPrefix(h.Get("Content-Type"), "application/x-protobuf")
+}
+
+// post sends one request body, gzipped or not, and reads a partial success from the answer.
+func (e *Exporter) post(ctx context.Context, body []byte, gzipped bool) error {
+	h := plainHeader
+	if gzipped {
+		h = gzipHeader
+	}
+	resp, err := e.sender.Send(ctx, body, h)
 	if err != nil {
-		return fmt.Errorf("otlp: POST %s: %w", h.url, err)
+		return err
 	}
-	for k, v := range h.headers {
-		req.Header.Set(k, v)
-	}
-	req.Header.Set("Content-Type", "application/x-protobuf")
-	if encoding != "" {
-		req.Header.Set("Content-Encoding", encoding)
-	}
-	resp, err := h.client.Do(req)
-	if err != nil {
-		return fmt.Errorf("otlp: POST %s: %w", h.url, err)
-	}
-	defer resp.Body.Close()
-	answer, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
-	io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20)) // let the connection be reused
-	protobuf := strings.HasPrefix(resp.Header.Get("Content-Type"), "application/x-protobuf")
-	if resp.StatusCode/100 != 2 {
-		msg := strings.TrimSpace(string(answer))
-		if protobuf {
-			msg = statusMessage(answer)
-		}
-		return &Error{URL: h.url, StatusCode: resp.StatusCode, Status: resp.Status, Message: msg}
-	}
-	if protobuf {
-		if rejected, msg := partialSuccess(answer); rejected != 0 || msg != "" {
-			return &PartialError{URL: h.url, Rejected: rejected, Message: msg}
+	if isProtobuf(resp.Header) {
+		if rejected, msg := partialSuccess(resp.Body); rejected != 0 || msg != "" {
+			return &PartialError{URL: e.sender.URL(), Rejected: rejected, Message: msg}
 		}
 	}
 	return nil

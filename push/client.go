@@ -1,61 +1,59 @@
 package push
 
 import (
-	"crypto/tls"
-	"crypto/x509"
-	"errors"
-	"fmt"
+	"math/rand/v2"
 	"net/http"
-	"os"
+	"time"
+
+	"github.com/prom-go/prom/internal/send"
 )
 
-// client returns the http.Client of a push: Client when set, else a client over a clone of
-// http.DefaultTransport with the TLS client certificate and CAs of the Pusher, if any.
-func (p *Pusher) client() (*http.Client, error) {
-	tlsSet := p.CertFile != "" || p.KeyFile != "" || p.CAFile != ""
-	if p.Client != nil {
-		if tlsSet {
-			return nil, errors.New("push: Pusher.Client cannot be combined with CertFile, KeyFile or CAFile; configure TLS on the client's transport instead")
-		}
-		return p.Client, nil
+// sender returns the Sender of one push to url, built by prom's shared sending machinery with
+// the Pusher's rules: 5xx answers and connection errors are retried (429 and other 4xx are
+// not), Retry-After is not read, and the waits are the Pusher's own. Without TLS settings or
+// a Client the requests go through http.DefaultClient, whose connections outlive the push;
+// with TLS settings the Sender has a transport of its own, which the caller closes after the
+// push.
+func (p *Pusher) sender(url string) (*send.Sender, error) {
+	retries := p.Retries
+	switch {
+	case retries == 0:
+		retries = 2
+	case retries < 0:
+		retries = -1
 	}
-	if !tlsSet {
-		return http.DefaultClient, nil
+	cfg := send.Config{
+		URL: url, What: "push",
+		Timeout: p.Timeout, Retries: retries,
+		Username: p.Username, Password: p.Password, BearerToken: p.BearerToken,
+		CAFile: p.CAFile, CertFile: p.CertFile, KeyFile: p.KeyFile, Client: p.Client,
+		Retryable: func(code int) bool { return code >= 500 },
+		RetryWait: p.retryWait,
+		Refused:   refused,
 	}
-	cfg, err := p.tlsConfig()
-	if err != nil {
-		return nil, err
+	if p.Username != "" {
+		cfg.BearerToken = "" // basic auth wins, as it always has
 	}
-	t := http.DefaultTransport.(*http.Transport).Clone()
-	t.TLSClientConfig = cfg
-	// A transport per push: its connections are closed with it instead of lingering idle.
-	t.DisableKeepAlives = true
-	return &http.Client{Transport: t}, nil
+	if p.Client == nil && p.CAFile == "" && p.CertFile == "" && p.KeyFile == "" {
+		cfg.Client = http.DefaultClient
+	}
+	return send.New(cfg)
 }
 
-// tlsConfig reads the client certificate and CA bundle named by the Pusher.
-func (p *Pusher) tlsConfig() (*tls.Config, error) {
-	cfg := &tls.Config{MinVersion: tls.VersionTLS12}
-	if (p.CertFile == "") != (p.KeyFile == "") {
-		return nil, fmt.Errorf("push: CertFile %q and KeyFile %q must be set together", p.CertFile, p.KeyFile)
+// retryWait is the wait before retry number attempt+1: Backoff (200ms when zero) doubled
+// attempt times, with up to half of it added at random.
+func (p *Pusher) retryWait(attempt int, _ time.Duration) time.Duration {
+	wait := p.Backoff
+	if wait <= 0 {
+		wait = 200 * time.Millisecond
 	}
-	if p.CertFile != "" {
-		cert, err := tls.LoadX509KeyPair(p.CertFile, p.KeyFile)
-		if err != nil {
-			return nil, fmt.Errorf("push: loading the client certificate: %w", err)
-		}
-		cfg.Certificates = []tls.Certificate{cert}
+	for range attempt {
+		wait *= 2
 	}
-	if p.CAFile != "" {
-		pem, err := os.ReadFile(p.CAFile)
-		if err != nil {
-			return nil, fmt.Errorf("push: reading CAFile: %w", err)
-		}
-		pool := x509.NewCertPool()
-		if !pool.AppendCertsFromPEM(pem) {
-			return nil, fmt.Errorf("push: CAFile %q holds no PEM certificate", p.CAFile)
-		}
-		cfg.RootCAs = pool
-	}
-	return cfg, nil
+	return wait + rand.N(wait/2+1)
+}
+
+// refused turns the gateway's answer other than 2xx into an *Error.
+func refused(se *send.StatusError) error {
+	return &Error{Method: se.Method, URL: se.URL, StatusCode: se.StatusCode, Status: se.Status, Body: se.Body}
 }

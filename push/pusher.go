@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math/rand/v2"
 	"net/http"
 	"strings"
 	"time"
@@ -99,23 +98,30 @@ func (p *Pusher) send(ctx context.Context, method string, r *prom.Registry) erro
 	}
 	url := base + path
 
-	client, err := p.client()
+	s, err := p.sender(url)
 	if err != nil {
 		return err
 	}
+	defer s.Close()
 
 	var body []byte
-	var contentType string
+	var header http.Header
 	if method != http.MethodDelete {
 		if r == nil {
 			r = prom.Default
 		}
+		var contentType string
 		body, contentType, err = p.encode(ctx, r)
 		if err != nil {
 			return err
 		}
+		header = http.Header{"Content-Type": {contentType}}
+		if p.Gzip {
+			header.Set("Content-Encoding", "gzip")
+		}
 	}
-	return p.do(ctx, client, method, url, body, contentType)
+	_, err = s.Do(ctx, method, body, header)
+	return err
 }
 
 // encode collects r into a body in the chosen format, compressed when asked.
@@ -150,92 +156,6 @@ func (p *Pusher) encode(ctx context.Context, r *prom.Registry) ([]byte, string, 
 		}
 	}
 	return buf.Bytes(), expfmt.ContentType(format, expfmt.Underscores), nil
-}
-
-// do sends the request, retrying connection errors and 5xx answers with backoff.
-func (p *Pusher) do(ctx context.Context, client *http.Client, method, url string, body []byte, contentType string) error {
-	retries := p.Retries
-	switch {
-	case retries == 0:
-		retries = 2
-	case retries < 0:
-		retries = 0
-	}
-	wait := p.Backoff
-	if wait <= 0 {
-		wait = 200 * time.Millisecond
-	}
-	var err error
-	for attempt := 0; ; attempt++ {
-		var retry bool
-		retry, err = p.attempt(ctx, client, method, url, body, contentType)
-		if err == nil || !retry || attempt >= retries || ctx.Err() != nil {
-			break
-		}
-		d := wait + rand.N(wait/2+1)
-		wait *= 2
-		t := time.NewTimer(d)
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return fmt.Errorf("%w (gave up waiting to retry: %v)", err, ctx.Err())
-		case <-t.C:
-		}
-	}
-	return err
-}
-
-// maxErrorBody bounds how much of a gateway's error answer is kept in an Error.
-const maxErrorBody = 4 << 10
-
-// attempt makes one request. It reports whether a failure is worth retrying.
-func (p *Pusher) attempt(ctx context.Context, client *http.Client, method, url string, body []byte, contentType string) (retry bool, err error) {
-	timeout := p.Timeout
-	if timeout <= 0 {
-		timeout = 30 * time.Second
-	}
-	actx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-	var rd io.Reader
-	if body != nil {
-		rd = bytes.NewReader(body)
-	}
-	req, err := http.NewRequestWithContext(actx, method, url, rd)
-	if err != nil {
-		return false, fmt.Errorf("push: %s %s: %w", method, url, err)
-	}
-	if contentType != "" {
-		req.Header.Set("Content-Type", contentType)
-	}
-	if p.Gzip && body != nil {
-		req.Header.Set("Content-Encoding", "gzip")
-	}
-	switch {
-	case p.Username != "":
-		req.SetBasicAuth(p.Username, p.Password)
-	case p.BearerToken != "":
-		req.Header.Set("Authorization", "Bearer "+p.BearerToken)
-	}
-	resp, err := client.Do(req)
-	if err != nil {
-		if ctx.Err() == nil && actx.Err() != nil {
-			err = fmt.Errorf("no answer within %v: %w", timeout, err)
-		}
-		return true, fmt.Errorf("push: %s %s: %w", method, url, err)
-	}
-	defer resp.Body.Close()
-	msg, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
-	io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20)) // let the connection be reused
-	if resp.StatusCode/100 == 2 {
-		return false, nil
-	}
-	return resp.StatusCode >= 500, &Error{
-		Method:     method,
-		URL:        url,
-		StatusCode: resp.StatusCode,
-		Status:     resp.Status,
-		Body:       strings.TrimSpace(string(msg)),
-	}
 }
 
 // Error is a push the gateway answered with a status other than 2xx. Body holds the start of

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math/rand/v2"
 	"net/http"
 	"slices"
 	"sync"
@@ -91,7 +90,10 @@ type Options struct {
 	Client *http.Client
 
 	// Metrics, when set, is the registry the Client's own metrics register into: samples
-	// sent, failed pushes, retries, and the time of the last success. Nil means none.
+	// sent, pushes, failed pushes, retries, and the time of the last success
+	// (prom_remote_write_samples_sent_total, prom_remote_write_pushes_total,
+	// prom_remote_write_failures_total, prom_remote_write_retries_total,
+	// prom_remote_write_last_success_timestamp_seconds). Nil means none.
 	Metrics *prom.Registry
 
 	// hooks for tests: the Sender's sleep and jitter.
@@ -115,9 +117,10 @@ type Client struct {
 	body   []byte
 	closed bool
 
-	v1only atomic.Bool // negotiation fell back to 1.0
-	stats  stats
-	self   *selfMetrics
+	v1only      atomic.Bool // negotiation fell back to 1.0
+	meter       *send.Meter
+	samples     atomic.Uint64
+	samplesSent *prom.Counter // nil without Options.Metrics
 
 	cancel context.CancelFunc
 	done   chan struct{}
@@ -147,23 +150,23 @@ func New(url string, o Options) (*Client, error) {
 	slices.SortFunc(c.ext, func(a, b prom.Label) int { return compareStrings(a.Name, b.Name) })
 	c.enc.ext = c.ext
 
-	hdr := o.Header.Clone()
-	if o.Tenant != "" {
-		if hdr == nil {
-			hdr = http.Header{}
-		}
-		hdr.Set("X-Scope-OrgID", o.Tenant)
-	}
 	var err error
 	c.sender, err = send.New(send.Config{
 		URL: url, What: "remote write",
 		Timeout: o.Timeout, Retries: o.Retries, Backoff: o.Backoff, MaxBackoff: o.MaxBackoff,
-		Header: hdr, Username: o.Username, Password: o.Password,
+		Header: send.WithTenant(o.Header, o.Tenant), Username: o.Username, Password: o.Password,
 		BearerToken: o.BearerToken, BearerTokenFile: o.BearerTokenFile,
 		CAFile: o.CAFile, CertFile: o.CertFile, KeyFile: o.KeyFile, Client: o.Client,
-		OnRetry: c.onRetry, Sleep: o.sleep, Jitter: o.jitter,
+		OnRetry: func(err error, d time.Duration) { c.meter.Retry(err, d) }, Sleep: o.sleep, Jitter: o.jitter,
 	})
 	if err != nil {
+		return nil, err
+	}
+	if c.meter, err = send.NewMeter(o.Metrics, "remote_write", "remote-write"); err == nil && o.Metrics != nil {
+		c.samplesSent, err = newSamplesMetric(o.Metrics)
+	}
+	if err != nil {
+		c.sender.Close()
 		return nil, err
 	}
 	c.headers[V1] = http.Header{
@@ -178,16 +181,13 @@ func New(url string, o Options) (*Client, error) {
 		"User-Agent":                        {"prom-go-remote-write"},
 		"X-Prometheus-Remote-Write-Version": {"2.0.0"},
 	}
-	if o.Metrics != nil {
-		if c.self, err = newSelfMetrics(o.Metrics); err != nil {
-			c.sender.Close()
-			return nil, err
-		}
-	}
 	if o.Interval > 0 {
 		ctx, cancel := context.WithCancel(context.Background())
 		c.cancel, c.done = cancel, make(chan struct{})
-		go c.loop(ctx)
+		go func() {
+			defer close(c.done)
+			send.Periodic(ctx, o.Interval, o.Jitter, c.periodicPush, o.OnError)
+		}()
 	}
 	return c, nil
 }
@@ -229,7 +229,7 @@ func (c *Client) push(ctx context.Context) error {
 		c.v1only.Store(true)
 		err = c.pushAs(ctx, V1)
 	}
-	c.record(err)
+	c.meter.Record(err)
 	return err
 }
 
@@ -270,9 +270,9 @@ func (c *Client) pushAs(ctx context.Context, v Version) error {
 		err = errUnconfirmed
 	}
 	if err == nil {
-		c.stats.samples.Add(uint64(n))
-		if c.self != nil {
-			c.self.samples.Add(float64(n))
+		c.samples.Add(uint64(n))
+		if c.samplesSent != nil {
+			c.samplesSent.Add(float64(n))
 		}
 	}
 	return errors.Join(cerr, err)
@@ -328,34 +328,11 @@ func (c *Client) Close(ctx context.Context) error {
 	return err
 }
 
-func (c *Client) loop(ctx context.Context) {
-	defer close(c.done)
-	for {
-		t := time.NewTimer(c.wait())
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return
-		case <-t.C:
-		}
-		pctx, cancel := context.WithTimeout(ctx, c.opts.Interval)
-		err := c.Push(pctx)
-		cancel()
-		// A push cut short by Close is not an error of the receiver; Close pushes again.
-		if err != nil && c.opts.OnError != nil && ctx.Err() == nil && !errors.Is(err, ErrClosed) {
-			c.opts.OnError(err)
-		}
+// periodicPush is a push of the periodic loop; one cut short by Close is no error, as Close
+// pushes again.
+func (c *Client) periodicPush(ctx context.Context) error {
+	if err := c.Push(ctx); !errors.Is(err, ErrClosed) {
+		return err
 	}
-}
-
-// wait returns the time to the next periodic push.
-func (c *Client) wait() time.Duration {
-	j := c.opts.Jitter
-	if j == 0 {
-		j = c.opts.Interval / 10
-	}
-	if j <= 0 {
-		return c.opts.Interval
-	}
-	return c.opts.Interval - j/2 + rand.N(j+1)
+	return nil
 }

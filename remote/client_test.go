@@ -214,6 +214,7 @@ func TestRetriesAndStats(t *testing.T) {
 		"prom_remote_write_failures_total 1",
 		"prom_remote_write_retries_total 2",
 		"prom_remote_write_last_success_timestamp_seconds ",
+		"prom_remote_write_pushes_total 2",
 	} {
 		text.Reset()
 		writeText(t, reg, &text)

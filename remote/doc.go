@@ -65,7 +65,8 @@
 // one carries the newer state of every counter and histogram, so memory stays the size of one
 // push however long the receiver is down. Periodic pushes are each bounded by the interval.
 // Stats, and the self-metrics registered into Options.Metrics, count samples sent, failed
-// pushes and retries, and the time of the last success.
+// pushes and retries, and the time of the last success; the self-metrics count the pushes
+// too (prom_remote_write_pushes_total, as OTLP's Exporter has prom_otlp_pushes_total).
 //
 // # Cost
 //

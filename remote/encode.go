@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"github.com/prom-go/prom"
+	"github.com/prom-go/prom/internal/pbwire"
 )
 
 // encoder is the prom.Encoder a push collects into: it writes a WriteRequest (1.0) or a
@@ -138,8 +139,8 @@ func (e *encoder) Family(d *prom.Desc) {
 		e.familyRefs(d)
 		return
 	}
-	b, at := beginMsg(e.meta, 3)
-	b = appendUvarintField(b, 1, uint64(d.Type))
+	b, at := pbwire.Begin(e.meta, 3)
+	b = pbwire.AppendVarintField(b, 1, uint64(d.Type))
 	sfx := ""
 	switch d.Type {
 	case prom.CounterType:
@@ -148,15 +149,15 @@ func (e *encoder) Family(d *prom.Desc) {
 		sfx = "_info"
 	}
 	// The family name as the text format's TYPE line gives it, as Prometheus records it.
-	b = appendUvarintValue(appendTag(b, 2, wireBytes), len(d.Name)+len(sfx))
+	b = pbwire.AppendLen(b, 2, len(d.Name)+len(sfx))
 	b = append(append(b, d.Name...), sfx...)
 	if d.Help != "" {
-		b = appendStringField(b, 4, d.Help)
+		b = pbwire.AppendStringField(b, 4, d.Help)
 	}
 	if d.Unit != "" {
-		b = appendStringField(b, 5, d.Unit)
+		b = pbwire.AppendStringField(b, 5, d.Unit)
 	}
-	e.meta = finishMsg(b, at)
+	e.meta = pbwire.End(b, at)
 }
 
 // Series writes the time series of one Series.
@@ -339,12 +340,4 @@ func appendFloat(b []byte, f float64) []byte {
 		return append(b, "NaN"...)
 	}
 	return strconv.AppendFloat(b, f, 'g', -1, 64)
-}
-
-func appendUvarintValue(b []byte, n int) []byte {
-	for n >= 0x80 {
-		b = append(b, byte(n)|0x80)
-		n >>= 7
-	}
-	return append(b, byte(n))
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/prom-go/prom"
 	"github.com/prom-go/prom/internal/golden"
+	"github.com/prom-go/prom/internal/pbwire"
 )
 
 // The golden requests hold the bytes of each version, as a hex dump; the conformance module
@@ -42,10 +43,10 @@ func TestLongMessagesShiftTheirLength(t *testing.T) {
 		b := e.finish()
 		// WriteRequest.timeseries, TimeSeries.labels: the second label is l=v.
 		i := strings.Index(string(b), v)
-		if i < 0 || b[i-1-uvarintLen(uint64(n))] != 0x12 {
+		if i < 0 || b[i-1-pbwire.UvarintLen(uint64(n))] != 0x12 {
 			t.Fatalf("value of %d bytes not found after its tag and length", n)
 		}
-		if got := readUvarint(b[i-uvarintLen(uint64(n)):]); got != uint64(n) {
+		if got := readUvarint(b[i-pbwire.UvarintLen(uint64(n)):]); got != uint64(n) {
 			t.Errorf("length of a %d-byte value written as %d", n, got)
 		}
 	}

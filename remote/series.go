@@ -5,6 +5,7 @@ import (
 	"math"
 
 	"github.com/prom-go/prom"
+	"github.com/prom-go/prom/internal/pbwire"
 )
 
 // The TimeSeries messages of both versions. Field numbers, from the specifications:
@@ -30,32 +31,32 @@ import (
 func (e *encoder) sample(sfx string, ts int64, v float64, start int64, withExtra bool, ex *prom.Exemplar) {
 	e.samples++
 	if e.v2 {
-		b, at := beginMsg(e.buf, 5)
+		b, at := pbwire.Begin(e.buf, 5)
 		b = e.labelRefs(b, sfx, withExtra)
-		s, sat := beginMsg(b, 2)
-		s = appendDoubleField(s, 1, v)
-		s = appendInt64Field(s, 2, ts)
+		s, sat := pbwire.Begin(b, 2)
+		s = pbwire.AppendDoubleField(s, 1, v)
+		s = pbwire.AppendInt64Field(s, 2, ts)
 		if start != 0 {
-			s = appendInt64Field(s, 3, start)
+			s = pbwire.AppendInt64Field(s, 3, start)
 		}
-		b = finishMsg(s, sat)
+		b = pbwire.End(s, sat)
 		if ex != nil {
 			b = e.exemplar(b, 4, ex)
 		}
 		b = e.metadata(b)
-		e.buf = finishMsg(b, at)
+		e.buf = pbwire.End(b, at)
 		return
 	}
-	b, at := beginMsg(e.buf, 1)
+	b, at := pbwire.Begin(e.buf, 1)
 	b = e.labelMessages(b, sfx, withExtra)
-	s, sat := beginMsg(b, 2)
-	s = appendDoubleField(s, 1, v)
-	s = appendInt64Field(s, 2, ts)
-	b = finishMsg(s, sat)
+	s, sat := pbwire.Begin(b, 2)
+	s = pbwire.AppendDoubleField(s, 1, v)
+	s = pbwire.AppendInt64Field(s, 2, ts)
+	b = pbwire.End(s, sat)
 	if ex != nil {
 		b = e.exemplar(b, 3, ex)
 	}
-	e.buf = finishMsg(b, at)
+	e.buf = pbwire.End(b, at)
 }
 
 // native writes the time series of a native histogram.
@@ -65,27 +66,27 @@ func (e *encoder) native(s *prom.Series, ts, start int64, gauge bool) {
 	var b []byte
 	var at, hf, exf int
 	if e.v2 {
-		b, at = beginMsg(e.buf, 5)
+		b, at = pbwire.Begin(e.buf, 5)
 		b = e.labelRefs(b, "", false)
 		hf, exf = 3, 4
 	} else {
-		b, at = beginMsg(e.buf, 1)
+		b, at = pbwire.Begin(e.buf, 1)
 		b = e.labelMessages(b, "", false)
 		hf, exf = 4, 3
 	}
-	b, hat := beginMsg(b, hf)
+	b, hat := pbwire.Begin(b, hf)
 	if h.IsFloat() {
-		b = appendDoubleField(b, 2, s.Count)
+		b = pbwire.AppendDoubleField(b, 2, s.Count)
 	} else {
-		b = appendUvarintField(b, 1, uint64(s.Count))
+		b = pbwire.AppendVarintField(b, 1, uint64(s.Count))
 	}
-	b = appendDoubleField(b, 3, s.Sum)
-	b = appendSint(appendTag(b, 4, wireVarint), int64(h.Schema))
-	b = appendDoubleField(b, 5, h.ZeroThreshold)
+	b = pbwire.AppendDoubleField(b, 3, s.Sum)
+	b = pbwire.AppendSintField(b, 4, int64(h.Schema))
+	b = pbwire.AppendDoubleField(b, 5, h.ZeroThreshold)
 	if h.IsFloat() {
-		b = appendDoubleField(b, 7, h.ZeroCountFloat)
+		b = pbwire.AppendDoubleField(b, 7, h.ZeroCountFloat)
 	} else {
-		b = appendUvarintField(b, 6, h.ZeroCount)
+		b = pbwire.AppendVarintField(b, 6, h.ZeroCount)
 	}
 	b = appendSpans(b, 8, h.NegativeSpans)
 	b = appendSints(b, 9, h.NegativeDeltas)
@@ -94,13 +95,13 @@ func (e *encoder) native(s *prom.Series, ts, start int64, gauge bool) {
 	b = appendSints(b, 12, h.PositiveDeltas)
 	b = appendDoubles(b, 13, h.PositiveCounts)
 	if gauge {
-		b = appendUvarintField(b, 14, 3) // ResetHint GAUGE
+		b = pbwire.AppendVarintField(b, 14, 3) // ResetHint GAUGE
 	}
-	b = appendInt64Field(b, 15, ts)
+	b = pbwire.AppendInt64Field(b, 15, ts)
 	if e.v2 && start != 0 {
-		b = appendInt64Field(b, 17, start)
+		b = pbwire.AppendInt64Field(b, 17, start)
 	}
-	b = finishMsg(b, hat)
+	b = pbwire.End(b, hat)
 	for _, ex := range h.Exemplars {
 		if ex != nil {
 			b = e.exemplar(b, exf, ex)
@@ -109,7 +110,7 @@ func (e *encoder) native(s *prom.Series, ts, start int64, gauge bool) {
 	if e.v2 {
 		b = e.metadata(b)
 	}
-	e.buf = finishMsg(b, at)
+	e.buf = pbwire.End(b, at)
 }
 
 // labelMessages writes the labels as 1.0 Label messages.
@@ -120,18 +121,18 @@ func (e *encoder) labelMessages(b []byte, sfx string, withExtra bool) []byte {
 			continue
 		}
 		var at int
-		b, at = beginMsg(b, 1)
-		b = appendStringField(b, 1, l.name)
-		v, vat := beginMsg(b, 2)
-		b = finishMsg(appendLabelValue(v, l, sfx), vat)
-		b = finishMsg(b, at)
+		b, at = pbwire.Begin(b, 1)
+		b = pbwire.AppendStringField(b, 1, l.name)
+		v, vat := pbwire.Begin(b, 2)
+		b = pbwire.End(appendLabelValue(v, l, sfx), vat)
+		b = pbwire.End(b, at)
 	}
 	return b
 }
 
 // labelRefs writes the labels as the packed 2.0 labels_refs.
 func (e *encoder) labelRefs(b []byte, sfx string, withExtra bool) []byte {
-	b, at := beginMsg(b, 1)
+	b, at := pbwire.Begin(b, 1)
 	for i := range e.labels {
 		l := &e.labels[i]
 		if l.kind == extraLabel && !withExtra {
@@ -141,7 +142,7 @@ func (e *encoder) labelRefs(b []byte, sfx string, withExtra bool) []byte {
 		if nref == 0 {
 			nref = e.syms.refString(l.name)
 		}
-		b = binary.AppendUvarint(b, uint64(nref))
+		b = pbwire.AppendUvarint(b, uint64(nref))
 		var ref uint32
 		switch {
 		case l.kind == nameLabel:
@@ -154,9 +155,9 @@ func (e *encoder) labelRefs(b []byte, sfx string, withExtra bool) []byte {
 		default:
 			ref = e.syms.refString(l.value)
 		}
-		b = binary.AppendUvarint(b, uint64(ref))
+		b = pbwire.AppendUvarint(b, uint64(ref))
 	}
-	return finishMsg(b, at)
+	return pbwire.End(b, at)
 }
 
 // nameRef returns the symbol of the sample name: the family name with suffix sfx.
@@ -175,19 +176,19 @@ func (e *encoder) nameRef(l *label, sfx string) uint32 {
 
 // metadata writes the 2.0 Metadata of the current family.
 func (e *encoder) metadata(b []byte) []byte {
-	b, at := beginMsg(b, 5)
+	b, at := pbwire.Begin(b, 5)
 	// prom.Type numbers the types as both versions' enums do: unknown 0, counter 1, gauge 2,
 	// histogram 3, gauge histogram 4, summary 5, info 6, stateset 7.
 	if t := e.typ; t != 0 {
-		b = appendUvarintField(b, 1, uint64(t))
+		b = pbwire.AppendVarintField(b, 1, uint64(t))
 	}
 	if e.help != 0 {
-		b = appendUvarintField(b, 3, uint64(e.help))
+		b = pbwire.AppendVarintField(b, 3, uint64(e.help))
 	}
 	if e.unit != 0 {
-		b = appendUvarintField(b, 4, uint64(e.unit))
+		b = pbwire.AppendVarintField(b, 4, uint64(e.unit))
 	}
-	return finishMsg(b, at)
+	return pbwire.End(b, at)
 }
 
 // exemplar writes an exemplar as field f; one without a time gets the push's.
@@ -196,35 +197,35 @@ func (e *encoder) exemplar(b []byte, f int, ex *prom.Exemplar) []byte {
 	if ex.HasTimestamp {
 		ts = millis(ex.Timestamp)
 	}
-	b, at := beginMsg(b, f)
+	b, at := pbwire.Begin(b, f)
 	if e.v2 {
-		r, rat := beginMsg(b, 1)
+		r, rat := pbwire.Begin(b, 1)
 		for _, l := range ex.Labels {
-			r = binary.AppendUvarint(r, uint64(e.syms.refString(l.Name)))
-			r = binary.AppendUvarint(r, uint64(e.syms.refString(l.Value)))
+			r = pbwire.AppendUvarint(r, uint64(e.syms.refString(l.Name)))
+			r = pbwire.AppendUvarint(r, uint64(e.syms.refString(l.Value)))
 		}
-		b = finishMsg(r, rat)
+		b = pbwire.End(r, rat)
 	} else {
 		for _, l := range ex.Labels {
 			var lat int
-			b, lat = beginMsg(b, 1)
-			b = appendStringField(b, 1, l.Name)
-			b = appendStringField(b, 2, l.Value)
-			b = finishMsg(b, lat)
+			b, lat = pbwire.Begin(b, 1)
+			b = pbwire.AppendStringField(b, 1, l.Name)
+			b = pbwire.AppendStringField(b, 2, l.Value)
+			b = pbwire.End(b, lat)
 		}
 	}
-	b = appendDoubleField(b, 2, ex.Value)
-	b = appendInt64Field(b, 3, ts)
-	return finishMsg(b, at)
+	b = pbwire.AppendDoubleField(b, 2, ex.Value)
+	b = pbwire.AppendInt64Field(b, 3, ts)
+	return pbwire.End(b, at)
 }
 
 func appendSpans(b []byte, f int, spans []prom.BucketSpan) []byte {
 	for _, sp := range spans {
 		var at int
-		b, at = beginMsg(b, f)
-		b = appendSint(appendTag(b, 1, wireVarint), int64(sp.Offset))
-		b = appendUvarintField(b, 2, uint64(sp.Length))
-		b = finishMsg(b, at)
+		b, at = pbwire.Begin(b, f)
+		b = pbwire.AppendSintField(b, 1, int64(sp.Offset))
+		b = pbwire.AppendVarintField(b, 2, uint64(sp.Length))
+		b = pbwire.End(b, at)
 	}
 	return b
 }
@@ -233,20 +234,20 @@ func appendSints(b []byte, f int, vs []int64) []byte {
 	if len(vs) == 0 {
 		return b
 	}
-	b, at := beginMsg(b, f)
+	b, at := pbwire.Begin(b, f)
 	for _, v := range vs {
-		b = appendSint(b, v)
+		b = pbwire.AppendUvarint(b, pbwire.Zigzag(v))
 	}
-	return finishMsg(b, at)
+	return pbwire.End(b, at)
 }
 
 func appendDoubles(b []byte, f int, vs []float64) []byte {
 	if len(vs) == 0 {
 		return b
 	}
-	b, at := beginMsg(b, f)
+	b, at := pbwire.Begin(b, f)
 	for _, v := range vs {
 		b = binary.LittleEndian.AppendUint64(b, math.Float64bits(v))
 	}
-	return finishMsg(b, at)
+	return pbwire.End(b, at)
 }

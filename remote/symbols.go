@@ -1,8 +1,9 @@
 package remote
 
 import (
-	"encoding/binary"
 	"unsafe"
+
+	"github.com/prom-go/prom/internal/pbwire"
 )
 
 // symbols is the symbol table of a Remote Write 2.0 request: every string of the request
@@ -60,7 +61,7 @@ func (s *symbols) appendTo(b []byte) []byte {
 	prev := 0
 	for _, end := range s.ends {
 		sym := s.arena[prev:end]
-		b = binary.AppendUvarint(appendTag(b, 4, wireBytes), uint64(len(sym)))
+		b = pbwire.AppendLen(b, 4, len(sym))
 		b = append(b, sym...)
 		prev = end
 	}

@@ -10,7 +10,7 @@
 //	demo           serve an instrumented demo service whose metrics keep moving
 //	check          parse and lint an exposition document (exit 1 invalid, 3 lint findings)
 //	convert        convert an exposition document to text, OpenMetrics or protobuf
-//	push           push an exposition document to a Pushgateway or remote write
+//	push           push an exposition document to a Pushgateway, remote write or OTLP
 //	hash-password  print a hash of the password on standard input, for basic auth
 //
 // Run "prom <command> -h" for the flags of a command.
@@ -40,7 +40,7 @@ var commands = []command{
 	{"demo", "serve an instrumented demo service whose metrics keep moving", runDemo},
 	{"check", "parse and lint an exposition document (exit 1 invalid, 3 lint findings)", runCheck},
 	{"convert", "convert an exposition document to text, OpenMetrics or protobuf", runConvert},
-	{"push", "push an exposition document to a Pushgateway or remote write", runPush},
+	{"push", "push an exposition document to a Pushgateway, remote write or OTLP", runPush},
 	{"hash-password", "print a hash of the password on standard input, for basic auth", runHashPassword},
 }
 

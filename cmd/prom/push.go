@@ -34,13 +34,14 @@ func (g groupingFlag) Set(s string) error {
 }
 
 const pushSynopsis = `push (--gateway URL --job JOB [--grouping name=value]... [--add | --delete] |
-                 --remote-write URL [--rw-version 1|2|auto] [--external-label name=value]...)
+                 --remote-write URL [--rw-version 1|2|auto] [--external-label name=value]... |
+                 --otlp URL [--resource name=value]...)
                 [--header 'Name: value']... [--tenant ID] [--bearer-token-file FILE]
                 [--scrape URL | FILE | -]`
 
 // runPush sends the metrics of an exposition document (text, OpenMetrics or protobuf, read
-// from FILE, standard input or a scraped URL) to a Pushgateway or a remote-write endpoint,
-// or deletes a Pushgateway group.
+// from FILE, standard input or a scraped URL) to a Pushgateway, a remote-write endpoint or an
+// OTLP/HTTP receiver, or deletes a Pushgateway group.
 func runPush(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	return runPushFrom(ctx, args, os.Stdin, stdout, stderr)
 }
@@ -55,11 +56,13 @@ func runPushFrom(ctx context.Context, args []string, stdin io.Reader, stdout, st
 	add := fs.Bool("add", false, "replace only the metrics of the group with the same names (POST) instead of the whole group (PUT)")
 	del := fs.Bool("delete", false, "delete the group instead of pushing (no FILE)")
 	fs.BoolVar(&p.Text, "text", false, "send the text format instead of protobuf")
-	fs.BoolVar(&p.Gzip, "gzip", false, "compress the request body")
+	fs.BoolVar(&p.Gzip, "gzip", false, "compress the request body (--gateway, --otlp)")
 	fs.DurationVar(&p.Timeout, "timeout", 30*time.Second, "`limit` of each attempt")
 	scrape := fs.String("scrape", "", "scrape the metrics from this `URL` instead of reading FILE")
 	var rw rwFlags
 	rw.register(fs)
+	var ot otlpFlags
+	ot.register(fs)
 	var sf sendFlags
 	sf.register(fs)
 	if err := parseFlags(fs, args); err != nil {
@@ -71,16 +74,16 @@ func runPushFrom(ctx context.Context, args []string, stdin io.Reader, stdout, st
 		return errUsage
 	}
 	dests := 0
-	for _, set := range []bool{p.URL != "", rw.url != ""} {
+	for _, set := range []bool{p.URL != "", rw.url != "", ot.url != ""} {
 		if set {
 			dests++
 		}
 	}
 	switch {
 	case dests == 0:
-		return usageErr("give a destination: --gateway or --remote-write")
+		return usageErr("give a destination: --gateway, --remote-write or --otlp")
 	case dests > 1:
-		return usageErr("--gateway and --remote-write exclude each other; run prom push once for each")
+		return usageErr("--gateway, --remote-write and --otlp exclude each other; run prom push once for each")
 	case p.URL != "" && p.Job == "":
 		return usageErr("--job is required with --gateway")
 	case *add && *del:
@@ -93,6 +96,8 @@ func runPushFrom(ctx context.Context, args []string, stdin io.Reader, stdout, st
 		return usageErr("--delete takes no FILE")
 	case rw.url == "" && (len(rw.external) > 0 || rw.version != "auto"):
 		return usageErr("--external-label and --rw-version go with --remote-write")
+	case ot.url == "" && len(ot.resource) > 0:
+		return usageErr("--resource goes with --otlp")
 	}
 	if p.URL != "" {
 		if err := sf.applyGateway(p); err != nil {
@@ -111,6 +116,13 @@ func runPushFrom(ctx context.Context, args []string, stdin io.Reader, stdout, st
 	fams, format, err := readPushInput(ctx, fs, *scrape, stdin)
 	if err != nil {
 		return err
+	}
+	if ot.url != "" {
+		if err := pushOTLP(ctx, fams, ot.options(&sf, p.Timeout, p.Gzip)); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "prom push: pushed %d families (%s) to %s\n", len(fams), format, ot.url)
+		return nil
 	}
 	reg := prom.NewRegistry()
 	reg.SetErrorHandler(func(error) {}) // collection errors are returned by the push itself

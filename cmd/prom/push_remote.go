@@ -13,8 +13,8 @@ import (
 	"github.com/prom-go/prom/remote"
 )
 
-// sendFlags are the flags every push destination shares: headers, tenant and auth. A new
-// destination (--otlp) reads them the same way.
+// sendFlags are the flags the remote-write and OTLP destinations share: headers, tenant and
+// auth.
 type sendFlags struct {
 	header    headerFlag
 	tenant    string
@@ -31,10 +31,10 @@ func (f *sendFlags) register(fs *flag.FlagSet) {
 // applyGateway sets the shared flags on a Pushgateway push, which takes a bearer token only.
 func (f *sendFlags) applyGateway(p *push.Pusher) error {
 	if len(f.header) > 0 || f.tenant != "" {
-		return fmt.Errorf("--header and --tenant go with --remote-write")
+		return fmt.Errorf("--header and --tenant go with --remote-write or --otlp")
 	}
 	if f.tokenFile != "" {
-		return fmt.Errorf("--bearer-token-file goes with --remote-write")
+		return fmt.Errorf("--bearer-token-file goes with --remote-write or --otlp")
 	}
 	return nil
 }

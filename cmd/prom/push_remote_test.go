@@ -6,8 +6,6 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -47,17 +45,9 @@ func rwReceiver(t *testing.T, status int) (string, func() []rwRequest) {
 
 func TestPushRemoteWrite(t *testing.T) {
 	url, got := rwReceiver(t, 204)
-	dir := t.TempDir()
-	file := filepath.Join(dir, "m.prom")
-	os.WriteFile(file, []byte(pushDoc), 0o644)
-	token := filepath.Join(dir, "token")
-	os.WriteFile(token, []byte("s3cret\n"), 0o600)
-	var out, errOut bytes.Buffer
-	err := runPushFrom(context.Background(), []string{"--remote-write", url, "--rw-version", "1", "--tenant", "t1",
-		"--header", "X-A: b", "--bearer-token-file", token, "--external-label", "cluster=eu", file}, nil, &out, &errOut)
-	if err != nil {
-		t.Fatalf("%v; stderr %s", err, errOut.String())
-	}
+	file, token := pushInputs(t)
+	out := runPushOK(t, "--remote-write", url, "--rw-version", "1", "--tenant", "t1",
+		"--header", "X-A: b", "--bearer-token-file", token, "--external-label", "cluster=eu", file)
 	reqs := got()
 	if len(reqs) != 1 {
 		t.Fatalf("%d requests, want 1", len(reqs))
@@ -73,22 +63,14 @@ func TestPushRemoteWrite(t *testing.T) {
 			t.Errorf("request lacks %q", s)
 		}
 	}
-	if !strings.Contains(out.String(), "pushed 2 families") {
-		t.Errorf("stdout %q", out.String())
+	if !strings.Contains(out, "pushed 2 families") {
+		t.Errorf("stdout %q", out)
 	}
 }
 
 func TestPushRemoteWriteScrape(t *testing.T) {
 	url, got := rwReceiver(t, 200)
-	target := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "text/plain; version=0.0.4")
-		io.WriteString(w, pushDoc)
-	}))
-	defer target.Close()
-	var out, errOut bytes.Buffer
-	if err := runPushFrom(context.Background(), []string{"--remote-write", url, "--scrape", target.URL}, nil, &out, &errOut); err != nil {
-		t.Fatalf("%v; stderr %s", err, errOut.String())
-	}
+	runPushOK(t, "--remote-write", url, "--scrape", pushTarget(t))
 	reqs := got()
 	if len(reqs) != 1 || reqs[0].header.Get("X-Prometheus-Remote-Write-Version") != "2.0.0" || !bytes.Contains(reqs[0].body, []byte("rows_total")) {
 		t.Errorf("requests %+v, want one 2.0 push of the scraped metrics", reqs)

@@ -91,7 +91,7 @@ func TestPushCommandErrors(t *testing.T) {
 		usage bool
 		want  string
 	}{
-		{[]string{"--job", "j"}, "", true, "give a destination: --gateway or --remote-write"},
+		{[]string{"--job", "j"}, "", true, "give a destination: --gateway, --remote-write or --otlp"},
 		{[]string{"--gateway", url}, "", true, "--job is required"},
 		{[]string{"--gateway", url, "--job", "j", "--add", "--delete"}, "", true, "exclude each other"},
 		{[]string{"--gateway", url, "--job", "j", "--delete", "f"}, "", true, "--delete takes no FILE"},

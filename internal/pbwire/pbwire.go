@@ -1,6 +1,6 @@
 // Package pbwire appends protobuf wire-format fields to a byte slice: the few helpers the
-// hand-written encoders of prom share (OTLP push here; expfmt keeps its own copy for the
-// exposition format). Every helper appends one field to b and returns the extended slice, like
+// hand-written encoders of prom share (OTLP push and remote write; expfmt keeps its own copy
+// for the exposition format). Every helper appends one field to b and returns the extended slice, like
 // strconv.AppendInt, so an encoder builds a whole message in one reused buffer with no
 // generated structs and no allocation once the buffer has grown.
 //

@@ -1,5 +1,5 @@
-// Package send is the HTTP sending machinery of prom's push transports: remote write today,
-// OTLP and the Pushgateway client next. A transport encodes its body, then hands it to a
+// Package send is the HTTP sending machinery of prom's push transports: remote write, OTLP
+// and the Pushgateway client. A transport encodes its body, then hands it to a
 // Sender, which owns everything about getting it to the receiver:
 //
 //   - the client: a custom *http.Client, or one of its own over a clone of
@@ -26,6 +26,10 @@
 //	s.Close() // closes idle connections of the Sender's own transport
 //
 // Sleep, Jitter and Now in Config let tests drive the retry loop without a wall clock.
+//
+// Beyond one send, the package holds what the transports' clients share: a Meter counts pushes,
+// failures, retries and the last success, and registers them as self-metrics; Periodic runs
+// the pushes of a client every interval, jittered, each bounded by the interval.
 package send
 
 import (
@@ -43,7 +47,8 @@ import (
 
 // Config is what a Sender needs. Only URL is required; zero values mean the defaults.
 type Config struct {
-	// URL receives the requests, by POST. A URL without a scheme gets "http://".
+	// URL receives the requests, by POST (or the method given to Do). A URL without a scheme
+	// gets "http://".
 	URL string
 	// Timeout bounds each attempt. Zero means 30 seconds.
 	Timeout time.Duration
@@ -69,6 +74,19 @@ type Config struct {
 
 	// What prefixes error messages, such as "remote write". Empty means "send".
 	What string
+	// Retryable, when set, decides which answers other than 2xx are retried, by status code,
+	// for protocols that name their own (OTLP retries 429, 502, 503 and 504 only). Nil means
+	// the package's Retryable: 5xx and 429.
+	Retryable func(code int) bool
+	// Refused, when set, turns an answer other than 2xx into the transport's own error (OTLP
+	// decodes the google.rpc.Status of its body); Send returns, or wraps, what it returns.
+	// Nil means the *StatusError itself.
+	Refused func(*StatusError) error
+	// RetryWait, when set, is the wait before retry number attempt+1, given the wait the
+	// receiver asked for with Retry-After (0 when none), for a transport that keeps a policy
+	// of its own (the Pushgateway client's). Nil means Retry-After when given, else Backoff
+	// doubled at each retry up to MaxBackoff, a random half of it jitter.
+	RetryWait func(attempt int, retryAfter time.Duration) time.Duration
 
 	// OnRetry, when set, is called before each retry with the failure and the wait.
 	OnRetry func(err error, wait time.Duration)
@@ -181,6 +199,11 @@ type Response struct {
 // *StatusError for any other answer, or the error of the last attempt; ctx bounds the whole
 // call, retries and waits included.
 func (s *Sender) Send(ctx context.Context, body []byte, header http.Header) (*Response, error) {
+	return s.Do(ctx, http.MethodPost, body, header)
+}
+
+// Do is Send with another method than POST, such as PUT or DELETE; a nil body sends none.
+func (s *Sender) Do(ctx context.Context, method string, body []byte, header http.Header) (*Response, error) {
 	retries := s.cfg.Retries
 	switch {
 	case retries == 0:
@@ -189,12 +212,17 @@ func (s *Sender) Send(ctx context.Context, body []byte, header http.Header) (*Re
 		retries = 0
 	}
 	for attempt := 0; ; attempt++ {
-		resp, retry, after, err := s.attempt(ctx, body, header)
+		resp, retry, after, err := s.attempt(ctx, method, body, header)
 		if err == nil || !retry || attempt >= retries || ctx.Err() != nil {
 			return resp, err
 		}
-		wait := after
-		if wait <= 0 {
+		var wait time.Duration
+		switch {
+		case s.cfg.RetryWait != nil:
+			wait = s.cfg.RetryWait(attempt, after)
+		case after > 0:
+			wait = after
+		default:
 			wait = s.backoff(attempt)
 		}
 		if dl, ok := ctx.Deadline(); ok && s.now().Add(wait).After(dl) {
@@ -264,16 +292,20 @@ const maxErrorBody = 4 << 10
 
 // attempt makes one request. It reports whether a failure is worth retrying and the wait the
 // receiver asked for, if any.
-func (s *Sender) attempt(ctx context.Context, body []byte, header http.Header) (_ *Response, retry bool, after time.Duration, err error) {
+func (s *Sender) attempt(ctx context.Context, method string, body []byte, header http.Header) (_ *Response, retry bool, after time.Duration, err error) {
 	timeout := s.cfg.Timeout
 	if timeout <= 0 {
 		timeout = 30 * time.Second
 	}
 	actx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	req, err := http.NewRequestWithContext(actx, http.MethodPost, s.url, bytes.NewReader(body))
+	var rd io.Reader
+	if body != nil {
+		rd = bytes.NewReader(body)
+	}
+	req, err := http.NewRequestWithContext(actx, method, s.url, rd)
 	if err != nil {
-		return nil, false, 0, fmt.Errorf("%s: POST %s: %w", s.cfg.What, s.url, err)
+		return nil, false, 0, fmt.Errorf("%s: %s %s: %w", s.cfg.What, method, s.url, err)
 	}
 	for k, vs := range s.cfg.Header {
 		req.Header[http.CanonicalHeaderKey(k)] = vs
@@ -298,7 +330,7 @@ func (s *Sender) attempt(ctx context.Context, body []byte, header http.Header) (
 		if ctx.Err() == nil && actx.Err() != nil {
 			err = fmt.Errorf("no answer within %v: %w", timeout, err)
 		}
-		return nil, ctx.Err() == nil, 0, fmt.Errorf("%s: POST %s: %w", s.cfg.What, s.url, err)
+		return nil, ctx.Err() == nil, 0, fmt.Errorf("%s: %s %s: %w", s.cfg.What, method, s.url, err)
 	}
 	defer resp.Body.Close()
 	msg, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
@@ -308,13 +340,24 @@ func (s *Sender) attempt(ctx context.Context, body []byte, header http.Header) (
 	}
 	se := &StatusError{
 		What:       s.cfg.What,
+		Method:     method,
 		URL:        s.url,
 		StatusCode: resp.StatusCode,
 		Status:     resp.Status,
 		Body:       strings.TrimSpace(string(msg)),
+		Answer:     msg,
+		Header:     resp.Header,
 		RetryAfter: ParseRetryAfter(resp.Header.Get("Retry-After"), s.now()),
 	}
-	return nil, Retryable(resp.StatusCode), se.RetryAfter, se
+	retryable := Retryable
+	if s.cfg.Retryable != nil {
+		retryable = s.cfg.Retryable
+	}
+	err = se
+	if s.cfg.Refused != nil {
+		err = s.cfg.Refused(se)
+	}
+	return nil, retryable(resp.StatusCode), se.RetryAfter, err
 }
 
 // Retryable reports whether an answer with status code is worth retrying: 5xx and 429.
@@ -354,10 +397,15 @@ func ParseRetryAfter(v string, now time.Time) time.Duration {
 // which usually says why.
 type StatusError struct {
 	What       string // the transport, such as "remote write"
+	Method     string // such as POST
 	URL        string
 	StatusCode int    // such as 400
 	Status     string // such as "400 Bad Request"
 	Body       string // up to 4 KiB, spaces trimmed
+	// Answer is the same start of the body as received, bytes untouched (a protobuf message);
+	// Header is the answer's header (its Content-Type says how to read Answer).
+	Answer []byte
+	Header http.Header
 	// RetryAfter is the wait the receiver asked for with Retry-After, or 0.
 	RetryAfter time.Duration
 }
@@ -365,13 +413,27 @@ type StatusError struct {
 // Error gives the transport, URL, status and the receiver's answer.
 func (e *StatusError) Error() string {
 	if e.Body == "" {
-		return fmt.Sprintf("%s: POST %s: %s", e.What, e.URL, e.Status)
+		return fmt.Sprintf("%s: %s %s: %s", e.What, e.Method, e.URL, e.Status)
 	}
-	return fmt.Sprintf("%s: POST %s: %s: %s", e.What, e.URL, e.Status, e.Body)
+	return fmt.Sprintf("%s: %s %s: %s: %s", e.What, e.Method, e.URL, e.Status, e.Body)
 }
 
 // IsStatus reports whether err is, or wraps, a StatusError with the given code.
 func IsStatus(err error, code int) bool {
 	var se *StatusError
 	return errors.As(err, &se) && se.StatusCode == code
+}
+
+// WithTenant returns a copy of h, which the caller may go on changing, with X-Scope-OrgID set
+// to tenant when not empty: the header by which Mimir, Cortex, Loki and Thanos tell tenants
+// apart.
+func WithTenant(h http.Header, tenant string) http.Header {
+	h = h.Clone()
+	if tenant != "" {
+		if h == nil {
+			h = http.Header{}
+		}
+		h.Set("X-Scope-OrgID", tenant)
+	}
+	return h
 }

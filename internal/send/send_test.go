@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/tls"
 	"errors"
+	"fmt"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -352,5 +353,34 @@ func TestResponseCarriesTheAnswer(t *testing.T) {
 	}
 	if resp.StatusCode != 204 || resp.Header.Get("X-Prometheus-Remote-Write-Samples-Written") != "3" {
 		t.Errorf("response %d %v", resp.StatusCode, resp.Header)
+	}
+}
+
+// TestTransportHooks checks the hooks a transport keeps its own rules with: the method, which
+// answers are retried, the wait before each retry, and the error of a refusal.
+func TestTransportHooks(t *testing.T) {
+	s := &script{statuses: []int{502, 500, 503}, headers: []http.Header{{"Retry-After": {"9"}}}}
+	f := &fakeWaits{}
+	var asked []time.Duration
+	snd := newTest(t, s, Config{
+		What:      "hooked",
+		Retryable: func(code int) bool { return code == 502 },
+		RetryWait: func(attempt int, after time.Duration) time.Duration {
+			asked = append(asked, after)
+			return time.Duration(attempt+1) * time.Minute
+		},
+		Refused: func(se *StatusError) error {
+			return fmt.Errorf("refused %d by %s %s", se.StatusCode, se.Method, se.URL)
+		},
+	}, f)
+	_, err := snd.Do(context.Background(), http.MethodDelete, nil, nil)
+	if err == nil || err.Error() != "refused 500 by DELETE "+snd.URL() {
+		t.Errorf("got %v, want the 500 (not retryable here) as Refused made it", err)
+	}
+	if len(s.got) != 2 || s.got[0].Method != http.MethodDelete || s.bodies[0] != "" {
+		t.Errorf("%d requests, the first %s with body %q; want 2 DELETEs without a body", len(s.got), s.got[0].Method, s.bodies[0])
+	}
+	if !equalDurations(f.waits, []time.Duration{time.Minute}) || !equalDurations(asked, []time.Duration{9 * time.Second}) {
+		t.Errorf("waits %v after Retry-After %v, want RetryWait's 1m, told of the 9s", f.waits, asked)
 	}
 }
