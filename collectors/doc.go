@@ -58,10 +58,10 @@
 // go_memstats_heap_{alloc,idle,inuse,objects,released,sys}_bytes, go_memstats_mallocs_total,
 // go_memstats_frees_total, go_memstats_next_gc_bytes, go_memstats_stack_inuse_bytes,
 // go_memstats_sys_bytes, and every go_sql_* family. Families added with GoRuntimeOpts.Metrics
-// are named as client_golang names runtime/metrics. go_memstats_alloc_bytes_total is not
-// exported: as a counter its family name would clash with the gauge go_memstats_alloc_bytes;
-// go_gc_heap_allocs_bytes_total has the same value. The process families have the names and
-// help texts of the Prometheus guidelines for client libraries.
+// are named as client_golang names runtime/metrics. go_memstats_alloc_bytes_total is not in
+// this set: go_gc_heap_allocs_bytes_total has the same value (ClientGolangSet has it, as a
+// counter with Opts.ExactName beside the gauge go_memstats_alloc_bytes). The process families
+// have the names and help texts of the Prometheus guidelines for client libraries.
 //
 // To keep exactly the series of client_golang's collectors (the default Go collector's nine
 // go_memstats_* families that PromSet does not have, go_memstats_last_gc_time_seconds, go_info

@@ -139,9 +139,6 @@ func NewGoRuntime(o GoRuntimeOpts) (*GoRuntime, error) {
 	case PromSet:
 	case ClientGolangSet:
 		defaults = goClientGolang
-		if allocTotalAccepted() {
-			defaults = append(slices.Clip(defaults), goAllocTotal)
-		}
 	default:
 		return nil, fmt.Errorf("collectors: GoRuntimeOpts.Set: %v is not a set; use PromSet or ClientGolangSet", o.Set)
 	}
@@ -160,11 +157,11 @@ func NewGoRuntime(o GoRuntimeOpts) (*GoRuntime, error) {
 		return len(c.samples) - 1
 	}
 	names := make(map[string]bool)
-	add := func(t prom.Type, name, help, unit string, src []string, fn func(*GoRuntime, *prom.Series), labels []string) error {
+	add := func(t prom.Type, name, help, unit string, src []string, fn func(*GoRuntime, *prom.Series), labels []string, exact bool) error {
 		if o.Set == ClientGolangSet {
 			unit = "" // client_golang writes no units
 		}
-		d, err := prom.NewDesc(t, name, help, labels, prom.Opts{Unit: unit})
+		d, err := prom.NewDesc(t, name, help, labels, prom.Opts{Unit: unit, ExactName: exact})
 		if err != nil {
 			return err
 		}
@@ -189,7 +186,13 @@ func NewGoRuntime(o GoRuntimeOpts) (*GoRuntime, error) {
 		return nil
 	}
 	for _, g := range defaults {
-		if err := add(g.t, g.name, g.help, g.unit, g.src, g.fn, g.labels); err != nil {
+		if err := add(g.t, g.name, g.help, g.unit, g.src, g.fn, g.labels, false); err != nil {
+			return nil, err
+		}
+	}
+	if o.Set == ClientGolangSet {
+		g := goAllocTotal
+		if err := add(g.t, g.name, g.help, g.unit, g.src, g.fn, g.labels, true); err != nil {
 			return nil, err
 		}
 	}
@@ -208,7 +211,7 @@ func NewGoRuntime(o GoRuntimeOpts) (*GoRuntime, error) {
 			if err != nil || names[check.Name] {
 				continue
 			}
-			if err := add(t, name, d.Description, unit, []string{d.Name}, nil, nil); err != nil {
+			if err := add(t, name, d.Description, unit, []string{d.Name}, nil, nil, false); err != nil {
 				return nil, err
 			}
 		}

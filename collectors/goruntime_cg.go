@@ -1,11 +1,9 @@
 package collectors
 
 import (
-	"context"
 	"math"
 	"runtime"
 	"runtime/metrics"
-	"sync"
 
 	"github.com/prom-go/prom"
 )
@@ -25,10 +23,10 @@ const (
 	freesObject  = "/gc/heap/frees:objects"
 )
 
-// goAllocTotal is client_golang's counter of the bytes allocated on the heap. Its family
-// (go_memstats_alloc_bytes, written with "_total") shares its name with the gauge
-// go_memstats_alloc_bytes, which a registry accepts only where prom lets a gauge x sit beside a
-// counter x_total; see allocTotalAccepted.
+// goAllocTotal is client_golang's counter of the bytes allocated on the heap. NewGoRuntime
+// gives it ExactName: as a counter of prom's own naming its family would be
+// go_memstats_alloc_bytes, the name of the gauge beside it; named exactly, it is the family
+// go_memstats_alloc_bytes_total, which the registry accepts beside the gauge.
 var goAllocTotal = goDefault{t: prom.CounterType, name: "go_memstats_alloc_bytes_total", help: "Cumulative bytes allocated on the heap, freed or not (runtime/metrics /gc/heap/allocs:bytes).", src: []string{allocsBytes}}
 
 // goClientGolang is ClientGolangSet for the Go runtime: exactly the families of
@@ -80,57 +78,6 @@ func (c *GoRuntime) lastGC(s *prom.Series) {
 }
 
 var goVersion = []string{runtime.Version()}
-
-// allocTotalAccepted reports, once, whether this version of prom carries a gauge x and a
-// counter x_total of one collector through a registry: registers them and collects both.
-// client_golang writes go_memstats_alloc_bytes (gauge) beside go_memstats_alloc_bytes_total
-// (counter); where prom refuses the pair, ClientGolangSet leaves the counter out rather than
-// fail to register, and go_gc_heap_allocs_bytes_total of PromSet has the same value.
-var allocTotalAccepted = sync.OnceValue(func() bool {
-	r := prom.NewRegistry()
-	p := &pairProbe{}
-	var err error
-	if p.descs[0], err = prom.NewDesc(prom.GaugeType, "probe_x", "", nil); err != nil {
-		return false
-	}
-	if p.descs[1], err = prom.NewDesc(prom.CounterType, "probe_x_total", "", nil); err != nil {
-		return false
-	}
-	if r.Register(p) != nil {
-		return false
-	}
-	var e typeCounter
-	if r.Collect(context.Background(), &e) != nil {
-		return false
-	}
-	return e.gauges == 1 && e.counters == 1
-})
-
-// pairProbe is the collector allocTotalAccepted registers.
-type pairProbe struct{ descs [2]*prom.Desc }
-
-func (p *pairProbe) Describe() []*prom.Desc { return p.descs[:] }
-
-func (p *pairProbe) Collect(w *prom.Writer) {
-	for _, d := range p.descs {
-		w.Family(d)
-		w.Emit(&prom.Series{Value: 1})
-	}
-}
-
-// typeCounter counts the series of gauges and counters written to it.
-type typeCounter struct{ gauges, counters int }
-
-func (e *typeCounter) Family(*prom.Desc) {}
-
-func (e *typeCounter) Series(d *prom.Desc, _ *prom.Series) {
-	switch d.Type {
-	case prom.GaugeType:
-		e.gauges++
-	case prom.CounterType:
-		e.counters++
-	}
-}
 
 // layoutClientGolang chooses the exported buckets of a runtime histogram as client_golang
 // does, so that the "le" labels are the same: from the first finite runtime bound, the next

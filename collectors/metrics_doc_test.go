@@ -23,10 +23,10 @@ func metricsDoc() string {
 		fmt.Fprintf(&b, "\n### %s\n\n%s\n\n| Metric | Type | Labels | Help |\n|---|---|---|---|\n", title, intro)
 		for _, d := range descs {
 			name := d.Name
-			switch d.Type {
-			case prom.CounterType:
+			switch {
+			case d.Type == prom.CounterType && !d.ExactName:
 				name += "_total"
-			case prom.InfoType:
+			case d.Type == prom.InfoType:
 				name += "_info"
 			}
 			labels := strings.Join(d.LabelNames, ", ")
@@ -43,13 +43,14 @@ func metricsDoc() string {
 		"From debug.ReadBuildInfo; a value the build did not record is an empty label.", DefaultBuildInfo.Describe())
 	section("Platform (`collectors.DefaultPlatform`, on by default)", "From the runtime package.", DefaultPlatform.Describe())
 	cg := []*prom.Desc{}
-	for _, g := range append(slices.Clone(goClientGolang), goAllocTotal) {
+	for _, g := range goClientGolang {
 		cg = append(cg, prom.Must(prom.NewDesc(g.t, g.name, g.help, g.labels)))
 	}
+	cg = append(cg, prom.Must(prom.NewDesc(goAllocTotal.t, goAllocTotal.name, goAllocTotal.help, nil, prom.Opts{ExactName: true})))
 	slices.SortStableFunc(cg, func(a, b *prom.Desc) int { return strings.Compare(textShape(a), textShape(b)) })
 	section("Go runtime, `ClientGolangSet` (`GoRuntimeOpts{Set: collectors.ClientGolangSet}`)",
 		"Exactly the families of client_golang's `collectors.NewGoCollector()`, go_info included, computed from the same runtime/metrics; no units. "+
-			"`go_memstats_alloc_bytes_total` is written where the registry accepts a gauge `x` beside a counter `x_total`, and left out otherwise. "+
+			"`go_memstats_alloc_bytes_total` is a counter with `ExactName`, beside the gauge `go_memstats_alloc_bytes`. "+
 			"Runtime histograms added with `GoRuntimeOpts.Metrics` get client_golang's buckets.", cg)
 	section("Process, `ClientGolangSet` (`ProcessOpts{Set: collectors.ClientGolangSet}`)",
 		"The families of client_golang's `collectors.NewProcessCollector`: all of the above but `process_threads` and `process_heap_bytes`.",

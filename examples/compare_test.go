@@ -12,7 +12,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/prom-go/prom"
 	"github.com/prom-go/prom/internal/testnet"
 )
 
@@ -180,21 +179,6 @@ func compare(t *testing.T, ex example, accept, orig, port string) {
 	}
 	maskBuildInfo(o)
 	maskBuildInfo(p)
-	const allocTotal = "go_memstats_alloc_bytes_total"
-	if _, ok := o.values[allocTotal+"{}"]; ok {
-		t.Run(allocTotal, func(t *testing.T) {
-			if !gaugeBesideCounter() {
-				t.Skip("needs the registry to accept a gauge x beside a counter x_total (compat switch of issue #21, not merged)")
-			}
-			if _, ok := p.values[allocTotal+"{}"]; !ok {
-				t.Errorf("the port lacks %s", allocTotal)
-			}
-		})
-		if !gaugeBesideCounter() {
-			delete(o.values, allocTotal+"{}")
-			delete(o.types, allocTotal+"{}")
-		}
-	}
 	if strings.HasPrefix(accept, "application/openmetrics-text") {
 		for _, pre := range ex.omRandom {
 			for _, e := range []exposition{o, p} {
@@ -236,17 +220,4 @@ func scrape(t *testing.T, url, accept string) exposition {
 		t.Fatalf("GET %s (%s): %v\n%s", url, resp.Header.Get("Content-Type"), err, b)
 	}
 	return e
-}
-
-// gaugeBesideCounter reports whether this prom carries a gauge x and a counter x_total of one
-// collector through a registry, which client_golang's go_memstats_alloc_bytes pair needs.
-func gaugeBesideCounter() bool {
-	reg := prom.NewRegistry()
-	if _, err := prom.NewGauge("probe_x", "", prom.Opts{Registry: reg}); err != nil {
-		return false
-	}
-	if _, err := prom.NewCounter("probe_x_total", "", prom.Opts{Registry: reg}); err != nil {
-		return false
-	}
-	return true
 }

@@ -80,11 +80,7 @@ func (c *Collector) Collect(w *prom.Writer) {
 	if len(mfs) == 0 {
 		return
 	}
-	gathered := make(map[string]bool, len(mfs))
-	for _, mf := range mfs {
-		gathered[mf.GetName()] = true
-	}
-	var own *owned
+	own := noOwned
 	if c.owner != nil {
 		own = c.ownFamilies(ctx, mfs)
 	}
@@ -92,7 +88,7 @@ func (c *Collector) Collect(w *prom.Writer) {
 	defer converters.Put(conv)
 	var s prom.Series
 	for _, mf := range mfs {
-		d := c.desc(mf, gathered, own)
+		d := c.desc(mf, own)
 		if d == nil || !w.Family(d) {
 			continue
 		}
@@ -108,16 +104,8 @@ func (c *Collector) Collect(w *prom.Writer) {
 // desc returns the prom description of gathered family mf, or nil when it is left out:
 // because its type is unknown, or because the registry's own collectors write a family of its
 // name or one of its sample names (the overlap rule: prom's own families win).
-func (c *Collector) desc(mf *dto.MetricFamily, gathered map[string]bool, own *owned) *prom.Desc {
-	base, isCounter := counterBase(mf)
-	clash := isCounter && gathered[base]
-	if own == nil {
-		own = noOwned
-	}
-	if t, ok := own.families[base]; isCounter && !clash && ok && t != prom.CounterType {
-		clash = true // prom's own "x" beside this counter "x_total"
-	}
-	d := descOf(mf, clash)
+func (c *Collector) desc(mf *dto.MetricFamily, own *owned) *prom.Desc {
+	d := descOf(mf)
 	if d == nil || own.writes(d) {
 		c.drops.Add(1)
 		return nil
@@ -126,15 +114,15 @@ func (c *Collector) desc(mf *dto.MetricFamily, gathered map[string]bool, own *ow
 }
 
 // owned is what the other collectors of the registry write under the names of the gathered
-// families: their family names with their types, and their sample names.
+// families: their family names and their sample names.
 type owned struct {
-	families map[string]prom.Type
+	families map[string]bool
 	samples  map[string]bool
 }
 
 // writes reports whether the registry's own families write the family or a sample name of d.
 func (o *owned) writes(d *prom.Desc) bool {
-	if _, ok := o.families[d.Name]; ok || o.samples[d.Name] {
+	if o.families[d.Name] || o.samples[d.Name] {
 		return true
 	}
 	for _, n := range d.SampleNames() {
@@ -150,14 +138,11 @@ func (o *owned) writes(d *prom.Desc) bool {
 // that keeps the names. Collectors of the registry that describe none of these names are not
 // called; bridges return at once.
 func (c *Collector) ownFamilies(ctx context.Context, mfs []*dto.MetricFamily) *owned {
-	names := make([]string, 0, 2*len(mfs))
+	names := make([]string, 0, len(mfs))
 	for _, mf := range mfs {
 		names = append(names, mf.GetName())
-		if base, ok := counterBase(mf); ok {
-			names = append(names, base)
-		}
 	}
-	o := &owned{families: make(map[string]prom.Type), samples: make(map[string]bool)}
+	o := &owned{families: make(map[string]bool), samples: make(map[string]bool)}
 	// The errors of this collection are those the outer one reports again; they are dropped.
 	_ = c.owner.Collect(context.WithValue(ctx, nestedKey{}, true), (*ownedEncoder)(o), names...)
 	return o
@@ -167,7 +152,7 @@ func (c *Collector) ownFamilies(ctx context.Context, mfs []*dto.MetricFamily) *o
 type ownedEncoder owned
 
 func (e *ownedEncoder) Family(d *prom.Desc) {
-	e.families[d.Name] = d.Type
+	e.families[d.Name] = true
 	for _, n := range d.SampleNames() {
 		e.samples[n] = true
 	}

@@ -36,50 +36,45 @@ var created = time.Unix(1700000000, 123456789)
 
 // cases are client_golang registries, each built by a function, whose exposition through the
 // bridge must equal client_golang's own.
-//
-// untyped names the counters the bridge serves as unknown-typed families under their exact
-// names (see the package documentation: a legacy counter without "_total", a counter "x_total"
-// beside a family "x"), until prom's registry can hold them as counters.
 var cases = []struct {
-	name    string
-	build   func(t *testing.T, r *prometheus.Registry)
-	untyped []string
+	name  string
+	build func(t *testing.T, r *prometheus.Registry)
 }{
 	{"counter with labels and exemplar", func(t *testing.T, r *prometheus.Registry) {
 		c := prometheus.NewCounterVec(prometheus.CounterOpts{Name: "http_requests_total", Help: "Requests."}, []string{"method", "code"})
 		r.MustRegister(c)
 		c.WithLabelValues("GET", "200").Add(3)
 		c.WithLabelValues("POST", "500").(prometheus.ExemplarAdder).AddWithExemplar(2, prometheus.Labels{"trace_id": "4bf92f"})
-	}, nil},
+	}},
 	{"gauge with const labels", func(t *testing.T, r *prometheus.Registry) {
 		g := prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "queue_length", Help: "Items queued.", ConstLabels: prometheus.Labels{"zone": "eu", "app": "x"}}, []string{"queue"})
 		r.MustRegister(g)
 		g.WithLabelValues("a").Set(-1.5)
 		g.WithLabelValues("b").Set(math.Inf(1))
-	}, nil},
+	}},
 	{"same name, different const labels", func(t *testing.T, r *prometheus.Registry) {
 		for _, shard := range []string{"1", "2"} {
 			c := prometheus.NewCounter(prometheus.CounterOpts{Name: "shard_ops_total", Help: "Ops.", ConstLabels: prometheus.Labels{"shard": shard}})
 			prometheus.WrapRegistererWith(nil, r).MustRegister(c)
 			c.Add(float64(len(shard)) + 1)
 		}
-	}, nil},
+	}},
 	{"legacy counter without _total", func(t *testing.T, r *prometheus.Registry) {
 		c := prometheus.NewCounter(prometheus.CounterOpts{Name: "legacy_requests", Help: "Old name."})
 		r.MustRegister(c)
 		c.Add(7)
-	}, []string{"legacy_requests"}},
+	}},
 	{"gauge x beside counter x_total", func(t *testing.T, r *prometheus.Registry) {
 		g := prometheus.NewGauge(prometheus.GaugeOpts{Name: "mem_alloc_bytes", Help: "Bytes allocated and in use."})
 		c := prometheus.NewCounter(prometheus.CounterOpts{Name: "mem_alloc_bytes_total", Help: "Bytes allocated, even if freed."})
 		r.MustRegister(g, c)
 		g.Set(100)
 		c.Add(1000)
-	}, []string{"mem_alloc_bytes_total"}},
+	}},
 	{"untyped and gauge funcs", func(t *testing.T, r *prometheus.Registry) {
 		r.MustRegister(prometheus.NewUntypedFunc(prometheus.UntypedOpts{Name: "legacy_value", Help: "Untyped."}, func() float64 { return 42 }))
 		r.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "answer", Help: "The answer."}, func() float64 { return 0.1 }))
-	}, nil},
+	}},
 	{"summary", func(t *testing.T, r *prometheus.Registry) {
 		s := prometheus.NewSummaryVec(prometheus.SummaryOpts{Name: "rpc_seconds", Help: "RPC latency.", Objectives: map[float64]float64{0.5: 0.05, 0.99: 0.001}}, []string{"service"})
 		r.MustRegister(s)
@@ -87,14 +82,14 @@ var cases = []struct {
 			s.WithLabelValues("a").Observe(float64(i) / 100)
 		}
 		s.WithLabelValues("empty") // quantiles NaN
-	}, nil},
+	}},
 	{"classic histogram with exemplars", func(t *testing.T, r *prometheus.Registry) {
 		h := prometheus.NewHistogram(prometheus.HistogramOpts{Name: "latency_seconds", Help: "Latency.", Buckets: []float64{0.1, 0.5, 1}})
 		r.MustRegister(h)
 		h.Observe(0.05)
 		h.(prometheus.ExemplarObserver).ObserveWithExemplar(0.7, prometheus.Labels{"trace_id": "abc"})
 		h.Observe(3)
-	}, nil},
+	}},
 	{"native histogram", func(t *testing.T, r *prometheus.Registry) {
 		h := prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "native_seconds", Help: "Native.", NativeHistogramBucketFactor: 1.1, NativeHistogramZeroThreshold: 1e-6}, []string{"op"})
 		r.MustRegister(h)
@@ -102,13 +97,13 @@ var cases = []struct {
 			h.WithLabelValues("read").Observe(v)
 		}
 		h.WithLabelValues("idle") // no observation: the no-op span
-	}, nil},
+	}},
 	{"native and classic histogram", func(t *testing.T, r *prometheus.Registry) {
 		h := prometheus.NewHistogram(prometheus.HistogramOpts{Name: "both_seconds", Help: "Both.", Buckets: []float64{1, 2}, NativeHistogramBucketFactor: 2})
 		r.MustRegister(h)
 		h.Observe(1.5)
 		h.(prometheus.ExemplarObserver).ObserveWithExemplar(0.5, prometheus.Labels{"trace_id": "n1"})
-	}, nil},
+	}},
 	{"created timestamps and timestamps", func(t *testing.T, r *prometheus.Registry) {
 		d := prometheus.NewDesc("jobs_total", "Jobs.", []string{"kind"}, nil)
 		hd := prometheus.NewDesc("job_seconds", "Job time.", nil, nil)
@@ -120,7 +115,7 @@ var cases = []struct {
 			ch <- prometheus.MustNewConstSummaryWithCreatedTimestamp(sd, 2, 300, map[float64]float64{0.5: 100}, created)
 			ch <- prometheus.NewMetricWithTimestamp(created, prometheus.MustNewConstMetric(gd, prometheus.GaugeValue, 1))
 		}))
-	}, nil},
+	}},
 	{"float native histogram", func(t *testing.T, r *prometheus.Registry) {
 		d := prometheus.NewDesc("scaled_seconds", "A float histogram.", nil, nil)
 		r.MustRegister(collectorFunc(func(ch chan<- prometheus.Metric) {
@@ -131,16 +126,16 @@ var cases = []struct {
 				PositiveCount: []float64{1.25, 0.75},
 			}}}
 		}))
-	}, nil},
+	}},
 	{"escaped label values and help", func(t *testing.T, r *prometheus.Registry) {
 		g := prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "odd_values", Help: "Help with \\ and\nnewline."}, []string{"v"})
 		r.MustRegister(g)
 		g.WithLabelValues("quote\" back\\slash\nnl").Set(1)
 		g.WithLabelValues("ünïcödé").Set(2)
-	}, nil},
+	}},
 	{"standard collectors", func(t *testing.T, r *prometheus.Registry) {
 		r.MustRegister(constGoLike())
-	}, []string{"go_memstats_alloc_bytes_total"}},
+	}},
 }
 
 // constGoLike is a fixed copy of families of client_golang's Go collector, whose live values
@@ -221,8 +216,7 @@ func decodeProto(t *testing.T, b []byte) []*dto.MetricFamily {
 
 // TestSameExposition holds the bridge against client_golang's own handler: for each registry,
 // the text and protobuf expositions of prom's handler through the bridge, parsed with
-// client_golang's own parser and decoder, are client_golang's, but for the counters the case
-// lists as served untyped.
+// client_golang's own parser and decoder, are client_golang's.
 func TestSameExposition(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -237,13 +231,13 @@ func TestSameExposition(t *testing.T) {
 			theirs := promhttp.HandlerFor(g, promhttp.HandlerOpts{})
 			opts := []cmp.Option{protocmp.Transform(), cmpopts.EquateNaNs()}
 
-			want := asUntyped(parseText(t, scrape(t, theirs, acceptText)), c.untyped)
+			want := parseText(t, scrape(t, theirs, acceptText))
 			got := parseText(t, scrape(t, bridged(t, g, false), acceptText))
 			if d := cmp.Diff(want, got, opts...); d != "" {
 				t.Errorf("text differs (-client_golang +bridge):\n%s", d)
 			}
 
-			want = asUntyped(decodeProto(t, scrape(t, theirs, acceptProto)), c.untyped)
+			want = decodeProto(t, scrape(t, theirs, acceptProto))
 			got = normalize(decodeProto(t, scrape(t, bridged(t, g, true), acceptProto)))
 			if d := cmp.Diff(want, got, opts...); d != "" {
 				t.Errorf("protobuf differs (-client_golang +bridge):\n%s", d)
@@ -267,23 +261,6 @@ func parseText(t *testing.T, b []byte) []*dto.MetricFamily {
 	}
 	slices.SortFunc(out, func(a, b *dto.MetricFamily) int { return strings.Compare(a.GetName(), b.GetName()) })
 	return out
-}
-
-// asUntyped turns the named counter families of client_golang's exposition into what the
-// bridge serves for them: unknown-typed families of the same name and values, without the
-// created timestamp and exemplar an unknown series cannot carry.
-func asUntyped(fams []*dto.MetricFamily, names []string) []*dto.MetricFamily {
-	for _, mf := range fams {
-		if !slices.Contains(names, mf.GetName()) {
-			continue
-		}
-		mf.Type = dto.MetricType_UNTYPED.Enum()
-		for _, m := range mf.Metric {
-			m.Untyped = &dto.Untyped{Value: m.Counter.Value}
-			m.Counter = nil
-		}
-	}
-	return fams
 }
 
 // normalize removes from prom's protobuf exposition what prom's writer sends and

@@ -31,20 +31,13 @@
 // own parser and decoder): names, types, help, labels (constant labels included, and families
 // whose series carry different constant labels, as WrapRegistererWith makes them), values,
 // timestamps, exemplars, native histograms (integer and float, spans and deltas or counts),
-// classic buckets, summaries and created timestamps. prom's writers add the sample suffixes
-// themselves, so a counter "x_total" becomes the prom family "x" and comes out as
-// "x_total" again; in OpenMetrics it gets prom's treatment, as every prom family does.
-//
-// Two kinds of client_golang counter cannot be prom counters and keep their sample names:
-// a counter named without "_total" (a legacy counter such as "db_queries", which client_golang
-// writes as is in the text and protobuf formats, and prom would write as "db_queries_total"),
-// and a counter "x_total" beside a family "x" (client_golang's own Go collector has the gauge
-// go_memstats_alloc_bytes beside the counter go_memstats_alloc_bytes_total; prom names both
-// families "go_memstats_alloc_bytes"). The bridge serves them as unknown-typed ("untyped")
-// families under their exact names: every series keeps its name, labels and value, which is
-// what dashboards and alerts read; the TYPE line says untyped, and such a series carries no
-// created timestamp or exemplar. When prom's registry learns to hold them as counters, the
-// bridge will serve them as counters.
+// classic buckets, summaries and created timestamps. A counter keeps the name client_golang
+// gave it, as a prom counter with Desc.ExactName: "x_total" stays "x_total", a legacy counter
+// named without "_total" (such as "db_queries") stays "db_queries", and a counter "x_total"
+// sits beside a family "x" (client_golang's own Go collector has the gauge
+// go_memstats_alloc_bytes beside the counter go_memstats_alloc_bytes_total). In OpenMetrics
+// every family gets prom's treatment; there a counter named without "_total" is an unknown-
+// typed family of the same name, as prometheus/common writes it (see prom.Opts.ExactName).
 //
 // # Overlap: one copy of each family
 //
@@ -57,8 +50,8 @@
 // and leaves those families out, counting them in Collector.Dropped. Prom's family wins also
 // when it only shares a sample name: prom's info family "go" (sample go_info) takes the place
 // of client_golang's gauge go_info. The bridged families prom lacks are served, so nothing
-// client_golang's collectors expose goes missing. A gathered counter "x_total" beside one of
-// prom's own families "x" is served untyped, as above.
+// client_golang's collectors expose goes missing, among them a gathered counter "x_total"
+// beside one of prom's own families "x".
 //
 // A Collector registered with the registry's own Register method does not know the registry,
 // and serves every gathered family; a family both sides write is then written twice, which

@@ -69,7 +69,7 @@ func ExampleNewRegisterer() {
 	// Output:
 	// registered twice: true
 	// # HELP db_queries Queries run (a legacy counter without _total).
-	// # TYPE db_queries untyped
+	// # TYPE db_queries counter
 	// db_queries 12
 }
 

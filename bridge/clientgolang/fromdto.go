@@ -10,25 +10,16 @@ import (
 )
 
 // descOf returns the prom description of a gathered family, or nil when the family has a type
-// prom does not know. The name follows prom's data model: a counter family loses its "_total",
-// which the writers add back, so that prom writes the sample name client_golang writes.
-//
-// A counter client_golang names without "_total" (a legacy counter), and a counter "x_total"
-// gathered beside another family "x" (client_golang's go_memstats_alloc_bytes and
-// go_memstats_alloc_bytes_total), cannot keep their sample names as prom counters: prom would
-// write the first as "x_total", and would see one family name "x" twice in the second. Both
-// become unknown-typed families named exactly as gathered (clash says which), so every series
-// keeps its name and value; only their TYPE line says untyped rather than counter.
-func descOf(mf *dto.MetricFamily, clash bool) *prom.Desc {
+// prom does not know. A counter keeps the name client_golang gave it (Desc.ExactName), "_total"
+// or not, so that prom writes the sample names client_golang writes: a legacy counter
+// "db_queries" stays "db_queries", and a counter "x_total" is the family "x_total", which the
+// registry holds beside a gauge "x" (client_golang's go_memstats_alloc_bytes and
+// go_memstats_alloc_bytes_total).
+func descOf(mf *dto.MetricFamily) *prom.Desc {
 	d := &prom.Desc{Name: mf.GetName(), Help: mf.GetHelp()}
 	switch mf.GetType() {
 	case dto.MetricType_COUNTER:
-		base, ok := strings.CutSuffix(d.Name, "_total")
-		if ok && !clash && base != "" {
-			d.Type, d.Name = prom.CounterType, base
-		} else {
-			d.Type = prom.Unknown
-		}
+		d.Type, d.ExactName = prom.CounterType, true
 	case dto.MetricType_GAUGE:
 		d.Type = prom.GaugeType
 	case dto.MetricType_SUMMARY:
@@ -42,19 +33,14 @@ func descOf(mf *dto.MetricFamily, clash bool) *prom.Desc {
 	default:
 		return nil
 	}
-	if u := mf.GetUnit(); u != "" && d.Type != prom.Unknown && strings.HasSuffix(d.Name, "_"+u) {
+	stem := d.Name // the name a unit ends, before a counter's "_total"
+	if d.Type == prom.CounterType {
+		stem = strings.TrimSuffix(stem, "_total")
+	}
+	if u := mf.GetUnit(); u != "" && d.Type != prom.Unknown && strings.HasSuffix(stem, "_"+u) {
 		d.Unit = u
 	}
 	return d
-}
-
-// counterBase returns the name a counter family has in prom (its name without "_total"), and
-// whether mf is a counter with that suffix.
-func counterBase(mf *dto.MetricFamily) (string, bool) {
-	if mf.GetType() != dto.MetricType_COUNTER {
-		return "", false
-	}
-	return strings.CutSuffix(mf.GetName(), "_total")
 }
 
 // converter turns the metrics of gathered families into prom series, in scratch slices it
@@ -99,16 +85,10 @@ func (c *converter) series(t prom.Type, m *dto.Metric, s *prom.Series) bool {
 		}
 		s.Value = m.Gauge.GetValue()
 	case prom.Unknown:
-		switch {
-		case m.Untyped != nil:
-			s.Value = m.Untyped.GetValue()
-		case m.Counter != nil: // a counter that keeps its exact name (see descOf)
-			s.Value = m.Counter.GetValue()
-		case m.Gauge != nil:
-			s.Value = m.Gauge.GetValue()
-		default:
+		if m.Untyped == nil {
 			return false
 		}
+		s.Value = m.Untyped.GetValue()
 	case prom.SummaryType:
 		sm := m.GetSummary()
 		if sm == nil {

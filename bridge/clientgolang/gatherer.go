@@ -27,9 +27,10 @@ type Gatherer struct {
 	src promhttp.Source
 
 	// Skip, when not nil, leaves out the families whose name (as client_golang names them:
-	// "x_total" for a counter) it reports true for. Set it to StandardFamily when the
-	// Gatherer joins a client_golang registry that has client_golang's Go and process
-	// collectors while the prom registry has its own, so that one copy is served.
+	// "x_total" for a counter, the name as given for one with ExactName) it reports true
+	// for. Set it to StandardFamily when the Gatherer joins a client_golang registry that has
+	// client_golang's Go and process collectors while the prom registry has its own, so that
+	// one copy is served.
 	Skip func(name string) bool
 
 	mu    sync.Mutex

@@ -27,6 +27,12 @@ var promCases = []struct {
 		c.With("200").Add(2)
 		c.With("500").AddWithExemplar(1, prom.Label{Name: "trace_id", Value: "abc"})
 	}},
+	{"counters named exactly", func(r *prom.Registry) {
+		o := prom.Opts{Registry: r, ExactName: true}
+		prom.Must(prom.NewCounter("db_queries", "A legacy counter without _total.", o)).Add(12)
+		prom.Must(prom.NewGauge("alloc_bytes", "Bytes in use.", prom.Opts{Registry: r})).Set(512)
+		prom.Must(prom.NewCounter("alloc_bytes_total", "Bytes allocated in all.", o)).Add(4096)
+	}},
 	{"gauge with const labels", func(r *prom.Registry) {
 		prom.Must(prom.NewGauge("temp_celsius", "Temperature.", prom.Opts{Registry: r, ConstLabels: map[string]string{"room": "b", "floor": "1"}})).Set(21.5)
 	}},

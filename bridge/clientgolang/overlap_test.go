@@ -73,7 +73,8 @@ func checkClean(t *testing.T, fams []*dto.MetricFamily) map[string]*dto.MetricFa
 // copy of each family, in text, OpenMetrics and protobuf, twice in a row (the second scrape
 // is the one where a registry would hold back a family it saw written twice), and every
 // family client_golang's registry has is served, from one side or the other, including the
-// gauge go_memstats_alloc_bytes beside the counter go_memstats_alloc_bytes_total.
+// gauge go_memstats_alloc_bytes beside the counter go_memstats_alloc_bytes_total (a counter
+// still where the gauge is prom's own).
 func TestOverlap(t *testing.T) {
 	setups := []struct {
 		name string
@@ -128,6 +129,9 @@ func TestOverlap(t *testing.T) {
 					if text[n] == nil {
 						t.Errorf("family %q of client_golang's collectors is not served", n)
 					}
+				}
+				if mf := text["go_memstats_alloc_bytes_total"]; mf != nil && mf.GetType() != dto.MetricType_COUNTER {
+					t.Errorf("go_memstats_alloc_bytes_total is served as %v, want a counter beside the gauge go_memstats_alloc_bytes", mf.GetType())
 				}
 			}
 			if len(handlerErrs) > 0 {

@@ -11,11 +11,11 @@ import (
 )
 
 // dtoEncoder is a prom.Encoder that builds client_golang's dto.MetricFamily values, mapping
-// prom's types as prom's protobuf writer does: a counter is named with "_total", an info
-// metric is a GAUGE named with "_info" and value 1, a stateset is a GAUGE with a series per
-// state (the state in a label named like the family, the value 1 or 0), a gauge histogram is
-// a GAUGE_HISTOGRAM, an unknown family UNTYPED. Labels are sorted by name within each metric,
-// as client_golang sorts them.
+// prom's types as prom's protobuf writer does: a counter is named with "_total" (as given when
+// its Desc has ExactName), an info metric is a GAUGE named with "_info" and value 1, a stateset
+// is a GAUGE with a series per state (the state in a label named like the family, the value 1
+// or 0), a gauge histogram is a GAUGE_HISTOGRAM, an unknown family UNTYPED. Labels are sorted
+// by name within each metric, as client_golang sorts them.
 //
 // Building the structs directly costs what Gather must return anyway; encoding protobuf and
 // decoding it again would cost that plus a reflective decode.
@@ -31,7 +31,10 @@ func (e *dtoEncoder) Family(d *prom.Desc) {
 	var t dto.MetricType
 	switch d.Type {
 	case prom.CounterType:
-		name, t = name+"_total", dto.MetricType_COUNTER
+		t = dto.MetricType_COUNTER
+		if !d.ExactName { // else the name as given, as client_golang names its counters
+			name += "_total"
+		}
 	case prom.GaugeType, prom.StateSetType:
 		t = dto.MetricType_GAUGE
 	case prom.InfoType:

@@ -1,5 +1,7 @@
 // Command createdtimestamps is client_golang's "createdtimestamps" example ported to prom: a
-// histogram whose OpenMetrics exposition carries its _created sample.
+// histogram whose creation time is served in protobuf (as every prom registry serves it) and,
+// as the original asks for with EnableOpenMetricsTextCreatedSamples, as the _created sample of
+// OpenMetrics text.
 package main
 
 import (
@@ -17,7 +19,7 @@ var addr = flag.String("listen-address", ":8080", "The address to listen on for 
 func main() {
 	flag.Parse()
 	reg := prom.NewRegistry()
-	reg.SetCreatedSeries(true) // as EnableOpenMetricsTextCreatedSamples
+	reg.SetCreatedSamples(true) // as EnableOpenMetricsTextCreatedSamples
 	durations := prom.Must(prom.NewHistogram("http_request_duration_seconds", "A histogram of the HTTP request durations in seconds.",
 		prom.Opts{Registry: reg, Buckets: prom.Must(prom.ExponentialBuckets(0.1, 1.5, 5))}))
 	go func() {

@@ -19,7 +19,6 @@ var addr = flag.String("listen-address", ":8080", "The address to listen on for 
 func main() {
 	flag.Parse()
 	reg := prom.NewRegistry()
-	reg.SetCreatedSeries(false) // client_golang writes no _created samples unless asked
 	reg.MustRegister(
 		prom.Must(collectors.NewGoRuntime(collectors.GoRuntimeOpts{Set: collectors.ClientGolangSet})),
 		prom.Must(collectors.NewProcess(collectors.ProcessOpts{Set: collectors.ClientGolangSet})),

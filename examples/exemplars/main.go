@@ -20,7 +20,6 @@ var addr = flag.String("listen-address", ":8080", "The address to listen on for 
 func main() {
 	flag.Parse()
 	reg := prom.NewRegistry()
-	reg.SetCreatedSeries(false) // client_golang writes no _created samples unless asked
 	durations := prom.Must(prom.NewHistogram("http_request_duration_seconds", "A histogram of the HTTP request durations in seconds.",
 		prom.Opts{Registry: reg, Unit: "seconds", Buckets: prom.Must(prom.ExponentialBuckets(0.1, 1.5, 5))}))
 	reg.MustRegister(

@@ -19,7 +19,6 @@ var addr = flag.String("listen-address", ":8080", "The address to listen on for 
 func main() {
 	flag.Parse()
 	reg := prom.NewRegistry()
-	reg.SetCreatedSeries(false) // client_golang writes no _created samples unless asked
 	latency := prom.Must(prom.NewHistogram("http_request_duration_seconds", "HTTP request latency distribution.",
 		prom.Opts{Registry: reg, NativeFactor: 1.1}))
 	size := prom.Must(prom.NewHistogram("http_response_size_bytes", "HTTP response size distribution.",

@@ -28,7 +28,6 @@ func main() {
 	flag.Parse()
 
 	reg := prom.NewRegistry()
-	reg.SetCreatedSeries(false) // client_golang writes no _created samples unless asked
 	durations := prom.Must(prom.NewSummaryVec("rpc_durations_seconds", "RPC latency distributions.", []string{"service"},
 		prom.Opts{Registry: reg, Objectives: map[float64]float64{0.5: 0.05, 0.9: 0.01, 0.99: 0.001}}))
 	// client_golang's LinearBuckets adds the width to the previous bound; prom.LinearBuckets
