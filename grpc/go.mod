@@ -5,6 +5,7 @@ go 1.26.0
 replace github.com/prom-go/prom => ../
 
 require (
+	github.com/grpc-ecosystem/go-grpc-middleware/v2 v2.3.4
 	github.com/prom-go/prom v0.0.0
 	google.golang.org/grpc v1.85.0
 )

@@ -54,6 +54,7 @@ type families struct {
 	started, handled, received, sent *prom.CounterVec
 	handling, msgSend, msgRecv       *prom.HistogramVec // nil when not asked for
 	exemplar                         func(context.Context) []prom.Label
+	reg                              *prom.Registry
 	clock                            func() time.Duration // monotonic; tests replace it
 
 	methods  atomic.Pointer[map[methodKey]*method]
@@ -123,6 +124,10 @@ func newFamilies(f *families, side string, o Opts) error {
 		}
 	}
 	f.exemplar = o.Exemplar
+	f.reg = o.Registry
+	if f.reg == nil {
+		f.reg = prom.Default
+	}
 	f.clock = monotonic
 	f.methods.Store(&map[methodKey]*method{})
 	return nil
@@ -259,3 +264,6 @@ func codeOf(err error) codes.Code {
 	}
 	return c
 }
+
+// registry returns the registry the families are in, for tests.
+func (f *families) registry() *prom.Registry { return f.reg }
