@@ -2,6 +2,7 @@ package promgrpc
 
 import (
 	"context"
+	"errors"
 	"io"
 	"time"
 
@@ -128,7 +129,7 @@ func (s *clientStream) RecvMsg(msg any) error {
 			// gRPC has checked that the server ended the call after this message.
 			s.end(codes.OK)
 		}
-	case err == io.EOF:
+	case errors.Is(err, io.EOF):
 		s.end(codes.OK)
 	default:
 		s.end(codeOf(err))
