@@ -56,7 +56,7 @@
 // handling-time histogram is on (Opts.NoHistogram turns it off, as the provider has it
 // unless WithServerHandlingTimeHistogram is given), and a method's series all appear, at 0,
 // when the method is first called (the provider creates each at its first increment).
-// Opts.NativeFactor makes the histograms native histograms as well.
+// Opts.NativeFactor gives the histograms native buckets.
 //
 // # Panics, unknown methods, cancelled calls
 //
@@ -86,6 +86,8 @@
 // # Cost
 //
 // Once a method's series exist, a unary call costs no allocation on either side and a
-// streaming call one (the wrapper of the stream); the added time is a few dozen nanoseconds
-// per call, about a fifth of the provider's (bench/: BenchmarkGRPC).
+// streaming call one (the wrapper of the stream). The time an interceptor adds is about 150
+// ns per unary call and 190 ns per stream of a few messages on a 2-core EPYC, a sixth to a
+// tenth of the provider's, and a small fraction of a call over loopback (about 40 µs)
+// (bench/: BenchmarkGRPC).
 package promgrpc

@@ -18,11 +18,14 @@ type Opts struct {
 	// go-grpc-middleware's provider does unless WithServerHandlingTimeHistogram is given. It
 	// saves one histogram per method.
 	NoHistogram bool
-	// Buckets are the bounds of the histograms, in seconds. Nil means prom.DefBuckets, the
-	// provider's buckets too.
+	// Buckets are the bounds of the classic buckets of the histograms, in seconds. Nil means
+	// prom.DefBuckets, the provider's buckets too, unless NativeFactor is set: then nil means
+	// native buckets alone, as in prom.Opts.
 	Buckets []float64
-	// NativeFactor, when above 1, makes the histograms native histograms as well, with this
-	// growth factor between buckets (1.1 is a good start); see prom.Opts.NativeFactor.
+	// NativeFactor, when above 1, gives the histograms native buckets, with at most this
+	// ratio between a bucket's bounds (1.1 is a good start); see prom.Opts.NativeFactor. Set
+	// Buckets as well (prom.DefBuckets) to keep the classic buckets that dashboards written
+	// for the provider read.
 	NativeFactor float64
 
 	// MsgHistograms adds, on the client, grpc_client_msg_send_handling_seconds and
