@@ -47,14 +47,14 @@ func (m *ClientMetrics) UnaryClientInterceptor() grpc.UnaryClientInterceptor {
 
 func (m *ClientMetrics) unary(ctx context.Context, method string, req, reply any, cc *grpc.ClientConn, invoker grpc.UnaryInvoker, opts ...grpc.CallOption) error {
 	mt := m.f.method(method, unaryCall)
-	start := m.f.clock()
+	start := m.f.now()
 	mt.started.Inc()
 	mt.sent.Inc()
 	if mt.msgSend != nil {
 		mt.msgSend.Observe((m.f.clock() - start).Seconds())
 	}
 	err := invoker(ctx, method, req, reply, cc, opts...)
-	d := m.f.clock() - start
+	d := m.f.now() - start
 	if err == nil {
 		mt.received.Inc()
 	}
@@ -77,11 +77,11 @@ func (m *ClientMetrics) StreamClientInterceptor() grpc.StreamClientInterceptor {
 
 func (m *ClientMetrics) stream(ctx context.Context, desc *grpc.StreamDesc, cc *grpc.ClientConn, method string, streamer grpc.Streamer, opts ...grpc.CallOption) (grpc.ClientStream, error) {
 	mt := m.f.method(method, streamType(desc.ClientStreams, desc.ServerStreams))
-	start := m.f.clock()
+	start := m.f.now()
 	mt.started.Inc()
 	cs, err := streamer(ctx, desc, cc, method, opts...)
 	if err != nil {
-		mt.finish(ctx, codeOf(err), m.f.clock()-start)
+		mt.finish(ctx, codeOf(err), m.f.now()-start)
 		return nil, err
 	}
 	return &clientStream{ClientStream: cs, m: mt, ctx: ctx, start: start, single: !desc.ServerStreams}, nil
@@ -142,5 +142,5 @@ func (s *clientStream) end(c codes.Code) {
 		return
 	}
 	s.ended = true
-	s.m.finish(s.ctx, c, s.m.f.clock()-s.start)
+	s.m.finish(s.ctx, c, s.m.f.now()-s.start)
 }

@@ -68,13 +68,13 @@ func (m *ServerMetrics) UnaryServerInterceptor() grpc.UnaryServerInterceptor {
 
 func (m *ServerMetrics) unary(ctx context.Context, req any, info *grpc.UnaryServerInfo, handler grpc.UnaryHandler) (resp any, err error) {
 	mt := m.f.method(info.FullMethod, unaryCall)
-	start := m.f.clock()
+	start := m.f.now()
 	mt.started.Inc()
 	mt.received.Inc()
 	returned := false
 	defer func() {
 		if !returned { // a panic, or runtime.Goexit
-			mt.finish(ctx, codes.Unknown, m.f.clock()-start)
+			mt.finish(ctx, codes.Unknown, m.f.now()-start)
 		}
 	}()
 	resp, err = handler(ctx, req)
@@ -82,7 +82,7 @@ func (m *ServerMetrics) unary(ctx context.Context, req any, info *grpc.UnaryServ
 	if err == nil {
 		mt.sent.Inc()
 	}
-	mt.finish(ctx, codeOf(err), m.f.clock()-start)
+	mt.finish(ctx, codeOf(err), m.f.now()-start)
 	return resp, err
 }
 
@@ -96,17 +96,17 @@ func (m *ServerMetrics) StreamServerInterceptor() grpc.StreamServerInterceptor {
 
 func (m *ServerMetrics) stream(srv any, ss grpc.ServerStream, info *grpc.StreamServerInfo, handler grpc.StreamHandler) (err error) {
 	mt := m.f.method(info.FullMethod, streamType(info.IsClientStream, info.IsServerStream))
-	start := m.f.clock()
+	start := m.f.now()
 	mt.started.Inc()
 	returned := false
 	defer func() {
 		if !returned {
-			mt.finish(ss.Context(), codes.Unknown, m.f.clock()-start)
+			mt.finish(ss.Context(), codes.Unknown, m.f.now()-start)
 		}
 	}()
 	err = handler(srv, &serverStream{ServerStream: ss, m: mt})
 	returned = true
-	mt.finish(ss.Context(), codeOf(err), m.f.clock()-start)
+	mt.finish(ss.Context(), codeOf(err), m.f.now()-start)
 	return err
 }
 
