@@ -37,6 +37,8 @@ type Opts struct {
 	// Exemplar, when not nil, returns the exemplar labels of a call from its context, such as
 	// the trace and span IDs of its span (promotel.Exemplar has this shape), or nil for none.
 	// They are attached to grpc_*_handled_total and to the handling-time histogram. Nil means
-	// the registry's exemplar hook (prom.Registry.SetExemplarHook), when it has one.
+	// the registry's exemplar hook (prom.Registry.SetExemplarHook), when it has one. Exemplar
+	// is called once per call, whatever the metric's exemplar rate limit; the hook is called
+	// only when the rate limit lets an exemplar through.
 	Exemplar func(ctx context.Context) []prom.Label
 }

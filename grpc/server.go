@@ -41,7 +41,8 @@ type ServiceInfoProvider interface {
 // InitializeMetrics creates the series of every method registered on srv, at 0, and those of
 // grpc_server_handled_total for every status code, as the provider's InitializeMetrics does,
 // so that rates and ratios exist before the first call. Call it after registering the
-// services. It costs 21 series per method (with the histogram, 4 plus its buckets more).
+// services. It costs 20 series per method (17 of them grpc_server_handled_total), and one
+// histogram series unless Opts.NoHistogram.
 func (m *ServerMetrics) InitializeMetrics(srv ServiceInfoProvider) {
 	for service, info := range srv.GetServiceInfo() {
 		for _, mi := range info.Methods {
