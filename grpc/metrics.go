@@ -80,8 +80,28 @@ type method struct {
 var labels = []string{"grpc_type", "grpc_service", "grpc_method"}
 var labelsCode = []string{"grpc_type", "grpc_service", "grpc_method", "grpc_code"}
 
-// newFamilies creates and registers the families of side ("server" or "client").
-func newFamilies(f *families, side string, o Opts) error {
+// newFamilies creates and registers the families of side ("server" or "client"). When one
+// cannot be registered, those registered before it are unregistered.
+func newFamilies(f *families, side string, o Opts) (err error) {
+	reg := o.Registry
+	if reg == nil {
+		reg = prom.Default
+	}
+	defer func() {
+		if err == nil {
+			return
+		}
+		for _, c := range []*prom.CounterVec{f.started, f.handled, f.received, f.sent} {
+			if c != nil {
+				reg.Unregister(c)
+			}
+		}
+		for _, h := range []*prom.HistogramVec{f.handling, f.msgSend, f.msgRecv} {
+			if h != nil {
+				reg.Unregister(h)
+			}
+		}
+	}()
 	po := prom.Opts{Registry: o.Registry, Namespace: o.Namespace}
 	ho := po
 	ho.Buckets = o.Buckets
@@ -90,7 +110,6 @@ func newFamilies(f *families, side string, o Opts) error {
 	if side == "client" {
 		who = "the client"
 	}
-	var err error
 	name := func(s string) string { return "grpc_" + side + "_" + s }
 	if f.started, err = prom.NewCounterVec(name("started_total"),
 		"RPCs started by "+who+", by type, service and method.", labels, po); err != nil {
@@ -125,10 +144,7 @@ func newFamilies(f *families, side string, o Opts) error {
 		}
 	}
 	f.exemplar = o.Exemplar
-	f.reg = o.Registry
-	if f.reg == nil {
-		f.reg = prom.Default
-	}
+	f.reg = reg
 	f.clock = monotonic
 	f.timed = f.handling != nil || f.msgSend != nil
 	f.methods.Store(&map[methodKey]*method{})

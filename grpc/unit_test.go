@@ -130,3 +130,58 @@ func TestMaxMethods(t *testing.T) {
 		t.Errorf("m0: %v (found %v), want 2", v, ok)
 	}
 }
+
+// TestLint holds every family, with series, to prom's linter (promtool's rules).
+func TestLint(t *testing.T) {
+	r := prom.NewRegistry()
+	sm, err := NewServerMetrics(Opts{Registry: r})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cm, err := NewClientMetrics(Opts{Registry: r, MsgHistograms: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	sm.UnaryServerInterceptor()(ctx, nil, &grpc.UnaryServerInfo{FullMethod: "/s/m"}, func(context.Context, any) (any, error) { return nil, nil })
+	cm.UnaryClientInterceptor()(ctx, "/s/m", nil, nil, nil, func(context.Context, string, any, any, *grpc.ClientConn, ...grpc.CallOption) error { return nil })
+	if n := testutil.CountSeries(testutil.FromRegistry(r)); n != 12 {
+		t.Errorf("%d series, want 12", n)
+	}
+	for _, p := range testutil.Lint(testutil.FromRegistry(r)) {
+		t.Error(p)
+	}
+}
+
+// TestConflict checks that a second ServerMetrics in one registry is an error, not a panic,
+// and that a namespace separates them.
+func TestConflict(t *testing.T) {
+	r := prom.NewRegistry()
+	if _, err := NewServerMetrics(Opts{Registry: r}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := NewServerMetrics(Opts{Registry: r}); err == nil {
+		t.Error("a second ServerMetrics in one registry: no error")
+	}
+	if _, err := NewServerMetrics(Opts{Registry: r, Namespace: "other"}); err != nil {
+		t.Errorf("with a namespace: %v", err)
+	}
+	if _, err := NewClientMetrics(Opts{Registry: r}); err != nil {
+		t.Errorf("a ClientMetrics beside: %v", err)
+	}
+}
+
+// TestConflictUndone checks that a ServerMetrics that cannot register its histogram leaves
+// none of its counters registered.
+func TestConflictUndone(t *testing.T) {
+	r := prom.NewRegistry()
+	if _, err := prom.NewGauge("grpc_server_handling_seconds", "In the way.", prom.Opts{Registry: r}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := NewServerMetrics(Opts{Registry: r}); err == nil {
+		t.Fatal("no error")
+	}
+	if _, err := prom.NewCounter("grpc_server_started_total", "Free again.", prom.Opts{Registry: r}); err != nil {
+		t.Errorf("grpc_server_started_total is still registered: %v", err)
+	}
+}
