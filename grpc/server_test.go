@@ -47,7 +47,7 @@ func instrumented(t *testing.T, o Opts) (srv *grpc.Server, sm *ServerMetrics, cm
 // TestServer runs the traffic through a real server and client on 127.0.0.1 and checks both
 // expositions line by line: every call counted once under its type, service, method and
 // code, messages counted as they went through, panics counted as Unknown with the server
-// still serving, the cancelled call as Canceled on both sides, unknown methods on the client
+// still serving, the cancelled calls (unary and a stream) as Canceled on both sides, unknown methods on the client
 // alone (the server answers them before any interceptor).
 func TestServer(t *testing.T) {
 	srv, sm, cm, svc, conn := instrumented(t, Opts{Buckets: []float64{1}})
@@ -71,7 +71,7 @@ grpc_server_started_total{grpc_type="unary",TS,grpc_method="UnaryCall"} 3
 grpc_server_started_total{grpc_type="unary",TS,grpc_method="UnimplementedCall"} 1
 grpc_server_started_total{grpc_type="server_stream",TS,grpc_method="StreamingOutputCall"} 1
 grpc_server_started_total{grpc_type="client_stream",TS,grpc_method="StreamingInputCall"} 1
-grpc_server_started_total{grpc_type="bidi_stream",TS,grpc_method="FullDuplexCall"} 3
+grpc_server_started_total{grpc_type="bidi_stream",TS,grpc_method="FullDuplexCall"} 4
 # HELP grpc_server_handled_total RPCs finished by the server, whatever their outcome, by type, service, method and status code.
 # TYPE grpc_server_handled_total counter
 grpc_server_handled_total{grpc_type="unary",TS,grpc_method="EmptyCall",grpc_code="OK"} 2
@@ -84,6 +84,7 @@ grpc_server_handled_total{grpc_type="client_stream",TS,grpc_method="StreamingInp
 grpc_server_handled_total{grpc_type="bidi_stream",TS,grpc_method="FullDuplexCall",grpc_code="OK"} 1
 grpc_server_handled_total{grpc_type="bidi_stream",TS,grpc_method="FullDuplexCall",grpc_code="ResourceExhausted"} 1
 grpc_server_handled_total{grpc_type="bidi_stream",TS,grpc_method="FullDuplexCall",grpc_code="Unknown"} 1
+grpc_server_handled_total{grpc_type="bidi_stream",TS,grpc_method="FullDuplexCall",grpc_code="Canceled"} 1
 # HELP grpc_server_msg_received_total Messages received by the server, by type, service and method.
 # TYPE grpc_server_msg_received_total counter
 grpc_server_msg_received_total{grpc_type="unary",TS,grpc_method="EmptyCall"} 2
@@ -91,7 +92,7 @@ grpc_server_msg_received_total{grpc_type="unary",TS,grpc_method="UnaryCall"} 3
 grpc_server_msg_received_total{grpc_type="unary",TS,grpc_method="UnimplementedCall"} 1
 grpc_server_msg_received_total{grpc_type="server_stream",TS,grpc_method="StreamingOutputCall"} 1
 grpc_server_msg_received_total{grpc_type="client_stream",TS,grpc_method="StreamingInputCall"} 2
-grpc_server_msg_received_total{grpc_type="bidi_stream",TS,grpc_method="FullDuplexCall"} 4
+grpc_server_msg_received_total{grpc_type="bidi_stream",TS,grpc_method="FullDuplexCall"} 5
 # HELP grpc_server_msg_sent_total Messages sent by the server, by type, service and method.
 # TYPE grpc_server_msg_sent_total counter
 grpc_server_msg_sent_total{grpc_type="unary",TS,grpc_method="EmptyCall"} 2
@@ -99,7 +100,7 @@ grpc_server_msg_sent_total{grpc_type="unary",TS,grpc_method="UnaryCall"} 0
 grpc_server_msg_sent_total{grpc_type="unary",TS,grpc_method="UnimplementedCall"} 0
 grpc_server_msg_sent_total{grpc_type="server_stream",TS,grpc_method="StreamingOutputCall"} 3
 grpc_server_msg_sent_total{grpc_type="client_stream",TS,grpc_method="StreamingInputCall"} 1
-grpc_server_msg_sent_total{grpc_type="bidi_stream",TS,grpc_method="FullDuplexCall"} 2
+grpc_server_msg_sent_total{grpc_type="bidi_stream",TS,grpc_method="FullDuplexCall"} 3
 # HELP grpc_server_handling_seconds Time from the start of RPCs until the server finished them, by type, service and method.
 # TYPE grpc_server_handling_seconds histogram
 grpc_server_handling_seconds_bucket{grpc_type="unary",TS,grpc_method="EmptyCall",le="1"} 2
@@ -122,10 +123,10 @@ grpc_server_handling_seconds_bucket{grpc_type="client_stream",TS,grpc_method="St
 grpc_server_handling_seconds_bucket{grpc_type="client_stream",TS,grpc_method="StreamingInputCall",le="+Inf"} 1
 grpc_server_handling_seconds_sum{grpc_type="client_stream",TS,grpc_method="StreamingInputCall"} 0
 grpc_server_handling_seconds_count{grpc_type="client_stream",TS,grpc_method="StreamingInputCall"} 1
-grpc_server_handling_seconds_bucket{grpc_type="bidi_stream",TS,grpc_method="FullDuplexCall",le="1"} 3
-grpc_server_handling_seconds_bucket{grpc_type="bidi_stream",TS,grpc_method="FullDuplexCall",le="+Inf"} 3
+grpc_server_handling_seconds_bucket{grpc_type="bidi_stream",TS,grpc_method="FullDuplexCall",le="1"} 4
+grpc_server_handling_seconds_bucket{grpc_type="bidi_stream",TS,grpc_method="FullDuplexCall",le="+Inf"} 4
 grpc_server_handling_seconds_sum{grpc_type="bidi_stream",TS,grpc_method="FullDuplexCall"} 0
-grpc_server_handling_seconds_count{grpc_type="bidi_stream",TS,grpc_method="FullDuplexCall"} 3
+grpc_server_handling_seconds_count{grpc_type="bidi_stream",TS,grpc_method="FullDuplexCall"} 4
 `
 
 const wantClient = `
@@ -138,7 +139,7 @@ grpc_client_started_total{grpc_type="unary",TS,grpc_method="NoSuchMethod"} 1
 grpc_client_started_total{grpc_type="unary",grpc_service="nosuch.Service",grpc_method="Do"} 1
 grpc_client_started_total{grpc_type="server_stream",TS,grpc_method="StreamingOutputCall"} 1
 grpc_client_started_total{grpc_type="client_stream",TS,grpc_method="StreamingInputCall"} 1
-grpc_client_started_total{grpc_type="bidi_stream",TS,grpc_method="FullDuplexCall"} 3
+grpc_client_started_total{grpc_type="bidi_stream",TS,grpc_method="FullDuplexCall"} 4
 # HELP grpc_client_handled_total RPCs finished by the client, whatever their outcome, by type, service, method and status code.
 # TYPE grpc_client_handled_total counter
 grpc_client_handled_total{grpc_type="unary",TS,grpc_method="EmptyCall",grpc_code="OK"} 2
@@ -153,6 +154,7 @@ grpc_client_handled_total{grpc_type="client_stream",TS,grpc_method="StreamingInp
 grpc_client_handled_total{grpc_type="bidi_stream",TS,grpc_method="FullDuplexCall",grpc_code="OK"} 1
 grpc_client_handled_total{grpc_type="bidi_stream",TS,grpc_method="FullDuplexCall",grpc_code="ResourceExhausted"} 1
 grpc_client_handled_total{grpc_type="bidi_stream",TS,grpc_method="FullDuplexCall",grpc_code="Unknown"} 1
+grpc_client_handled_total{grpc_type="bidi_stream",TS,grpc_method="FullDuplexCall",grpc_code="Canceled"} 1
 # HELP grpc_client_msg_received_total Messages received by the client, by type, service and method.
 # TYPE grpc_client_msg_received_total counter
 grpc_client_msg_received_total{grpc_type="unary",TS,grpc_method="EmptyCall"} 2
@@ -162,7 +164,7 @@ grpc_client_msg_received_total{grpc_type="unary",TS,grpc_method="NoSuchMethod"} 
 grpc_client_msg_received_total{grpc_type="unary",grpc_service="nosuch.Service",grpc_method="Do"} 0
 grpc_client_msg_received_total{grpc_type="server_stream",TS,grpc_method="StreamingOutputCall"} 3
 grpc_client_msg_received_total{grpc_type="client_stream",TS,grpc_method="StreamingInputCall"} 1
-grpc_client_msg_received_total{grpc_type="bidi_stream",TS,grpc_method="FullDuplexCall"} 2
+grpc_client_msg_received_total{grpc_type="bidi_stream",TS,grpc_method="FullDuplexCall"} 3
 # HELP grpc_client_msg_sent_total Messages sent by the client, by type, service and method.
 # TYPE grpc_client_msg_sent_total counter
 grpc_client_msg_sent_total{grpc_type="unary",TS,grpc_method="EmptyCall"} 2
@@ -172,7 +174,7 @@ grpc_client_msg_sent_total{grpc_type="unary",TS,grpc_method="NoSuchMethod"} 1
 grpc_client_msg_sent_total{grpc_type="unary",grpc_service="nosuch.Service",grpc_method="Do"} 1
 grpc_client_msg_sent_total{grpc_type="server_stream",TS,grpc_method="StreamingOutputCall"} 1
 grpc_client_msg_sent_total{grpc_type="client_stream",TS,grpc_method="StreamingInputCall"} 2
-grpc_client_msg_sent_total{grpc_type="bidi_stream",TS,grpc_method="FullDuplexCall"} 4
+grpc_client_msg_sent_total{grpc_type="bidi_stream",TS,grpc_method="FullDuplexCall"} 5
 # HELP grpc_client_handling_seconds Time from the start of RPCs until the client finished them, by type, service and method.
 # TYPE grpc_client_handling_seconds histogram
 grpc_client_handling_seconds_bucket{grpc_type="unary",TS,grpc_method="EmptyCall",le="1"} 2
@@ -203,8 +205,8 @@ grpc_client_handling_seconds_bucket{grpc_type="client_stream",TS,grpc_method="St
 grpc_client_handling_seconds_bucket{grpc_type="client_stream",TS,grpc_method="StreamingInputCall",le="+Inf"} 1
 grpc_client_handling_seconds_sum{grpc_type="client_stream",TS,grpc_method="StreamingInputCall"} 0
 grpc_client_handling_seconds_count{grpc_type="client_stream",TS,grpc_method="StreamingInputCall"} 1
-grpc_client_handling_seconds_bucket{grpc_type="bidi_stream",TS,grpc_method="FullDuplexCall",le="1"} 3
-grpc_client_handling_seconds_bucket{grpc_type="bidi_stream",TS,grpc_method="FullDuplexCall",le="+Inf"} 3
+grpc_client_handling_seconds_bucket{grpc_type="bidi_stream",TS,grpc_method="FullDuplexCall",le="1"} 4
+grpc_client_handling_seconds_bucket{grpc_type="bidi_stream",TS,grpc_method="FullDuplexCall",le="+Inf"} 4
 grpc_client_handling_seconds_sum{grpc_type="bidi_stream",TS,grpc_method="FullDuplexCall"} 0
-grpc_client_handling_seconds_count{grpc_type="bidi_stream",TS,grpc_method="FullDuplexCall"} 3
+grpc_client_handling_seconds_count{grpc_type="bidi_stream",TS,grpc_method="FullDuplexCall"} 4
 `

@@ -124,7 +124,8 @@ func startService(t *testing.T, svc *testService, sopts []grpc.ServerOption, dop
 //	nosuch.Service/Do                Unimplemented (unknown service: likewise)
 //	StreamingOutputCall              OK, 1 message sent, 3 received
 //	StreamingInputCall               OK, 2 messages sent, 1 received
-//	FullDuplexCall                   OK, 2 sent, 2 received; ResourceExhausted after 1 sent; Unknown (panic) after 1 sent
+//	FullDuplexCall                   OK, 2 sent, 2 received; ResourceExhausted after 1 sent; Unknown (panic) after 1 sent;
+//	                                 Canceled (the client cancels) after 1 sent, 1 received
 func traffic(t *testing.T, svc *testService, conn *grpc.ClientConn) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
@@ -218,6 +219,21 @@ func traffic(t *testing.T, svc *testService, conn *grpc.ClientConn) {
 		_, err = bidi.Recv()
 		want("FullDuplexCall Recv", err, tc.code)
 	}
+	// A stream the client cancels halfway: one message each way, then the cancellation, which
+	// ends the server's Recv and the client's.
+	sctx, scancel := context.WithCancel(ctx)
+	bidi, err = c.FullDuplexCall(sctx)
+	want("FullDuplexCall", err, codes.OK)
+	if err := bidi.Send(&testpb.StreamingOutputCallRequest{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := bidi.Recv(); err != nil {
+		t.Fatal(err)
+	}
+	scancel()
+	_, err = bidi.Recv()
+	want("FullDuplexCall cancelled", err, codes.Canceled)
+
 	if err := ctx.Err(); errors.Is(err, context.DeadlineExceeded) {
 		t.Fatal("traffic took over a minute")
 	}
