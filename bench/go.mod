@@ -33,7 +33,7 @@ require (
 	github.com/grpc-ecosystem/grpc-gateway/v2 v2.30.0 // indirect
 	github.com/klauspost/compress v1.20.1 // indirect
 	github.com/munnerz/goautoneg v0.0.0-20191010083416-a7dc8b61c822 // indirect
-	github.com/prom-go/prom/grpc v0.0.0
+	github.com/prom-go/prom/promgrpc v0.0.0
 	github.com/prometheus/otlptranslator v1.0.0 // indirect
 	github.com/prometheus/procfs v0.22.0 // indirect
 	github.com/valyala/fastrand v1.1.0 // indirect
@@ -53,4 +53,4 @@ replace github.com/prom-go/prom => ../
 
 replace github.com/prom-go/prom/bridge/clientgolang => ../bridge/clientgolang
 
-replace github.com/prom-go/prom/grpc => ../grpc
+replace github.com/prom-go/prom/promgrpc => ../promgrpc

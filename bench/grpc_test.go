@@ -8,7 +8,7 @@ import (
 
 	grpcprom "github.com/grpc-ecosystem/go-grpc-middleware/providers/prometheus"
 	"github.com/prom-go/prom"
-	promgrpc "github.com/prom-go/prom/grpc"
+	"github.com/prom-go/prom/promgrpc"
 	cg "github.com/prometheus/client_golang/prometheus"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials/insecure"
@@ -19,7 +19,7 @@ import (
 
 // Workload 10: gRPC interceptors that count calls started and handled, messages received and
 // sent, and time calls in a histogram (DefBuckets), by type, service, method and code. prom is
-// promgrpc (github.com/prom-go/prom/grpc); go-grpc-middleware is the Prometheus provider of
+// promgrpc (github.com/prom-go/prom/promgrpc); go-grpc-middleware is the Prometheus provider of
 // github.com/grpc-ecosystem/go-grpc-middleware with its handling-time histogram on, on
 // client_golang. baseline-grpc is the call without an interceptor; the figures include it, so
 // the added time of an interceptor is its figure minus the baseline's.

@@ -1,4 +1,4 @@
-module github.com/prom-go/prom/grpc
+module github.com/prom-go/prom/promgrpc
 
 go 1.26.0
 

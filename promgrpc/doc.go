@@ -2,7 +2,7 @@
 // interceptors that count the RPCs started and handled, by type, service, method and status
 // code, the messages received and sent, and time each RPC in a histogram.
 //
-// It is its own module, github.com/prom-go/prom/grpc, so that prom's core requires no
+// It is its own module, github.com/prom-go/prom/promgrpc, so that prom's core requires no
 // module.
 //
 // # Servers

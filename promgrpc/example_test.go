@@ -6,7 +6,7 @@ import (
 	"net"
 
 	"github.com/prom-go/prom"
-	promgrpc "github.com/prom-go/prom/grpc"
+	"github.com/prom-go/prom/promgrpc"
 	"github.com/prom-go/prom/testutil"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials/insecure"
