@@ -5,6 +5,8 @@ import (
 	"errors"
 	"io"
 	"net"
+	"runtime"
+	"strings"
 	"testing"
 	"time"
 
@@ -91,6 +93,7 @@ func (s *testService) FullDuplexCall(stream grpc.BidiStreamingServer[testpb.Stre
 // (GracefulStop) waits for every handler to return, after which its metrics are final.
 func startService(t *testing.T, svc *testService, sopts []grpc.ServerOption, dopts ...grpc.DialOption) (*grpc.Server, *grpc.ClientConn) {
 	t.Helper()
+	checkLeaks(t)
 	srv := grpc.NewServer(sopts...)
 	testpb.RegisterTestServiceServer(srv, svc)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -237,4 +240,38 @@ func traffic(t *testing.T, svc *testService, conn *grpc.ClientConn) {
 	if err := ctx.Err(); errors.Is(err, context.DeadlineExceeded) {
 		t.Fatal("traffic took over a minute")
 	}
+}
+
+// checkLeaks fails the test when goroutines of gRPC or of the test service still run once the
+// test and its other cleanups (the server's Stop, the connection's Close) are over: a call
+// the interceptors left hanging, or a transport not closed. Bounded at 30 s, ten times and
+// more what closing takes on a loaded machine.
+func checkLeaks(t *testing.T) {
+	t.Helper()
+	t.Cleanup(func() {
+		deadline := time.Now().Add(30 * time.Second)
+		for {
+			leaked := grpcGoroutines()
+			if len(leaked) == 0 {
+				return
+			}
+			if time.Now().After(deadline) {
+				t.Errorf("%d goroutines still run after the server stopped:\n\n%s", len(leaked), strings.Join(leaked, "\n\n"))
+				return
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+	})
+}
+
+func grpcGoroutines() []string {
+	buf := make([]byte, 4<<20)
+	buf = buf[:runtime.Stack(buf, true)]
+	var out []string
+	for _, g := range strings.Split(string(buf), "\n\n") {
+		if strings.Contains(g, "google.golang.org/grpc.") || strings.Contains(g, "google.golang.org/grpc/internal") || strings.Contains(g, "promgrpc.(*testService)") {
+			out = append(out, g)
+		}
+	}
+	return out
 }
