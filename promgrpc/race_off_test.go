@@ -1,0 +1,5 @@
+//go:build !race
+
+package promgrpc
+
+const raceEnabled = false
