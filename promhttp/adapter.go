@@ -58,11 +58,7 @@ func (m *ServerMetrics) Start() RequestStart {
 // and status code, its sizes when the options ask for them, and the exemplar of
 // ServerMetricsOpts.Exemplar; and ends its time in flight.
 func (m *ServerMetrics) Finish(r *http.Request, start RequestStart, s Served) {
-	route := s.Route
-	if route == "" {
-		route = Unmatched
-	}
-	m.finish(r, start, route, s.Code, s.RequestSize, s.ResponseSize, 0)
+	m.finish(r, start, s.Route, s.Code, s.RequestSize, s.ResponseSize, 0)
 }
 
 // finish is Finish with the time of the first byte (0: unknown).
@@ -77,6 +73,9 @@ func (m *ServerMetrics) finish(r *http.Request, start RequestStart, route string
 	}
 	if code == 0 {
 		code = http.StatusOK
+	}
+	if route == "" {
+		route = Unmatched
 	}
 	other := serverNames.otherMethod
 	if m.opts.OTelSemConv {

@@ -205,6 +205,18 @@ func (m *ServerMetrics) Middleware(next http.Handler) http.Handler {
 	if m.ih != nil {
 		return m.ih.middleware(next)
 	}
+	return m.MiddlewareRoute(m.route, next)
+}
+
+// MiddlewareRoute is Middleware with the route label read by route, after next returned,
+// instead of ServerMetricsOpts.Route: for a router that keeps the template of the route it
+// matched in the request (chi's RouteContext; promchi uses it). An empty route counts as
+// Unmatched. With ServerMetricsOpts.InstrumentHandler, which has no route label, it is
+// Middleware.
+func (m *ServerMetrics) MiddlewareRoute(route func(*http.Request) string, next http.Handler) http.Handler {
+	if m.ih != nil {
+		return m.ih.middleware(next)
+	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := m.Start()
 		rw := &responseWriter{ResponseWriter: w, ttfb: m.ttfb != nil}
@@ -215,7 +227,7 @@ func (m *ServerMetrics) Middleware(next http.Handler) http.Handler {
 		}
 		defer func() {
 			if v := recover(); v != nil {
-				m.finish(r, start, m.route(r), PanicCode, -1, rw.written, 0)
+				m.finish(r, start, route(r), PanicCode, -1, rw.written, 0)
 				panic(v)
 			}
 		}()
@@ -224,7 +236,7 @@ func (m *ServerMetrics) Middleware(next http.Handler) http.Handler {
 		if body != nil {
 			reqSize = body.n
 		}
-		m.finish(r, start, m.route(r), rw.code, reqSize, rw.written, rw.firstByte)
+		m.finish(r, start, route(r), rw.code, reqSize, rw.written, rw.firstByte)
 	})
 }
 
