@@ -225,13 +225,15 @@ func (m *ServerMetrics) MiddlewareRoute(route func(*http.Request) string, next h
 			body = &countingBody{ReadCloser: r.Body}
 			r.Body = body
 		}
+		done := false
 		defer func() {
-			if v := recover(); v != nil {
+			// A panic on its way up, left to unwind with its own stack.
+			if !done {
 				m.finish(r, start, route(r), PanicCode, -1, rw.written, 0)
-				panic(v)
 			}
 		}()
 		next.ServeHTTP(rw, r)
+		done = true
 		reqSize := int64(-1)
 		if body != nil {
 			reqSize = body.n
