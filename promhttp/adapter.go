@@ -81,7 +81,8 @@ func (m *ServerMetrics) finish(r *http.Request, start RequestStart, route string
 	if m.opts.OTelSemConv {
 		other = serverNamesOTel.otherMethod
 	}
-	s := m.series(route, foldMethod(r.Method, other), code)
+	method, mi := foldMethodIndex(r.Method, other)
+	s := m.series(route, method, mi, code)
 	ex := m.exemplar(r)
 	switch {
 	case ex == nil:

@@ -85,9 +85,10 @@ type ServerMetrics struct {
 	mu    sync.Mutex
 }
 
+// seriesKey is a route and the code and method index packed in one int: one string to hash.
 type seriesKey struct {
-	route, method string
-	code          int
+	route string
+	mc    int // code<<4 | method index
 }
 
 // serverSeries are the children of one (route, method, code), looked up once.
@@ -274,8 +275,8 @@ func monotonic() time.Duration { return time.Since(epoch) }
 
 // series returns the children of (route, method, code), from a copy-on-write map that readers
 // consult without a lock.
-func (m *ServerMetrics) series(route, method string, code int) *serverSeries {
-	k := seriesKey{route, method, code}
+func (m *ServerMetrics) series(route, method string, mi, code int) *serverSeries {
+	k := seriesKey{route, code<<4 | mi}
 	if s, ok := (*m.cache.Load())[k]; ok {
 		return s
 	}
@@ -310,12 +311,33 @@ func (m *ServerMetrics) series(route, method string, code int) *serverSeries {
 // foldMethod returns the standard methods as they are and every other as other ("OTHER", or
 // OpenTelemetry's "_OTHER"), so that a client inventing methods cannot create series.
 func foldMethod(m, other string) string {
+	s, _ := foldMethodIndex(m, other)
+	return s
+}
+
+// foldMethodIndex is foldMethod and a distinct index below 16 for each result.
+func foldMethodIndex(m, other string) (string, int) {
 	switch m {
-	case http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch,
-		http.MethodDelete, http.MethodConnect, http.MethodOptions, http.MethodTrace:
-		return m
+	case http.MethodGet:
+		return m, 0
+	case http.MethodHead:
+		return m, 1
+	case http.MethodPost:
+		return m, 2
+	case http.MethodPut:
+		return m, 3
+	case http.MethodPatch:
+		return m, 4
+	case http.MethodDelete:
+		return m, 5
+	case http.MethodConnect:
+		return m, 6
+	case http.MethodOptions:
+		return m, 7
+	case http.MethodTrace:
+		return m, 8
 	}
-	return other
+	return other, 9
 }
 
 func codeString(code int) string {
