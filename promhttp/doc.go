@@ -191,13 +191,10 @@
 //
 // The route is the http.ServeMux pattern that matched ("/items/{id}"), or "unmatched": never
 // the raw path, so the number of series stays bounded. Methods outside the standard nine are
-// "OTHER". For other routers, give ServerMetricsOpts.Route and install the middleware inside
-// the router (r.Use), where the route is known:
+// "OTHER". gin, echo and chi have their middleware in modules promgin, promecho and promchi.
+// For other routers, give ServerMetricsOpts.Route and install the middleware inside the router
+// (r.Use), where the route is known:
 //
-//	// chi
-//	r.Use(prom.Must(promhttp.NewServerMetrics(promhttp.ServerMetricsOpts{
-//		Route: func(r *http.Request) string { return chi.RouteContext(r.Context()).RoutePattern() },
-//	})).Middleware)
 //	// gorilla/mux
 //	r.Use(prom.Must(promhttp.NewServerMetrics(promhttp.ServerMetricsOpts{
 //		Route: func(r *http.Request) string { t, _ := mux.CurrentRoute(r).GetPathTemplate(); return t },

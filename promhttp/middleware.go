@@ -51,7 +51,7 @@ type ServerMetricsOpts struct {
 	// Route returns the route label of a request. Nil means the pattern of the Go 1.22+
 	// http.ServeMux that served it (r.Pattern, without its method), and "unmatched" when no
 	// pattern matched. Never return the raw path: every distinct value is a new series. For
-	// chi: func(r *http.Request) string { return chi.RouteContext(r.Context()).RoutePattern() }.
+	// gin, echo and chi, use the middleware of modules promgin, promecho and promchi instead.
 	Route func(r *http.Request) string
 	// Exemplar, when not nil, returns the exemplar labels of a request, such as its trace ID
 	// from the request context ({"trace_id": "…"}), or nil for none. They are attached to the
