@@ -60,7 +60,7 @@ func clientGolangWrap(h http.Handler) http.Handler {
 				cghttp.InstrumentHandlerResponseSize(resp.MustCurryWith(route), h))))
 }
 
-func serverMetrics(b *testing.B) *prompkg.ServerMetrics {
+func serverMetrics(b testing.TB) *prompkg.ServerMetrics {
 	m, err := prompkg.NewServerMetrics(prompkg.ServerMetricsOpts{Registry: prom.NewRegistry(), Sizes: true})
 	if err != nil {
 		b.Fatal(err)
@@ -91,6 +91,10 @@ var ginProm = sync.OnceValue(func() gin.HandlerFunc {
 })
 
 func BenchmarkGin(b *testing.B) {
+	runRouters(b, []string{frameworkBare, libProm, libCG, libGinProm}, ginCases(b))
+}
+
+func ginCases(b testing.TB) map[string]http.Handler {
 	gin.SetMode(gin.ReleaseMode)
 	gin.DefaultWriter = io.Discard
 	newEngine := func(mw ...gin.HandlerFunc) *gin.Engine {
@@ -105,10 +109,14 @@ func BenchmarkGin(b *testing.B) {
 		libCG:         clientGolangWrap(newEngine()),
 		libGinProm:    newEngine(ginProm()),
 	}
-	runRouters(b, []string{frameworkBare, libProm, libCG, libGinProm}, hs)
+	return hs
 }
 
 func BenchmarkEcho(b *testing.B) {
+	runRouters(b, []string{frameworkBare, libProm, libCG, libEchoProm}, echoCases(b))
+}
+
+func echoCases(b testing.TB) map[string]http.Handler {
 	newEcho := func(mw ...echo.MiddlewareFunc) *echo.Echo {
 		e := echo.New()
 		e.Use(mw...)
@@ -125,10 +133,14 @@ func BenchmarkEcho(b *testing.B) {
 		libCG:         clientGolangWrap(newEcho()),
 		libEchoProm:   newEcho(ep),
 	}
-	runRouters(b, []string{frameworkBare, libProm, libCG, libEchoProm}, hs)
+	return hs
 }
 
 func BenchmarkChi(b *testing.B) {
+	runRouters(b, []string{frameworkBare, libProm, libCG}, chiCases(b))
+}
+
+func chiCases(b testing.TB) map[string]http.Handler {
 	newChi := func(mw ...func(http.Handler) http.Handler) *chi.Mux {
 		r := chi.NewRouter()
 		r.Use(mw...)
@@ -140,5 +152,5 @@ func BenchmarkChi(b *testing.B) {
 		libProm:       newChi(promchi.Middleware(serverMetrics(b))),
 		libCG:         clientGolangWrap(newChi()),
 	}
-	runRouters(b, []string{frameworkBare, libProm, libCG}, hs)
+	return hs
 }
