@@ -88,7 +88,7 @@ func (m *ClientMetrics) RoundTripper(next http.RoundTripper) http.RoundTripper {
 		}
 		method := http.MethodGet // what net/http sends for ""
 		if r.Method != "" {
-			method = foldMethod(r.Method)
+			method = foldMethod(r.Method, "OTHER")
 		}
 		m.requests.With(method, code).Inc()
 		m.duration.With(method, code).Observe(d)

@@ -194,20 +194,24 @@
 //
 // The route is the http.ServeMux pattern that matched ("/items/{id}"), or "unmatched": never
 // the raw path, so the number of series stays bounded. Methods outside the standard nine are
-// "OTHER". For other routers, give ServerMetricsOpts.Route and install the middleware inside
-// the router (r.Use), where the route is known:
+// "OTHER". gin, echo and chi have their middleware in modules promgin, promecho and promchi.
+// For other routers, give ServerMetricsOpts.Route and install the middleware inside the router
+// (r.Use), where the route is known:
 //
-//	// chi
-//	r.Use(prom.Must(promhttp.NewServerMetrics(promhttp.ServerMetricsOpts{
-//		Route: func(r *http.Request) string { return chi.RouteContext(r.Context()).RoutePattern() },
-//	})).Middleware)
 //	// gorilla/mux
 //	r.Use(prom.Must(promhttp.NewServerMetrics(promhttp.ServerMetricsOpts{
 //		Route: func(r *http.Request) string { t, _ := mux.CurrentRoute(r).GetPathTemplate(); return t },
 //	})).Middleware)
 //
+// A request whose handler panics is counted with code 500 (PanicCode) and the panic goes on.
+// ServerMetricsOpts.OTelSemConv writes OpenTelemetry's HTTP semantic conventions instead
+// (http_server_request_duration_seconds{http_route,http_request_method,http_response_status_code});
+// NativeFactor makes the duration a native histogram. The middleware of gin, echo and chi
+// (modules promgin, promecho, promchi) record into a ServerMetrics through Start and Finish,
+// so every router writes the same series.
+//
 // ServerMetricsOpts.Exemplar attaches exemplar labels, such as the trace ID from the request
-// context, to the request counter, without a tracing dependency. The counter and the duration
+// context (promotel.ExemplarFromRequest), to the request counter, without a tracing dependency. The counter and the duration
 // cost one allocation per request and a fraction of client_golang's time
 // (BenchmarkServerMiddleware here, and the middleware benchmarks of bench/ beside
 // client_golang's).

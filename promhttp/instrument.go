@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/prom-go/prom"
 )
@@ -169,36 +170,40 @@ func newInstrumented(reg *prom.Registry, io *InstrumentOpts) (*instrumented, err
 // middleware instruments next as the InstrumentHandler* wrappers of client_golang do.
 func (m *instrumented) middleware(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		start := monotonic()
 		if m.inFlight != nil {
 			m.inFlight.Inc()
-			defer m.inFlight.Dec()
 		}
-		reqSize := 0
-		if m.reqSize.on() {
-			reqSize = approximateRequestSize(r)
-		}
+		start := monotonic()
 		rw := &responseWriter{ResponseWriter: w, ttfb: m.ttwh.on()}
 		next.ServeHTTP(rw, r)
-		d := monotonic() - start
-		code, method := clientGolangCode(rw.code), clientGolangMethod(r.Method)
-		if m.counter != nil {
-			var buf [2]string
-			m.counter.With(labelValues(&buf, m.counterLabels, code, method)...).Inc()
-		}
-		if m.duration.on() {
-			m.duration.observe(d.Seconds(), code, method)
-		}
-		if m.reqSize.on() {
-			m.reqSize.observe(float64(reqSize), code, method)
-		}
-		if m.respSize.on() {
-			m.respSize.observe(float64(rw.written), code, method)
-		}
-		if m.ttwh.on() && rw.firstByte != 0 {
-			m.ttwh.observe((rw.firstByte - start).Seconds(), code, method)
-		}
+		m.finish(r, start, rw.code, rw.written, rw.firstByte)
 	})
+}
+
+// finish records a request that started at start (monotonic) and ends its time in flight.
+// firstByte is 0 when unknown.
+func (m *instrumented) finish(r *http.Request, start time.Duration, code int, respSize int64, firstByte time.Duration) {
+	d := monotonic() - start
+	if m.inFlight != nil {
+		m.inFlight.Dec()
+	}
+	c, method := clientGolangCode(code), clientGolangMethod(r.Method)
+	if m.counter != nil {
+		var buf [2]string
+		m.counter.With(labelValues(&buf, m.counterLabels, c, method)...).Inc()
+	}
+	if m.duration.on() {
+		m.duration.observe(d.Seconds(), c, method)
+	}
+	if m.reqSize.on() {
+		m.reqSize.observe(float64(approximateRequestSize(r)), c, method)
+	}
+	if m.respSize.on() {
+		m.respSize.observe(float64(respSize), c, method)
+	}
+	if m.ttwh.on() && firstByte != 0 {
+		m.ttwh.observe((firstByte - start).Seconds(), c, method)
+	}
 }
 
 // approximateRequestSize is the request size client_golang's InstrumentHandlerRequestSize

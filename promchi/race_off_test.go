@@ -1,0 +1,5 @@
+//go:build !race
+
+package promchi_test
+
+const raceEnabled = false

@@ -1,0 +1,5 @@
+//go:build !race
+
+package promecho_test
+
+const raceEnabled = false

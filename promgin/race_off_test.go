@@ -1,0 +1,5 @@
+//go:build !race
+
+package promgin_test
+
+const raceEnabled = false
