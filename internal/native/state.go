@@ -60,9 +60,12 @@ type Config struct {
 }
 
 type buf struct {
-	// Layout, written only while the buffer is cold and quiescent.
-	schema int32
-	zt     float64
+	// Layout, written only while the buffer is cold and quiescent. Observe reads schema and
+	// zt before it registers in the buffer, to find the key while its registering add is under
+	// way, and checks them again after: hence atomics (plain loads and stores on 64-bit
+	// platforms, and the race detector sees them as synchronized).
+	schema atomic.Int32
+	zt     atomic.Uint64 // float64 bits
 	tab    []slot
 	mask   uint32
 	limit  int32
@@ -146,7 +149,8 @@ func (t *total) init(c *Config) {
 // layout gives a quiescent, cleared buffer the total's schema and zero threshold and room for
 // at least limit keys.
 func (b *buf) layout(t *total, limit int32) {
-	b.schema, b.zt = t.schema, t.zt
+	b.schema.Store(t.schema)
+	b.zt.Store(math.Float64bits(t.zt))
 	if limit > b.limit {
 		size := 16
 		for int32(size) < 2*limit {
@@ -207,31 +211,74 @@ func decodeKey(e uint64) (key int32, neg, zero bool, ci int) {
 
 // Observe records v, which is not NaN; ci is its classic bucket. It takes no lock and
 // allocates nothing, but on the rare observation that finds its buffer full (see State).
+//
+// Its three atomic operations (the add on hc that registers it, the compare-and-swap on the
+// sum, the add on its slot) are full barriers on x86: a load after one waits for it. So
+// Observe reads what it can before the first: the sum and the layout of the buffer hc names
+// now, and it finds the key from them. The add then nearly always confirms that buffer, and
+// the layout is checked again (a flush may have flipped hc twice in between and laid the
+// buffer out anew); else observeIn starts over in the buffer the add chose.
 func (n *State) Observe(v float64, ci int) {
 	c := &n.one
 	cs := n.cells.Load()
 	if cs != nil {
 		c = (*cs)[1+stripe.Cell(1)]
 	}
+	h := c.hc.Load() >> 63
+	b := &c.bufs[h]
+	old := b.sumBits.Load()
+	schema, zt := b.schema.Load(), b.zt.Load()
+	enc, ok := encodeKey(0, false, true, ci), true
+	if a := math.Abs(v); a > math.Float64frombits(zt) {
+		var k int32
+		k, ok = KeyBits(math.Float64bits(a), schema)
+		enc = encodeKey(k, v < 0, false, ci)
+	}
 	x := c.hc.Add(1)
-	b := &c.bufs[x>>63]
-	old := b.sumBits.Load() // before the slot search, which gives the load time to complete
+	if x>>63 != h || !ok || b.schema.Load() != schema || b.zt.Load() != zt {
+		n.observeIn(&c.bufs[x>>63], v, ci, cs)
+		return
+	}
+	s := &b.tab[b.home(enc)] // mostly the slot, else its search
+	if s.key.Load() == enc && b.sumBits.CompareAndSwap(old, math.Float64bits(math.Float64frombits(old)+v)) {
+		s.n.Add(1)
+		return
+	}
+	n.finish(b, s, enc, v, ci, old, cs)
+}
+
+// observeIn records v in buffer b, in which the observation is registered, when what Observe
+// found before registering does not hold for b, or KeyBits leaves the key to Key.
+//
+//go:noinline
+func (n *State) observeIn(b *buf, v float64, ci int, cs *[]*cell) {
+	old := b.sumBits.Load()
 	enc := encodeKey(0, false, true, ci)
-	if a := math.Abs(v); a > b.zt {
-		k, ok := KeyBits(math.Float64bits(a), b.schema)
+	if a := math.Abs(v); a > math.Float64frombits(b.zt.Load()) {
+		s := b.schema.Load()
+		k, ok := KeyBits(math.Float64bits(a), s)
 		if !ok {
-			k = Key(a, b.schema)
+			k = Key(a, s)
 		}
 		enc = encodeKey(k, v < 0, false, ci)
 	}
-	s := &b.tab[b.home(enc)] // mostly the slot, else its search
+	n.finish(b, &b.tab[b.home(enc)], enc, v, ci, old, cs)
+}
+
+// finish completes an observation registered in buffer b, of key enc, when s, the key's home
+// slot, holds another key, or the sum changed since it was read as old: it searches for the
+// slot (spilling when the table is full), adds v to the sum, switching to striped cells or
+// reseeding them when another goroutine changed it, and counts the observation on its slot,
+// last.
+//
+//go:noinline
+func (n *State) finish(b *buf, s *slot, enc uint64, v float64, ci int, old uint64, cs *[]*cell) {
 	if s.key.Load() != enc {
-		s = b.slot(enc)
-	}
-	if s == nil {
-		b.spilled.Add(1)
-		n.spill(v, ci)
-		return
+		if s = b.slot(enc); s == nil {
+			b.spilled.Add(1)
+			n.spill(v, ci)
+			return
+		}
 	}
 	if !b.sumBits.CompareAndSwap(old, math.Float64bits(math.Float64frombits(old)+v)) {
 		if cs == nil {
@@ -304,13 +351,14 @@ func (n *State) flushCell(c *cell, discard bool) {
 // fold adds quiescent buffer b to the total.
 func (n *State) fold(b *buf) {
 	t := &n.tot
-	if b.schema < t.schema {
-		t.reduce(t.schema - b.schema)
+	bs, bzt := b.schema.Load(), math.Float64frombits(b.zt.Load())
+	if bs < t.schema {
+		t.reduce(t.schema - bs)
 	}
-	if b.zt > t.zt {
-		t.widen(b.zt)
+	if bzt > t.zt {
+		t.widen(bzt)
 	}
-	d := b.schema - t.schema
+	d := bs - t.schema
 	for i := range b.tab {
 		s := &b.tab[i]
 		c := s.n.Load()
