@@ -37,11 +37,8 @@
 //  1. An observation's last store is the add on its slot (or on spilled): a buffer is
 //     quiescent once the sum of its slot counts and spills equals the observations hc says
 //     were started in it, and only then is it folded, cleared and laid out again.
-//  2. A buffer's layout (schema, zero threshold, table) is replaced only while the buffer is
-//     cold and quiescent, under the lock, and a published layout is never written: an
-//     observation reads the layout before it registers (to find its key and slot while the
-//     registering add completes) and, registered, checks it is still the buffer's
-//     (TestLayoutNeverWritten).
+//  2. A buffer's layout (schema, zero threshold, table size) changes only while it is cold and
+//     quiescent, under the lock; the hot buffer's layout is never written.
 //  3. Every cell's hc names the same hot buffer; a flush flips them one by one under the lock.
 //  4. The total only coarsens (schema down, zero threshold up) between resets, so a buffer laid
 //     out earlier folds into it by Reduce and widening.

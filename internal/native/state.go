@@ -60,25 +60,16 @@ type Config struct {
 }
 
 type buf struct {
-	// lay is the buffer's layout, replaced only while the buffer is cold and quiescent (a
-	// layout is never written once published). Observe reads it before it registers in the
-	// buffer, to find the key and the slot while its registering add is under way, and checks
-	// after the add that it is still the buffer's.
-	lay atomic.Pointer[layout]
+	// Layout, written only while the buffer is cold and quiescent.
+	schema int32
+	zt     float64
+	tab    []slot
+	mask   uint32
+	limit  int32
 
 	used    atomic.Int32 // slots claimed
 	spilled atomic.Uint64
 	sumBits atomic.Uint64
-}
-
-// layout is what a buffer's observations are laid out by: the schema and zero threshold of
-// their keys, and the table of their slots.
-type layout struct {
-	schema int32
-	mask   uint32
-	limit  int32
-	zt     float64
-	tab    []slot
 }
 
 // slot is a table entry: a key made by encodeKey (0: empty) and its count.
@@ -154,40 +145,33 @@ func (t *total) init(c *Config) {
 
 // layout gives a quiescent, cleared buffer the total's schema and zero threshold and room for
 // at least limit keys.
-// The table grows, never shrinks; a new layout is made only when something changes.
 func (b *buf) layout(t *total, limit int32) {
-	old := b.lay.Load()
-	if old != nil && old.schema == t.schema && old.zt == t.zt && limit <= old.limit {
-		return
-	}
-	l := &layout{schema: t.schema, zt: t.zt}
-	if old != nil && limit <= old.limit {
-		l.tab, l.mask, l.limit = old.tab, old.mask, old.limit
-	} else {
+	b.schema, b.zt = t.schema, t.zt
+	if limit > b.limit {
 		size := 16
 		for int32(size) < 2*limit {
 			size <<= 1
 		}
-		l.tab, l.mask, l.limit = make([]slot, size), uint32(size-1), limit
+		b.tab = make([]slot, size)
+		b.mask = uint32(size - 1)
+		b.limit = limit
 	}
-	b.lay.Store(l)
 }
 
 // home returns the first slot a probe for key enc looks at.
-func (l *layout) home(enc uint64) uint32 { return uint32((enc*0x9e3779b97f4a7c15)>>32) & l.mask }
+func (b *buf) home(enc uint64) uint32 { return uint32((enc*0x9e3779b97f4a7c15)>>32) & b.mask }
 
-// slot returns the table slot of key enc in buffer b of layout l, claiming an empty one, or nil
-// when the table is full.
-func (b *buf) slot(l *layout, enc uint64) *slot {
-	i := l.home(enc)
+// slot returns the table slot of key enc, claiming an empty one, or nil when the table is full.
+func (b *buf) slot(enc uint64) *slot {
+	i := b.home(enc)
 	for {
-		s := &l.tab[i]
+		s := &b.tab[i]
 		k := s.key.Load()
 		if k == enc {
 			return s
 		}
 		if k == 0 {
-			if b.used.Add(1) > l.limit {
+			if b.used.Add(1) > b.limit {
 				b.used.Add(-1)
 				return nil
 			}
@@ -199,7 +183,7 @@ func (b *buf) slot(l *layout, enc uint64) *slot {
 				return s
 			}
 		}
-		i = (i + 1) & l.mask
+		i = (i + 1) & b.mask
 	}
 }
 
@@ -223,91 +207,48 @@ func decodeKey(e uint64) (key int32, neg, zero bool, ci int) {
 
 // Observe records v, which is not NaN; ci is its classic bucket. It takes no lock and
 // allocates nothing, but on the rare observation that finds its buffer full (see State).
-//
-// Its three atomic operations (the add on hc that registers it, the compare-and-swap on the
-// sum, the add on its slot) are full barriers on x86: a load after one waits for it. So
-// Observe reads what it can before the first: the sum and the layout of the buffer hc names
-// now, the key and the slot's key. After the add, which nearly always confirms that buffer,
-// it checks that the layout is still the buffer's and the slot still holds the key (a flush
-// may have flipped hc twice in between and cleared the buffer); else observeIn starts over
-// in the buffer the add chose.
 func (n *State) Observe(v float64, ci int) {
 	c := &n.one
 	cs := n.cells.Load()
 	if cs != nil {
 		c = (*cs)[1+stripe.Cell(1)]
 	}
-	h := c.hc.Load() >> 63
-	b := &c.bufs[h]
-	l := b.lay.Load()
-	old := b.sumBits.Load()
-	enc, ok := encodeKey(0, false, true, ci), true
-	if a := math.Abs(v); a > l.zt {
-		var k int32
-		k, ok = KeyBits(math.Float64bits(a), l.schema)
-		enc = encodeKey(k, v < 0, false, ci)
-	}
-	s := &l.tab[l.home(enc)] // mostly the slot, else its search
 	x := c.hc.Add(1)
-	if x>>63 == h && ok && b.lay.Load() == l && s.key.Load() == enc {
-		if !b.sumBits.CompareAndSwap(old, math.Float64bits(math.Float64frombits(old)+v)) {
-			n.contended(b, v, cs)
-		}
-		s.n.Add(1)
-		return
-	}
-	n.observeIn(&c.bufs[x>>63], v, ci, cs)
-}
-
-// observeIn records v in buffer b, in which the observation is registered, when what Observe
-// found before registering does not hold for b, the key's slot is not its home slot, or
-// KeyBits leaves the key to Key. It searches for the slot, spilling when the table is full,
-// adds v to the sum and counts the observation on its slot, last.
-//
-//go:noinline
-func (n *State) observeIn(b *buf, v float64, ci int, cs *[]*cell) {
-	l := b.lay.Load()
-	old := b.sumBits.Load()
+	b := &c.bufs[x>>63]
+	old := b.sumBits.Load() // before the slot search, which gives the load time to complete
 	enc := encodeKey(0, false, true, ci)
-	if a := math.Abs(v); a > l.zt {
-		k, ok := KeyBits(math.Float64bits(a), l.schema)
+	if a := math.Abs(v); a > b.zt {
+		k, ok := KeyBits(math.Float64bits(a), b.schema)
 		if !ok {
-			k = Key(a, l.schema)
+			k = Key(a, b.schema)
 		}
 		enc = encodeKey(k, v < 0, false, ci)
 	}
-	s := b.slot(l, enc)
+	s := &b.tab[b.home(enc)] // mostly the slot, else its search
+	if s.key.Load() != enc {
+		s = b.slot(enc)
+	}
 	if s == nil {
 		b.spilled.Add(1)
 		n.spill(v, ci)
 		return
 	}
 	if !b.sumBits.CompareAndSwap(old, math.Float64bits(math.Float64frombits(old)+v)) {
-		n.contended(b, v, cs)
+		if cs == nil {
+			n.stripe()
+		} else {
+			stripe.Collided() // another goroutine shares the cell
+		}
+		stripe.AddFloat(&b.sumBits, v)
 	}
 	s.n.Add(1)
-}
-
-// contended adds v to the sum of b after a compare-and-swap on it failed, another goroutine
-// having changed it: the histogram gets one cell per stripe, or, already striped, a new hash
-// of goroutines to cells.
-//
-//go:noinline
-func (n *State) contended(b *buf, v float64, cs *[]*cell) {
-	if cs == nil {
-		n.stripe()
-	} else {
-		stripe.Collided() // another goroutine shares the cell
-	}
-	stripe.AddFloat(&b.sumBits, v)
 }
 
 // done returns the number of observations of buffer b that are complete.
 func (b *buf) done() uint64 {
 	d := b.spilled.Load()
-	l := b.lay.Load()
-	for i := range l.tab {
-		d += l.tab[i].n.Load()
+	for i := range b.tab {
+		d += b.tab[i].n.Load()
 	}
 	return d
 }
@@ -351,10 +292,9 @@ func (n *State) flushCell(c *cell, discard bool) {
 	if !discard {
 		n.fold(b)
 	}
-	l := b.lay.Load()
-	for i := range l.tab {
-		l.tab[i].key.Store(0)
-		l.tab[i].n.Store(0)
+	for i := range b.tab {
+		b.tab[i].key.Store(0)
+		b.tab[i].n.Store(0)
 	}
 	b.used.Store(0)
 	b.spilled.Store(0)
@@ -364,17 +304,15 @@ func (n *State) flushCell(c *cell, discard bool) {
 // fold adds quiescent buffer b to the total.
 func (n *State) fold(b *buf) {
 	t := &n.tot
-	l := b.lay.Load()
-	bs, bzt := l.schema, l.zt
-	if bs < t.schema {
-		t.reduce(t.schema - bs)
+	if b.schema < t.schema {
+		t.reduce(t.schema - b.schema)
 	}
-	if bzt > t.zt {
-		t.widen(bzt)
+	if b.zt > t.zt {
+		t.widen(b.zt)
 	}
-	d := bs - t.schema
-	for i := range l.tab {
-		s := &l.tab[i]
+	d := b.schema - t.schema
+	for i := range b.tab {
+		s := &b.tab[i]
 		c := s.n.Load()
 		if c == 0 {
 			continue
