@@ -315,8 +315,8 @@
 // # Costs
 //
 // Counter.Inc is a load and an atomic add, small enough to be inlined into the caller; the low
-// byte of the counter tells it when to take the slow path, which probes for contention every
-// 256 increments and spreads a contended counter over striped cells. Fractional increments,
+// 16 bits of the counter tell it when to take the slow path, which probes for contention every
+// 65,536 increments and spreads a contended counter over striped cells. Fractional increments,
 // exemplars and stripes sit behind one pointer allocated on first need. Gauge.Set is one
 // atomic store. Histogram.Observe finds the bucket from the float's exponent bits, adds to it
 // and updates the sum with a compare-and-swap; a summary's sketch takes a per-child mutex only

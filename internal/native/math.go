@@ -89,10 +89,10 @@ func KeyBits(bits uint64, s int32) (key int32, ok bool) {
 	mant := bits & (1<<mantBits - 1)
 	x := &indexes[s&15]
 	c := x.tab[mant>>(x.shift&63)]
-	j := int32(c >> mantBits)
-	if mant > c&(1<<mantBits-1) {
-		j++
-	}
+	// j, plus 1 when mant is greater than the bound's mantissa: both are below 2^52, so the
+	// difference wraps to a top bit of 1 exactly then. Arithmetic, not a branch, which values
+	// near a bound would mispredict.
+	j := int32(c>>mantBits) + int32((c&(1<<mantBits-1)-mant)>>63)
 	return j + (e-1023)<<s, true // e−1022 is math.Frexp's exponent
 }
 

@@ -12,9 +12,11 @@
 //
 // Detecting contention must not slow the uncontended path. A histogram's sum is a
 // compare-and-swap loop anyway, and its failure is the signal. A counter's Inc stays a single
-// atomic add (a compare-and-swap costs a third more on current x86 cores): about one
-// increment in 256, chosen by the value the add returns, it watches its word for a few dozen
-// loads, and a change seen there means another core is incrementing at the same time.
+// atomic add (a compare-and-swap costs a third more on current x86 cores): one increment in
+// 65,536 (Inc) or about one in 256 (Add of any step), chosen by the value the add returns, it
+// watches its word for a few dozen loads, and a change seen there means another core is
+// incrementing at the same time. A striped cell probes the same way, about one add in 1,024,
+// and a change there means two goroutines share the cell: they get a new hash.
 //
 // Readers sum the base words and the cells. Every word only grows (until Reset), so a sum read
 // word by word is never less than an earlier one, and a histogram's count, derived from the
@@ -38,6 +40,6 @@
 //     alignment on 32-bit platforms: Counter starts with a zero-length array of atomic.Uint64,
 //     which gives the struct that alignment wherever it is embedded (TestCounterAligned;
 //     GOARCH=386 go vet checks the assertion).
-//  5. The slow zone. Counter.Inc leaves its inlined path only when the low byte of n is in
-//     [slowFrom, 255]; once striped, n stays parked there (TestCounterIncMark).
+//  5. The slow zone. Counter.Inc leaves its inlined path only when the low 16 bits of n are in
+//     [slowFrom, 65535]; once striped, n stays parked there (TestCounterIncMark).
 package stripe

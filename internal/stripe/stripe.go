@@ -115,6 +115,15 @@ const probeEvery = 256
 // hash, so that an add of any step probes for contention now and then.
 func sampled(n uint64) bool { return n*0x9e3779b97f4a7c15>>56 == 0 }
 
+// probeCellEvery is how often, in adds, a striped cell probes for another goroutine sharing
+// it: less often than an uncontended word probes, since a striped series is one that updates
+// run hot on, and a shared cell only costs until the next probe finds it.
+const probeCellEvery = 1024
+
+// sampledCell picks about one value in probeCellEvery of any arithmetic sequence, as sampled
+// does.
+func sampledCell(n uint64) bool { return n*0x9e3779b97f4a7c15>>54 == 0 }
+
 // probeLoads is how many times contended reads a word: some tens of nanoseconds, longer than
 // a contended atomic add takes on another core.
 const probeLoads = 64

@@ -44,19 +44,25 @@ func TestStripeLayout(t *testing.T) {
 	}
 }
 
-// TestSampled: the probe for contention comes about once in 256 adds, whatever the step, so
-// that Add(4096) probes no more often than Inc.
+// TestSampled: the probe for contention comes about once in probeEvery adds (probeCellEvery
+// on a striped cell), whatever the step, so that Add(4096) probes no more often than Inc.
 func TestSampled(t *testing.T) {
-	for _, step := range []uint64{1, 2, 3, 256, 1500, 4096, 1 << 20} {
-		const adds = 1 << 18
-		hits := 0
-		for i := uint64(1); i <= adds; i++ {
-			if sampled(i * step) {
-				hits++
+	for _, s := range []struct {
+		name  string
+		f     func(uint64) bool
+		every int
+	}{{"sampled", sampled, probeEvery}, {"sampledCell", sampledCell, probeCellEvery}} {
+		for _, step := range []uint64{1, 2, 3, 256, 1500, 4096, 1 << 20} {
+			const adds = 1 << 20
+			hits := 0
+			for i := uint64(1); i <= adds; i++ {
+				if s.f(i * step) {
+					hits++
+				}
 			}
-		}
-		if want := adds / 256; hits < want/2 || hits > want*2 {
-			t.Errorf("step %d: %d probes in %d adds, want about %d", step, hits, adds, want)
+			if want := adds / s.every; hits < want/2 || hits > want*2 {
+				t.Errorf("%s, step %d: %d probes in %d adds, want about %d", s.name, step, hits, adds, want)
+			}
 		}
 	}
 }
