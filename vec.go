@@ -299,17 +299,6 @@ func (v *Vec[T, P]) repairUTF8(values []string) []string {
 	return fixed
 }
 
-// rebuild returns a new table of the given size holding every child but drop. Called with mu.
-func (v *Vec[T, P]) rebuild(size int, drop map[*T]bool) *labeltab.Table[T] {
-	t := labeltab.NewTable[T](size)
-	for p := v.first.Load(); p != nil; p = labeltab.HeadOf(p).Next.Load() {
-		if !drop[p] {
-			t.Put(p, labeltab.HeadOf(p).Hash)
-		}
-	}
-	return t
-}
-
 // Remove deletes the child with the given label values and reports whether it existed. A
 // removed child disappears from the next scrape; code still holding it updates a series that is
 // no longer exposed. Remove takes the vector's lock and costs time proportional to the number of
@@ -358,40 +347,6 @@ func (v *Vec[T, P]) removeIf(match func([]string) bool) int {
 		}
 	}
 	return v.dropLocked(drop)
-}
-
-// dropLocked unlinks the children in drop and returns how many there were. Called with mu.
-func (v *Vec[T, P]) dropLocked(drop map[*T]bool) int {
-	if len(drop) == 0 {
-		return 0
-	}
-	v.forget(drop)
-	// Relink the survivors. A scrape walking the old links still sees a consistent list,
-	// because removed children keep their next pointers.
-	var first, last *T
-	for p := v.first.Load(); p != nil; p = labeltab.HeadOf(p).Next.Load() {
-		if drop[p] {
-			continue
-		}
-		if last == nil {
-			first = p
-		} else {
-			labeltab.HeadOf(last).Next.Store(p)
-		}
-		last = p
-	}
-	if last != nil {
-		labeltab.HeadOf(last).Next.Store(nil)
-	}
-	size := v.tab.Load().Len()
-	for size > 8 && (v.n-len(drop))*8 < size {
-		size /= 2 // shrink with the children, so that the memory of removed ones is freed
-	}
-	v.first.Store(first)
-	v.last = last
-	v.n -= len(drop)
-	v.tab.Store(v.rebuild(size, drop))
-	return len(drop)
 }
 
 // quoteAll renders values as ["a" "b"] without letting them escape, so that With's variadic
