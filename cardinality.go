@@ -125,6 +125,24 @@ func (v *Vec[T, P]) forget(drop map[*T]bool) {
 	}
 }
 
+// releaseSeries takes the family's children out of r's total when it leaves r.
+func (v *Vec[T, P]) releaseSeries(r *Registry) {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	b := &v.bound
+	if b.counted != r || v.vals.N() == 0 {
+		return
+	}
+	n := v.n
+	if b.over != nil {
+		n--
+	}
+	r.series.Add(-int64(n))
+	b.counted = nil
+}
+
+func (tv *TypedVec[L, T, P]) releaseSeries(r *Registry) { tv.vec.releaseSeries(r) }
+
 // SetMaxSeries limits the number of children the labelled families registered in r may
 // create together; n ≤ 0 means no limit, the default. Past the limit a family sends the
 // updates of new label values to its overflow child (see OverflowValue) and reports
@@ -134,8 +152,9 @@ func (v *Vec[T, P]) forget(drop map[*T]bool) {
 // A sensible setting is a few times the series the service means to expose, such as 100000:
 // a child costs about 100 bytes and its line in a scrape about as much, so a registry of
 // 100000 series holds about 10 MB and writes a scrape of about 10 MB. A family counts its
-// children in the registry it reports to (the first one it registered in). Lowering the
-// limit removes no child; children removed (Remove, Clear, Opts.ExpireAfter) make room.
+// children in the registry it reports to (the first one it registered in) until it is
+// unregistered from it. Lowering the limit removes no child; children removed (Remove,
+// Clear, Opts.ExpireAfter) make room.
 func (r *Registry) SetMaxSeries(n int) { r.maxSeries.Store(int64(max(n, 0))) }
 
 // admitSeries counts one more child in r's total, unless that would pass r's limit.

@@ -154,3 +154,19 @@ func TestBoundedLookupAllocs(t *testing.T) {
 		t.Errorf("lookups allocate %v times", n)
 	}
 }
+
+// A family unregistered from a registry no longer counts against its limit.
+func TestUnregisterReleasesSeries(t *testing.T) {
+	r, _ := limitRegistry(t)
+	r.SetMaxSeries(3)
+	a := Must(NewCounterVec("a_total", "A.", []string{"x"}, Opts{Registry: r}))
+	for _, x := range []string{"1", "2", "3"} {
+		a.With(x).Inc()
+	}
+	r.Unregister(a)
+	b := Must(NewCounterVec("b_total", "B.", []string{"x"}, Opts{Registry: r}))
+	b.With("1").Inc()
+	if b.Len() != 1 || b.With(OverflowValue) == b.With("1") {
+		t.Errorf("the unregistered family still fills the registry")
+	}
+}

@@ -251,6 +251,9 @@ func (r *Registry) Unregister(c Collector) bool {
 	}
 	r.entries.Store(&list)
 	r.reown(e, list)
+	if s, ok := e.c.(interface{ releaseSeries(*Registry) }); ok {
+		s.releaseSeries(r) // its children no longer count against SetMaxSeries
+	}
 	return true
 }
 
