@@ -26,7 +26,9 @@ import (
 // underscores is legal but, like label names of that form, reads as Prometheus's own, and no
 // real path, method or user agent takes it. (OpenTelemetry's SDKs add a label
 // otel_metric_overflow="true" instead; in Prometheus that would give one series of a family
-// a label name the others lack, which sum by (path) would fold into path="".)
+// a label name the others lack, which sum by (path) would fold into path="".) A custom
+// collector that keeps label sets of its own can bound them the same way: emit its first N
+// series and fold the rest into one whose label values are all OverflowValue.
 const OverflowValue = "__overflow__"
 
 // ErrSeriesLimit (kind "series_limit"): a family reached its series limit (Opts.MaxSeries,
