@@ -133,6 +133,15 @@
 // [Opts].ConstLabels adds labels with fixed values to every series; Opts.Namespace and
 // Opts.Subsystem prefix the name (namespace_subsystem_name).
 //
+// Label values taken from outside the program (paths, user agents) can grow a family without
+// bound. [Opts].MaxSeries caps a family's children and [Registry.SetMaxSeries] a registry's:
+// past the cap, new label values share one overflow child whose values are all
+// [OverflowValue], so sums stay right, and the refusals are counted (prom_series_refused_total)
+// and reported once ([ErrSeriesLimit]). [Opts].ExpireAfter removes a child unchanged for that
+// long at the next collection; updated again it restarts at 0, which rate() reads as a reset.
+// Neither costs the updates or the lookup of an existing child; code that keeps a child past
+// its expiry updates a series no longer exposed. Custom collectors own their label sets.
+//
 // Names are checked at construction, with errors that name the value and the rule. Any valid
 // UTF-8 name is accepted, as Prometheus 3 accepts it; names starting with "__", a label "le" on
 // a histogram, "quantile" on a summary, and duplicate label names are refused. Names outside
@@ -162,15 +171,12 @@
 // both. A gauge "x" may sit beside a counter "x_total" registered with [Opts].ExactName, as in
 // client_golang (see MIGRATING.md for what each format then carries).
 //
-// [Registry.SetTargetInfo] sets the target_info family that describes the monitored target as
-// a whole, written first in every collection. [Registry.SetCreatedSamples] and
-// [Registry.SetCreatedSeries] choose where creation times go (see Created timestamps below).
+// [Registry.SetTargetInfo] sets the target_info family, written first in every collection.
+// [Registry.SetCreatedSamples] and [Registry.SetCreatedSeries] choose where creation times go.
 //
-// [Registry.Collect] writes the families into an [Encoder]: an exposition format from
-// package expfmt, or anything else. It walks the collectors in name order (the registry sorts
-// them by their first family name when they register, so a collection never sorts; a
-// collector's own families stay together). Given family names, it skips the collectors that
-// describe none of them before doing any work: promhttp's name[] filter uses it.
+// [Registry.Collect] writes the families into an [Encoder] (a format of package expfmt, or
+// anything else) in name order, sorted at registration, never at collection. Given family
+// names, it skips the collectors that describe none of them: promhttp's name[] filter.
 //
 // # Custom collectors
 //
@@ -327,19 +333,13 @@
 // documents how), linked in creation order, which is the exposition order, so scrapes never sort.
 //
 // A collection allocates nothing per series: each metric writes straight into the encoder
-// through the Writer's reused scratch Series. The benchmarks of each package measure these
-// costs; bench/ measures them beside client_golang, VictoriaMetrics/metrics and OpenTelemetry.
+// through the Writer's scratch Series. bench/ compares these costs with client_golang's,
+// VictoriaMetrics/metrics' and OpenTelemetry's.
 //
 // # What prom promises
 //
-// Run-time values never panic the service: Counter.Add refuses NaN, +Inf and negative values
-// and reports them (TestErrorHandler); a Collector or encoder that panics is reported as a
-// collect error naming the function and line, and every other collector is written
-// (TestCollectorPanic, TestEncoderPanic). A family a collection writes in several parts is
-// written once (TestFamilyInParts). The hot paths are lock-free and allocation-free (the
-// AllocsPerRun tests). Every format is written as Prometheus reads it, checked against
-// Prometheus's own parsers and real Prometheus 2 and 3 servers (the conformance and
-// integration modules). .ci/run checks each promise, also on a busy machine.
+// Run-time values never panic the service, nor does a Collector; hot paths neither lock nor
+// allocate; formats are written as Prometheus reads them (README: Reliability, with checks).
 //
 // # The client-library guidelines
 //

@@ -58,9 +58,9 @@ var (
 // of any other error, is last.
 var (
 	errorKinds = [...]error{ErrNegativeIncrement, ErrNaNIncrement, ErrInvalidUTF8, ErrLabelCount,
-		ErrExemplar, ErrUnknownState, ErrCollect}
+		ErrExemplar, ErrUnknownState, ErrSeriesLimit, ErrCollect}
 	errorKindNames = [len(errorKinds)]string{"negative_increment", "nan_increment", "invalid_utf8",
-		"label_count", "exemplar", "unknown_state", "collect"}
+		"label_count", "exemplar", "unknown_state", "series_limit", "collect"}
 )
 
 const numErrorKinds = len(errorKinds)

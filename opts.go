@@ -49,6 +49,29 @@ type Opts struct {
 	// errors of an unregistered metric without touching Default's handler.
 	Unregistered bool
 
+	// MaxSeries limits the children (series) of a family with labels: past it, the updates of
+	// new label values go to one overflow child whose label values are all OverflowValue, so
+	// totals stay right; the first refusal is reported as ErrSeriesLimit and every one counted
+	// in prom_series_refused_total{family}. 0 means no limit, as Registry.SetMaxSeries's limit
+	// over all families is by default. Set it on every family whose label values come from
+	// outside the program (paths, user agents, tenant ids), at a few times the series you
+	// expect, such as 1000. It costs nothing on the lookup of an existing child; a refused
+	// lookup takes the family's lock. A family with labels only.
+	MaxSeries int
+	// ExpireAfter removes a child of a family with labels that has not changed for this long:
+	// a collection that finds it with the value (counters, gauges) or count and sum (histograms,
+	// summaries) an earlier collection saw at least ExpireAfter before leaves it out and frees
+	// it, so a child goes at most one scrape interval after ExpireAfter. A later update creates
+	// it afresh at zero with a new created time, which rate() reads as a counter reset, so
+	// rates stay right; make ExpireAfter several scrape intervals long, say 10m, so that a
+	// series exposed by a running service does not come and go. A gauge set to the same value
+	// counts as unchanged. 0 means never. It costs the updates nothing; a collection of the
+	// family holds its lock (delaying the creation of children, not updates) and remembers
+	// 24 bytes per child. Code holding an expired child (a value With returned) updates a
+	// series no longer exposed, as after Remove: look children up again rather than keep them
+	// for longer than ExpireAfter. A family with labels only.
+	ExpireAfter time.Duration
+
 	// Buckets are the upper bounds of a histogram's classic buckets, strictly increasing; +Inf
 	// is implicit. Nil means DefBuckets, unless NativeFactor is set: then nil means no classic
 	// buckets (only the +Inf one the text formats need). Histograms only.
@@ -186,6 +209,12 @@ func newVec[T any, P child[T]](v *Vec[T, P], t Type, name, help string, labels [
 	}
 	if err := o.checkFor(name, t); err != nil {
 		return err
+	}
+	if len(labels) == 0 && (o.MaxSeries != 0 || o.ExpireAfter != 0) {
+		return fmt.Errorf("prom: %s %q: options MaxSeries and ExpireAfter apply to a family with labels", t, name)
+	}
+	if o.MaxSeries < 0 || o.ExpireAfter < 0 {
+		return fmt.Errorf("prom: %s %q: MaxSeries %d and ExpireAfter %v must not be negative", t, name, o.MaxSeries, o.ExpireAfter)
 	}
 	d, err := newDesc(t, name, help, labels, o)
 	if err != nil {

@@ -28,6 +28,10 @@ type Registry struct {
 	self    runtimeErrors
 	target  atomic.Pointer[Family]
 	exHook  atomic.Pointer[func(context.Context) []Label] // see SetExemplarHook (exemplar.go)
+	// series counts the children of the labelled families that report to r, maxSeries is
+	// SetMaxSeries's limit, refusals the families' refusals (cardinality.go).
+	series, maxSeries atomic.Int64
+	refusals          seriesRefusals
 }
 
 type entry struct {
@@ -135,6 +139,7 @@ func (r *Registry) Register(c Collector) error {
 		r.names = make(map[string]*entry)
 		r.byColl = make(map[Collector]*entry)
 		r.addLocked(&entry{c: &r.self, descs: r.self.Describe(), name: runtimeErrorsName})
+		r.addLocked(&entry{c: &r.refusals, descs: r.refusals.Describe(), name: seriesRefusedName})
 	}
 	if comparable(c) {
 		if e, ok := r.byColl[c]; ok {
@@ -246,6 +251,9 @@ func (r *Registry) Unregister(c Collector) bool {
 	}
 	r.entries.Store(&list)
 	r.reown(e, list)
+	if s, ok := e.c.(interface{ releaseSeries(*Registry) }); ok {
+		s.releaseSeries(r) // its children no longer count against SetMaxSeries
+	}
 	return true
 }
 

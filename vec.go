@@ -20,6 +20,7 @@ type child[T any] interface {
 	Collector
 	head() *seriesHead[T]
 	collect(w *Writer)
+	activity() uint64 // what changes when the series is updated (expire.go)
 }
 
 // seriesHead is embedded in every series type: what the vector needs to find, order and expose
@@ -87,6 +88,9 @@ type Vec[T any, P child[T]] struct {
 	// the vector fills.
 	initChild func(*T)
 	detached  atomic.Pointer[T]
+	// bound holds the series limits and expiry (cardinality.go, expire.go); the lookup of an
+	// existing child never reads it.
+	bound bounds[T]
 }
 
 func (v *Vec[T, P]) init(d *Desc, o *Opts, initChild func(*T)) {
@@ -95,6 +99,7 @@ func (v *Vec[T, P]) init(d *Desc, o *Opts, initChild func(*T)) {
 	v.seed = rand.Uint64()
 	v.initChild = initChild
 	v.tab.Store(labeltab.NewTable[T](8))
+	v.bound.init(o)
 }
 
 // Describe returns the description of the family.
@@ -103,6 +108,10 @@ func (v *Vec[T, P]) Describe() []*Desc { return v.descs }
 // Collect writes every child, in creation order.
 func (v *Vec[T, P]) Collect(w *Writer) {
 	if !w.Family(v.desc) {
+		return
+	}
+	if v.bound.exp != nil {
+		v.collectExpiring(w)
 		return
 	}
 	for p := v.first.Load(); p != nil; p = labeltab.HeadOf(p).Next.Load() {
@@ -240,13 +249,27 @@ func (v *Vec[T, P]) create(values []string, h uint64) *T {
 		}
 	}
 	v.mu.Lock()
-	defer v.mu.Unlock()
-	t := v.tab.Load()
-	p, i := labeltab.Find(t, v.vals, h, values)
-	if p != nil {
-		return p
+	p, i := labeltab.Find(v.tab.Load(), v.vals, h, values)
+	first := false
+	if p == nil {
+		if v.admit() {
+			p = v.insert(values, h, i)
+		} else {
+			p, first = v.refuse()
+		}
 	}
-	p = v.newChild()
+	v.mu.Unlock()
+	if first { // after unlocking: the handler may use the family
+		v.reportLimit(values)
+	}
+	return p
+}
+
+// insert adds a child of the given values and hash, which Find did not find and whose probe
+// ended at slot i. Called with mu.
+func (v *Vec[T, P]) insert(values []string, h uint64, i uint64) *T {
+	t := v.tab.Load()
+	p := v.newChild()
 	labeltab.HeadOf(p).Hash = h
 	copy(labeltab.Values(v.vals, p), values)
 	v.n++
@@ -274,17 +297,6 @@ func (v *Vec[T, P]) repairUTF8(values []string) []string {
 		fixed[i] = s
 	}
 	return fixed
-}
-
-// rebuild returns a new table of the given size holding every child but drop. Called with mu.
-func (v *Vec[T, P]) rebuild(size int, drop map[*T]bool) *labeltab.Table[T] {
-	t := labeltab.NewTable[T](size)
-	for p := v.first.Load(); p != nil; p = labeltab.HeadOf(p).Next.Load() {
-		if !drop[p] {
-			t.Put(p, labeltab.HeadOf(p).Hash)
-		}
-	}
-	return t
 }
 
 // Remove deletes the child with the given label values and reports whether it existed. A
@@ -334,32 +346,7 @@ func (v *Vec[T, P]) removeIf(match func([]string) bool) int {
 			drop[p] = true
 		}
 	}
-	if len(drop) == 0 {
-		return 0
-	}
-	// Relink the survivors. A scrape walking the old links still sees a consistent list,
-	// because removed children keep their next pointers.
-	var first, last *T
-	for p := v.first.Load(); p != nil; p = labeltab.HeadOf(p).Next.Load() {
-		if drop[p] {
-			continue
-		}
-		if last == nil {
-			first = p
-		} else {
-			labeltab.HeadOf(last).Next.Store(p)
-		}
-		last = p
-	}
-	if last != nil {
-		labeltab.HeadOf(last).Next.Store(nil)
-	}
-	size := v.tab.Load().Len()
-	v.first.Store(first)
-	v.last = last
-	v.n -= len(drop)
-	v.tab.Store(v.rebuild(size, drop))
-	return len(drop)
+	return v.dropLocked(drop)
 }
 
 // quoteAll renders values as ["a" "b"] without letting them escape, so that With's variadic

@@ -136,7 +136,11 @@ func (p *Process) newFamily(t prom.Type, mode GaugeMode, name, help string, labe
 		// strips one "_info" each time.
 		return nil, fmt.Errorf("multiprocess: info %q: the name ends in \"_info\" twice; give the suffix once", name)
 	}
-	return p.declare(info, served)
+	f, err := p.declare(info, served)
+	if err == nil {
+		f.max = o.MaxSeries
+	}
+	return f, err
 }
 
 // declare claims the family's name in the registries given to Register, then records the

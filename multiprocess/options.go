@@ -16,6 +16,7 @@ const (
 	whyExemplars = "exemplars cannot be aggregated: an exemplar is one observation of one process, with its trace labels, which the files do not keep and a sum over processes has no single one of"
 	whyRegistry  = "the metrics of a Process are served together by its Collector; use Process.Register instead"
 	whyUnit      = "OpenMetrics forbids a unit on an info metric"
+	whyExpire    = "a series once recorded stays in the process's file until the process exits, so it cannot expire; bound the series with MaxSeries"
 )
 
 // optionRule says what the types of this package do with a field of prom.Opts: which types
@@ -48,6 +49,9 @@ var optionRules = map[string]optionRule{
 	"NativeMaxZeroThreshold": {appliesTo: histogramsOnly, refused: whyNative},
 
 	"ExemplarMinInterval": {appliesTo: sampled, refused: whyExemplars},
+
+	"MaxSeries":   {appliesTo: allTypes},
+	"ExpireAfter": {appliesTo: allTypes, refused: whyExpire},
 
 	"Objectives": {appliesTo: summariesOnly, refused: whyQuantiles},
 	"MaxAge":     {appliesTo: summariesOnly, refused: whyQuantiles},

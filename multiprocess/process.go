@@ -259,7 +259,7 @@ func (p *Process) slotsAt(off, n int) []atomic.Uint64 {
 // reportKinds are the run-time errors the metrics of a Process report, in the order of
 // Process.logged.
 var reportKinds = []error{prom.ErrNegativeIncrement, prom.ErrNaNIncrement, prom.ErrInvalidUTF8,
-	prom.ErrLabelCount, prom.ErrCollect}
+	prom.ErrLabelCount, prom.ErrSeriesLimit, prom.ErrCollect}
 
 // report hands a run-time error of kind, one of prom's sentinel errors, to the error handler.
 func (p *Process) report(kind error, metric, format string, args ...any) {

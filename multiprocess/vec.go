@@ -18,6 +18,7 @@ type family struct {
 	info    familyInfo
 	ordinal int
 	idx     *bucket.Index // a histogram's, for its upper bounds
+	max     int           // Opts.MaxSeries: the series of a Vec in this process; 0: no limit
 }
 
 // slots allocates the value slots of a new series with the given label values: a series
@@ -41,7 +42,10 @@ func (f *family) slots(values []string) []atomic.Uint64 {
 // Finding an existing child takes no lock and allocates nothing: it is the label table of prom's
 // vectors (internal/labeltab). Creating one takes a lock and appends a record to the file. There
 // is no Remove: a series once written stays in the file until the process dies (the Python
-// client behaves the same way).
+// client behaves the same way), so Opts.ExpireAfter is refused; Opts.MaxSeries bounds the
+// series each process records for the family (past it, as in prom, new label values share
+// the overflow series of prom.OverflowValue, and the first refusal is reported as
+// prom.ErrSeriesLimit).
 type Vec[T any] struct {
 	fam      *family
 	init     func(c *T, f *family, slots []atomic.Uint64)
@@ -51,6 +55,9 @@ type Vec[T any] struct {
 	mu       sync.Mutex
 	n        int
 	detached *T
+	// over is the overflow child past Opts.MaxSeries (prom.OverflowValue), once there is one.
+	over     *child[T]
+	reported bool
 }
 
 // child is a child as the label table keeps it: its head, then the metric, then (allocated
@@ -106,7 +113,16 @@ func (v *Vec[T]) create(values []string) *T {
 	if c != nil {
 		return &c.m
 	}
-	c = labeltab.Alloc[child[T]](v.vals)
+	if m := v.fam.max; m > 0 && (v.n >= m+1 || v.n >= m && v.over == nil) {
+		return v.overflow(own)
+	}
+	return &v.insert(own, h, i).m
+}
+
+// insert adds the child of values own, of hash h, whose probe ended at slot i. Called with mu.
+func (v *Vec[T]) insert(own []string, h, i uint64) *child[T] {
+	t := v.table.Load()
+	c := labeltab.Alloc[child[T]](v.vals)
 	c.Hash = h
 	copy(labeltab.Values(v.vals, c), own)
 	v.init(&c.m, v.fam, v.fam.slots(own))
@@ -114,5 +130,28 @@ func (v *Vec[T]) create(values []string) *T {
 	if n := t.Insert(c, i, v.n); n != t {
 		v.table.Store(n)
 	}
-	return &c.m
+	return c
+}
+
+// overflow returns the overflow child, whose label values are all prom.OverflowValue, for the
+// label values own that Opts.MaxSeries refused, and reports the first refusal. Called with mu.
+func (v *Vec[T]) overflow(own []string) *T {
+	if !v.reported {
+		v.reported = true
+		v.fam.p.report(prom.ErrSeriesLimit, v.fam.info.name, "label values %s refused by Opts.MaxSeries = %d in this process; their updates and those of further new label values go to the series whose label values are all %q",
+			labeltab.QuoteAll(own), v.fam.max, prom.OverflowValue)
+	}
+	if v.over == nil {
+		values := make([]string, len(own))
+		for i := range values {
+			values[i] = prom.OverflowValue
+		}
+		h := labeltab.HashValues(v.seed, values)
+		c, i := labeltab.Find(v.table.Load(), v.vals, h, values)
+		if c == nil {
+			c = v.insert(values, h, i)
+		}
+		v.over = c
+	}
+	return &v.over.m
 }

@@ -107,6 +107,13 @@ func (q *Window) Observe(v float64) {
 	q.mu.Unlock()
 }
 
+// Totals returns the count and sum of the observations so far, without computing quantiles.
+func (q *Window) Totals() (count uint64, sum float64) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return q.count, q.sum
+}
+
 // tuplePool holds the scratch space of merges, so that steady-state merges allocate nothing.
 var tuplePool = sync.Pool{New: func() any { return new([]tuple) }}
 
