@@ -3,7 +3,6 @@ package prom
 import (
 	"math"
 	"sync/atomic"
-	"unsafe"
 
 	"github.com/prom-go/prom/internal/labeltab"
 	"github.com/prom-go/prom/internal/stripe"
@@ -107,5 +106,10 @@ func (s *Summary) activity() uint64 {
 // activity is the state set's current state.
 func (s *StateSet) activity() uint64 { return uint64(s.cur.Load()) }
 
-// activity is the info's label set: Set replaces it.
-func (i *Info) activity() uint64 { return uint64(uintptr(unsafe.Pointer(i.set.Load()))) }
+// activity is the info's label set, by its number: Set replaces it.
+func (i *Info) activity() uint64 {
+	if set := i.set.Load(); set != nil {
+		return set.seq
+	}
+	return 0
+}

@@ -61,29 +61,32 @@ func TestExpireKinds(t *testing.T) {
 	h := Must(NewHistogramVec("lat_seconds", "Latency.", []string{"op"}, o))
 	g := Must(NewGaugeVec("temp", "Temperature.", []string{"room"}, o))
 	s := Must(NewSummaryVec("size_bytes", "Size.", []string{"op"}, Opts{Registry: r, ExpireAfter: time.Second, Objectives: map[float64]float64{0.5: 0.05}}))
-	hn, gn, sn := fakeNow(h), fakeNow(g), fakeNow(s)
+	in := Must(NewInfoVec("build", "Build.", []string{"svc"}, o))
+	hn, gn, sn, inn := fakeNow(h), fakeNow(g), fakeNow(s), fakeNow(in)
 	step := func() {
-		for _, n := range []*atomic.Int64{hn, gn, sn} {
+		for _, n := range []*atomic.Int64{hn, gn, sn, inn} {
 			n.Add(int64(time.Second))
 		}
 	}
 	h.With("read").Observe(0) // an observation of 0 leaves the sum alone but counts
 	g.With("hall").Set(20)
 	s.With("read").Observe(1)
+	noErr(t, in.With("api").Set(map[string]string{"version": "1"}))
 	collect(t, r)
 	step()
 	h.With("read").Observe(0)
 	g.With("hall").Set(21)
 	s.With("read").Observe(1)
+	noErr(t, in.With("api").Set(map[string]string{"version": "1"})) // set again, same labels: a change
 	collect(t, r)
 	step()
-	if h.Len()+g.Len()+s.Len() != 3 {
+	if h.Len()+g.Len()+s.Len()+in.Len() != 4 {
 		t.Fatalf("changed children expired")
 	}
 	g.With("hall").Set(21) // the same value: unchanged
 	collect(t, r)
-	if h.Len()+g.Len()+s.Len() != 0 {
-		t.Errorf("idle children kept: %d %d %d", h.Len(), g.Len(), s.Len())
+	if h.Len()+g.Len()+s.Len()+in.Len() != 0 {
+		t.Errorf("idle children kept: %d %d %d %d", h.Len(), g.Len(), s.Len(), in.Len())
 	}
 }
 
@@ -155,5 +158,12 @@ func checkScrape(t *testing.T, out string) {
 		if inf[k] != c {
 			t.Fatalf("series %s: count %s, +Inf bucket %s:\n%s", k, c, inf[k], out)
 		}
+	}
+}
+
+func noErr(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
 	}
 }

@@ -26,7 +26,11 @@ type Info struct {
 // labels sorted by name, precomputed by Set so that a collection only reads it.
 type infoSet struct {
 	names, values []string
+	seq           uint64 // distinct for every Set in the process, so expiry sees a change
 }
+
+// infoSets numbers the label sets Set makes (infoSet.seq).
+var infoSets atomic.Uint64
 
 // InfoVec is a family of info metrics with variable labels; see Vec. Each child has its own
 // info labels, so the label names written vary per series.
@@ -104,7 +108,7 @@ func (i *Info) Set(labels map[string]string) error {
 		}
 		values = append(values, v)
 	}
-	i.set.Store(&infoSet{names: names, values: values})
+	i.set.Store(&infoSet{names: names, values: values, seq: infoSets.Add(1)})
 	return nil
 }
 
