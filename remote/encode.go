@@ -42,6 +42,7 @@ type encoder struct {
 	extRefs  [][2]uint32 // the external labels, for the whole request
 	sfxRefs  [numSuffixes]uint32
 	extraRef uint32   // the name of the extra label
+	nameSym  uint32   // the symbol "__name__", once a series has needed it
 	lastVals []string // the values of the previous series, by variable label
 	lastRefs []uint32
 }
@@ -116,7 +117,7 @@ func (e *encoder) reset(v2 bool, now int64) {
 	e.v2, e.now = v2, now
 	e.buf, e.meta = e.buf[:0], e.meta[:0]
 	e.samples, e.err = 0, nil
-	e.fam, e.extRefs = nil, e.extRefs[:0]
+	e.fam, e.extRefs, e.nameSym = nil, e.extRefs[:0], 0
 	if v2 {
 		e.syms.reset()
 	}

@@ -140,7 +140,16 @@ func (e *encoder) labelRefs(b []byte, sfx string, withExtra bool) []byte {
 		}
 		nref := l.nameRef
 		if nref == 0 {
-			nref = e.syms.refString(l.name)
+			if l.kind == nameLabel {
+				// Cached when first needed, not per family, so that the symbols keep the
+				// order in which the series first use them.
+				if e.nameSym == 0 {
+					e.nameSym = e.syms.refString(l.name)
+				}
+				nref = e.nameSym
+			} else {
+				nref = e.syms.refString(l.name)
+			}
 		}
 		b = pbwire.AppendUvarint(b, uint64(nref))
 		var ref uint32

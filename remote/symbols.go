@@ -37,6 +37,11 @@ func (s *symbols) ref(b []byte) uint32 {
 	if id, ok := s.m[string(b)]; ok {
 		return id
 	}
+	return s.add(b)
+}
+
+// add adds b, which is not in the table yet, and returns its index.
+func (s *symbols) add(b []byte) uint32 {
 	start := len(s.arena)
 	s.arena = append(s.arena, b...)
 	id := uint32(len(s.ends))
@@ -53,7 +58,9 @@ func (s *symbols) refString(v string) uint32 {
 	if id, ok := s.m[v]; ok {
 		return id
 	}
-	return s.ref(unsafe.Slice(unsafe.StringData(v), len(v)))
+	// v was just looked up: add it without a second lookup, since most label values of a
+	// large push (instance, pod) are new.
+	return s.add(unsafe.Slice(unsafe.StringData(v), len(v)))
 }
 
 // appendTo appends the table as the repeated string field 4 of a Request.
