@@ -31,6 +31,7 @@ type encoder struct {
 	typ     prom.Type // 2.0: the family's type, help and unit symbols, for each series's Metadata
 	help    uint32
 	unit    uint32
+	metaMsg []byte // 2.0: the family's Metadata field, the same in each of its series
 	samples int
 	err     error // the first labelling error; the push is refused
 
@@ -137,6 +138,7 @@ func (e *encoder) Family(d *prom.Desc) {
 		e.typ = d.Type
 		e.help = e.syms.refString(d.Help)
 		e.unit = e.syms.refString(d.Unit)
+		e.metaMsg = e.appendMetadata(e.metaMsg[:0])
 		e.familyRefs(d)
 		return
 	}

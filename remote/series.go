@@ -184,7 +184,10 @@ func (e *encoder) nameRef(l *label, sfx string) uint32 {
 }
 
 // metadata writes the 2.0 Metadata of the current family.
-func (e *encoder) metadata(b []byte) []byte {
+func (e *encoder) metadata(b []byte) []byte { return append(b, e.metaMsg...) }
+
+// appendMetadata encodes the 2.0 Metadata field of the current family.
+func (e *encoder) appendMetadata(b []byte) []byte {
 	b, at := pbwire.Begin(b, 5)
 	// prom.Type numbers the types as both versions' enums do: unknown 0, counter 1, gauge 2,
 	// histogram 3, gauge histogram 4, summary 5, info 6, stateset 7.
