@@ -93,13 +93,12 @@ func (e *encoder) familyRefs(d *prom.Desc) {
 	e.lastRefs = e.lastRefs[:0]
 }
 
-// label is one label of a series. The value written is value+suffix, or f formatted when
-// isFloat; the __name__ label takes its suffix per sample, the extra label (le, quantile, or
+// label is one label of a series. The value written is value, or f formatted when
+// isFloat; the __name__ label takes a suffix per sample, the extra label (le, quantile, or
 // a stateset's state) its value per sample.
 type label struct {
 	name    string
 	value   string
-	suffix  string
 	f       float64
 	isFloat bool
 	kind    uint8
