@@ -46,6 +46,8 @@ type encoder struct {
 	nameSym  uint32   // the symbol "__name__", once a series has needed it
 	lastVals []string // the values of the previous series, by variable label
 	lastRefs []uint32
+	// famSorted: a series with the family's label names lists them in order (familySorted).
+	famSorted bool
 }
 
 // The sample-name suffixes, indexed for sfxRefs.
@@ -91,6 +93,44 @@ func (e *encoder) familyRefs(d *prom.Desc) {
 	}
 	e.lastVals = e.lastVals[:0]
 	e.lastRefs = e.lastRefs[:0]
+	e.famSorted = familySorted(d, e.ext)
+}
+
+// familySorted reports whether the labels setLabels lists for a series of d with the
+// family's label names (__name__, constant labels, variable labels, external labels, the
+// extra label) come strictly increasing by name, so that such a series, whose labels are
+// that list less its empty values, needs neither sorting nor a check for repeated names.
+func familySorted(d *prom.Desc, ext []prom.Label) bool {
+	prev := "__name__"
+	next := func(n string) bool {
+		ok := prev < n
+		prev = n
+		return ok
+	}
+	for _, l := range d.ConstLabels {
+		if !next(l.Name) {
+			return false
+		}
+	}
+	for _, n := range d.LabelNames {
+		if !next(n) {
+			return false
+		}
+	}
+	for _, l := range ext {
+		if !next(l.Name) {
+			return false
+		}
+	}
+	switch d.Type {
+	case prom.HistogramType, prom.GaugeHistogramType:
+		return next("le")
+	case prom.SummaryType:
+		return next("quantile")
+	case prom.StateSetType:
+		return next(d.Name)
+	}
+	return true
 }
 
 // label is one label of a series. The value written is value, or f formatted when
@@ -274,6 +314,10 @@ func (e *encoder) setLabels(d *prom.Desc, s *prom.Series) bool {
 		ls = append(ls, label{name: "quantile", kind: extraLabel, nameRef: e.extraRef})
 	case prom.StateSetType:
 		ls = append(ls, label{name: d.Name, kind: extraLabel, nameRef: e.extraRef})
+	}
+	e.labels = ls
+	if v2 && known && e.famSorted {
+		return true
 	}
 	// Insertion sort: a series has a handful of labels, and this allocates nothing.
 	for i := 1; i < len(ls); i++ {
