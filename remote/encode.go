@@ -31,6 +31,7 @@ type encoder struct {
 	typ     prom.Type // 2.0: the family's type, help and unit symbols, for each series's Metadata
 	help    uint32
 	unit    uint32
+	metaMsg []byte // 2.0: the family's Metadata field, the same in each of its series
 	samples int
 	err     error // the first labelling error; the push is refused
 
@@ -42,8 +43,11 @@ type encoder struct {
 	extRefs  [][2]uint32 // the external labels, for the whole request
 	sfxRefs  [numSuffixes]uint32
 	extraRef uint32   // the name of the extra label
+	nameSym  uint32   // the symbol "__name__", once a series has needed it
 	lastVals []string // the values of the previous series, by variable label
 	lastRefs []uint32
+	// famSorted: a series with the family's label names lists them in order (familySorted).
+	famSorted bool
 }
 
 // The sample-name suffixes, indexed for sfxRefs.
@@ -89,15 +93,52 @@ func (e *encoder) familyRefs(d *prom.Desc) {
 	}
 	e.lastVals = e.lastVals[:0]
 	e.lastRefs = e.lastRefs[:0]
+	e.famSorted = familySorted(d, e.ext)
 }
 
-// label is one label of a series. The value written is value+suffix, or f formatted when
-// isFloat; the __name__ label takes its suffix per sample, the extra label (le, quantile, or
+// familySorted reports whether the labels setLabels lists for a series of d with the
+// family's label names (__name__, constant labels, variable labels, external labels, the
+// extra label) come strictly increasing by name, so that such a series, whose labels are
+// that list less its empty values, needs neither sorting nor a check for repeated names.
+func familySorted(d *prom.Desc, ext []prom.Label) bool {
+	prev := "__name__"
+	next := func(n string) bool {
+		ok := prev < n
+		prev = n
+		return ok
+	}
+	for _, l := range d.ConstLabels {
+		if !next(l.Name) {
+			return false
+		}
+	}
+	for _, n := range d.LabelNames {
+		if !next(n) {
+			return false
+		}
+	}
+	for _, l := range ext {
+		if !next(l.Name) {
+			return false
+		}
+	}
+	switch d.Type {
+	case prom.HistogramType, prom.GaugeHistogramType:
+		return next("le")
+	case prom.SummaryType:
+		return next("quantile")
+	case prom.StateSetType:
+		return next(d.Name)
+	}
+	return true
+}
+
+// label is one label of a series. The value written is value, or f formatted when
+// isFloat; the __name__ label takes a suffix per sample, the extra label (le, quantile, or
 // a stateset's state) its value per sample.
 type label struct {
 	name    string
 	value   string
-	suffix  string
 	f       float64
 	isFloat bool
 	kind    uint8
@@ -116,7 +157,7 @@ func (e *encoder) reset(v2 bool, now int64) {
 	e.v2, e.now = v2, now
 	e.buf, e.meta = e.buf[:0], e.meta[:0]
 	e.samples, e.err = 0, nil
-	e.fam, e.extRefs = nil, e.extRefs[:0]
+	e.fam, e.extRefs, e.nameSym = nil, e.extRefs[:0], 0
 	if v2 {
 		e.syms.reset()
 	}
@@ -136,6 +177,7 @@ func (e *encoder) Family(d *prom.Desc) {
 		e.typ = d.Type
 		e.help = e.syms.refString(d.Help)
 		e.unit = e.syms.refString(d.Unit)
+		e.metaMsg = e.appendMetadata(e.metaMsg[:0])
 		e.familyRefs(d)
 		return
 	}
@@ -272,6 +314,10 @@ func (e *encoder) setLabels(d *prom.Desc, s *prom.Series) bool {
 		ls = append(ls, label{name: "quantile", kind: extraLabel, nameRef: e.extraRef})
 	case prom.StateSetType:
 		ls = append(ls, label{name: d.Name, kind: extraLabel, nameRef: e.extraRef})
+	}
+	e.labels = ls
+	if v2 && known && e.famSorted {
+		return true
 	}
 	// Insertion sort: a series has a handful of labels, and this allocates nothing.
 	for i := 1; i < len(ls); i++ {

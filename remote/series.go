@@ -140,7 +140,16 @@ func (e *encoder) labelRefs(b []byte, sfx string, withExtra bool) []byte {
 		}
 		nref := l.nameRef
 		if nref == 0 {
-			nref = e.syms.refString(l.name)
+			if l.kind == nameLabel {
+				// Cached when first needed, not per family, so that the symbols keep the
+				// order in which the series first use them.
+				if e.nameSym == 0 {
+					e.nameSym = e.syms.refString(l.name)
+				}
+				nref = e.nameSym
+			} else {
+				nref = e.syms.refString(l.name)
+			}
 		}
 		b = pbwire.AppendUvarint(b, uint64(nref))
 		var ref uint32
@@ -175,7 +184,10 @@ func (e *encoder) nameRef(l *label, sfx string) uint32 {
 }
 
 // metadata writes the 2.0 Metadata of the current family.
-func (e *encoder) metadata(b []byte) []byte {
+func (e *encoder) metadata(b []byte) []byte { return append(b, e.metaMsg...) }
+
+// appendMetadata encodes the 2.0 Metadata field of the current family.
+func (e *encoder) appendMetadata(b []byte) []byte {
 	b, at := pbwire.Begin(b, 5)
 	// prom.Type numbers the types as both versions' enums do: unknown 0, counter 1, gauge 2,
 	// histogram 3, gauge histogram 4, summary 5, info 6, stateset 7.

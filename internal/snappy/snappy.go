@@ -1,18 +1,21 @@
 // Package snappy encodes the snappy block format, the compression remote write requires
-// (Content-Encoding: snappy). It has no decoder: prom only sends.
+// (Content-Encoding: snappy). Its Decode is for prom's own tests: prom only sends.
 //
 // The block format is a uvarint of the uncompressed length followed by elements, each a
 // literal (a run of bytes copied as is) or a copy (length and offset of bytes already
 // produced). The encoder is a greedy matcher: it works on 64 KiB blocks, hashes every 4-byte
 // window into a table of the last position it was seen at, and emits a copy whenever the
-// window at the remembered position matches, extended as far as the bytes agree. It keeps no
-// state between calls beyond the caller's destination buffer; the hash table lives on the
-// stack of Encode, so encoding allocates nothing when dst is large enough (MaxEncodedLen).
+// window at the remembered position matches, extended backwards into the pending literal
+// and forwards 8 bytes at a time as far as the bytes agree. Right after a copy it tries the
+// next position at once; between copies it skips faster the longer it finds nothing, so
+// incompressible input costs little. It keeps no state between calls beyond the caller's
+// destination buffer; the hash table lives on the stack of Encode, so encoding allocates
+// nothing when dst is large enough (MaxEncodedLen).
 //
 // Invariants: every offset points into the current block, before the current position, so
 // it is at most 65535 and fits the two-byte copy form; every copy is at least 4 bytes long.
-// Any snappy decoder reads the output; a test in the bench module decodes it with
-// github.com/golang/snappy and klauspost/compress/s2.
+// Any snappy decoder reads the output; a fuzz test in the conformance module decodes it
+// with github.com/golang/snappy and klauspost/compress/s2.
 package snappy
 
 import (
@@ -27,8 +30,8 @@ const (
 	tableBits = 14
 	tableSize = 1 << tableBits
 	// inputMargin is how far from the end of a block the matcher stops looking for matches,
-	// so that it can always load 4 bytes at a candidate and at the current position.
-	inputMargin = 4
+	// so that it can always load 8 bytes at the current position.
+	inputMargin = 8
 	// minBlock is the shortest block worth hashing; shorter ones are one literal.
 	minBlock = 16
 )
@@ -60,49 +63,70 @@ func Encode(dst, src []byte) []byte {
 
 func load32(b []byte, i int) uint32 { return binary.LittleEndian.Uint32(b[i:]) }
 
-func hash(u uint32) uint32 { return (u * 0x1e35a7bd) >> (32 - tableBits) }
+func load64(b []byte, i int) uint64 { return binary.LittleEndian.Uint64(b[i:]) }
+
+// hash hashes the low 4 bytes of u, the shortest copy. (Hashing 5 or 6 bytes compresses
+// remote-write requests worse: about 7% larger on the 10k-series benchmark.)
+func hash(u uint64) uint32 { return uint32((u << 32) * 0x9e3779b97f4a7c15 >> (64 - tableBits)) }
 
 // encodeBlock appends the elements of one block of at least minBlock bytes.
 func encodeBlock(dst, blk []byte) []byte {
+	// Positions fit uint16 because a block is at most 64 KiB; zero, an entry never
+	// written, is position 0, a real position whose bytes the match test checks.
 	var table [tableSize]uint16
 	end := len(blk) - inputMargin
 	lit := 0 // start of the pending literal
 	s := 1
-	table[hash(load32(blk, 0))] = 0
 	for s <= end {
-		cur := load32(blk, s)
+		cur := load64(blk, s)
 		h := hash(cur)
 		cand := int(table[h])
 		table[h] = uint16(s)
-		if cand >= s || load32(blk, cand) != cur {
+		if load32(blk, cand) != uint32(cur) {
 			// Skip faster through bytes that do not compress: one more byte every 32 misses.
 			s += 1 + (s-lit)>>5
 			continue
 		}
+		// Every entry is an earlier position, so cand < s. Grow the match backwards
+		// into the pending literal.
+		for cand > 0 && s > lit && blk[cand-1] == blk[s-1] {
+			cand, s = cand-1, s-1
+		}
 		dst = appendLiteral(dst, blk[lit:s])
-		n := 4 + matchLen(blk[cand+4:], blk[s+4:])
-		dst = appendCopy(dst, s-cand, n)
-		s += n
-		lit = s
-		if s <= end {
-			// Remember the window just before the new position, so runs chain.
-			table[hash(load32(blk, s-1))] = uint16(s - 1)
+		for {
+			n := 4 + matchLen(blk, cand+4, s+4)
+			dst = appendCopy(dst, s-cand, n)
+			s += n
+			lit = s
+			if s > end {
+				break
+			}
+			// Remember a position inside the match, so runs chain, and try the next one
+			// at once: copies often follow each other with no literal between.
+			table[hash(load64(blk, s-2))] = uint16(s - 2)
+			cur = load64(blk, s)
+			h = hash(cur)
+			cand = int(table[h])
+			table[h] = uint16(s)
+			if load32(blk, cand) != uint32(cur) {
+				s++
+				break
+			}
 		}
 	}
 	return appendLiteral(dst, blk[lit:])
 }
 
-// matchLen returns how many leading bytes a and b have in common.
-func matchLen(a, b []byte) int {
+// matchLen returns how many bytes blk[a:] and blk[b:] have in common, for a < b.
+func matchLen(blk []byte, a, b int) int {
 	n := 0
-	for len(a) >= 8 && len(b) >= 8 {
-		x := binary.LittleEndian.Uint64(a) ^ binary.LittleEndian.Uint64(b)
-		if x != 0 {
+	for b+n+8 <= len(blk) {
+		if x := load64(blk, a+n) ^ load64(blk, b+n); x != 0 {
 			return n + bits.TrailingZeros64(x)>>3
 		}
-		a, b, n = a[8:], b[8:], n+8
+		n += 8
 	}
-	for i := 0; i < len(a) && i < len(b) && a[i] == b[i]; i++ {
+	for b+n < len(blk) && blk[a+n] == blk[b+n] {
 		n++
 	}
 	return n
