@@ -162,8 +162,7 @@ func (s *runtimeErrors) count(err error) {
 	s.counts[k].Add(1)
 	if !s.logged[k].Swap(true) {
 		metric, detail := "", err.Error()
-		var re *runtimeError
-		if errors.As(err, &re) {
+		if re := asRuntimeError(err); re != nil {
 			metric, detail = re.metric, re.detail
 		}
 		textlog.Print("WARN", "prom: run-time error (further errors of this kind are only counted in prom_runtime_errors_total)",
@@ -199,3 +198,34 @@ func Must[T any](v T, err error) T {
 }
 
 func must[T any](v T, err error) T { return Must(v, err) }
+
+// asRuntimeError is errors.As(err, &re) for a *runtimeError re, without the reflection
+// (internal/reflectlite) errors.As would link into every program: it walks the tree of err
+// the same way, depth first, through Unwrap() error, Unwrap() []error and As(any) bool.
+func asRuntimeError(err error) *runtimeError {
+	for err != nil {
+		if re, ok := err.(*runtimeError); ok {
+			return re
+		}
+		if x, ok := err.(interface{ As(any) bool }); ok {
+			var re *runtimeError
+			if x.As(&re) {
+				return re
+			}
+		}
+		switch u := err.(type) {
+		case interface{ Unwrap() error }:
+			err = u.Unwrap()
+		case interface{ Unwrap() []error }:
+			for _, e := range u.Unwrap() {
+				if re := asRuntimeError(e); re != nil {
+					return re
+				}
+			}
+			return nil
+		default:
+			return nil
+		}
+	}
+	return nil
+}

@@ -2,7 +2,7 @@ package prom
 
 import (
 	"fmt"
-	"reflect"
+	"math"
 	"time"
 
 	"github.com/prom-go/prom/internal/optone"
@@ -125,17 +125,29 @@ type Opts struct {
 // notForDesc returns the names of the fields set in o that NewDesc does not take: all but
 // Namespace, Subsystem, Unit and ConstLabels.
 func (o *Opts) notForDesc() []string {
+	// Field by field rather than by reflection: reflect.ValueOf(o) made every type Opts
+	// reaches (*Registry among them) reflectable, which kept all their methods linked into
+	// every program calling NewDesc. TestOptsNotForDesc holds this list to the struct.
 	var bad []string
-	v := reflect.ValueOf(o).Elem()
-	for i := range v.NumField() {
-		switch f := v.Type().Field(i).Name; f {
-		case "Namespace", "Subsystem", "Unit", "ConstLabels", "ExactName":
-		default:
-			if !v.Field(i).IsZero() {
-				bad = append(bad, f)
-			}
+	set := func(name string, nonzero bool) {
+		if nonzero {
+			bad = append(bad, name)
 		}
 	}
+	set("Registry", o.Registry != nil)
+	set("Unregistered", o.Unregistered)
+	set("MaxSeries", o.MaxSeries != 0)
+	set("ExpireAfter", o.ExpireAfter != 0)
+	set("Buckets", o.Buckets != nil)
+	set("NativeFactor", o.NativeFactor != 0 || math.Signbit(o.NativeFactor))
+	set("NativeZeroThreshold", o.NativeZeroThreshold != 0 || math.Signbit(o.NativeZeroThreshold))
+	set("NativeMaxBuckets", o.NativeMaxBuckets != 0)
+	set("NativeMinResetDuration", o.NativeMinResetDuration != 0)
+	set("NativeMaxZeroThreshold", o.NativeMaxZeroThreshold != 0 || math.Signbit(o.NativeMaxZeroThreshold))
+	set("ExemplarMinInterval", o.ExemplarMinInterval != 0)
+	set("Objectives", o.Objectives != nil)
+	set("MaxAge", o.MaxAge != 0)
+	set("AgeBuckets", o.AgeBuckets != 0)
 	return bad
 }
 

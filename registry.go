@@ -1,11 +1,12 @@
 package prom
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"reflect"
-	"sort"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -207,15 +208,19 @@ func (r *Registry) addLocked(e *entry) {
 		list = append(list, *p...)
 	}
 	list = append(list, e)
-	sort.SliceStable(list, func(i, j int) bool {
-		a, b := list[i], list[j]
+	// slices, not sort.SliceStable: the latter's reflection (internal/reflectlite) would be
+	// linked into every program that registers a collector.
+	slices.SortStableFunc(list, func(a, b *entry) int {
 		if (a.name == "") != (b.name == "") {
-			return b.name == ""
+			if b.name == "" {
+				return -1
+			}
+			return 1
 		}
-		if a.name != b.name {
-			return a.name < b.name
+		if c := strings.Compare(a.name, b.name); c != 0 {
+			return c
 		}
-		return a.seq < b.seq
+		return cmp.Compare(a.seq, b.seq)
 	})
 	r.entries.Store(&list)
 }

@@ -14,7 +14,7 @@ var (
 	// DefaultProcess exports the process_* families of the running process.
 	DefaultProcess = prom.Must(NewProcess(ProcessOpts{}))
 	// DefaultGoRuntime exports the curated go_* families of runtime/metrics.
-	DefaultGoRuntime = prom.Must(NewGoRuntime(GoRuntimeOpts{}))
+	DefaultGoRuntime = prom.Must(newGoRuntime(GoRuntimeOpts{}, goDefaults, nil, nil))
 	// DefaultBuildInfo exports go_build_info, the module and VCS revision the binary was built from.
 	DefaultBuildInfo = NewBuildInfo()
 	// DefaultPlatform exports go_info (the Go version) and go_platform_info (OS and architecture).

@@ -84,7 +84,9 @@ type rtFamily struct {
 	out     []int
 	buckets []prom.Bucket
 	cgUnit  string // for ClientGolangSet, the runtime unit whose bucketing client_golang applies
-	cg      bool
+	// cgLayout is layoutClientGolang for ClientGolangSet, nil for PromSet: a function value, so
+	// that a program using only the default set does not link client_golang's layout.
+	cgLayout func(*rtFamily, *metrics.Float64Histogram)
 }
 
 // A goDefault is a family of the default set: its name, help and the runtime/metrics it sums,
@@ -134,14 +136,20 @@ var goDefaults = []goDefault{
 // of o.Metrics does not start with "/" or "*", and one naming the value when o.Set is not a Set
 // this package defines.
 func NewGoRuntime(o GoRuntimeOpts) (*GoRuntime, error) {
-	defaults := goDefaults
 	switch o.Set {
 	case PromSet:
+		return newGoRuntime(o, goDefaults, nil, nil)
 	case ClientGolangSet:
-		defaults = goClientGolang
-	default:
-		return nil, fmt.Errorf("collectors: GoRuntimeOpts.Set: %v is not a set; use PromSet or ClientGolangSet", o.Set)
+		return newGoRuntime(o, goClientGolang, &goAllocTotal, (*rtFamily).layoutClientGolang)
 	}
+	return nil, fmt.Errorf("collectors: GoRuntimeOpts.Set: %v is not a set; use PromSet or ClientGolangSet", o.Set)
+}
+
+// newGoRuntime is NewGoRuntime for the families defaults, then the exactly named family exact
+// if not nil, with cgLayout for the buckets of histograms when not nil (ClientGolangSet).
+// DefaultGoRuntime calls it with PromSet's, so that serving prom.Default does not link the
+// tables and code of ClientGolangSet.
+func newGoRuntime(o GoRuntimeOpts, defaults []goDefault, exact *goDefault, cgLayout func(*rtFamily, *metrics.Float64Histogram)) (*GoRuntime, error) {
 	known := make(map[string]metrics.Description)
 	for _, d := range metrics.All() {
 		known[d.Name] = d
@@ -165,7 +173,7 @@ func NewGoRuntime(o GoRuntimeOpts) (*GoRuntime, error) {
 		if err != nil {
 			return err
 		}
-		f := &rtFamily{desc: d, hist: -1, fn: fn, cg: o.Set == ClientGolangSet}
+		f := &rtFamily{desc: d, hist: -1, fn: fn, cgLayout: cgLayout}
 		if len(src) == 1 {
 			_, f.cgUnit, _ = strings.Cut(src[0], ":")
 		}
@@ -190,8 +198,8 @@ func NewGoRuntime(o GoRuntimeOpts) (*GoRuntime, error) {
 			return nil, err
 		}
 	}
-	if o.Set == ClientGolangSet {
-		g := goAllocTotal
+	if exact != nil {
+		g := *exact
 		if err := add(g.t, g.name, g.help, g.unit, g.src, g.fn, g.labels, true); err != nil {
 			return nil, err
 		}
@@ -338,8 +346,8 @@ func sampleValue(v metrics.Value) float64 {
 // histogram fills s from runtime histogram h, coarsening its buckets.
 func (f *rtFamily) histogram(h *metrics.Float64Histogram, s *prom.Series) {
 	if f.out == nil || len(f.out) != len(h.Counts) {
-		if f.cg {
-			f.layoutClientGolang(h)
+		if f.cgLayout != nil {
+			f.cgLayout(f, h)
 		} else {
 			f.layout(h)
 		}

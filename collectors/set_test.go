@@ -129,7 +129,7 @@ func TestGoRuntimeClientGolangValues(t *testing.T) {
 // the largest float64 below the runtime's. examples/ compares the real thing with client_golang's
 // gocollector example; this checks the rule on a synthetic layout.
 func TestClientGolangHistogramBuckets(t *testing.T) {
-	f := &rtFamily{cg: true, cgUnit: "seconds"}
+	f := &rtFamily{cgLayout: (*rtFamily).layoutClientGolang, cgUnit: "seconds"}
 	// The runtime's layout: -Inf, then buckets in powers of two split in 8, then +Inf.
 	var h metrics.Float64Histogram
 	h.Buckets = append(h.Buckets, math.Inf(-1), 0)
