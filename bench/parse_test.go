@@ -214,6 +214,8 @@ func BenchmarkParseScrape(b *testing.B) {
 					readProm(b, in.doc, in.format)
 				}
 			})
+			// The document's size, which the report holds B/op against.
+			b.ReportMetric(float64(len(in.doc)), "doc-bytes")
 		})
 		b.Run(name+"/"+libTextparse, func(b *testing.B) {
 			b.SetBytes(int64(len(in.doc)))

@@ -37,7 +37,7 @@ else
 	# With three, single figures of one build still moved by a fifth from one full run to the
 	# next on this shared machine.
 	bench -bench 'Shared|Calibration' -benchtime 1s -cpu 1,2 -count 5
-	bench -bench . -skip 'Shared|Calibration|ChildHeap|Expose|Service|ParseScrape' -benchtime 1s -count 5
+	bench -bench . -skip 'Shared|Calibration|ChildHeap|Expose|Service|ParseScrape' -benchtime 500ms -count 5
 	# A scraper parses a document on one goroutine: on one P, the process CPU time is the
 	# parser's and its garbage collection's, without idle-P mark workers burning the other
 	# core while a single goroutine allocates.

@@ -802,10 +802,25 @@ type arena struct {
 	b      []byte
 	s      []string
 	series []prom.Series
+	// The sizes of the next chunks. A reader's first chunks are an eighth of the full size,
+	// and each next one doubles up to it, so that a small document costs a few times its own
+	// size, not three full chunks.
+	nb, ns, nseries int
 }
 
-// Chunk sizes: a chunk of bytes, strings or series is 8 KiB to 12 KiB. Larger requests get
-// an allocation of their own.
+// grow returns the size of the next chunk of a kind whose full size is full, and doubles the
+// one after it, up to full.
+func grow(next *int, full int) int {
+	n := *next
+	if n == 0 {
+		n = full / 8
+	}
+	*next = min(2*n, full)
+	return n
+}
+
+// Full chunk sizes: a chunk of bytes, strings or series is 8 KiB to 12 KiB. Larger requests
+// get an allocation of their own.
 const (
 	arenaBytes        = 8192
 	arenaStrings      = 512
@@ -821,7 +836,7 @@ func (a *arena) bytes(n int) []byte {
 		if n > arenaBytesAlone {
 			return make([]byte, 0, n)
 		}
-		a.b = make([]byte, 0, arenaBytes)
+		a.b = make([]byte, 0, max(n, grow(&a.nb, arenaBytes)))
 	}
 	start := len(a.b)
 	a.b = a.b[:start+n]
@@ -842,7 +857,7 @@ func (a *arena) strings(n int) []string {
 		if n > arenaStringsAlone {
 			return make([]string, 0, n)
 		}
-		a.s = make([]string, 0, arenaStrings)
+		a.s = make([]string, 0, max(n, grow(&a.ns, arenaStrings)))
 	}
 	start := len(a.s)
 	a.s = a.s[:start+n]
@@ -855,12 +870,16 @@ func (a *arena) seriesOf(n int) []prom.Series {
 		return make([]prom.Series, n)
 	}
 	if cap(a.series)-len(a.series) < n {
-		a.series = make([]prom.Series, 0, arenaSeries)
+		a.series = make([]prom.Series, 0, max(n, a.seriesChunk()))
 	}
 	start := len(a.series)
 	a.series = a.series[:start+n]
 	return a.series[start : start+n : start+n]
 }
+
+// seriesChunk returns the size of the next chunk of series: at least arenaSeriesAlone, so
+// that any request the arena serves fits in a fresh chunk.
+func (a *arena) seriesChunk() int { return max(arenaSeriesAlone, grow(&a.nseries, arenaSeries)) }
 
 // seriesTail returns the free tail of the chunk of series, empty, for a family to grow its
 // series in by appending: a small family's series then cost no allocation of their own, and
@@ -868,7 +887,7 @@ func (a *arena) seriesOf(n int) []prom.Series {
 // outgrows the tail moves out of it, as append moves any slice.
 func (a *arena) seriesTail() []prom.Series {
 	if cap(a.series)-len(a.series) < arenaSeriesAlone/2 {
-		a.series = make([]prom.Series, 0, arenaSeries)
+		a.series = make([]prom.Series, 0, a.seriesChunk())
 	}
 	return a.series[len(a.series):len(a.series)]
 }
@@ -895,7 +914,7 @@ func (a *arena) growTail(s []prom.Series) []prom.Series {
 	if len(s) >= arenaSeries/2 || unsafe.SliceData(s) != unsafe.SliceData(tail) {
 		return s
 	}
-	chunk := make([]prom.Series, len(s), arenaSeries)
+	chunk := make([]prom.Series, len(s), max(2*len(s), a.seriesChunk()))
 	copy(chunk, s)
 	clear(tail)
 	a.series = chunk[:0]
