@@ -15,7 +15,7 @@ import (
 // grow with the document, so that a 4 KB document does not cost three 8 KB chunks.
 func TestSmallDocumentAllocations(t *testing.T) {
 	for _, name := range []string{"1histogram.om.txt", "alltypes.5mfs.om.txt"} {
-		doc, err := os.ReadFile(filepath.Join("..", "..", "shared", "conformance", "realistic", name))
+		doc, err := os.ReadFile(filepath.Join(conformanceDir(t), "realistic", name))
 		if err != nil {
 			t.Fatal(err)
 		}
