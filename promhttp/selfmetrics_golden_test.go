@@ -54,3 +54,32 @@ func TestSelfMetricsGolden(t *testing.T) {
 		golden.Check(t, tc.file, created.ReplaceAll(b.Bytes(), []byte("${1}T")))
 	}
 }
+
+// The handler's own series are a fixed handful that a series limit of the registry neither
+// counts nor bounds: all of them are written, and the limit is left to the application's
+// families.
+func TestSelfMetricsOutsideSeriesLimit(t *testing.T) {
+	reg := prom.NewRegistry()
+	reg.SetMaxSeries(1)
+	m := newSelfMetrics(reg, stdLogger{})
+	if m == nil {
+		t.Fatal("newSelfMetrics returned nil")
+	}
+	m.request(404) // a code the handler does not send today still gets its series
+	v := prom.Must(prom.NewCounterVec("app_total", "An application family.", []string{"k"}, prom.Opts{Registry: reg}))
+	v.With("a").Inc()
+	var b bytes.Buffer
+	enc := expfmt.NewEncoder(&b, expfmt.TextFormat, expfmt.Underscores)
+	reg.Collect(context.Background(), enc)
+	enc.Close()
+	for _, want := range []string{
+		`promhttp_metric_handler_requests_total{code="503"} 0`,
+		`promhttp_metric_handler_requests_total{code="404"} 1`,
+		`promhttp_metric_handler_errors_total{cause="limit"} 0`,
+		`app_total{k="a"} 1`,
+	} {
+		if !bytes.Contains(b.Bytes(), []byte(want+"\n")) {
+			t.Errorf("no %s in\n%s", want, b.Bytes())
+		}
+	}
+}
