@@ -16,6 +16,13 @@ var unlinked = map[string]string{
 	"reflect.Value.MethodByName":                        "disables the linker's dead-code elimination of methods",
 	"github.com/prom-go/prom/collectors.goClientGolang": "ClientGolangSet's table: only NewGoRuntime with that set needs it",
 	"github.com/prom-go/prom/collectors.(*rtFamily).layoutClientGolang": "ClientGolangSet's histogram layout: only NewGoRuntime with that set needs it",
+	// promhttp's own metrics (HandlerOpts.Metrics) are one small collector: with prom's metric
+	// types, NewHandler linked histograms and label vectors into every server, about 98 KB.
+	"github.com/prom-go/prom.NewHistogram":                     "only a program that makes a histogram needs prom's histograms; promhttp's own metrics do without",
+	"github.com/prom-go/prom.(*Histogram).Observe":             "only a program that makes a histogram needs prom's histograms; promhttp's own metrics do without",
+	"github.com/prom-go/prom/internal/native.(*State).Observe": "native histograms come with prom's histograms, which the minimal server does not make",
+	"github.com/prom-go/prom.NewGauge":                         "the minimal server makes no gauge; promhttp's own in-flight gauge is a number in its collector",
+	"github.com/prom-go/prom.NewCounterVec":                    "the minimal server makes no counter with labels; promhttp's own counters are numbers in its collector",
 }
 
 // TestMinimalServerLinks checks, with the linker's own record of what keeps what reachable

@@ -75,7 +75,8 @@ type HandlerOpts struct {
 	// Metrics, when not nil, is the registry the handler's own metrics register in:
 	// promhttp_metric_handler_requests_total{code}, promhttp_metric_handler_requests_in_flight,
 	// promhttp_metric_handler_errors_total{cause} and
-	// promhttp_metric_handler_scrape_duration_seconds. Nil means none.
+	// promhttp_metric_handler_scrape_duration_seconds. Nil means none. They are one collector
+	// of a fixed handful of series, which the registry's SetMaxSeries does not count.
 	Metrics *prom.Registry
 }
 
