@@ -389,7 +389,6 @@ func (n *State) reset() {
 func (n *State) spill(c *cell, b *table, v float64, ci int) {
 	n.mu.Lock()
 	defer n.mu.Unlock()
-	n.collect()
 	t := &n.tot
 	if a := math.Abs(v); a > t.zt {
 		t.add(Key(a, t.schema), v < 0, 1)
@@ -400,11 +399,12 @@ func (n *State) spill(c *cell, b *table, v float64, ci int) {
 		t.classic[ci]++
 	}
 	t.sum += v
-	n.limit()
-	if c.cur.Load() != b || len(c.tables) >= maxTables { // a reset or another spill replaced it
+	if c.cur.Load() != b || len(c.tables) >= maxTables { // a reset or another spill replaced b, or c keeps it
+		n.limit()
 		return
 	}
-	if b.limit < n.cfg.MaxKeys || t.schema < b.schema || t.zt > b.zt {
+	n.collect() // the total's layout, from every count, for the new table
+	if c.cur.Load() == b && (b.limit < n.cfg.MaxKeys || t.schema < b.schema || t.zt > b.zt) {
 		c.install(t, min(2*b.limit, n.cfg.MaxKeys))
 	}
 }

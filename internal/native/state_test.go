@@ -205,3 +205,20 @@ func TestStateLateCountInReplacedTable(t *testing.T) {
 		}
 	}
 }
+
+// TestStateSpillsWhenFull: observations whose keys find the table full, with no larger table
+// allowed, count in the total under the lock, exactly, and the cell keeps its table.
+func TestStateSpillsWhenFull(t *testing.T) {
+	n := newState(t, Config{Schema: 3, ZT: 0x1p-128, MaxBuckets: 1000, MaxKeys: 8}, 2)
+	for round := 1; round <= 2; round++ {
+		for i := range 200 {
+			n.Observe(float64(i+1), i%2)
+		}
+		if c, sum, _ := snapshot(t, n); c != uint64(200*round) || sum != float64(100*201*round) {
+			t.Fatalf("round %d: count %d, sum %v", round, c, sum)
+		}
+	}
+	if len(n.one.tables) != 1 {
+		t.Errorf("%d tables, want the first one only", len(n.one.tables))
+	}
+}
