@@ -38,12 +38,13 @@ import (
 // With Opts.NativeFactor the histogram also keeps native (exponential) buckets, exposed in the
 // protobuf format next to the classic ones (Prometheus ingests whichever it is set to); nil
 // Buckets then means native buckets only. Observe stays lock-free and allocation-free, with
-// the atomic operations of classic buckets alone (BenchmarkHistogram/native and
-// native+classic in bench/RESULTS.md compare them), the memory is bounded by
+// the atomic operations of classic buckets alone (bench/'s BenchmarkHistogram/native and
+// native+classic compare them with the classic default), the memory is bounded by
 // Opts.NativeMaxBuckets, and a collection reads the count, classic and native buckets from
 // the same counts, so that they hold exactly the same observations; the sum, as without
-// native buckets, may lag or lead them by the observations in flight. Exemplars (ObserveWithExemplar, ObserveCtx) are kept one per
-// classic bucket and the latest eight for the native buckets.
+// native buckets, may lag or lead them by the observations in flight. Exemplars
+// (ObserveWithExemplar, ObserveCtx) are kept one per classic bucket and the latest eight for
+// the native buckets.
 type Histogram struct {
 	seriesHead[Histogram]
 	upper   []float64       // the upper bounds without +Inf, shared by the family
