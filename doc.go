@@ -275,9 +275,9 @@
 // Memory stays bounded: past NativeMaxBuckets the histogram resets if NativeMinResetDuration
 // has passed since the last reset, else widens the zero bucket up to NativeMaxZeroThreshold,
 // else halves its resolution (schema − 1). Counts are never lost, and a flood of distinct
-// values stays within the limit. Every scrape is consistent: observations go lock-free into
-// one of two buffers that a scrape swaps, so the count equals the zero bucket plus the native
-// buckets, and the classic +Inf bucket, exactly.
+// values stays within the limit. Every scrape is consistent: observations count lock-free in
+// cumulative per-bucket counters that a scrape reads once each, so the count equals the zero
+// bucket plus the native buckets, and the classic +Inf bucket, exactly.
 //
 // Native histograms travel in the protobuf format, which promhttp negotiates with Prometheus
 // (start it with --enable-feature=native-histograms). Custom collectors

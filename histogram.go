@@ -27,8 +27,8 @@ import (
 // 190 bytes. A histogram that goroutines on several cores observe at once switches to
 // striped cells (the one allocation Observe ever makes), about 128 bytes (8 bytes per
 // bucket, rounded up) times twice GOMAXPROCS, so that its throughput grows with the cores
-// rather than falling; with native buckets, it gets one pair of native buffers per cell
-// instead (a few kilobytes each once filled).
+// rather than falling; with native buckets, it gets one native table per cell instead (a
+// few kilobytes each once filled).
 //
 // Every collection writes a consistent snapshot: the buckets are cumulative and the count
 // equals the +Inf bucket, even while observations race with the collection, because the count
@@ -37,12 +37,14 @@ import (
 //
 // With Opts.NativeFactor the histogram also keeps native (exponential) buckets, exposed in the
 // protobuf format next to the classic ones (Prometheus ingests whichever it is set to); nil
-// Buckets then means native buckets only. Observe stays lock-free and allocation-free (about
-// twice the time of classic buckets alone: BenchmarkHistogram/native in bench/RESULTS.md), the
-// memory is bounded by Opts.NativeMaxBuckets, and a collection
-// waits for the observations in flight so that count, sum, classic and native buckets all hold
-// exactly the same observations. Exemplars (ObserveWithExemplar, ObserveCtx) are kept one per
-// classic bucket and the latest eight for the native buckets.
+// Buckets then means native buckets only. Observe stays lock-free and allocation-free, with
+// the atomic operations of classic buckets alone (bench/'s BenchmarkHistogram/native and
+// native+classic compare them with the classic default), the memory is bounded by
+// Opts.NativeMaxBuckets, and a collection reads the count, classic and native buckets from
+// the same counts, so that they hold exactly the same observations; the sum, as without
+// native buckets, may lag or lead them by the observations in flight. Exemplars
+// (ObserveWithExemplar, ObserveCtx) are kept one per classic bucket and the latest eight for
+// the native buckets.
 type Histogram struct {
 	seriesHead[Histogram]
 	upper   []float64       // the upper bounds without +Inf, shared by the family
@@ -145,9 +147,9 @@ func NewHistogramOf[L any](name, help string, opts ...Opts) (*HistogramOf[L], er
 //
 // With native buckets (Opts.NativeFactor), v also counts in its native bucket: the zero bucket
 // when |v| is within the zero threshold, else the positive or negative bucket of |v|, ±Inf in
-// the last bucket of the float64 range. That costs one atomic operation more and a hash-table
-// lookup (the classic and native buckets of an observation share one counter) and takes no
-// lock, except on the rare observation that needs a bucket its buffer has no room for (see
+// the last bucket of the float64 range. That costs no atomic operation more, but a hash-table
+// lookup (the classic and native buckets of an observation share one counter), and takes no
+// lock, except on the rare observation that needs a bucket its table has no room for (see
 // Opts.NativeMaxBuckets).
 func (h *Histogram) Observe(v float64) {
 	// The common cases, classic buckets of positive bounds or none, with or without native

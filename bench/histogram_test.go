@@ -10,8 +10,10 @@ import (
 	sdk "go.opentelemetry.io/otel/sdk/metric"
 )
 
-// Workload 4: Histogram Observe with the default buckets (BenchmarkHistogram/default) and as a
-// native histogram of bucket factor 1.1 (BenchmarkHistogram/native), uncontended and on one
+// Workload 4: Histogram Observe with the default buckets (BenchmarkHistogram/default), as a
+// native histogram of bucket factor 1.1 without classic buckets (BenchmarkHistogram/native),
+// and as both at once (BenchmarkHistogram/native+classic: DefBuckets and factor 1.1, for the
+// libraries that keep the two together, prom and client_golang), uncontended and on one
 // shared series (BenchmarkHistogramShared, run at -cpu 1,2). The observed values cycle through
 // 1,024 latencies spread over the buckets, so the bucket search is not always the first.
 //
@@ -50,10 +52,10 @@ var histCases = map[string]map[string]func(b *testing.B) func(float64){
 		},
 	},
 	"native": {
-		// prom keeps the default classic buckets too, as client_golang does when given a
+		// Native buckets only: prom and client_golang keep no classic buckets when given a
 		// native factor and no buckets.
 		libProm: func(b *testing.B) func(float64) {
-			return prom.Must(prom.NewHistogram("latency_seconds", "Latency.", prom.Opts{Unregistered: true, Buckets: prom.DefBuckets, NativeFactor: 1.1})).Observe
+			return prom.Must(prom.NewHistogram("latency_seconds", "Latency.", prom.Opts{Unregistered: true, NativeFactor: 1.1})).Observe
 		},
 		libCG: func(b *testing.B) func(float64) {
 			return cg.NewHistogram(cg.HistogramOpts{Name: "latency_seconds", Help: "Latency.",
@@ -73,12 +75,22 @@ var histCases = map[string]map[string]func(b *testing.B) func(float64){
 			return func(v float64) { h.Record(ctx, v) }
 		},
 	},
+	"native+classic": {
+		libProm: func(b *testing.B) func(float64) {
+			return prom.Must(prom.NewHistogram("latency_seconds", "Latency.", prom.Opts{Unregistered: true, Buckets: prom.DefBuckets, NativeFactor: 1.1})).Observe
+		},
+		libCG: func(b *testing.B) func(float64) {
+			return cg.NewHistogram(cg.HistogramOpts{Name: "latency_seconds", Help: "Latency.",
+				Buckets: cg.DefBuckets, NativeHistogramBucketFactor: 1.1, NativeHistogramMaxBucketNumber: 160,
+				NativeHistogramMinResetDuration: time.Hour}).Observe
+		},
+	},
 }
 
 var histLibs = []string{libProm, libCG, libVM, libOtel}
 
 func benchHistogram(b *testing.B, parallel bool) {
-	for _, kind := range []string{"default", "native"} {
+	for _, kind := range []string{"default", "native", "native+classic"} {
 		b.Run(kind, func(b *testing.B) {
 			for _, lib := range histLibs {
 				mk := histCases[kind][lib]

@@ -29,7 +29,7 @@ var benchClassic = func() []int {
 }()
 
 // BenchmarkObserveSpread is State.Observe at schema 3 (factor 1.1) with 12 classic buckets, one
-// goroutine, after a warm-up that fills the buffers' tables: the steady state of a histogram.
+// goroutine, after a warm-up that fills its table: the steady state of a histogram.
 func BenchmarkObserveSpread(b *testing.B) {
 	n := newState(b, Config{Schema: 3, ZT: 1e-128}, 12)
 	for i := range 4096 {

@@ -3,7 +3,6 @@ package native
 import (
 	"cmp"
 	"math"
-	"runtime"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -20,6 +19,7 @@ type State struct {
 	// longer pick (it shares cache lines with the rest of the state), then one padded cell
 	// per stripe.
 	cells atomic.Pointer[[]*cell]
+	solo  [1]*cell // &one, the cell list before cells is set
 
 	mu      sync.Mutex
 	tot     total
@@ -29,14 +29,15 @@ type State struct {
 	created *atomic.Int64 // the histogram's created time, which a reset sets
 }
 
-// cell is a pair of buffers and the counter that chooses between them.
+// maxTables bounds the tables of a cell between resets: past it, a full table stays the
+// cell's table and observations of new keys spill (see State.spill).
+const maxTables = 24
+
+// cell is the table observations count in, and the tables it replaced.
 type cell struct {
-	hc   atomic.Uint64
-	bufs [2]buf
-	// Under mu: observations started and accounted for by earlier flushes, and the keys the
-	// cold buffer (the one hc's top bit does not name) used at the last flush.
-	flushed uint64
-	used    int32
+	cur atomic.Pointer[table]
+	// tables are, under mu, every table of the cell since the last reset, cur last.
+	tables []*table
 }
 
 // paddedCell is a cell of its own cache lines, for the cells added under contention.
@@ -55,12 +56,15 @@ type Config struct {
 	MaxZT      float64      // the widest the zero bucket may grow to make room
 	MaxBuckets int          // the most buckets the total keeps
 	MinReset   int64        // nanoseconds; 0: never reset to make room
-	MaxKeys    int32        // the most keys a buffer holds before spilling
+	MaxKeys    int32        // the most keys a table holds
 	Now        func() int64 // the clock of created times, Unix nanoseconds
 }
 
-type buf struct {
-	// Layout, written only while the buffer is cold and quiescent.
+// table counts observations by key, cumulatively: its slots are claimed by compare-and-swap
+// and never cleared or reused, so a count read is never lost, only read again later.
+type table struct {
+	_ [stripe.CellWords / 2]uint64 // sum apart from other cells' tables
+	// Layout, written before the table is published and never after.
 	schema int32
 	zt     float64
 	tab    []slot
@@ -68,8 +72,10 @@ type buf struct {
 	limit  int32
 
 	used    atomic.Int32 // slots claimed
-	spilled atomic.Uint64
 	sumBits atomic.Uint64
+	// seen are, under mu, the slot counts already added to the total.
+	seen []uint64
+	_    [stripe.CellWords / 2]uint64
 }
 
 // slot is a table entry: a key made by encodeKey (0: empty) and its count.
@@ -85,7 +91,7 @@ type total struct {
 	zero     uint64
 	pos, neg map[int32]uint64
 	classic  []uint64
-	sum      float64
+	sum      float64 // of the spilled observations; the tables hold the others'
 }
 
 // Init readies a zero State for the configuration c, with classic+1 classic buckets (0: none),
@@ -96,22 +102,30 @@ func (n *State) Init(c *Config, classic int, created *atomic.Int64) {
 	if classic > 0 {
 		n.tot.classic = make([]uint64, classic)
 	}
-	n.one.init(&n.tot)
+	n.solo[0] = &n.one
+	n.one.install(&n.tot, 8)
 }
 
-// init gives a new cell's buffers the layout of t.
-func (c *cell) init(t *total) {
-	for i := range c.bufs {
-		c.bufs[i].layout(t, 8)
+// install gives c a new, empty table of the total's layout and room for limit keys; the
+// tables c had stay in its list, to be read at every collection. n.mu must be held, or c not
+// yet published.
+func (c *cell) install(t *total, limit int32) {
+	size := 16
+	for int32(size) < 2*limit {
+		size <<= 1
 	}
+	b := &table{schema: t.schema, zt: t.zt, tab: make([]slot, size), mask: uint32(size - 1),
+		limit: limit, seen: make([]uint64, size)}
+	c.tables = append(c.tables, b)
+	c.cur.Store(b)
 }
 
-// cellList returns the cells. n.mu must be held, or the result used only to pick a cell.
+// cellList returns the cells. n.mu must be held.
 func (n *State) cellList() []*cell {
 	if cs := n.cells.Load(); cs != nil {
 		return *cs
 	}
-	return nil
+	return n.solo[:]
 }
 
 // stripe gives the histogram one cell per stripe, unless a collection holds mu (the next
@@ -127,11 +141,9 @@ func (n *State) stripe() {
 	}
 	cs := make([]*cell, 1+stripe.Cells())
 	cs[0] = &n.one
-	hot := n.one.hc.Load() & (1 << 63) // every cell's top bit names the same hot buffer
 	for i := 1; i < len(cs); i++ {
 		p := new(paddedCell)
-		p.init(&n.tot)
-		p.hc.Store(hot)
+		p.install(&n.tot, 8)
 		cs[i] = &p.cell
 	}
 	n.cells.Store(&cs)
@@ -143,26 +155,11 @@ func (t *total) init(c *Config) {
 	clear(t.classic)
 }
 
-// layout gives a quiescent, cleared buffer the total's schema and zero threshold and room for
-// at least limit keys.
-func (b *buf) layout(t *total, limit int32) {
-	b.schema, b.zt = t.schema, t.zt
-	if limit > b.limit {
-		size := 16
-		for int32(size) < 2*limit {
-			size <<= 1
-		}
-		b.tab = make([]slot, size)
-		b.mask = uint32(size - 1)
-		b.limit = limit
-	}
-}
-
 // home returns the first slot a probe for key enc looks at.
-func (b *buf) home(enc uint64) uint32 { return uint32((enc*0x9e3779b97f4a7c15)>>32) & b.mask }
+func (b *table) home(enc uint64) uint32 { return uint32((enc*0x9e3779b97f4a7c15)>>32) & b.mask }
 
 // slot returns the table slot of key enc, claiming an empty one, or nil when the table is full.
-func (b *buf) slot(enc uint64) *slot {
+func (b *table) slot(enc uint64) *slot {
 	i := b.home(enc)
 	for {
 		s := &b.tab[i]
@@ -206,15 +203,16 @@ func decodeKey(e uint64) (key int32, neg, zero bool, ci int) {
 }
 
 // Observe records v, which is not NaN; ci is its classic bucket. It takes no lock and
-// allocates nothing, but on the rare observation that finds its buffer full (see State).
+// allocates nothing, but on the rare observation whose key finds its table full (see State).
+// Once its key has a slot, that is one atomic add on the slot and one compare-and-swap on the
+// sum, as for a classic histogram.
 func (n *State) Observe(v float64, ci int) {
 	c := &n.one
 	cs := n.cells.Load()
 	if cs != nil {
 		c = (*cs)[1+stripe.Cell(1)]
 	}
-	x := c.hc.Add(1)
-	b := &c.bufs[x>>63]
+	b := c.cur.Load()
 	old := b.sumBits.Load() // before the slot search, which gives the load time to complete
 	enc := encodeKey(0, false, true, ci)
 	if a := math.Abs(v); a > b.zt {
@@ -226,13 +224,12 @@ func (n *State) Observe(v float64, ci int) {
 	}
 	s := &b.tab[b.home(enc)] // mostly the slot, else its search
 	if s.key.Load() != enc {
-		s = b.slot(enc)
+		if s = b.slot(enc); s == nil {
+			n.spill(c, b, v, ci)
+			return
+		}
 	}
-	if s == nil {
-		b.spilled.Add(1)
-		n.spill(v, ci)
-		return
-	}
+	s.n.Add(1)
 	if !b.sumBits.CompareAndSwap(old, math.Float64bits(math.Float64frombits(old)+v)) {
 		if cs == nil {
 			n.stripe()
@@ -241,68 +238,21 @@ func (n *State) Observe(v float64, ci int) {
 		}
 		stripe.AddFloat(&b.sumBits, v)
 	}
-	s.n.Add(1)
 }
 
-// done returns the number of observations of buffer b that are complete.
-func (b *buf) done() uint64 {
-	d := b.spilled.Load()
-	for i := range b.tab {
-		d += b.tab[i].n.Load()
-	}
-	return d
-}
-
-// flush makes the hot buffer of every cell cold, waits for its observations in flight, folds
-// it into the total (or drops it, when discard is set) and clears it. n.mu must be held.
-func (n *State) flush(discard bool) {
-	cs := n.cellList()
-	if cs == nil {
-		one := [1]*cell{&n.one} // on the stack: cs does not escape
-		cs = one[:]
-	}
-	for _, c := range cs {
-		n.flushCell(c, discard)
-	}
-	if !discard {
-		n.limit() // after the clearing: a reset flushes the buffers again
-	}
-	// Room for twice the keys a buffer needed, so a growing spread of values spills a few
-	// times, not on every new bucket.
-	for _, c := range cs {
-		c.bufs[c.hc.Load()>>63^1].layout(&n.tot, min(max(2*c.used, 8), n.cfg.MaxKeys))
-	}
-}
-
-// flushCell makes the hot buffer of c cold, waits for its observations in flight, folds it
-// into the total (or drops it) and clears it.
-func (n *State) flushCell(c *cell, discard bool) {
-	x := c.hc.Add(1 << 63)
-	started := x &^ (1 << 63)
-	b := &c.bufs[x>>63^1]
-	var d uint64
-	for {
-		if d = b.done(); c.flushed+d == started {
-			break
+// collect adds to the total what every table counted since the last collection, then brings
+// the total within its limits. n.mu must be held.
+func (n *State) collect() {
+	for _, c := range n.cellList() {
+		for _, b := range c.tables {
+			n.fold(b)
 		}
-		runtime.Gosched()
 	}
-	c.flushed += d
-	c.used = b.used.Load()
-	if !discard {
-		n.fold(b)
-	}
-	for i := range b.tab {
-		b.tab[i].key.Store(0)
-		b.tab[i].n.Store(0)
-	}
-	b.used.Store(0)
-	b.spilled.Store(0)
-	b.sumBits.Store(0)
+	n.limit()
 }
 
-// fold adds quiescent buffer b to the total.
-func (n *State) fold(b *buf) {
+// fold adds to the total the counts of table b not yet added.
+func (n *State) fold(b *table) {
 	t := &n.tot
 	if b.schema < t.schema {
 		t.reduce(t.schema - b.schema)
@@ -313,10 +263,12 @@ func (n *State) fold(b *buf) {
 	d := b.schema - t.schema
 	for i := range b.tab {
 		s := &b.tab[i]
-		c := s.n.Load()
+		c := s.n.Load() - b.seen[i]
 		if c == 0 {
 			continue
 		}
+		b.seen[i] += c
+		// The key was stored before the count was first added to, so it is there.
 		k, neg, zero, ci := decodeKey(s.key.Load())
 		if t.classic != nil {
 			t.classic[ci] += c
@@ -327,7 +279,18 @@ func (n *State) fold(b *buf) {
 			t.add(Reduce(k, d), neg, c)
 		}
 	}
-	t.sum += math.Float64frombits(b.sumBits.Load())
+}
+
+// sum returns the sum of the observations: the spilled ones' and every table's. n.mu must be
+// held.
+func (n *State) sum() float64 {
+	s := n.tot.sum
+	for _, c := range n.cellList() {
+		for _, b := range c.tables {
+			s += math.Float64frombits(b.sumBits.Load())
+		}
+	}
+	return s
 }
 
 // add adds c observations to bucket k (at the total's schema) of the given sign, or to the zero
@@ -407,19 +370,25 @@ func (t *total) nextZeroThreshold() (float64, bool) {
 
 func (n *State) resetAt() int64 { return n.created.Load() }
 
-// reset clears the total and drops what both buffers hold. n.mu must be held.
+// reset clears the total and gives every cell a new table, dropping the old ones and what they
+// counted. n.mu must be held.
 func (n *State) reset() {
-	n.flush(true)
-	n.flush(true)
 	n.tot.init(&n.cfg)
+	for _, c := range n.cellList() {
+		c.tables = nil
+		c.install(&n.tot, 8)
+	}
 	n.created.Store(n.cfg.Now())
 }
 
-// spill records v, which found its buffer full, straight into the total.
-func (n *State) spill(v float64, ci int) {
+// spill records v, whose key found table b of cell c full, straight into the total, and
+// gives c a new table for the keys to come: twice as large, up to Config.MaxKeys, or of the
+// total's coarser layout. Tables stay readable until the next reset, so an observation still
+// counting in b is not lost; so that they stay few, a cell that has had maxTables keeps b,
+// and its new keys keep spilling.
+func (n *State) spill(c *cell, b *table, v float64, ci int) {
 	n.mu.Lock()
 	defer n.mu.Unlock()
-	n.flush(false)
 	t := &n.tot
 	if a := math.Abs(v); a > t.zt {
 		t.add(Key(a, t.schema), v < 0, 1)
@@ -430,7 +399,14 @@ func (n *State) spill(v float64, ci int) {
 		t.classic[ci]++
 	}
 	t.sum += v
-	n.limit()
+	if c.cur.Load() != b || len(c.tables) >= maxTables { // a reset or another spill replaced b, or c keeps it
+		n.limit()
+		return
+	}
+	n.collect() // the total's layout, from every count, for the new table
+	if c.cur.Load() == b && (b.limit < n.cfg.MaxKeys || t.schema < b.schema || t.zt > b.zt) {
+		c.install(t, min(2*b.limit, n.cfg.MaxKeys))
+	}
 }
 
 // Snapshot is the state of a histogram at a collection: every field counts the same
@@ -456,13 +432,13 @@ func (n *State) Lock() { n.mu.Lock() }
 // Unlock releases the state's lock.
 func (n *State) Unlock() { n.mu.Unlock() }
 
-// Snapshot waits for the observations in flight, folds them into the total and returns it. n
-// must be locked; the snapshot and its slices are n's scratch, valid until n is unlocked.
+// Snapshot adds to the total what the tables counted since the last snapshot and returns it,
+// with the sum as read from the tables at the same time. n must be locked; the snapshot and its slices are n's scratch, valid until n is unlocked.
 func (n *State) Snapshot() *Snapshot {
-	n.flush(false)
+	n.collect()
 	t := &n.tot
 	sn := &n.snap
-	*sn = Snapshot{Schema: t.schema, ZeroThreshold: t.zt, ZeroCount: t.zero, Count: t.zero, Sum: t.sum,
+	*sn = Snapshot{Schema: t.schema, ZeroThreshold: t.zt, ZeroCount: t.zero, Count: t.zero, Sum: n.sum(),
 		PositiveSpans: sn.PositiveSpans[:0], PositiveDeltas: sn.PositiveDeltas[:0],
 		NegativeSpans: sn.NegativeSpans[:0], NegativeDeltas: sn.NegativeDeltas[:0], Classic: t.classic}
 	n.keys = n.keys[:0]

@@ -7,6 +7,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/prom-go/prom/internal/stripe"
 )
 
 func newState(t testing.TB, c Config, classic int) *State {
@@ -57,7 +59,7 @@ func snapshot(t testing.TB, n *State) (count uint64, sum float64, schema int32) 
 }
 
 // TestStateFloodIsBounded observes a flood of distinct values over the whole float64 range:
-// the state falls to a coarse schema, keeps every count and its buffers stay small.
+// the state falls to a coarse schema, keeps every count and its tables stay few and small.
 func TestStateFloodIsBounded(t *testing.T) {
 	n := newState(t, Config{Schema: 8, ZT: 0x1p-128}, 0)
 	rnd := rand.New(rand.NewPCG(3, 4))
@@ -72,9 +74,12 @@ func TestStateFloodIsBounded(t *testing.T) {
 	if c, _, s := snapshot(t, n); c != obs || s > 0 {
 		t.Errorf("count %d at schema %d; want %d at a coarse schema", c, s, obs)
 	}
-	for i := range n.one.bufs {
-		if l := len(n.one.bufs[i].tab); l > 1024 {
-			t.Errorf("buffer table of %d slots", l)
+	if len(n.one.tables) > maxTables {
+		t.Errorf("%d tables", len(n.one.tables))
+	}
+	for _, b := range n.one.tables {
+		if l := len(b.tab); l > 1024 {
+			t.Errorf("table of %d slots", l)
 		}
 	}
 }
@@ -170,4 +175,50 @@ func BenchmarkKeyBits(b *testing.B) {
 		k += x
 	}
 	_ = k
+}
+
+// TestStateLateCountInReplacedTable: an observation that loaded its cell's table before a
+// spill replaced it, and counts there afterwards, is in the next snapshot, once (invariants 1
+// and 3).
+func TestStateLateCountInReplacedTable(t *testing.T) {
+	n := newState(t, Config{Schema: 3, ZT: 0x1p-128}, 2)
+	old := n.one.cur.Load()
+	for i := range 64 { // more keys than the first table holds: a spill replaces it
+		n.Observe(float64(i+1), i%2)
+	}
+	if n.one.cur.Load() == old {
+		t.Fatal("the first table was not replaced")
+	}
+	// The late observation, of 1000, counts in a slot of the replaced table.
+	var late *slot
+	for i := range old.tab {
+		if old.tab[i].key.Load() != 0 {
+			late = &old.tab[i]
+			break
+		}
+	}
+	late.n.Add(1)
+	stripe.AddFloat(&old.sumBits, 1000)
+	for range 2 {
+		if c, sum, _ := snapshot(t, n); c != 65 || sum != 64*65/2+1000 {
+			t.Fatalf("count %d, sum %v; want 65, %v", c, sum, 64*65/2+1000)
+		}
+	}
+}
+
+// TestStateSpillsWhenFull: observations whose keys find the table full, with no larger table
+// allowed, count in the total under the lock, exactly, and the cell keeps its table.
+func TestStateSpillsWhenFull(t *testing.T) {
+	n := newState(t, Config{Schema: 3, ZT: 0x1p-128, MaxBuckets: 1000, MaxKeys: 8}, 2)
+	for round := 1; round <= 2; round++ {
+		for i := range 200 {
+			n.Observe(float64(i+1), i%2)
+		}
+		if c, sum, _ := snapshot(t, n); c != uint64(200*round) || sum != float64(100*201*round) {
+			t.Fatalf("round %d: count %d, sum %v", round, c, sum)
+		}
+	}
+	if len(n.one.tables) != 1 {
+		t.Errorf("%d tables, want the first one only", len(n.one.tables))
+	}
 }
