@@ -157,10 +157,13 @@ func (b *builder) addName(n []byte) {
 
 // add adds the sample in lx, whose role in the family is r.
 func (b *builder) add(lx *lexer, r role) error {
+	b.addName(lx.name)
+	if !b.om && r == roleValue {
+		return b.addValue(lx)
+	}
 	if b.index == nil {
 		b.index = make(map[uint64]int32)
 	}
-	b.addName(lx.name)
 	d := &b.fam.Desc
 	// The label that the role takes for itself.
 	special := ""
@@ -238,8 +241,9 @@ func (b *builder) add(lx *lexer, r role) error {
 		if b.om {
 			tsNs, tsF, ok = parseSeconds(lx.tsText, 1e9)
 		} else {
-			ms, err := strconv.ParseInt(string(lx.tsText), 10, 64)
-			ok, tsNs, tsF = err == nil, milliToNanos(ms), float64(ms)
+			var ms int64
+			ms, ok = parseMillis(lx.tsText)
+			tsNs, tsF = milliToNanos(ms), float64(ms)
 		}
 		if !ok {
 			return lx.errAt(lx.tsCol, "expected a timestamp, found "+quoteToken(lx.tsText))
@@ -283,6 +287,30 @@ func (b *builder) add(lx *lexer, r role) error {
 	}
 	b.cur = idx
 	return b.set(lx, r, idx, specialVal, bound)
+}
+
+// addValue adds a text-format sample of a counter, gauge or untyped family. Every sample of
+// such a family is a point of its own, whatever its labels: a label set seen before starts a
+// new point as well, so there is no series to look up, and nothing to remember to look up
+// later (the family takes no other kind of sample).
+func (b *builder) addValue(lx *lexer) error {
+	var tsNs int64
+	if lx.hasTS {
+		ms, ok := parseMillis(lx.tsText)
+		if !ok {
+			return lx.errAt(lx.tsCol, "expected a timestamp, found "+quoteToken(lx.tsText))
+		}
+		tsNs = milliToNanos(ms)
+	}
+	idx, err := b.newSeriesOf(lx, -1, false)
+	if err != nil {
+		return err
+	}
+	s := &b.fam.Series[idx]
+	s.Value = lx.value
+	s.Timestamp, s.HasTimestamp = tsNs, lx.hasTS
+	b.cur = idx
+	return nil
 }
 
 // bound parses the le label of a bucket or the quantile label of a quantile.
@@ -398,6 +426,12 @@ func labelText(lx *lexer, skip int) string {
 
 // newSeries appends a series with the labels of lx but the one at skip.
 func (b *builder) newSeries(lx *lexer, skip int) (int32, error) {
+	return b.newSeriesOf(lx, skip, true)
+}
+
+// newSeriesOf appends a series with the labels of lx but the one at skip; indexed says
+// whether the series is kept track of to be found again (see addValue).
+func (b *builder) newSeriesOf(lx *lexer, skip int, indexed bool) (int32, error) {
 	if b.part > 0 && len(b.fam.Series) >= b.part {
 		if err := b.spill(); err != nil {
 			return 0, err
@@ -485,6 +519,9 @@ func (b *builder) newSeries(lx *lexer, skip int) (int32, error) {
 		f.Series = append(f.Series, s)
 	}
 	idx := int32(len(f.Series) - 1)
+	if !indexed {
+		return idx, nil
+	}
 	var sl uint8
 	if b.unsorted {
 		sl = slotUnsorted
@@ -649,6 +686,9 @@ func (b *builder) finish() error {
 	b.settle()
 	f := b.fam
 	hist := f.Type == prom.HistogramType || f.Type == prom.GaugeHistogramType
+	if !b.om && !hist && f.Type != prom.SummaryType {
+		return nil // added by addValue, which keeps no slots: nothing to complete
+	}
 	for i := range f.Series {
 		s := &f.Series[i]
 		sl := b.slots[i]
