@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"unsafe"
 
 	"github.com/prom-go/prom"
@@ -75,6 +76,12 @@ type builder struct {
 	// whole series points at the line at fault rather than at its first sample.
 	countLines, sumLines, bucketLines []int32
 
+	// scratch is where a family's series grow until it is complete, when settle copies them,
+	// as many as there are, to the arena: the series of small families then cost neither
+	// allocations of their own nor room left unused. A family of more series than it holds
+	// moves to memory of its own, as append moves any slice.
+	scratch []prom.Series
+
 	part    int     // Options.PartSeries
 	pieces  []piece // parts of the family cut off and not yet returned
 	spilled int     // parts of the family cut off so far
@@ -88,7 +95,10 @@ type piece struct {
 
 func (b *builder) reset(f *prom.Family) {
 	b.fam = f
-	f.Series = b.arena.seriesTail()
+	if b.scratch == nil {
+		b.scratch = scratches.Get().(*[scratchSeries]prom.Series)[:0]
+	}
+	f.Series = b.scratch[:0]
 	if len(b.index) > 64 {
 		b.index = nil // clearing a big map costs its size; a new one grows as needed
 	} else {
@@ -131,7 +141,11 @@ func (b *builder) spill() error {
 	f := b.fam
 	b.pieces = append(b.pieces, piece{&prom.Family{Desc: f.Desc, Series: f.Series}, b.spilled > 0})
 	b.spilled++
-	f.Series = make([]prom.Series, 0, b.part)
+	if b.part <= scratchSeries {
+		f.Series = b.scratch[:0]
+	} else {
+		f.Series = make([]prom.Series, 0, b.part) // the next part will fill it
+	}
 	b.slots, b.tsF, b.lines = b.slots[:0], b.tsF[:0], b.lines[:0]
 	b.countLines, b.sumLines, b.bucketLines = b.countLines[:0], b.sumLines[:0], b.bucketLines[:0]
 	clear(b.index)
@@ -505,12 +519,9 @@ func (b *builder) newSeriesOf(lx *lexer, skip int, indexed bool) (int32, error) 
 	} else {
 		s.LabelNames = []string{}
 	}
-	if len(f.Series) == cap(f.Series) {
-		f.Series = b.arena.growTail(f.Series)
-	}
 	if n := len(f.Series); n < cap(f.Series) {
-		// The slot is zero (a fresh chunk, a tail cleared of copies, or the spare capacity
-		// append clears): setting the labels alone spares copying a whole prom.Series, ten
+		// The slot is zero (scratch cleared by settle, or the spare capacity append
+		// clears): setting the labels alone spares copying a whole prom.Series, ten
 		// pointers under the collector's write barrier.
 		f.Series = f.Series[:n+1]
 		d := &f.Series[n]
@@ -718,14 +729,36 @@ func (b *builder) finish() error {
 	return nil
 }
 
-// settle gives the family the series it grew in the free tail of the arena's chunk of
-// series (see arena.seriesTail).
+// scratches keeps the scratch series of readers that read their document to the end, as
+// readers keeps their buffers: a scraper reads one document after another.
+var scratches = sync.Pool{New: func() any { return new([scratchSeries]prom.Series) }}
+
+// putScratch returns the scratch series, cleared by settle, to the pool. The builder must
+// take no sample after it.
+func (b *builder) putScratch() {
+	if b.scratch != nil {
+		scratches.Put((*[scratchSeries]prom.Series)(b.scratch[:scratchSeries]))
+		b.scratch = nil
+	}
+}
+
+// settle gives the family the series it grew in scratch, copied to the arena, and leaves
+// scratch cleared for the next family.
 func (b *builder) settle() {
 	f := b.fam
-	f.Series = b.arena.keepTail(f.Series)
-	if len(f.Series) == 0 {
-		f.Series = nil
+	n := len(f.Series)
+	if unsafe.SliceData(f.Series) != unsafe.SliceData(b.scratch) {
+		clear(b.scratch[:cap(b.scratch)]) // the copies the family left when it moved out
+		return
 	}
+	if n == 0 {
+		f.Series = nil
+		return
+	}
+	out := b.arena.seriesOf(n)
+	copy(out, f.Series)
+	clear(b.scratch[:n])
+	f.Series = out
 }
 
 func cmpFloat(x, y float64) int {
@@ -842,6 +875,7 @@ type arena struct {
 	b      []byte
 	s      []string
 	series []prom.Series
+	spare  []prom.Series // a chunk of series with room left, for requests the current one cannot fit
 }
 
 // Chunk sizes: a chunk of bytes, strings or series is 8 KiB to 12 KiB. Larger requests get
@@ -853,7 +887,8 @@ const (
 	arenaSeriesAlone  = 16 // a request of more series than this is allocated on its own
 	arenaBytesAlone   = 1024
 	arenaStringsAlone = 64
-	maxPartsHint      = 64 // the most buckets or quantiles a series allocates room for ahead
+	maxPartsHint      = 64  // the most buckets or quantiles a series allocates room for ahead
+	scratchSeries     = 128 // the series a family grows in builder.scratch
 )
 
 func (a *arena) bytes(n int) []byte {
@@ -895,51 +930,20 @@ func (a *arena) seriesOf(n int) []prom.Series {
 		return make([]prom.Series, n)
 	}
 	if cap(a.series)-len(a.series) < n {
-		a.series = make([]prom.Series, 0, arenaSeries)
+		// Try the spare chunk; else start a new one, and keep the one of the two with more
+		// room as the spare, for the small families to come.
+		if cap(a.spare)-len(a.spare) >= n {
+			a.series, a.spare = a.spare, a.series
+		} else {
+			if cap(a.spare)-len(a.spare) > cap(a.series)-len(a.series) {
+				a.series = a.spare
+			}
+			a.series, a.spare = make([]prom.Series, 0, arenaSeries), a.series
+		}
 	}
 	start := len(a.series)
 	a.series = a.series[:start+n]
 	return a.series[start : start+n : start+n]
-}
-
-// seriesTail returns the free tail of the chunk of series, empty, for a family to grow its
-// series in by appending: a small family's series then cost no allocation of their own, and
-// no copy. keepTail must follow before any other use of the arena's series. A family that
-// outgrows the tail moves out of it, as append moves any slice.
-func (a *arena) seriesTail() []prom.Series {
-	if cap(a.series)-len(a.series) < arenaSeriesAlone/2 {
-		a.series = make([]prom.Series, 0, arenaSeries)
-	}
-	return a.series[len(a.series):len(a.series)]
-}
-
-// keepTail takes the series s grew from seriesTail out of the free tail and returns them
-// with their length as their capacity; series that moved out of the tail are returned as
-// they are, and the copies they left in it are cleared.
-func (a *arena) keepTail(s []prom.Series) []prom.Series {
-	tail := a.series[len(a.series):cap(a.series)]
-	if len(tail) > 0 && unsafe.SliceData(s) == unsafe.SliceData(tail) {
-		a.series = a.series[:len(a.series)+len(s)]
-		return s[:len(s):len(s)]
-	}
-	clear(tail)
-	return s
-}
-
-// growTail makes room for one more series in s, a family's series grown from seriesTail
-// and now at their capacity. A small family moves to a fresh chunk, and the copies it leaves
-// in the old chunk's tail are cleared; a large one, or one out of the tail already, is left
-// for append to move to memory of its own.
-func (a *arena) growTail(s []prom.Series) []prom.Series {
-	tail := a.series[len(a.series):cap(a.series)]
-	if len(s) >= arenaSeries/2 || unsafe.SliceData(s) != unsafe.SliceData(tail) {
-		return s
-	}
-	chunk := make([]prom.Series, len(s), arenaSeries)
-	copy(chunk, s)
-	clear(tail)
-	a.series = chunk[:0]
-	return chunk
 }
 
 // countRule says what a count must be: a whole number in strict OpenMetrics, any number that

@@ -87,6 +87,7 @@ func (t *textReader) next() (*prom.Family, error) {
 			if err := t.flush(); err != nil {
 				return nil, err
 			}
+			t.b.putScratch() // flush copied the last family out of it
 			continue
 		}
 		if err != nil {
