@@ -20,7 +20,9 @@ type lexer struct {
 	lineNo int
 	pos    int
 
-	buf      []byte // unescaped names and label values of the line
+	// buf holds the line, then the names and label values of the line that had escapes,
+	// unescaped (see mirror): a range of buf is a name or value with or without escapes.
+	buf      []byte
 	name     []byte // the metric name (in ln or buf)
 	labels   []rawLabel
 	value    float64
@@ -38,6 +40,10 @@ type lexer struct {
 }
 
 func (lx *lexer) str(s, e int32) []byte { return lx.buf[s:e] }
+
+// mirror starts buf as a copy of the line: one copy of it, rather than one of each name and
+// value, and the ranges of buf that are not beyond the line's length are those of the line.
+func (lx *lexer) mirror() { lx.buf = append(lx.buf[:0], lx.ln...) }
 
 // errAt returns an Error at byte col of the line.
 func (lx *lexer) errAt(col int, msg string) error {
@@ -80,22 +86,57 @@ func (lx *lexer) skipBlanks() {
 	}
 }
 
+// Classes of the bytes of legacy names, for nameClass: a label name takes letters, digits and
+// '_' (not first a digit), a metric name also ':'.
+const (
+	classStart      uint8 = 1 << iota // may start a label name
+	classColonStart                   // may start a metric name
+	classChar                         // may follow in a label name
+	classColonChar                    // may follow in a metric name
+)
+
+var nameClass = func() (t [256]uint8) {
+	for c := range 256 {
+		switch {
+		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c == '_':
+			t[c] = classStart | classColonStart | classChar | classColonChar
+		case c >= '0' && c <= '9':
+			t[c] = classChar | classColonChar
+		case c == ':':
+			t[c] = classColonStart | classColonChar
+		}
+	}
+	return t
+}()
+
 func isNameStart(c byte, colon bool) bool {
-	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_' || colon && c == ':'
+	if colon {
+		return nameClass[c]&classColonStart != 0
+	}
+	return nameClass[c]&classStart != 0
 }
 
-func isNameChar(c byte, colon bool) bool { return isNameStart(c, colon) || c >= '0' && c <= '9' }
+func isNameChar(c byte, colon bool) bool {
+	if colon {
+		return nameClass[c]&classColonChar != 0
+	}
+	return nameClass[c]&classChar != 0
+}
 
 // bareName reads a legacy metric name (colon) or label name at pos.
 func (lx *lexer) bareName(colon bool) []byte {
-	start := lx.pos
-	if lx.pos < len(lx.ln) && isNameStart(lx.ln[lx.pos], colon) {
-		lx.pos++
-		for lx.pos < len(lx.ln) && isNameChar(lx.ln[lx.pos], colon) {
-			lx.pos++
+	start, ln := lx.pos, lx.ln
+	first, next := classStart, classChar
+	if colon {
+		first, next = classColonStart, classColonChar
+	}
+	i := start
+	if i < len(ln) && nameClass[ln[i]]&first != 0 {
+		for i++; i < len(ln) && nameClass[ln[i]]&next != 0; i++ {
 		}
 	}
-	return lx.ln[start:lx.pos]
+	lx.pos = i
+	return ln[start:i]
 }
 
 // quotedName reads a quoted metric or label name: a quoted string that is not empty, since an
@@ -119,10 +160,24 @@ func (lx *lexer) quoted(what string) (int32, int32, error) {
 	}
 	at := lx.pos
 	lx.pos++
-	start := int32(len(lx.buf))
 	ln := lx.ln
 	i := lx.pos
 	var high byte // the bytes of the string or'ed: bit 7 says whether any is not ASCII
+	// Without escapes, the common case, the string is its range of the line, which buf
+	// mirrors.
+	j := i
+	for j < len(ln) && ln[j] != '"' && ln[j] != '\\' {
+		high |= ln[j]
+		j++
+	}
+	if j < len(ln) && ln[j] == '"' && len(lx.buf) >= len(ln) {
+		lx.pos = j + 1
+		if high >= 0x80 && !lx.om && !utf8.Valid(ln[i:j]) {
+			return 0, 0, lx.errAt(at, "expected UTF-8 text in the "+what+", found invalid bytes")
+		}
+		return int32(i), int32(j), nil
+	}
+	start := int32(len(lx.buf))
 	for {
 		j := i
 		for j < len(ln) && ln[j] != '"' && ln[j] != '\\' {
@@ -163,7 +218,7 @@ func (lx *lexer) quoted(what string) (int32, int32, error) {
 // sample lexes line ln as a sample.
 func (lx *lexer) sample(ln []byte) error {
 	lx.ln, lx.pos = ln, 0
-	lx.buf = lx.buf[:0]
+	lx.mirror()
 	lx.labels = lx.labels[:0]
 	lx.exLabels = lx.exLabels[:0]
 	lx.name = nil
@@ -340,9 +395,7 @@ func (lx *lexer) labelSet(ls []rawLabel, names bool) ([]rawLabel, error) {
 			if len(n) == 0 {
 				return ls, lx.expected("a label name")
 			}
-			ns = int32(len(lx.buf))
-			lx.buf = append(lx.buf, n...)
-			ne = int32(len(lx.buf))
+			ns, ne = int32(lx.pos-len(n)), int32(lx.pos) // buf mirrors the line
 			if !lx.om {
 				lx.skipBlanks()
 			}

@@ -234,7 +234,8 @@ func (t *textReader) textLine(ln []byte) error {
 	}
 	// A comment: only "# HELP name text" and "# TYPE name type" mean anything.
 	lx := &t.lx
-	lx.ln, lx.pos, lx.buf = ln, i+1, lx.buf[:0]
+	lx.ln, lx.pos = ln, i+1
+	lx.mirror()
 	lx.skipBlanks()
 	kw, _ := lx.token()
 	if string(kw) != "HELP" && string(kw) != "TYPE" {
