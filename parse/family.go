@@ -76,11 +76,14 @@ type builder struct {
 	// whole series points at the line at fault rather than at its first sample.
 	countLines, sumLines, bucketLines []int32
 
-	// scratch is where a family's series grow until it is complete, when settle copies them,
-	// as many as there are, to the arena: the series of small families then cost neither
-	// allocations of their own nor room left unused. A family of more series than it holds
-	// moves to memory of its own, as append moves any slice.
-	scratch []prom.Series
+	// scratch is where a family's series grow once they outgrow the free tail of the
+	// arena's chunk they started in, until the family is complete and settle copies them, as
+	// many as there are, to the arena: a family of a few series then costs neither an
+	// allocation of its own nor room left unused. A family of more series than scratch holds
+	// moves to memory of its own, as append moves any slice. scratchUsed says whether the
+	// family went through scratch.
+	scratch     []prom.Series
+	scratchUsed bool
 
 	part    int     // Options.PartSeries
 	pieces  []piece // parts of the family cut off and not yet returned
@@ -95,10 +98,7 @@ type piece struct {
 
 func (b *builder) reset(f *prom.Family) {
 	b.fam = f
-	if b.scratch == nil {
-		b.scratch = scratches.Get().(*[scratchSeries]prom.Series)[:0]
-	}
-	f.Series = b.scratch[:0]
+	f.Series = b.arena.seriesTail()
 	if len(b.index) > 64 {
 		b.index = nil // clearing a big map costs its size; a new one grows as needed
 	} else {
@@ -142,7 +142,7 @@ func (b *builder) spill() error {
 	b.pieces = append(b.pieces, piece{&prom.Family{Desc: f.Desc, Series: f.Series}, b.spilled > 0})
 	b.spilled++
 	if b.part <= scratchSeries {
-		f.Series = b.scratch[:0]
+		f.Series = b.arena.seriesTail()
 	} else {
 		f.Series = make([]prom.Series, 0, b.part) // the next part will fill it
 	}
@@ -519,9 +519,20 @@ func (b *builder) newSeriesOf(lx *lexer, skip int, indexed bool) (int32, error) 
 	} else {
 		s.LabelNames = []string{}
 	}
+	if len(f.Series) == cap(f.Series) && len(f.Series) < scratchSeries && b.arena.inTail(f.Series) {
+		// Out of the chunk's tail into scratch; the tail, cleared, is free again.
+		if b.scratch == nil {
+			b.scratch = scratches.Get().(*[scratchSeries]prom.Series)[:0]
+		}
+		moved := b.scratch[:len(f.Series)]
+		copy(moved, f.Series)
+		clear(f.Series)
+		f.Series = moved
+		b.scratchUsed = true
+	}
 	if n := len(f.Series); n < cap(f.Series) {
-		// The slot is zero (scratch cleared by settle, or the spare capacity append
-		// clears): setting the labels alone spares copying a whole prom.Series, ten
+		// The slot is zero (a chunk's tail, scratch cleared by settle, or the spare capacity
+		// append clears): setting the labels alone spares copying a whole prom.Series, ten
 		// pointers under the collector's write barrier.
 		f.Series = f.Series[:n+1]
 		d := &f.Series[n]
@@ -742,23 +753,27 @@ func (b *builder) putScratch() {
 	}
 }
 
-// settle gives the family the series it grew in scratch, copied to the arena, and leaves
-// scratch cleared for the next family.
+// settle gives the family the series it grew: those in the free tail of the arena's chunk
+// are taken out of it, those in scratch are copied to the arena and scratch is left cleared
+// for the next family.
 func (b *builder) settle() {
 	f := b.fam
-	n := len(f.Series)
-	if unsafe.SliceData(f.Series) != unsafe.SliceData(b.scratch) {
-		clear(b.scratch[:cap(b.scratch)]) // the copies the family left when it moved out
-		return
+	if b.arena.inTail(f.Series) {
+		f.Series = b.arena.keepTail(f.Series)
+	} else if b.scratchUsed {
+		b.scratchUsed = false
+		if n := len(f.Series); n > 0 && unsafe.SliceData(f.Series) == unsafe.SliceData(b.scratch) {
+			out := b.arena.seriesOf(n)
+			copy(out, f.Series)
+			clear(b.scratch[:n])
+			f.Series = out
+		} else {
+			clear(b.scratch[:cap(b.scratch)]) // the copies the family left when it moved out
+		}
 	}
-	if n == 0 {
+	if len(f.Series) == 0 {
 		f.Series = nil
-		return
 	}
-	out := b.arena.seriesOf(n)
-	copy(out, f.Series)
-	clear(b.scratch[:n])
-	f.Series = out
 }
 
 func cmpFloat(x, y float64) int {
@@ -889,6 +904,7 @@ const (
 	arenaStringsAlone = 64
 	maxPartsHint      = 64  // the most buckets or quantiles a series allocates room for ahead
 	scratchSeries     = 128 // the series a family grows in builder.scratch
+	tailRoom          = 2   // the least room of a chunk's tail a family starts in
 )
 
 func (a *arena) bytes(n int) []byte {
@@ -944,6 +960,29 @@ func (a *arena) seriesOf(n int) []prom.Series {
 	start := len(a.series)
 	a.series = a.series[:start+n]
 	return a.series[start : start+n : start+n]
+}
+
+// seriesTail returns the free tail of the chunk of series, empty, for a family to grow its
+// series in by appending: a small family's series then cost no allocation of their own, and
+// no copy. keepTail must follow before any other use of the arena's series.
+func (a *arena) seriesTail() []prom.Series {
+	if cap(a.series)-len(a.series) < tailRoom {
+		a.seriesOf(tailRoom) // the spare chunk, or a new one
+		a.series = a.series[:len(a.series)-tailRoom]
+	}
+	return a.series[len(a.series):len(a.series)]
+}
+
+// inTail reports whether s, grown from seriesTail, is still in the free tail.
+func (a *arena) inTail(s []prom.Series) bool {
+	return cap(a.series) > len(a.series) && unsafe.SliceData(s) == unsafe.SliceData(a.series[len(a.series):cap(a.series)])
+}
+
+// keepTail takes the series s grew in the free tail out of it and returns them with their
+// length as their capacity.
+func (a *arena) keepTail(s []prom.Series) []prom.Series {
+	a.series = a.series[:len(a.series)+len(s)]
+	return s[:len(s):len(s)]
 }
 
 // countRule says what a count must be: a whole number in strict OpenMetrics, any number that
