@@ -891,6 +891,18 @@ type arena struct {
 	s      []string
 	series []prom.Series
 	spare  []prom.Series // a chunk of series with room left, for requests the current one cannot fit
+	// The chunks of a document start small and double up to their full size, so that a
+	// small document does not cost three full chunks: nextB, nextS and nextSeries are the
+	// sizes of the next ones, 0 for the smallest.
+	nextB, nextS, nextSeries int
+}
+
+// grow returns the size of the next chunk, *next, of at least n and at most full, and
+// doubles *next for the chunk after, starting from first.
+func grow(next *int, first, full, n int) int {
+	size := max(*next, first, n)
+	*next = min(2*size, full)
+	return size
 }
 
 // Chunk sizes: a chunk of bytes, strings or series is 8 KiB to 12 KiB. Larger requests get
@@ -912,7 +924,7 @@ func (a *arena) bytes(n int) []byte {
 		if n > arenaBytesAlone {
 			return make([]byte, 0, n)
 		}
-		a.b = make([]byte, 0, arenaBytes)
+		a.b = make([]byte, 0, grow(&a.nextB, arenaBytesAlone, arenaBytes, n))
 	}
 	start := len(a.b)
 	a.b = a.b[:start+n]
@@ -933,7 +945,7 @@ func (a *arena) strings(n int) []string {
 		if n > arenaStringsAlone {
 			return make([]string, 0, n)
 		}
-		a.s = make([]string, 0, arenaStrings)
+		a.s = make([]string, 0, grow(&a.nextS, arenaStringsAlone, arenaStrings, n))
 	}
 	start := len(a.s)
 	a.s = a.s[:start+n]
@@ -954,7 +966,7 @@ func (a *arena) seriesOf(n int) []prom.Series {
 			if cap(a.spare)-len(a.spare) > cap(a.series)-len(a.series) {
 				a.series = a.spare
 			}
-			a.series, a.spare = make([]prom.Series, 0, arenaSeries), a.series
+			a.series, a.spare = make([]prom.Series, 0, grow(&a.nextSeries, arenaSeriesAlone, arenaSeries, n)), a.series
 		}
 	}
 	start := len(a.series)
