@@ -24,6 +24,7 @@ type lexer struct {
 	// unescaped (see mirror): a range of buf is a name or value with or without escapes.
 	buf      []byte
 	name     []byte // the metric name (in ln or buf)
+	prevName []byte // the last legacy metric name read before the labels, a copy
 	labels   []rawLabel
 	value    float64
 	valText  []byte
@@ -237,10 +238,19 @@ func (lx *lexer) sample(ln []byte) error {
 		}
 		lx.name = lx.buf[s:e]
 	default:
+		// Most samples have the name of the sample before: comparing it costs less than
+		// checking each byte of the name.
+		rest, p := ln[lx.pos:], lx.prevName
+		if len(p) > 0 && len(rest) > len(p) && string(rest[:len(p)]) == string(p) && nameClass[rest[len(p)]]&classColonChar == 0 {
+			lx.name = rest[:len(p)]
+			lx.pos += len(p)
+			break
+		}
 		lx.name = lx.bareName(true)
 		if len(lx.name) == 0 {
 			return lx.expected("a metric name")
 		}
+		lx.prevName = append(lx.prevName[:0], lx.name...)
 	}
 	if !lx.om {
 		lx.skipBlanks() // "a {b="c"} 1", as every Prometheus parser reads it
