@@ -477,7 +477,10 @@ func (b *builder) newSeriesOf(lx *lexer, skip int, indexed bool) (int32, error) 
 		}
 		all := unsafe.String(unsafe.SliceData(vb), len(vb)) // vb is never written again
 		values := b.arena.strings(n)
-		var prev []string
+		// The names of the series before, or for a family's first series those of the last
+		// new label set, of the family before: without TYPE lines, the families of one
+		// histogram's buckets all have the names of the first.
+		prev := b.lastNames
 		if len(f.Series) > 0 {
 			prev = f.Series[len(f.Series)-1].LabelNames
 		}
