@@ -171,7 +171,7 @@ func (b *builder) addName(n []byte) {
 
 // add adds the sample in lx, whose role in the family is r.
 func (b *builder) add(lx *lexer, r role) error {
-	b.addName(lx.name)
+	b.addName(lx.name())
 	if !b.om && r == roleValue {
 		return b.addValue(lx)
 	}
@@ -210,7 +210,7 @@ func (b *builder) add(lx *lexer, r role) error {
 			continue
 		}
 		if reserved != "" && string(n) == reserved {
-			return lx.errAt(len(lx.name), "expected no label "+strconv.Quote(reserved)+" on "+strconv.Quote(string(lx.name))+
+			return lx.errAt(len(lx.name()), "expected no label "+strconv.Quote(reserved)+" on "+strconv.Quote(string(lx.name()))+
 				", found one: a "+d.Type.String()+" reserves it for its "+reservedFor)
 		}
 		if string(n) < string(prev) {
@@ -238,7 +238,7 @@ func (b *builder) add(lx *lexer, r role) error {
 		}
 	}
 	if special != "" && specialIdx < 0 {
-		return lx.errAt(len(lx.name), "expected a label "+strconv.Quote(special)+" on this "+d.Type.String()+" sample, found none")
+		return lx.errAt(len(lx.name()), "expected a label "+strconv.Quote(special)+" on this "+d.Type.String()+" sample, found none")
 	}
 	var bound float64 // le or quantile
 	if r == roleBucket || r == roleQuantile {
@@ -253,14 +253,14 @@ func (b *builder) add(lx *lexer, r role) error {
 	if lx.hasTS {
 		var ok bool
 		if b.om {
-			tsNs, tsF, ok = parseSeconds(lx.tsText, 1e9)
+			tsNs, tsF, ok = parseSeconds(lx.tsText(), 1e9)
 		} else {
 			var ms int64
-			ms, ok = parseMillis(lx.tsText)
+			ms, ok = parseMillis(lx.tsText())
 			tsNs, tsF = milliToNanos(ms), float64(ms)
 		}
 		if !ok {
-			return lx.errAt(lx.tsCol, "expected a timestamp, found "+quoteToken(lx.tsText))
+			return lx.errAt(lx.tsCol, "expected a timestamp, found "+quoteToken(lx.tsText()))
 		}
 	}
 	// Find the series.
@@ -280,7 +280,7 @@ func (b *builder) add(lx *lexer, r role) error {
 			return lx.errAt(len(lx.ln), "expected all samples of a series to have a timestamp or none to, found a mix")
 		}
 		if lx.hasTS && tsF < b.prevT && d.Type != prom.InfoType {
-			return lx.errAt(lx.tsCol, "expected timestamps of a series not to go backwards, found "+quoteToken(lx.tsText))
+			return lx.errAt(lx.tsCol, "expected timestamps of a series not to go backwards, found "+quoteToken(lx.tsText()))
 		}
 	}
 	b.seen, b.prevH, b.prevT = true, lx.hasTS, tsF
@@ -310,9 +310,9 @@ func (b *builder) add(lx *lexer, r role) error {
 func (b *builder) addValue(lx *lexer) error {
 	var tsNs int64
 	if lx.hasTS {
-		ms, ok := parseMillis(lx.tsText)
+		ms, ok := parseMillis(lx.tsText())
 		if !ok {
-			return lx.errAt(lx.tsCol, "expected a timestamp, found "+quoteToken(lx.tsText))
+			return lx.errAt(lx.tsCol, "expected a timestamp, found "+quoteToken(lx.tsText()))
 		}
 		tsNs = milliToNanos(ms)
 	}
@@ -332,15 +332,15 @@ func (b *builder) bound(lx *lexer, r role, special []byte) (float64, error) {
 	x, ok := parseFloat(special)
 	if r == roleBucket {
 		if !ok || math.IsNaN(x) || b.om && math.IsInf(x, 0) && string(special) != "+Inf" && string(special) != "-Inf" {
-			return 0, lx.errAt(len(lx.name), "expected a number as the le label, found "+quoteToken(special))
+			return 0, lx.errAt(len(lx.name()), "expected a number as the le label, found "+quoteToken(special))
 		}
 		return x, nil
 	}
 	if b.om && (!ok || math.IsNaN(x) || x < 0 || x > 1) {
-		return 0, lx.errAt(len(lx.name), "expected a quantile between 0 and 1, found "+quoteToken(special))
+		return 0, lx.errAt(len(lx.name()), "expected a quantile between 0 and 1, found "+quoteToken(special))
 	}
 	if !ok || math.IsNaN(x) {
-		return 0, lx.errAt(len(lx.name), "expected a number as the quantile label, found "+quoteToken(special))
+		return 0, lx.errAt(len(lx.name()), "expected a number as the quantile label, found "+quoteToken(special))
 	}
 	return x, nil
 }
@@ -568,7 +568,7 @@ func (b *builder) set(lx *lexer, r role, idx int32, special []byte, bound float6
 	t := b.fam.Type
 	v := lx.value
 	valErr := func(what string) error {
-		return lx.errAt(lx.valCol, "expected "+what+", found "+quoteToken(lx.valText))
+		return lx.errAt(lx.valCol, "expected "+what+", found "+quoteToken(lx.valText()))
 	}
 	if lx.hasEx && r != roleBucket && !(r == roleValue && t == prom.CounterType) {
 		return lx.errAt(len(lx.ln)-1, "expected no exemplar on this sample (only counter totals and histogram buckets have them), found one")
@@ -599,7 +599,7 @@ func (b *builder) set(lx *lexer, r role, idx int32, special []byte, bound float6
 		s.Value = 1
 		b.slots[idx] |= slotValue
 	case roleCreated:
-		ns, _, ok := parseSeconds(lx.valText, 1e9)
+		ns, _, ok := parseSeconds(lx.valText(), 1e9)
 		if !ok {
 			return valErr("a creation time in seconds")
 		}
@@ -626,7 +626,7 @@ func (b *builder) set(lx *lexer, r role, idx int32, special []byte, bound float6
 		if strict && len(s.Buckets) > 0 {
 			last := s.Buckets[len(s.Buckets)-1]
 			if le <= last.UpperBound {
-				return lx.errAt(len(lx.name), "expected buckets by ascending le, found "+quoteToken(special)+" after "+strconv.FormatFloat(last.UpperBound, 'g', -1, 64))
+				return lx.errAt(len(lx.name()), "expected buckets by ascending le, found "+quoteToken(special)+" after "+strconv.FormatFloat(last.UpperBound, 'g', -1, 64))
 			}
 			if c < last.Count {
 				return valErr("a cumulative count of at least " + strconv.FormatFloat(last.Count, 'g', -1, 64))
@@ -685,9 +685,9 @@ func (b *builder) exemplar(lx *lexer) (*prom.Exemplar, error) {
 		return nil, lx.errAt(len(lx.ln)-1, "expected exemplar labels of at most 128 characters, found "+itoa(runes))
 	}
 	if lx.exHasTS {
-		ns, _, ok := parseSeconds(lx.exTSText, 1e9)
+		ns, _, ok := parseSeconds(lx.exTSText(), 1e9)
 		if !ok {
-			return nil, lx.errAt(lx.exTSCol, "expected the exemplar's timestamp, found "+quoteToken(lx.exTSText))
+			return nil, lx.errAt(lx.exTSCol, "expected the exemplar's timestamp, found "+quoteToken(lx.exTSText()))
 		}
 		e.Timestamp, e.HasTimestamp = ns, true
 	}

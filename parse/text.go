@@ -79,7 +79,7 @@ func (t *textReader) next() (*prom.Family, error) {
 		ln, err := t.lr.next()
 		if err == io.EOF {
 			// The line reader's buffer went back to its pool: drop what points into it.
-			t.lx.ln, t.lx.name, t.lx.valText, t.lx.tsText, t.lx.exTSText = nil, nil, nil, nil, nil
+			t.lx.ln = nil
 			if t.om && !t.eof {
 				return nil, &Error{Line: t.lr.lineNo, Column: 1, Msg: "expected \"# EOF\" as the last line, found end of input"}
 			}
@@ -155,10 +155,10 @@ func (t *textReader) sampleLine(ln []byte) error {
 	var r role
 	ok := false
 	if t.cur != nil {
-		r, ok = roleOf(t.om, t.cur.Type, t.meta.name, t.lx.name)
+		r, ok = roleOf(t.om, t.cur.Type, t.meta.name, t.lx.name())
 	}
 	if !ok {
-		if err := t.start(t.b.arena.str(t.lx.name), t.lx.lineNo); err != nil {
+		if err := t.start(t.b.arena.str(t.lx.name()), t.lx.lineNo); err != nil {
 			return err
 		}
 		r = roleValue
