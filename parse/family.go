@@ -69,6 +69,7 @@ type builder struct {
 	partsHint int
 	parts     map[partKey]struct{} // bounds of the series with slotParts
 	seen      bool                 // a sample was added
+	nameKnown bool                 // the sample's name is among names (see textReader.sampleLine)
 	prevT     float64              // timestamp of the previous sample of the current group
 	prevH     bool                 // whether it had one
 
@@ -171,7 +172,9 @@ func (b *builder) addName(n []byte) {
 
 // add adds the sample in lx, whose role in the family is r.
 func (b *builder) add(lx *lexer, r role) error {
-	b.addName(lx.name())
+	if !b.nameKnown {
+		b.addName(lx.name())
+	}
 	if !b.om && r == roleValue {
 		return b.addValue(lx)
 	}

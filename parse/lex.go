@@ -28,7 +28,8 @@ type lexer struct {
 	buf      []byte
 	nameSp   lexSpan // the metric name
 	hasName  bool
-	prevName []byte // the last legacy metric name read before the labels, a copy
+	prevName []byte // the name of the sample before, when read before its labels, a copy
+	sameName bool   // the sample has the name of the sample before
 	labels   []rawLabel
 	value    float64
 	valSp    lexSpan
@@ -251,7 +252,7 @@ func (lx *lexer) sample(ln []byte) error {
 	lx.mirror()
 	lx.labels = lx.labels[:0]
 	lx.exLabels = lx.exLabels[:0]
-	lx.hasName = false
+	lx.hasName, lx.sameName = false, false
 	lx.hasTS, lx.hasEx, lx.exHasTS = false, false, false
 	if !lx.om {
 		lx.skipBlanks()
@@ -260,7 +261,9 @@ func (lx *lexer) sample(ln []byte) error {
 	// it) takes a quoted name only there, the text format also before them.
 	switch {
 	case lx.pos < len(ln) && ln[lx.pos] == '{':
+		lx.prevName = lx.prevName[:0] // sameName says whether the name is that of the sample before
 	case !lx.om && lx.pos < len(ln) && ln[lx.pos] == '"':
+		lx.prevName = lx.prevName[:0]
 		s, e, err := lx.quotedName()
 		if err != nil {
 			return err
@@ -271,7 +274,7 @@ func (lx *lexer) sample(ln []byte) error {
 		// checking each byte of the name.
 		rest, p := ln[lx.pos:], lx.prevName
 		if len(p) > 0 && len(rest) > len(p) && string(rest[:len(p)]) == string(p) && nameClass[rest[len(p)]]&classColonChar == 0 {
-			lx.nameSp, lx.hasName = lexSpan{int32(lx.pos), int32(lx.pos + len(p))}, true
+			lx.nameSp, lx.hasName, lx.sameName = lexSpan{int32(lx.pos), int32(lx.pos + len(p))}, true, true
 			lx.pos += len(p)
 			break
 		}

@@ -21,15 +21,17 @@ type textReader struct {
 	b       builder
 	in      interner
 
-	cur      *prom.Family // the family being read, or nil
-	meta     famMeta
-	ready    *prom.Family // a complete family for next to return
-	names    []string     // sample names of the family returned last
-	seen     nameSet      // OpenMetrics: the families read so far
-	families int
-	eof      bool // OpenMetrics: "# EOF" was read
-	done     bool
-	pending  error // an error to return after the family in ready
+	cur       *prom.Family // the family being read, or nil
+	meta      famMeta
+	ready     *prom.Family // a complete family for next to return
+	names     []string     // sample names of the family returned last
+	seen      nameSet      // OpenMetrics: the families read so far
+	families  int
+	role      role // the role of the sample before in the current family, if roleKnown
+	roleKnown bool
+	eof       bool // OpenMetrics: "# EOF" was read
+	done      bool
+	pending   error // an error to return after the family in ready
 
 	readyCont, cont bool // ready, and the family returned last, continue a family (Options.PartSeries)
 }
@@ -136,6 +138,7 @@ func (t *textReader) start(name string, line int) error {
 	if err := t.flush(); err != nil {
 		return err
 	}
+	t.roleKnown = false
 	t.families++
 	if t.families > t.lim.MaxFamilies {
 		return &Error{Line: line, Column: 1, Msg: "expected at most the limit of " + itoa(t.lim.MaxFamilies) + " families, found more"}
@@ -154,7 +157,12 @@ func (t *textReader) sampleLine(ln []byte) error {
 	}
 	var r role
 	ok := false
-	if t.cur != nil {
+	// A sample named as the one before, which went to the current family, goes there too,
+	// in the same role, and its name is among the family's sample names already.
+	known := t.lx.sameName && t.roleKnown
+	if known {
+		r, ok = t.role, true
+	} else if t.cur != nil {
 		r, ok = roleOf(t.om, t.cur.Type, t.meta.name, t.lx.name())
 	}
 	if !ok {
@@ -164,7 +172,12 @@ func (t *textReader) sampleLine(ln []byte) error {
 		r = roleValue
 	}
 	t.meta.hasSamples = true
-	return t.b.add(&t.lx, r)
+	t.b.nameKnown = known
+	if err := t.b.add(&t.lx, r); err != nil {
+		return err
+	}
+	t.role, t.roleKnown = r, true
+	return nil
 }
 
 // roleOf returns the role of a sample called s in a family of type typ whose metadata name is
