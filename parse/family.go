@@ -462,7 +462,7 @@ func (b *builder) newSeriesOf(lx *lexer, skip int, indexed bool) (int32, error) 
 	if skip >= 0 {
 		n--
 	}
-	var s prom.Series
+	var labelNames, labelValues []string
 	if n > 0 {
 		// One string holds all the values; the names are interned and shared with the
 		// previous series when they are the same.
@@ -502,7 +502,7 @@ func (b *builder) newSeriesOf(lx *lexer, skip int, indexed bool) (int32, error) 
 			j++
 		}
 		if same {
-			s.LabelNames = prev
+			labelNames = prev
 		} else {
 			names := b.arena.strings(n)
 			for i, l := range lx.labels {
@@ -518,12 +518,12 @@ func (b *builder) newSeriesOf(lx *lexer, skip int, indexed bool) (int32, error) 
 					names = append(names, b.intern.get(ln))
 				}
 			}
-			s.LabelNames = names
+			labelNames = names
 			b.lastNames = names
 		}
-		s.LabelValues = values
+		labelValues = values
 	} else {
-		s.LabelNames = []string{}
+		labelNames = []string{}
 	}
 	if len(f.Series) == cap(f.Series) && len(f.Series) < scratchSeries && b.arena.inTail(f.Series) {
 		// Out of the chunk's tail into scratch; the tail, cleared, is free again.
@@ -542,9 +542,9 @@ func (b *builder) newSeriesOf(lx *lexer, skip int, indexed bool) (int32, error) 
 		// pointers under the collector's write barrier.
 		f.Series = f.Series[:n+1]
 		d := &f.Series[n]
-		d.LabelNames, d.LabelValues = s.LabelNames, s.LabelValues
+		d.LabelNames, d.LabelValues = labelNames, labelValues
 	} else {
-		f.Series = append(f.Series, s)
+		f.Series = append(f.Series, prom.Series{LabelNames: labelNames, LabelValues: labelValues})
 	}
 	idx := int32(len(f.Series) - 1)
 	if !indexed {
