@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"unsafe"
 
 	"github.com/prom-go/prom"
@@ -68,12 +69,22 @@ type builder struct {
 	partsHint int
 	parts     map[partKey]struct{} // bounds of the series with slotParts
 	seen      bool                 // a sample was added
+	nameKnown bool                 // the sample's name is among names (see textReader.sampleLine)
 	prevT     float64              // timestamp of the previous sample of the current group
 	prevH     bool                 // whether it had one
 
 	// The lines of each series' _count, _sum and last bucket, so that an error about the
 	// whole series points at the line at fault rather than at its first sample.
 	countLines, sumLines, bucketLines []int32
+
+	// scratch is where a family's series grow once they outgrow the free tail of the
+	// arena's chunk they started in, until the family is complete and settle copies them, as
+	// many as there are, to the arena: a family of a few series then costs neither an
+	// allocation of its own nor room left unused. A family of more series than scratch holds
+	// moves to memory of its own, as append moves any slice. scratchUsed says whether the
+	// family went through scratch.
+	scratch     []prom.Series
+	scratchUsed bool
 
 	part    int     // Options.PartSeries
 	pieces  []piece // parts of the family cut off and not yet returned
@@ -131,7 +142,11 @@ func (b *builder) spill() error {
 	f := b.fam
 	b.pieces = append(b.pieces, piece{&prom.Family{Desc: f.Desc, Series: f.Series}, b.spilled > 0})
 	b.spilled++
-	f.Series = make([]prom.Series, 0, b.part)
+	if b.part <= scratchSeries {
+		f.Series = b.arena.seriesTail()
+	} else {
+		f.Series = make([]prom.Series, 0, b.part) // the next part will fill it
+	}
 	b.slots, b.tsF, b.lines = b.slots[:0], b.tsF[:0], b.lines[:0]
 	b.countLines, b.sumLines, b.bucketLines = b.countLines[:0], b.sumLines[:0], b.bucketLines[:0]
 	clear(b.index)
@@ -157,10 +172,15 @@ func (b *builder) addName(n []byte) {
 
 // add adds the sample in lx, whose role in the family is r.
 func (b *builder) add(lx *lexer, r role) error {
+	if !b.nameKnown {
+		b.addName(lx.name())
+	}
+	if !b.om && r == roleValue {
+		return b.addValue(lx)
+	}
 	if b.index == nil {
 		b.index = make(map[uint64]int32)
 	}
-	b.addName(lx.name)
 	d := &b.fam.Desc
 	// The label that the role takes for itself.
 	special := ""
@@ -193,7 +213,7 @@ func (b *builder) add(lx *lexer, r role) error {
 			continue
 		}
 		if reserved != "" && string(n) == reserved {
-			return lx.errAt(len(lx.name), "expected no label "+strconv.Quote(reserved)+" on "+strconv.Quote(string(lx.name))+
+			return lx.errAt(len(lx.name()), "expected no label "+strconv.Quote(reserved)+" on "+strconv.Quote(string(lx.name()))+
 				", found one: a "+d.Type.String()+" reserves it for its "+reservedFor)
 		}
 		if string(n) < string(prev) {
@@ -221,7 +241,7 @@ func (b *builder) add(lx *lexer, r role) error {
 		}
 	}
 	if special != "" && specialIdx < 0 {
-		return lx.errAt(len(lx.name), "expected a label "+strconv.Quote(special)+" on this "+d.Type.String()+" sample, found none")
+		return lx.errAt(len(lx.name()), "expected a label "+strconv.Quote(special)+" on this "+d.Type.String()+" sample, found none")
 	}
 	var bound float64 // le or quantile
 	if r == roleBucket || r == roleQuantile {
@@ -236,13 +256,14 @@ func (b *builder) add(lx *lexer, r role) error {
 	if lx.hasTS {
 		var ok bool
 		if b.om {
-			tsNs, tsF, ok = parseSeconds(lx.tsText, 1e9)
+			tsNs, tsF, ok = parseSeconds(lx.tsText(), 1e9)
 		} else {
-			ms, err := strconv.ParseInt(string(lx.tsText), 10, 64)
-			ok, tsNs, tsF = err == nil, milliToNanos(ms), float64(ms)
+			var ms int64
+			ms, ok = parseMillis(lx.tsText())
+			tsNs, tsF = milliToNanos(ms), float64(ms)
 		}
 		if !ok {
-			return lx.errAt(lx.tsCol, "expected a timestamp, found "+quoteToken(lx.tsText))
+			return lx.errAt(lx.tsCol, "expected a timestamp, found "+quoteToken(lx.tsText()))
 		}
 	}
 	// Find the series.
@@ -262,7 +283,7 @@ func (b *builder) add(lx *lexer, r role) error {
 			return lx.errAt(len(lx.ln), "expected all samples of a series to have a timestamp or none to, found a mix")
 		}
 		if lx.hasTS && tsF < b.prevT && d.Type != prom.InfoType {
-			return lx.errAt(lx.tsCol, "expected timestamps of a series not to go backwards, found "+quoteToken(lx.tsText))
+			return lx.errAt(lx.tsCol, "expected timestamps of a series not to go backwards, found "+quoteToken(lx.tsText()))
 		}
 	}
 	b.seen, b.prevH, b.prevT = true, lx.hasTS, tsF
@@ -285,20 +306,44 @@ func (b *builder) add(lx *lexer, r role) error {
 	return b.set(lx, r, idx, specialVal, bound)
 }
 
+// addValue adds a text-format sample of a counter, gauge or untyped family. Every sample of
+// such a family is a point of its own, whatever its labels: a label set seen before starts a
+// new point as well, so there is no series to look up, and nothing to remember to look up
+// later (the family takes no other kind of sample).
+func (b *builder) addValue(lx *lexer) error {
+	var tsNs int64
+	if lx.hasTS {
+		ms, ok := parseMillis(lx.tsText())
+		if !ok {
+			return lx.errAt(lx.tsCol, "expected a timestamp, found "+quoteToken(lx.tsText()))
+		}
+		tsNs = milliToNanos(ms)
+	}
+	idx, err := b.newSeriesOf(lx, -1, false)
+	if err != nil {
+		return err
+	}
+	s := &b.fam.Series[idx]
+	s.Value = lx.value
+	s.Timestamp, s.HasTimestamp = tsNs, lx.hasTS
+	b.cur = idx
+	return nil
+}
+
 // bound parses the le label of a bucket or the quantile label of a quantile.
 func (b *builder) bound(lx *lexer, r role, special []byte) (float64, error) {
 	x, ok := parseFloat(special)
 	if r == roleBucket {
 		if !ok || math.IsNaN(x) || b.om && math.IsInf(x, 0) && string(special) != "+Inf" && string(special) != "-Inf" {
-			return 0, lx.errAt(len(lx.name), "expected a number as the le label, found "+quoteToken(special))
+			return 0, lx.errAt(len(lx.name()), "expected a number as the le label, found "+quoteToken(special))
 		}
 		return x, nil
 	}
 	if b.om && (!ok || math.IsNaN(x) || x < 0 || x > 1) {
-		return 0, lx.errAt(len(lx.name), "expected a quantile between 0 and 1, found "+quoteToken(special))
+		return 0, lx.errAt(len(lx.name()), "expected a quantile between 0 and 1, found "+quoteToken(special))
 	}
 	if !ok || math.IsNaN(x) {
-		return 0, lx.errAt(len(lx.name), "expected a number as the quantile label, found "+quoteToken(special))
+		return 0, lx.errAt(len(lx.name()), "expected a number as the quantile label, found "+quoteToken(special))
 	}
 	return x, nil
 }
@@ -398,6 +443,12 @@ func labelText(lx *lexer, skip int) string {
 
 // newSeries appends a series with the labels of lx but the one at skip.
 func (b *builder) newSeries(lx *lexer, skip int) (int32, error) {
+	return b.newSeriesOf(lx, skip, true)
+}
+
+// newSeriesOf appends a series with the labels of lx but the one at skip; indexed says
+// whether the series is kept track of to be found again (see addValue).
+func (b *builder) newSeriesOf(lx *lexer, skip int, indexed bool) (int32, error) {
 	if b.part > 0 && len(b.fam.Series) >= b.part {
 		if err := b.spill(); err != nil {
 			return 0, err
@@ -411,7 +462,7 @@ func (b *builder) newSeries(lx *lexer, skip int) (int32, error) {
 	if skip >= 0 {
 		n--
 	}
-	var s prom.Series
+	var labelNames, labelValues []string
 	if n > 0 {
 		// One string holds all the values; the names are interned and shared with the
 		// previous series when they are the same.
@@ -429,7 +480,10 @@ func (b *builder) newSeries(lx *lexer, skip int) (int32, error) {
 		}
 		all := unsafe.String(unsafe.SliceData(vb), len(vb)) // vb is never written again
 		values := b.arena.strings(n)
-		var prev []string
+		// The names of the series before, or for a family's first series those of the last
+		// new label set, of the family before: without TYPE lines, the families of one
+		// histogram's buckets all have the names of the first.
+		prev := b.lastNames
 		if len(f.Series) > 0 {
 			prev = f.Series[len(f.Series)-1].LabelNames
 		}
@@ -448,7 +502,7 @@ func (b *builder) newSeries(lx *lexer, skip int) (int32, error) {
 			j++
 		}
 		if same {
-			s.LabelNames = prev
+			labelNames = prev
 		} else {
 			names := b.arena.strings(n)
 			for i, l := range lx.labels {
@@ -464,27 +518,38 @@ func (b *builder) newSeries(lx *lexer, skip int) (int32, error) {
 					names = append(names, b.intern.get(ln))
 				}
 			}
-			s.LabelNames = names
+			labelNames = names
 			b.lastNames = names
 		}
-		s.LabelValues = values
+		labelValues = values
 	} else {
-		s.LabelNames = []string{}
+		labelNames = []string{}
 	}
-	if len(f.Series) == cap(f.Series) {
-		f.Series = b.arena.growTail(f.Series)
+	if len(f.Series) == cap(f.Series) && len(f.Series) < scratchSeries && b.arena.inTail(f.Series) {
+		// Out of the chunk's tail into scratch; the tail, cleared, is free again.
+		if b.scratch == nil {
+			b.scratch = scratches.Get().(*[scratchSeries]prom.Series)[:0]
+		}
+		moved := b.scratch[:len(f.Series)]
+		copy(moved, f.Series)
+		clear(f.Series)
+		f.Series = moved
+		b.scratchUsed = true
 	}
 	if n := len(f.Series); n < cap(f.Series) {
-		// The slot is zero (a fresh chunk, a tail cleared of copies, or the spare capacity
+		// The slot is zero (a chunk's tail, scratch cleared by settle, or the spare capacity
 		// append clears): setting the labels alone spares copying a whole prom.Series, ten
 		// pointers under the collector's write barrier.
 		f.Series = f.Series[:n+1]
 		d := &f.Series[n]
-		d.LabelNames, d.LabelValues = s.LabelNames, s.LabelValues
+		d.LabelNames, d.LabelValues = labelNames, labelValues
 	} else {
-		f.Series = append(f.Series, s)
+		f.Series = append(f.Series, prom.Series{LabelNames: labelNames, LabelValues: labelValues})
 	}
 	idx := int32(len(f.Series) - 1)
+	if !indexed {
+		return idx, nil
+	}
 	var sl uint8
 	if b.unsorted {
 		sl = slotUnsorted
@@ -506,7 +571,7 @@ func (b *builder) set(lx *lexer, r role, idx int32, special []byte, bound float6
 	t := b.fam.Type
 	v := lx.value
 	valErr := func(what string) error {
-		return lx.errAt(lx.valCol, "expected "+what+", found "+quoteToken(lx.valText))
+		return lx.errAt(lx.valCol, "expected "+what+", found "+quoteToken(lx.valText()))
 	}
 	if lx.hasEx && r != roleBucket && !(r == roleValue && t == prom.CounterType) {
 		return lx.errAt(len(lx.ln)-1, "expected no exemplar on this sample (only counter totals and histogram buckets have them), found one")
@@ -537,7 +602,7 @@ func (b *builder) set(lx *lexer, r role, idx int32, special []byte, bound float6
 		s.Value = 1
 		b.slots[idx] |= slotValue
 	case roleCreated:
-		ns, _, ok := parseSeconds(lx.valText, 1e9)
+		ns, _, ok := parseSeconds(lx.valText(), 1e9)
 		if !ok {
 			return valErr("a creation time in seconds")
 		}
@@ -564,7 +629,7 @@ func (b *builder) set(lx *lexer, r role, idx int32, special []byte, bound float6
 		if strict && len(s.Buckets) > 0 {
 			last := s.Buckets[len(s.Buckets)-1]
 			if le <= last.UpperBound {
-				return lx.errAt(len(lx.name), "expected buckets by ascending le, found "+quoteToken(special)+" after "+strconv.FormatFloat(last.UpperBound, 'g', -1, 64))
+				return lx.errAt(len(lx.name()), "expected buckets by ascending le, found "+quoteToken(special)+" after "+strconv.FormatFloat(last.UpperBound, 'g', -1, 64))
 			}
 			if c < last.Count {
 				return valErr("a cumulative count of at least " + strconv.FormatFloat(last.Count, 'g', -1, 64))
@@ -623,9 +688,9 @@ func (b *builder) exemplar(lx *lexer) (*prom.Exemplar, error) {
 		return nil, lx.errAt(len(lx.ln)-1, "expected exemplar labels of at most 128 characters, found "+itoa(runes))
 	}
 	if lx.exHasTS {
-		ns, _, ok := parseSeconds(lx.exTSText, 1e9)
+		ns, _, ok := parseSeconds(lx.exTSText(), 1e9)
 		if !ok {
-			return nil, lx.errAt(lx.exTSCol, "expected the exemplar's timestamp, found "+quoteToken(lx.exTSText))
+			return nil, lx.errAt(lx.exTSCol, "expected the exemplar's timestamp, found "+quoteToken(lx.exTSText()))
 		}
 		e.Timestamp, e.HasTimestamp = ns, true
 	}
@@ -649,6 +714,9 @@ func (b *builder) finish() error {
 	b.settle()
 	f := b.fam
 	hist := f.Type == prom.HistogramType || f.Type == prom.GaugeHistogramType
+	if !b.om && !hist && f.Type != prom.SummaryType {
+		return nil // added by addValue, which keeps no slots: nothing to complete
+	}
 	for i := range f.Series {
 		s := &f.Series[i]
 		sl := b.slots[i]
@@ -678,11 +746,37 @@ func (b *builder) finish() error {
 	return nil
 }
 
-// settle gives the family the series it grew in the free tail of the arena's chunk of
-// series (see arena.seriesTail).
+// scratches keeps the scratch series of readers that read their document to the end, as
+// readers keeps their buffers: a scraper reads one document after another.
+var scratches = sync.Pool{New: func() any { return new([scratchSeries]prom.Series) }}
+
+// putScratch returns the scratch series, cleared by settle, to the pool. The builder must
+// take no sample after it.
+func (b *builder) putScratch() {
+	if b.scratch != nil {
+		scratches.Put((*[scratchSeries]prom.Series)(b.scratch[:scratchSeries]))
+		b.scratch = nil
+	}
+}
+
+// settle gives the family the series it grew: those in the free tail of the arena's chunk
+// are taken out of it, those in scratch are copied to the arena and scratch is left cleared
+// for the next family.
 func (b *builder) settle() {
 	f := b.fam
-	f.Series = b.arena.keepTail(f.Series)
+	if b.arena.inTail(f.Series) {
+		f.Series = b.arena.keepTail(f.Series)
+	} else if b.scratchUsed {
+		b.scratchUsed = false
+		if n := len(f.Series); n > 0 && unsafe.SliceData(f.Series) == unsafe.SliceData(b.scratch) {
+			out := b.arena.seriesOf(n)
+			copy(out, f.Series)
+			clear(b.scratch[:n])
+			f.Series = out
+		} else {
+			clear(b.scratch[:cap(b.scratch)]) // the copies the family left when it moved out
+		}
+	}
 	if len(f.Series) == 0 {
 		f.Series = nil
 	}
@@ -802,25 +896,23 @@ type arena struct {
 	b      []byte
 	s      []string
 	series []prom.Series
-	// The sizes of the next chunks. A reader's first chunks are an eighth of the full size,
-	// and each next one doubles up to it, so that a small document costs a few times its own
-	// size, not three full chunks.
-	nb, ns, nseries int
+	spare  []prom.Series // a chunk of series with room left, for requests the current one cannot fit
+	// The chunks of a document start small and double up to their full size, so that a
+	// small document does not cost three full chunks: nextB, nextS and nextSeries are the
+	// sizes of the next ones, 0 for the smallest.
+	nextB, nextS, nextSeries int
 }
 
-// grow returns the size of the next chunk of a kind whose full size is full, and doubles the
-// one after it, up to full.
-func grow(next *int, full int) int {
-	n := *next
-	if n == 0 {
-		n = full / 8
-	}
-	*next = min(2*n, full)
-	return n
+// grow returns the size of the next chunk, *next, of at least n and at most full, and
+// doubles *next for the chunk after, starting from first.
+func grow(next *int, first, full, n int) int {
+	size := max(*next, first, n)
+	*next = min(2*size, full)
+	return size
 }
 
-// Full chunk sizes: a chunk of bytes, strings or series is 8 KiB to 12 KiB. Larger requests
-// get an allocation of their own.
+// Chunk sizes: a chunk of bytes, strings or series is 8 KiB to 12 KiB. Larger requests get
+// an allocation of their own.
 const (
 	arenaBytes        = 8192
 	arenaStrings      = 512
@@ -828,7 +920,9 @@ const (
 	arenaSeriesAlone  = 16 // a request of more series than this is allocated on its own
 	arenaBytesAlone   = 1024
 	arenaStringsAlone = 64
-	maxPartsHint      = 64 // the most buckets or quantiles a series allocates room for ahead
+	maxPartsHint      = 64  // the most buckets or quantiles a series allocates room for ahead
+	scratchSeries     = 128 // the series a family grows in builder.scratch
+	tailRoom          = 2   // the least room of a chunk's tail a family starts in
 )
 
 func (a *arena) bytes(n int) []byte {
@@ -836,7 +930,7 @@ func (a *arena) bytes(n int) []byte {
 		if n > arenaBytesAlone {
 			return make([]byte, 0, n)
 		}
-		a.b = make([]byte, 0, max(n, grow(&a.nb, arenaBytes)))
+		a.b = make([]byte, 0, grow(&a.nextB, arenaBytesAlone, arenaBytes, n))
 	}
 	start := len(a.b)
 	a.b = a.b[:start+n]
@@ -857,7 +951,7 @@ func (a *arena) strings(n int) []string {
 		if n > arenaStringsAlone {
 			return make([]string, 0, n)
 		}
-		a.s = make([]string, 0, max(n, grow(&a.ns, arenaStrings)))
+		a.s = make([]string, 0, grow(&a.nextS, arenaStringsAlone, arenaStrings, n))
 	}
 	start := len(a.s)
 	a.s = a.s[:start+n]
@@ -870,55 +964,43 @@ func (a *arena) seriesOf(n int) []prom.Series {
 		return make([]prom.Series, n)
 	}
 	if cap(a.series)-len(a.series) < n {
-		a.series = make([]prom.Series, 0, max(n, a.seriesChunk()))
+		// Try the spare chunk; else start a new one, and keep the one of the two with more
+		// room as the spare, for the small families to come.
+		if cap(a.spare)-len(a.spare) >= n {
+			a.series, a.spare = a.spare, a.series
+		} else {
+			if cap(a.spare)-len(a.spare) > cap(a.series)-len(a.series) {
+				a.series = a.spare
+			}
+			a.series, a.spare = make([]prom.Series, 0, grow(&a.nextSeries, arenaSeriesAlone, arenaSeries, n)), a.series
+		}
 	}
 	start := len(a.series)
 	a.series = a.series[:start+n]
 	return a.series[start : start+n : start+n]
 }
 
-// seriesChunk returns the size of the next chunk of series: at least arenaSeriesAlone, so
-// that any request the arena serves fits in a fresh chunk.
-func (a *arena) seriesChunk() int { return max(arenaSeriesAlone, grow(&a.nseries, arenaSeries)) }
-
 // seriesTail returns the free tail of the chunk of series, empty, for a family to grow its
 // series in by appending: a small family's series then cost no allocation of their own, and
-// no copy. keepTail must follow before any other use of the arena's series. A family that
-// outgrows the tail moves out of it, as append moves any slice.
+// no copy. keepTail must follow before any other use of the arena's series.
 func (a *arena) seriesTail() []prom.Series {
-	if cap(a.series)-len(a.series) < arenaSeriesAlone/2 {
-		a.series = make([]prom.Series, 0, a.seriesChunk())
+	if cap(a.series)-len(a.series) < tailRoom {
+		a.seriesOf(tailRoom) // the spare chunk, or a new one
+		a.series = a.series[:len(a.series)-tailRoom]
 	}
 	return a.series[len(a.series):len(a.series)]
 }
 
-// keepTail takes the series s grew from seriesTail out of the free tail and returns them
-// with their length as their capacity; series that moved out of the tail are returned as
-// they are, and the copies they left in it are cleared.
-func (a *arena) keepTail(s []prom.Series) []prom.Series {
-	tail := a.series[len(a.series):cap(a.series)]
-	if len(tail) > 0 && unsafe.SliceData(s) == unsafe.SliceData(tail) {
-		a.series = a.series[:len(a.series)+len(s)]
-		return s[:len(s):len(s)]
-	}
-	clear(tail)
-	return s
+// inTail reports whether s, grown from seriesTail, is still in the free tail.
+func (a *arena) inTail(s []prom.Series) bool {
+	return cap(a.series) > len(a.series) && unsafe.SliceData(s) == unsafe.SliceData(a.series[len(a.series):cap(a.series)])
 }
 
-// growTail makes room for one more series in s, a family's series grown from seriesTail
-// and now at their capacity. A small family moves to a fresh chunk, and the copies it leaves
-// in the old chunk's tail are cleared; a large one, or one out of the tail already, is left
-// for append to move to memory of its own.
-func (a *arena) growTail(s []prom.Series) []prom.Series {
-	tail := a.series[len(a.series):cap(a.series)]
-	if len(s) >= arenaSeries/2 || unsafe.SliceData(s) != unsafe.SliceData(tail) {
-		return s
-	}
-	chunk := make([]prom.Series, len(s), max(2*len(s), a.seriesChunk()))
-	copy(chunk, s)
-	clear(tail)
-	a.series = chunk[:0]
-	return chunk
+// keepTail takes the series s grew in the free tail out of it and returns them with their
+// length as their capacity.
+func (a *arena) keepTail(s []prom.Series) []prom.Series {
+	a.series = a.series[:len(a.series)+len(s)]
+	return s[:len(s):len(s)]
 }
 
 // countRule says what a count must be: a whole number in strict OpenMetrics, any number that

@@ -20,24 +20,61 @@ type lexer struct {
 	lineNo int
 	pos    int
 
-	buf      []byte // unescaped names and label values of the line
-	name     []byte // the metric name (in ln or buf)
+	// buf holds the line, then the names and label values of the line that had escapes,
+	// unescaped (see mirror): a range of buf is a name or value with or without escapes.
+	//
+	// The parts of the line are ranges of buf, not slices: the lexer lives on the heap, and a
+	// slice stored in it costs a write barrier while the collector marks, several a line.
+	buf      []byte
+	nameSp   lexSpan // the metric name
+	hasName  bool
+	prevName []byte // the name of the sample before, when read before its labels, a copy
+	sameName bool   // the sample has the name of the sample before
 	labels   []rawLabel
 	value    float64
-	valText  []byte
+	valSp    lexSpan
 	valCol   int
 	hasTS    bool
-	tsText   []byte
+	tsSp     lexSpan
 	tsCol    int
 	hasEx    bool
 	exLabels []rawLabel
 	exValue  float64
 	exHasTS  bool
-	exTSText []byte
+	exTSSp   lexSpan
 	exTSCol  int
 }
 
+// lexSpan is a range of lexer.buf.
+type lexSpan struct{ s, e int32 }
+
 func (lx *lexer) str(s, e int32) []byte { return lx.buf[s:e] }
+
+// name returns the metric name of the sample, nil if it has none yet.
+func (lx *lexer) name() []byte {
+	if !lx.hasName {
+		return nil
+	}
+	return lx.buf[lx.nameSp.s:lx.nameSp.e]
+}
+
+func (lx *lexer) valText() []byte  { return lx.buf[lx.valSp.s:lx.valSp.e] }
+func (lx *lexer) tsText() []byte   { return lx.buf[lx.tsSp.s:lx.tsSp.e] }
+func (lx *lexer) exTSText() []byte { return lx.buf[lx.exTSSp.s:lx.exTSSp.e] }
+
+// tokenSpan is token as a range of buf, which mirrors the line.
+func (lx *lexer) tokenSpan() (lexSpan, int) {
+	t, col := lx.token()
+	return lexSpan{int32(col), int32(col + len(t))}, col
+}
+
+// mirror starts buf as a copy of the line: one copy of it, rather than one of each name and
+// value, and the ranges of buf that are not beyond the line's length are those of the line.
+func (lx *lexer) mirror() {
+	// Resliced and appended to in place, buf's pointer is stored only when it grows.
+	lx.buf = lx.buf[:0]
+	lx.buf = append(lx.buf, lx.ln...)
+}
 
 // errAt returns an Error at byte col of the line.
 func (lx *lexer) errAt(col int, msg string) error {
@@ -80,22 +117,57 @@ func (lx *lexer) skipBlanks() {
 	}
 }
 
+// Classes of the bytes of legacy names, for nameClass: a label name takes letters, digits and
+// '_' (not first a digit), a metric name also ':'.
+const (
+	classStart      uint8 = 1 << iota // may start a label name
+	classColonStart                   // may start a metric name
+	classChar                         // may follow in a label name
+	classColonChar                    // may follow in a metric name
+)
+
+var nameClass = func() (t [256]uint8) {
+	for c := range 256 {
+		switch {
+		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c == '_':
+			t[c] = classStart | classColonStart | classChar | classColonChar
+		case c >= '0' && c <= '9':
+			t[c] = classChar | classColonChar
+		case c == ':':
+			t[c] = classColonStart | classColonChar
+		}
+	}
+	return t
+}()
+
 func isNameStart(c byte, colon bool) bool {
-	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_' || colon && c == ':'
+	if colon {
+		return nameClass[c]&classColonStart != 0
+	}
+	return nameClass[c]&classStart != 0
 }
 
-func isNameChar(c byte, colon bool) bool { return isNameStart(c, colon) || c >= '0' && c <= '9' }
+func isNameChar(c byte, colon bool) bool {
+	if colon {
+		return nameClass[c]&classColonChar != 0
+	}
+	return nameClass[c]&classChar != 0
+}
 
 // bareName reads a legacy metric name (colon) or label name at pos.
 func (lx *lexer) bareName(colon bool) []byte {
-	start := lx.pos
-	if lx.pos < len(lx.ln) && isNameStart(lx.ln[lx.pos], colon) {
-		lx.pos++
-		for lx.pos < len(lx.ln) && isNameChar(lx.ln[lx.pos], colon) {
-			lx.pos++
+	start, ln := lx.pos, lx.ln
+	first, next := classStart, classChar
+	if colon {
+		first, next = classColonStart, classColonChar
+	}
+	i := start
+	if i < len(ln) && nameClass[ln[i]]&first != 0 {
+		for i++; i < len(ln) && nameClass[ln[i]]&next != 0; i++ {
 		}
 	}
-	return lx.ln[start:lx.pos]
+	lx.pos = i
+	return ln[start:i]
 }
 
 // quotedName reads a quoted metric or label name: a quoted string that is not empty, since an
@@ -119,10 +191,24 @@ func (lx *lexer) quoted(what string) (int32, int32, error) {
 	}
 	at := lx.pos
 	lx.pos++
-	start := int32(len(lx.buf))
 	ln := lx.ln
 	i := lx.pos
 	var high byte // the bytes of the string or'ed: bit 7 says whether any is not ASCII
+	// Without escapes, the common case, the string is its range of the line, which buf
+	// mirrors.
+	j := i
+	for j < len(ln) && ln[j] != '"' && ln[j] != '\\' {
+		high |= ln[j]
+		j++
+	}
+	if j < len(ln) && ln[j] == '"' && len(lx.buf) >= len(ln) {
+		lx.pos = j + 1
+		if high >= 0x80 && !lx.om && !utf8.Valid(ln[i:j]) {
+			return 0, 0, lx.errAt(at, "expected UTF-8 text in the "+what+", found invalid bytes")
+		}
+		return int32(i), int32(j), nil
+	}
+	start := int32(len(lx.buf))
 	for {
 		j := i
 		for j < len(ln) && ln[j] != '"' && ln[j] != '\\' {
@@ -163,10 +249,10 @@ func (lx *lexer) quoted(what string) (int32, int32, error) {
 // sample lexes line ln as a sample.
 func (lx *lexer) sample(ln []byte) error {
 	lx.ln, lx.pos = ln, 0
-	lx.buf = lx.buf[:0]
+	lx.mirror()
 	lx.labels = lx.labels[:0]
 	lx.exLabels = lx.exLabels[:0]
-	lx.name = nil
+	lx.hasName, lx.sameName = false, false
 	lx.hasTS, lx.hasEx, lx.exHasTS = false, false, false
 	if !lx.om {
 		lx.skipBlanks()
@@ -175,46 +261,58 @@ func (lx *lexer) sample(ln []byte) error {
 	// it) takes a quoted name only there, the text format also before them.
 	switch {
 	case lx.pos < len(ln) && ln[lx.pos] == '{':
+		lx.prevName = lx.prevName[:0] // sameName says whether the name is that of the sample before
 	case !lx.om && lx.pos < len(ln) && ln[lx.pos] == '"':
+		lx.prevName = lx.prevName[:0]
 		s, e, err := lx.quotedName()
 		if err != nil {
 			return err
 		}
-		lx.name = lx.buf[s:e]
+		lx.nameSp, lx.hasName = lexSpan{s, e}, true
 	default:
-		lx.name = lx.bareName(true)
-		if len(lx.name) == 0 {
+		// Most samples have the name of the sample before: comparing it costs less than
+		// checking each byte of the name.
+		rest, p := ln[lx.pos:], lx.prevName
+		if len(p) > 0 && len(rest) > len(p) && string(rest[:len(p)]) == string(p) && nameClass[rest[len(p)]]&classColonChar == 0 {
+			lx.nameSp, lx.hasName, lx.sameName = lexSpan{int32(lx.pos), int32(lx.pos + len(p))}, true, true
+			lx.pos += len(p)
+			break
+		}
+		n := lx.bareName(true)
+		if len(n) == 0 {
 			return lx.expected("a metric name")
 		}
+		lx.nameSp, lx.hasName = lexSpan{int32(lx.pos - len(n)), int32(lx.pos)}, true // buf mirrors the line
+		lx.prevName = lx.prevName[:0]
+		lx.prevName = append(lx.prevName, n...)
 	}
 	if !lx.om {
 		lx.skipBlanks() // "a {b="c"} 1", as every Prometheus parser reads it
 	}
 	if lx.pos < len(ln) && ln[lx.pos] == '{' {
-		var err error
-		if lx.labels, err = lx.labelSet(lx.labels, true); err != nil {
+		if err := lx.labelSet(&lx.labels, true); err != nil {
 			return err
 		}
 	}
-	if lx.name == nil {
+	if !lx.hasName {
 		return lx.expected("a metric name")
 	}
 	if lx.om {
 		return lx.omRest()
 	}
 	lx.skipBlanks()
-	lx.valText, lx.valCol = lx.token()
-	if len(lx.valText) == 0 {
+	lx.valSp, lx.valCol = lx.tokenSpan()
+	if lx.valSp.s == lx.valSp.e {
 		return lx.expected("a value")
 	}
-	v, ok := parseFloat(lx.valText)
+	v, ok := parseFloat(lx.valText())
 	if !ok {
-		return lx.errAt(lx.valCol, "expected a number, found "+strconv.Quote(string(lx.valText)))
+		return lx.errAt(lx.valCol, "expected a number, found "+strconv.Quote(string(lx.valText())))
 	}
 	lx.value = v
 	lx.skipBlanks()
 	if lx.pos < len(ln) {
-		lx.tsText, lx.tsCol = lx.token()
+		lx.tsSp, lx.tsCol = lx.tokenSpan()
 		lx.hasTS = true
 		lx.skipBlanks()
 		if lx.pos < len(ln) {
@@ -232,10 +330,10 @@ func (lx *lexer) omRest() error {
 		return lx.expected("a space and the value")
 	}
 	lx.pos++
-	lx.valText, lx.valCol = lx.token()
-	v, ok := parseFloat(lx.valText)
+	lx.valSp, lx.valCol = lx.tokenSpan()
+	v, ok := parseFloat(lx.valText())
 	if !ok {
-		return lx.errAt(lx.valCol, "expected a number, found "+quoteToken(lx.valText))
+		return lx.errAt(lx.valCol, "expected a number, found "+quoteToken(lx.valText()))
 	}
 	lx.value = v
 	if lx.pos == len(ln) {
@@ -243,7 +341,7 @@ func (lx *lexer) omRest() error {
 	}
 	lx.pos++ // the space
 	if lx.pos < len(ln) && ln[lx.pos] != '#' {
-		lx.tsText, lx.tsCol = lx.token()
+		lx.tsSp, lx.tsCol = lx.tokenSpan()
 		lx.hasTS = true
 		if lx.pos == len(ln) {
 			return nil
@@ -258,8 +356,7 @@ func (lx *lexer) omRest() error {
 	if lx.pos >= len(ln) || ln[lx.pos] != '{' {
 		return lx.expected("'{' opening the exemplar's labels")
 	}
-	var err error
-	if lx.exLabels, err = lx.labelSet(lx.exLabels, false); err != nil {
+	if err := lx.labelSet(&lx.exLabels, false); err != nil {
 		return err
 	}
 	if lx.pos >= len(ln) || ln[lx.pos] != ' ' {
@@ -274,7 +371,7 @@ func (lx *lexer) omRest() error {
 		return nil
 	}
 	lx.pos++
-	lx.exTSText, lx.exTSCol = lx.token()
+	lx.exTSSp, lx.exTSCol = lx.tokenSpan()
 	lx.exHasTS = true
 	if lx.pos != len(ln) {
 		return lx.expected("end of line")
@@ -297,7 +394,17 @@ func quoteToken(t []byte) string {
 // position as Prometheus takes it. In the text format blanks may surround the tokens and a
 // trailing comma is allowed. A label "__name__" is refused: every Prometheus parser or its
 // storage refuses the metric name given twice.
-func (lx *lexer) labelSet(ls []rawLabel, names bool) ([]rawLabel, error) {
+func (lx *lexer) labelSet(lsp *[]rawLabel, names bool) error {
+	ls, err := lx.labelList(*lsp, names)
+	if len(ls) > cap(*lsp) {
+		*lsp = ls // it grew
+	} else {
+		*lsp = (*lsp)[:len(ls)] // in place: no pointer stored
+	}
+	return err
+}
+
+func (lx *lexer) labelList(ls []rawLabel, names bool) ([]rawLabel, error) {
 	ln := lx.ln
 	lx.pos++ // '{'
 	first := true
@@ -320,10 +427,10 @@ func (lx *lexer) labelSet(ls []rawLabel, names bool) ([]rawLabel, error) {
 				lx.skipBlanks()
 			}
 			if names && lx.pos < len(ln) && (ln[lx.pos] == ',' || ln[lx.pos] == '}') {
-				if lx.name != nil {
+				if lx.hasName {
 					return ls, lx.errAt(at, "expected one metric name, found a second: "+strconv.Quote(string(lx.buf[ns:ne])))
 				}
-				lx.name = lx.buf[ns:ne]
+				lx.nameSp, lx.hasName = lexSpan{ns, ne}, true
 				first = false
 				if ln[lx.pos] == '}' {
 					lx.pos++
@@ -340,9 +447,7 @@ func (lx *lexer) labelSet(ls []rawLabel, names bool) ([]rawLabel, error) {
 			if len(n) == 0 {
 				return ls, lx.expected("a label name")
 			}
-			ns = int32(len(lx.buf))
-			lx.buf = append(lx.buf, n...)
-			ne = int32(len(lx.buf))
+			ns, ne = int32(lx.pos-len(n)), int32(lx.pos) // buf mirrors the line
 			if !lx.om {
 				lx.skipBlanks()
 			}

@@ -8,33 +8,16 @@ import (
 )
 
 // parseFloat parses a sample value, a timestamp in seconds or the value of an le or quantile
-// label. Plain integers of up to 15 digits, the common case, take a fast path; anything else
-// must have the syntax of OpenMetrics numbers — decimal with an optional exponent, Inf,
-// Infinity and NaN in any case — before strconv.ParseFloat reads it. Go's own extensions,
+// label. Plain decimals, the common case, take a fast path (decimalFloat); anything else must
+// have the syntax of OpenMetrics numbers — decimal with an optional exponent, Inf, Infinity
+// and NaN in any case — before strconv.ParseFloat reads it. Go's own extensions,
 // hexadecimal and underscores between digits, are refused in the text format too, as
 // Prometheus and prometheus/common refuse them.
 func parseFloat(b []byte) (float64, bool) {
-	if len(b) == 0 {
-		return 0, false
+	if v, ok := decimalFloat(b); ok {
+		return v, true
 	}
-	if len(b) <= 15 {
-		var n int64
-		i := 0
-		if b[0] == '-' || b[0] == '+' {
-			i = 1
-		}
-		j := i
-		for ; j < len(b) && b[j] >= '0' && b[j] <= '9'; j++ {
-			n = n*10 + int64(b[j]-'0')
-		}
-		if j == len(b) && j > i {
-			if b[0] == '-' {
-				return -float64(n), true
-			}
-			return float64(n), true
-		}
-	}
-	if !isOMNumber(b) {
+	if len(b) == 0 || !isOMNumber(b) {
 		return 0, false
 	}
 	v, err := strconv.ParseFloat(unsafe.String(&b[0], len(b)), 64)
@@ -46,6 +29,96 @@ func parseFloat(b []byte) (float64, bool) {
 		return 0, false
 	}
 	return v, true
+}
+
+// pow10 holds the powers of ten that float64 represents exactly.
+var pow10 = [...]float64{1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+	1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22}
+
+// decimalFloat parses b, an optionally signed decimal with an optional fraction and
+// exponent, when its value is m×10^e with m below 2^53 and |e| at most 22. Both are then
+// exact float64s, and one multiplication or division by IEEE rules rounds their product
+// correctly: the result is strconv.ParseFloat's to the bit. Anything else (more significant
+// digits, a larger exponent, Inf, NaN, bad syntax) returns false for parseFloat's general
+// path.
+func decimalFloat(b []byte) (float64, bool) {
+	i := 0
+	neg := false
+	if len(b) > 0 && (b[0] == '-' || b[0] == '+') {
+		neg = b[0] == '-'
+		i = 1
+	}
+	var m uint64
+	digits, sig, exp := 0, 0, 0 // digits read, significant digits in m, decimal exponent
+	for ; i < len(b) && isDigit(b[i]); i++ {
+		digits++
+		if m == 0 && b[i] == '0' {
+			continue
+		}
+		if sig == 19 {
+			return 0, false
+		}
+		m = m*10 + uint64(b[i]-'0')
+		sig++
+	}
+	if i < len(b) && b[i] == '.' {
+		for i++; i < len(b) && isDigit(b[i]); i++ {
+			digits++
+			exp--
+			if m == 0 && b[i] == '0' {
+				continue
+			}
+			if sig == 19 {
+				return 0, false
+			}
+			m = m*10 + uint64(b[i]-'0')
+			sig++
+		}
+	}
+	if digits == 0 {
+		return 0, false
+	}
+	if i < len(b) && (b[i] == 'e' || b[i] == 'E') {
+		i++
+		eneg := false
+		if i < len(b) && (b[i] == '+' || b[i] == '-') {
+			eneg = b[i] == '-'
+			i++
+		}
+		if i == len(b) {
+			return 0, false
+		}
+		e := 0
+		for ; i < len(b); i++ {
+			if !isDigit(b[i]) {
+				return 0, false
+			}
+			if e < 10000 {
+				e = e*10 + int(b[i]-'0')
+			}
+		}
+		if eneg {
+			e = -e
+		}
+		exp += e
+	}
+	if i != len(b) || m >= 1<<53 {
+		return 0, false
+	}
+	f := float64(m)
+	switch {
+	case m == 0 || exp == 0:
+	case exp > 0 && exp <= 22:
+		f *= pow10[exp]
+	case exp < 0 && exp >= -22:
+		f /= pow10[-exp]
+	default:
+		return 0, false
+	}
+	if neg {
+		f = -f
+	}
+	return f, true
 }
 
 // isOMNumber reports whether b has the syntax of an OpenMetrics number.
@@ -142,6 +215,47 @@ func parseSeconds(b []byte, scale int64) (int64, float64, bool) {
 		return v, f, true
 	}
 	return saturate(f * float64(scale)), f, true
+}
+
+// parseMillis parses a timestamp in milliseconds as the text format writes it: a decimal
+// integer with an optional sign, as strconv.ParseInt(s, 10, 64) reads it, without making a
+// string of b.
+func parseMillis(b []byte) (int64, bool) {
+	i := 0
+	if len(b) > 0 && (b[0] == '+' || b[0] == '-') {
+		i = 1
+	}
+	if i == len(b) || len(b)-i > 19 {
+		// Nothing to read, or more digits than an int64 holds unless zeros lead them.
+		n, err := strconv.ParseInt(unsafeString(b), 10, 64)
+		return n, err == nil
+	}
+	var u uint64
+	for _, c := range b[i:] {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		u = u*10 + uint64(c-'0') // 19 digits fit in a uint64
+	}
+	if b[0] == '-' {
+		if u > 1<<63 {
+			return 0, false
+		}
+		return int64(-u), true
+	}
+	if u > math.MaxInt64 {
+		return 0, false
+	}
+	return int64(u), true
+}
+
+// unsafeString returns b as a string without copying; the string must not outlive b's
+// contents.
+func unsafeString(b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
+	return unsafe.String(&b[0], len(b))
 }
 
 // milliToNanos converts a timestamp in milliseconds, as the text and protobuf formats carry it,

@@ -57,7 +57,7 @@ func (t *textReader) omLine(ln []byte) error {
 	var n []byte
 	if lx.pos < len(ln) && ln[lx.pos] == '"' {
 		// A quoted UTF-8 name, as Prometheus 3 reads and writes it (escaping=allow-utf-8).
-		lx.buf = lx.buf[:0]
+		lx.mirror()
 		s, e, err := lx.quotedName()
 		if err != nil {
 			return err

@@ -21,15 +21,17 @@ type textReader struct {
 	b       builder
 	in      interner
 
-	cur      *prom.Family // the family being read, or nil
-	meta     famMeta
-	ready    *prom.Family // a complete family for next to return
-	names    []string     // sample names of the family returned last
-	seen     nameSet      // OpenMetrics: the families read so far
-	families int
-	eof      bool // OpenMetrics: "# EOF" was read
-	done     bool
-	pending  error // an error to return after the family in ready
+	cur       *prom.Family // the family being read, or nil
+	meta      famMeta
+	ready     *prom.Family // a complete family for next to return
+	names     []string     // sample names of the family returned last
+	seen      nameSet      // OpenMetrics: the families read so far
+	families  int
+	role      role // the role of the sample before in the current family, if roleKnown
+	roleKnown bool
+	eof       bool // OpenMetrics: "# EOF" was read
+	done      bool
+	pending   error // an error to return after the family in ready
 
 	readyCont, cont bool // ready, and the family returned last, continue a family (Options.PartSeries)
 }
@@ -79,7 +81,7 @@ func (t *textReader) next() (*prom.Family, error) {
 		ln, err := t.lr.next()
 		if err == io.EOF {
 			// The line reader's buffer went back to its pool: drop what points into it.
-			t.lx.ln, t.lx.name, t.lx.valText, t.lx.tsText, t.lx.exTSText = nil, nil, nil, nil, nil
+			t.lx.ln = nil
 			if t.om && !t.eof {
 				return nil, &Error{Line: t.lr.lineNo, Column: 1, Msg: "expected \"# EOF\" as the last line, found end of input"}
 			}
@@ -87,6 +89,7 @@ func (t *textReader) next() (*prom.Family, error) {
 			if err := t.flush(); err != nil {
 				return nil, err
 			}
+			t.b.putScratch() // flush copied the last family out of it
 			continue
 		}
 		if err != nil {
@@ -135,6 +138,7 @@ func (t *textReader) start(name string, line int) error {
 	if err := t.flush(); err != nil {
 		return err
 	}
+	t.roleKnown = false
 	t.families++
 	if t.families > t.lim.MaxFamilies {
 		return &Error{Line: line, Column: 1, Msg: "expected at most the limit of " + itoa(t.lim.MaxFamilies) + " families, found more"}
@@ -153,17 +157,27 @@ func (t *textReader) sampleLine(ln []byte) error {
 	}
 	var r role
 	ok := false
-	if t.cur != nil {
-		r, ok = roleOf(t.om, t.cur.Type, t.meta.name, t.lx.name)
+	// A sample named as the one before, which went to the current family, goes there too,
+	// in the same role, and its name is among the family's sample names already.
+	known := t.lx.sameName && t.roleKnown
+	if known {
+		r, ok = t.role, true
+	} else if t.cur != nil {
+		r, ok = roleOf(t.om, t.cur.Type, t.meta.name, t.lx.name())
 	}
 	if !ok {
-		if err := t.start(t.b.arena.str(t.lx.name), t.lx.lineNo); err != nil {
+		if err := t.start(t.b.arena.str(t.lx.name()), t.lx.lineNo); err != nil {
 			return err
 		}
 		r = roleValue
 	}
 	t.meta.hasSamples = true
-	return t.b.add(&t.lx, r)
+	t.b.nameKnown = known
+	if err := t.b.add(&t.lx, r); err != nil {
+		return err
+	}
+	t.role, t.roleKnown = r, true
+	return nil
 }
 
 // roleOf returns the role of a sample called s in a family of type typ whose metadata name is
@@ -233,7 +247,8 @@ func (t *textReader) textLine(ln []byte) error {
 	}
 	// A comment: only "# HELP name text" and "# TYPE name type" mean anything.
 	lx := &t.lx
-	lx.ln, lx.pos, lx.buf = ln, i+1, lx.buf[:0]
+	lx.ln, lx.pos = ln, i+1
+	lx.mirror()
 	lx.skipBlanks()
 	kw, _ := lx.token()
 	if string(kw) != "HELP" && string(kw) != "TYPE" {
