@@ -6,7 +6,6 @@ import (
 	"errors"
 	"io"
 	"math"
-	"slices"
 	"strconv"
 	"strings"
 	"unsafe"
@@ -22,8 +21,10 @@ type protoReader struct {
 	lim   Limits
 	lax   bool
 	in    interner
-	buf   []byte
-	off   int64 // offset of the next message's length prefix
+	buf   []byte // the message, when it did not fit in br's buffer
+	msg   []byte // the message being decoded: in br's buffer, or buf
+	held  bool   // msg is in br's buffer, which done moves past
+	off   int64  // offset of the next message's length prefix
 	count int
 	names []string
 
@@ -34,11 +35,14 @@ type protoReader struct {
 	parts int          // the parts of it returned so far
 	cont  bool         // the family next returned last continues the one before
 
-	arena     arena
-	lnames    []string // the label names of the metric being decoded
-	lvals     [][]byte // and its values, in the message
-	prevNames []string // the label names of the previous series
-	lastNames []string // the label names of the last series decoded, of any family
+	arena arena
+	// loff holds the labels of the metric being decoded as offsets into its message, four
+	// a label (name start and end, value start and end): offsets rather than slices, so that
+	// collecting them stores no pointer, which costs a write barrier while the collector runs.
+	loff      []int
+	floats    []float64 // scratch for metricFast's quantiles and buckets
+	prevNames []string  // the label names of the previous series
+	lastNames []string  // the label names of the last series decoded, of any family
 }
 
 func newProtoReader(r io.Reader, o *Options) *protoReader {
@@ -59,7 +63,7 @@ func (p *protoReader) next() (*prom.Family, error) {
 	if p.br == nil {
 		return nil, io.EOF
 	}
-	n, err := binary.ReadUvarint(p.br)
+	n, err := p.length()
 	if err == io.EOF {
 		putReader(p.br) // the families hold copies of what they took from its buffer
 		p.br = nil
@@ -78,7 +82,7 @@ func (p *protoReader) next() (*prom.Family, error) {
 	if err := p.readMessage(int(n)); err != nil {
 		return nil, err
 	}
-	f, err := p.family(p.buf)
+	f, err := p.family(p.msg)
 	if err != nil {
 		return nil, p.fail(err.Error())
 	}
@@ -96,13 +100,33 @@ func (p *protoReader) next() (*prom.Family, error) {
 
 // done moves past the family message just decoded.
 func (p *protoReader) done() {
-	n := len(p.buf)
+	n := len(p.msg)
 	p.off += int64(uvarintSize(uint64(n))) + int64(n)
-	p.rest = wire{}
-	clear(p.lvals[:cap(p.lvals)]) // they point into the message
+	p.rest, p.msg = wire{}, nil
+	if p.held {
+		p.br.Discard(n) // cannot fail: the n bytes are buffered
+		p.held = false
+	}
 	if cap(p.buf) > 1<<20 {
 		p.buf = nil // a big message's buffer is not kept for the next ones
 	}
+}
+
+// length reads the varint length prefix of the next message. The prefix is decoded in
+// the reader's buffer when it is there whole, rather than a byte at a time.
+func (p *protoReader) length() (uint64, error) {
+	if m := p.br.Buffered(); m > 0 {
+		b, _ := p.br.Peek(m) // the buffered bytes, without reading more
+		if b[0] < 0x80 {
+			p.br.Discard(1)
+			return uint64(b[0]), nil
+		}
+		if v, k := binary.Uvarint(b); k > 0 {
+			p.br.Discard(k)
+			return v, nil
+		}
+	}
+	return binary.ReadUvarint(p.br)
 }
 
 // nextPart returns the next part of the family p.fam: its next p.part metrics, or the
@@ -122,10 +146,20 @@ func (p *protoReader) nextPart() (*prom.Family, error) {
 	return f, nil
 }
 
-// readMessage reads a message of n bytes into p.buf. The buffer grows only as bytes arrive,
-// so that a prefix that lies about the length costs nothing, and doubles up to n and no
-// further, so that a message of n bytes costs at most 2n of allocations and no slack.
+// readMessage reads a message of n bytes into p.msg. A message that fits in the reader's
+// buffer is decoded there, without a copy: the families take copies of what they keep, and
+// done moves past it. A larger one is read into p.buf, which grows only as bytes arrive, so
+// that a prefix that lies about the length costs nothing, and doubles up to n and no further,
+// so that a message of n bytes costs at most 2n of allocations and no slack.
 func (p *protoReader) readMessage(n int) error {
+	if n <= p.br.Size() {
+		b, err := p.br.Peek(n)
+		if err != nil {
+			return p.fail("expected a message of " + itoa(n) + " bytes, found " + itoa(len(b)) + " before the end of input")
+		}
+		p.msg, p.held = b, true
+		return nil
+	}
 	b := p.buf[:0]
 	if cap(b) < n {
 		b = make([]byte, 0, min(n, max(cap(b), 64<<10)))
@@ -143,7 +177,7 @@ func (p *protoReader) readMessage(n int) error {
 			return p.fail("expected a message of " + itoa(n) + " bytes, found " + itoa(len(b)) + " before the end of input")
 		}
 	}
-	p.buf = b
+	p.buf, p.msg = b, b
 	return nil
 }
 
@@ -174,14 +208,22 @@ func describeErr(err error) string {
 // left to read. The cursor moves by its offset rather than by reslicing b, so that reading a
 // cursor kept in the heap stores no pointer, which costs a write barrier while the garbage
 // collector runs.
+//
+// An error moves the cursor to the end of the message (fail), so that the fast paths of the
+// methods below, small enough for the compiler to inline, need not look at err: they read
+// what is well formed and in reach, and leave every other case, errors included, to the
+// slow path beside them.
 type wire struct {
 	b   []byte
 	i   int
 	err error
 }
 
-// stop moves the cursor to the end of the message, after an error.
-func (w *wire) stop() { w.i = len(w.b) }
+// fail records err and moves the cursor to the end of the message.
+func (w *wire) fail(err error) {
+	w.err = err
+	w.i = len(w.b)
+}
 
 const (
 	wVarint  = 0
@@ -194,6 +236,16 @@ var errTruncated = errors.New("expected more bytes in the message, found its end
 
 // field returns the next field number and wire type, or ok false at the end or on error.
 func (w *wire) field() (num int, typ int, ok bool) {
+	if w.i < len(w.b) {
+		if k := w.b[w.i]; k < 0x80 && k >= 8 { // a key of one byte: fields 1 to 15
+			w.i++
+			return int(k >> 3), int(k & 7), true
+		}
+	}
+	return w.fieldSlow()
+}
+
+func (w *wire) fieldSlow() (num int, typ int, ok bool) {
 	if w.err != nil || w.i >= len(w.b) {
 		return 0, 0, false
 	}
@@ -202,7 +254,7 @@ func (w *wire) field() (num int, typ int, ok bool) {
 		return 0, 0, false
 	}
 	if k>>3 == 0 || k>>3 > math.MaxInt32 {
-		w.err = errors.New("expected a field number, found " + utoa(k>>3))
+		w.fail(errors.New("expected a field number, found " + utoa(k>>3)))
 		return 0, 0, false
 	}
 	return int(k >> 3), int(k & 7), true
@@ -214,10 +266,13 @@ func (w *wire) varint() uint64 {
 		w.i++
 		return uint64(v)
 	}
+	return w.varintSlow()
+}
+
+func (w *wire) varintSlow() uint64 {
 	v, n := binary.Uvarint(w.b[w.i:])
 	if n <= 0 {
-		w.err = errors.New("expected a varint, found a malformed one")
-		w.stop()
+		w.fail(errors.New("expected a varint, found a malformed one"))
 		return 0
 	}
 	w.i += n
@@ -226,8 +281,7 @@ func (w *wire) varint() uint64 {
 
 func (w *wire) fixed64() uint64 {
 	if len(w.b)-w.i < 8 {
-		w.err = errTruncated
-		w.stop()
+		w.fail(errTruncated)
 		return 0
 	}
 	v := binary.LittleEndian.Uint64(w.b[w.i:])
@@ -236,13 +290,22 @@ func (w *wire) fixed64() uint64 {
 }
 
 func (w *wire) bytes() []byte {
+	if i := w.i; i < len(w.b) {
+		if n := int(w.b[i]); n < 0x80 && n < len(w.b)-i { // a length of one byte, in reach
+			w.i = i + 1 + n
+			return w.b[i+1 : i+1+n]
+		}
+	}
+	return w.bytesSlow()
+}
+
+func (w *wire) bytesSlow() []byte {
 	n := w.varint()
 	if w.err != nil {
 		return nil
 	}
 	if n > uint64(len(w.b)-w.i) {
-		w.err = errTruncated
-		w.stop()
+		w.fail(errTruncated)
 		return nil
 	}
 	v := w.b[w.i : w.i+int(n)]
@@ -251,18 +314,36 @@ func (w *wire) bytes() []byte {
 }
 
 func (w *wire) double(typ int) float64 {
+	if typ == wFixed64 && len(w.b)-w.i >= 8 {
+		v := binary.LittleEndian.Uint64(w.b[w.i:])
+		w.i += 8
+		return math.Float64frombits(v)
+	}
+	return w.doubleSlow(typ)
+}
+
+func (w *wire) doubleSlow(typ int) float64 {
 	if typ != wFixed64 {
 		w.skip(typ)
-		w.err = errors.New("expected a double, found another wire type")
+		w.fail(errors.New("expected a double, found another wire type"))
 		return 0
 	}
 	return math.Float64frombits(w.fixed64())
 }
 
 func (w *wire) uint(typ int) uint64 {
+	if typ == wVarint && w.i < len(w.b) && w.b[w.i] < 0x80 {
+		v := w.b[w.i]
+		w.i++
+		return uint64(v)
+	}
+	return w.uintSlow(typ)
+}
+
+func (w *wire) uintSlow(typ int) uint64 {
 	if typ != wVarint {
 		w.skip(typ)
-		w.err = errors.New("expected a varint, found another wire type")
+		w.fail(errors.New("expected a varint, found another wire type"))
 		return 0
 	}
 	return w.varint()
@@ -270,7 +351,7 @@ func (w *wire) uint(typ int) uint64 {
 
 func (w *wire) sub(typ int) wire {
 	if typ != wBytes {
-		w.err = errors.New("expected a length-delimited field, found another wire type")
+		w.fail(errors.New("expected a length-delimited field, found another wire type"))
 		return wire{}
 	}
 	return wire{b: w.bytes()}
@@ -286,14 +367,12 @@ func (w *wire) skip(typ int) {
 		w.bytes()
 	case wFixed32:
 		if len(w.b)-w.i < 4 {
-			w.err = errTruncated
-			w.stop()
+			w.fail(errTruncated)
 			return
 		}
 		w.i += 4
 	default:
-		w.err = errors.New("expected a known wire type, found " + itoa(typ))
-		w.stop()
+		w.fail(errors.New("expected a known wire type, found " + itoa(typ)))
 	}
 }
 
@@ -381,33 +460,43 @@ func (p *protoReader) family(b []byte) (*prom.Family, error) {
 }
 
 // metrics decodes the next n metrics of the family message into f.Series, which it
-// allocates to size.
+// allocates to size. Each metric goes through metricFast, and through metric when
+// metricFast declines it.
 func (p *protoReader) metrics(f *prom.Family, n int) error {
 	f.Series = p.arena.seriesOf(n)
+	w := p.rest // a copy in a register, not the heap, while it moves
 	i := 0
 	for i < n {
-		num, typ, ok := p.rest.field()
+		if k := w.i; k < len(w.b) && w.b[k] == 4<<3|wBytes {
+			if start, end := lenAt(w.b, k+1); end >= 0 && p.metricFast(&f.Series[i], w.b[start:end]) {
+				w.i = end
+				i++
+				continue
+			}
+			f.Series[i] = prom.Series{} // what metricFast set before it declined
+		}
+		num, typ, ok := w.field()
 		if !ok {
 			break
 		}
 		if num != 4 {
-			p.rest.skip(typ)
+			w.skip(typ)
 			continue
 		}
-		if err := p.metric(f, &f.Series[i], p.rest.sub(typ)); err != nil {
+		if err := p.metric(&f.Series[i], w.sub(typ)); err != nil {
+			p.rest = w
 			return err
 		}
 		i++
 	}
+	p.rest = w
 	p.left -= n
-	return p.rest.err
+	return w.err
 }
 
-// metric decodes a Metric message into s. Label names are interned and shared with the
-// previous series when they are the same; the label values of a series are one string
-// cut from the reader's arena.
-func (p *protoReader) metric(f *prom.Family, s *prom.Series, w wire) error {
-	p.lnames, p.lvals = p.lnames[:0], p.lvals[:0]
+// metric decodes a Metric message into s, every field of it, in the general way.
+func (p *protoReader) metric(s *prom.Series, w wire) error {
+	p.loff = p.loff[:0]
 	for {
 		num, typ, ok := w.field()
 		if !ok {
@@ -415,22 +504,15 @@ func (p *protoReader) metric(f *prom.Family, s *prom.Series, w wire) error {
 		}
 		switch num {
 		case 1:
-			n, v, err := p.labelBytes(w.sub(typ))
+			lw := w.sub(typ)
+			ns, ne, vs, ve, err := labelOffsets(lw, w.i-len(lw.b))
 			if err != nil {
 				return err
 			}
-			if len(p.lnames) >= p.lim.MaxLabels {
+			if len(p.loff)/4 >= p.lim.MaxLabels {
 				return errors.New("expected at most the limit of " + itoa(p.lim.MaxLabels) + " labels, found more")
 			}
-			// Most metrics repeat the label names of the metric before, of this family or
-			// the last: a comparison is cheaper than the interner's map.
-			i := len(p.lnames)
-			if i < len(p.lastNames) && p.lastNames[i] == string(n) {
-				p.lnames = append(p.lnames, p.lastNames[i])
-			} else {
-				p.lnames = append(p.lnames, p.in.get(n))
-			}
-			p.lvals = append(p.lvals, v)
+			p.loff = append(p.loff, ns, ne, vs, ve)
 		case 2, 5: // gauge, untyped
 			sw := w.sub(typ)
 			for {
@@ -489,38 +571,81 @@ func (p *protoReader) metric(f *prom.Family, s *prom.Series, w wire) error {
 	if w.err != nil {
 		return w.err
 	}
-	p.setLabels(f, s)
+	p.setLabels(s, w.b)
 	return nil
 }
 
-// setLabels gives s the labels metric collected.
-func (p *protoReader) setLabels(f *prom.Family, s *prom.Series) {
-	n := len(p.lnames)
+// labelOffsets decodes a LabelPair message, which starts at offset base of the message
+// it is in, and returns the offsets of its name and value there.
+func labelOffsets(w wire, base int) (ns, ne, vs, ve int, err error) {
+	for {
+		n, t, ok := w.field()
+		if !ok {
+			break
+		}
+		switch n {
+		case 1:
+			v := w.sub(t)
+			ns = base + w.i - len(v.b)
+			ne = ns + len(v.b)
+		case 2:
+			v := w.sub(t)
+			vs = base + w.i - len(v.b)
+			ve = vs + len(v.b)
+		default:
+			w.skip(t)
+		}
+	}
+	return ns, ne, vs, ve, w.err
+}
+
+// setLabels gives s the labels in p.loff, offsets into the Metric message m. The label
+// names are interned, and shared with the previous series of the family when they are the
+// same; the label values of a series are one string cut from the reader's arena.
+func (p *protoReader) setLabels(s *prom.Series, m []byte) {
+	off := p.loff
+	n := len(off) / 4
 	if n == 0 {
 		s.LabelNames = []string{}
 		return
 	}
-	if p.prevNames != nil && slices.Equal(p.prevNames, p.lnames) {
+	same := len(p.prevNames) == n
+	for j := 0; same && j < n; j++ {
+		same = p.prevNames[j] == string(m[off[4*j]:off[4*j+1]])
+	}
+	if same {
 		s.LabelNames = p.prevNames
 	} else {
-		s.LabelNames = append(p.arena.strings(n), p.lnames...)
-		p.prevNames = s.LabelNames
-		p.lastNames = s.LabelNames
+		names := p.arena.strings(n)
+		for j := range n {
+			// Most metrics repeat the label names of the metric before, of this family or
+			// the last: a comparison is cheaper than the interner's map.
+			name := m[off[4*j]:off[4*j+1]]
+			if j < len(p.lastNames) && p.lastNames[j] == string(name) {
+				names = append(names, p.lastNames[j])
+			} else {
+				names = append(names, p.in.get(name))
+			}
+		}
+		s.LabelNames = names
+		p.prevNames = names
+		p.lastNames = names
 	}
 	size := 0
-	for _, v := range p.lvals {
-		size += len(v)
+	for j := range n {
+		size += off[4*j+3] - off[4*j+2]
 	}
 	vb := p.arena.bytes(size)
-	for _, v := range p.lvals {
-		vb = append(vb, v...)
+	for j := range n {
+		vb = append(vb, m[off[4*j+2]:off[4*j+3]]...)
 	}
 	all := unsafe.String(unsafe.SliceData(vb), len(vb)) // vb is never written again
 	values := p.arena.strings(n)
-	off := 0
-	for _, v := range p.lvals {
-		values = append(values, all[off:off+len(v)])
-		off += len(v)
+	start := 0
+	for j := range n {
+		end := start + off[4*j+3] - off[4*j+2]
+		values = append(values, all[start:end])
+		start = end
 	}
 	s.LabelValues = values
 }
