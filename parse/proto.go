@@ -391,7 +391,7 @@ const (
 // family decodes the header of a MetricFamily message (name, help, type, unit) and counts
 // its metrics, which p.metrics then decodes, all of them or a part at a time.
 func (p *protoReader) family(b []byte) (*prom.Family, error) {
-	f := &prom.Family{}
+	var name, help, unit []byte
 	w := wire{b: b}
 	n := 0
 	// The type is an optional enum whose default is COUNTER: a family without the field is
@@ -399,17 +399,26 @@ func (p *protoReader) family(b []byte) (*prom.Family, error) {
 	// proto2 ones that set the default leave it out).
 	pbType := uint64(pbCounter)
 	for {
+		if k := w.i; k < len(w.b) && w.b[k] == 4<<3|wBytes && n < p.lim.MaxSeriesPerFamily {
+			end := len1At(w.b, k+1)
+			if end < 0 {
+				_, end = lenAt(w.b, k+1)
+			}
+			if end >= 0 { // a metric, counted here
+				w.i = end
+				n++
+				continue
+			}
+		}
 		num, typ, ok := w.field()
 		if !ok {
 			break
 		}
 		switch num {
 		case 1:
-			s := w.sub(typ)
-			f.Name = p.arena.str(s.b)
+			name = w.sub(typ).b
 		case 2:
-			s := w.sub(typ)
-			f.Help = p.arena.str(s.b)
+			help = w.sub(typ).b
 		case 3:
 			pbType = w.uint(typ)
 		case 4:
@@ -419,8 +428,7 @@ func (p *protoReader) family(b []byte) (*prom.Family, error) {
 			}
 			n++
 		case 5:
-			s := w.sub(typ)
-			f.Unit = string(s.b)
+			unit = w.sub(typ).b
 		default:
 			w.skip(typ)
 		}
@@ -428,33 +436,36 @@ func (p *protoReader) family(b []byte) (*prom.Family, error) {
 	if w.err != nil {
 		return nil, w.err
 	}
-	if f.Name == "" {
+	if len(name) == 0 {
 		return nil, errors.New("expected a family name, found none")
 	}
-	p.names = p.names[:0]
+	var t prom.Type
 	switch pbType {
 	case pbCounter:
-		f.Type = prom.CounterType
-		p.names = append(p.names, f.Name)
-		name := f.Name
-		f.Name = strings.TrimSuffix(f.Name, "_total")
-		f.ExactName = f.Name == name // named without "_total": written again as it is
+		t = prom.CounterType
 	case pbGauge:
-		f.Type = prom.GaugeType
+		t = prom.GaugeType
 	case pbSummary:
-		f.Type = prom.SummaryType
+		t = prom.SummaryType
 	case pbHistogram:
-		f.Type = prom.HistogramType
+		t = prom.HistogramType
 	case pbGaugeHistogram:
-		f.Type = prom.GaugeHistogramType
+		t = prom.GaugeHistogramType
 	case pbUntyped:
-		f.Type = prom.Unknown
+		t = prom.Unknown
 	default:
 		return nil, errors.New("expected a metric type from 0 to 5, found " + utoa(pbType))
 	}
-	if len(p.names) == 0 {
-		p.names = append(p.names, f.Name)
+	d := prom.Desc{Name: p.arena.str(name), Help: p.arena.str(help), Type: t}
+	if len(unit) > 0 {
+		d.Unit = string(unit)
 	}
+	p.names = append(p.names[:0], d.Name) // the name as written, for SampleNames
+	if t == prom.CounterType {
+		d.Name = strings.TrimSuffix(d.Name, "_total")
+		d.ExactName = d.Name == p.names[0] // named without "_total": written again as it is
+	}
+	f := &prom.Family{Desc: d} // set whole as it is allocated: no write barrier
 	p.rest, p.left = wire{b: b}, n
 	return f, nil
 }
@@ -468,7 +479,11 @@ func (p *protoReader) metrics(f *prom.Family, n int) error {
 	i := 0
 	for i < n {
 		if k := w.i; k < len(w.b) && w.b[k] == 4<<3|wBytes {
-			if start, end := lenAt(w.b, k+1); end >= 0 && p.metricFast(&f.Series[i], w.b[start:end]) {
+			start, end := k+2, len1At(w.b, k+1)
+			if end < 0 {
+				start, end = lenAt(w.b, k+1)
+			}
+			if end >= 0 && p.metricFast(&f.Series[i], w.b[start:end]) {
 				w.i = end
 				i++
 				continue

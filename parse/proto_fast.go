@@ -37,6 +37,18 @@ func lenLong(b []byte, i int) (start, end int) {
 	return i + k, i + k + int(n)
 }
 
+// len1At returns the end of the length-delimited field whose length prefix is at b[i] when
+// the prefix is one byte and the field ends within b, and -1 otherwise, when lenAt must look.
+// Unlike lenAt, it is small enough to inline.
+func len1At(b []byte, i int) int {
+	if uint(i) < uint(len(b)) {
+		if n := int(b[i]); n < 0x80 && n < len(b)-i {
+			return i + 1 + n
+		}
+	}
+	return -1
+}
+
 // uvarintAt returns the varint at b[i] and the offset after it, or an offset of -1 when it
 // is malformed or cut short.
 func uvarintAt(b []byte, i int) (uint64, int) {
@@ -105,14 +117,24 @@ func (p *protoReader) metricFast(s *prom.Series, m []byte) bool {
 			i = j
 			continue
 		}
-		start, end := lenAt(m, i+1)
+		start, end := i+2, len1At(m, i+1)
 		if end < 0 {
-			return false
+			if start, end = lenAt(m, i+1); end < 0 {
+				return false
+			}
 		}
 		switch k {
 		case kLabel:
 			if len(p.loff) >= 4*p.lim.MaxLabels {
 				return false
+			}
+			// A name and then a value, each under 128 bytes, as encoders write a
+			// LabelPair, is read here; labelFast reads any other.
+			if n := start + 1; start == i+2 && n < end && m[start] == kName {
+				if ne := len1At(m[:end], n); ne >= 0 && ne < end && m[ne] == kValue && len1At(m[:end], ne+1) == end {
+					p.loff = append(p.loff, n+1, ne, ne+2, end)
+					break
+				}
 			}
 			ns, ne, vs, ve, ok := labelFast(m[:end], start)
 			if !ok {
