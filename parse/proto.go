@@ -23,17 +23,18 @@ type protoReader struct {
 	in    interner
 	buf   []byte // the message, when it did not fit in br's buffer
 	msg   []byte // the message being decoded: in br's buffer, or buf
-	held  bool   // msg is in br's buffer, which done moves past
+	held  int    // when msg is in br's buffer, the bytes done discards: msg and any prefix
 	off   int64  // offset of the next message's length prefix
 	count int
 	names []string
 
-	part  int          // Options.PartSeries
-	fam   *prom.Family // the family whose metrics are left to decode in parts, or nil
-	rest  wire         // the rest of its message
-	left  int          // the number of its metrics left
-	parts int          // the parts of it returned so far
-	cont  bool         // the family next returned last continues the one before
+	part    int       // Options.PartSeries
+	parting bool      // a family is being returned in parts
+	desc    prom.Desc // that family
+	rest    int       // the offset in msg of the metrics of the family not yet decoded
+	left    int       // the number of them
+	parts   int       // the parts of the family returned so far
+	cont    bool      // the family next returned last continues the one before
 
 	arena arena
 	// loff holds the labels of the metric being decoded as offsets into its message, four
@@ -56,91 +57,97 @@ func (p *protoReader) continues() bool { return p.cont }
 func (p *protoReader) fail(msg string) error { return &Error{Offset: p.off, Msg: msg} }
 
 func (p *protoReader) next() (*prom.Family, error) {
-	if p.fam != nil {
+	if p.parting {
 		return p.nextPart()
 	}
 	p.cont, p.parts = false, 0
 	if p.br == nil {
 		return nil, io.EOF
 	}
-	n, err := p.length()
-	if err == io.EOF {
-		putReader(p.br) // the families hold copies of what they took from its buffer
-		p.br = nil
-		return nil, io.EOF
+	if !p.buffered() {
+		n, err := binary.ReadUvarint(p.br)
+		if err == io.EOF {
+			putReader(p.br) // the families hold copies of what they took from its buffer
+			p.br, p.msg = nil, nil
+			return nil, io.EOF
+		}
+		if err != nil {
+			return nil, p.fail("expected a varint length prefix, found " + describeErr(err))
+		}
+		if n > uint64(p.lim.MaxMessageBytes) {
+			return nil, p.fail("expected a message of at most the limit of " + itoa(p.lim.MaxMessageBytes) + " bytes, found a length prefix of " + utoa(n))
+		}
+		p.count++
+		if p.count > p.lim.MaxFamilies {
+			return nil, p.fail("expected at most the limit of " + itoa(p.lim.MaxFamilies) + " families, found more")
+		}
+		if err := p.readMessage(int(n)); err != nil {
+			return nil, err
+		}
 	}
-	if err != nil {
-		return nil, p.fail("expected a varint length prefix, found " + describeErr(err))
-	}
-	if n > uint64(p.lim.MaxMessageBytes) {
-		return nil, p.fail("expected a message of at most the limit of " + itoa(p.lim.MaxMessageBytes) + " bytes, found a length prefix of " + utoa(n))
-	}
-	p.count++
-	if p.count > p.lim.MaxFamilies {
-		return nil, p.fail("expected at most the limit of " + itoa(p.lim.MaxFamilies) + " families, found more")
-	}
-	if err := p.readMessage(int(n)); err != nil {
-		return nil, err
-	}
-	f, err := p.family(p.msg)
+	d, err := p.family(p.msg)
 	if err != nil {
 		return nil, p.fail(err.Error())
 	}
 	p.prevNames = nil
 	if p.part > 0 && p.left > p.part {
-		p.fam = f
+		p.desc, p.parting = d, true
 		return p.nextPart()
 	}
-	if err := p.metrics(f, p.left); err != nil {
+	series, err := p.metrics(p.left)
+	if err != nil {
 		return nil, p.fail(err.Error())
 	}
 	p.done()
-	return f, nil
+	return &prom.Family{Desc: d, Series: series}, nil // set whole as allocated: no write barrier
+}
+
+// buffered takes the next message, and its length prefix, from br's buffer without
+// reading, when they are both there and within the limits, and reports whether it did:
+// most messages are, and they are then decoded where they are, without a copy. Otherwise
+// next reads the prefix and the message, and reports what is wrong with them.
+func (p *protoReader) buffered() bool {
+	m := p.br.Buffered()
+	if m == 0 || p.count >= p.lim.MaxFamilies {
+		return false
+	}
+	b, _ := p.br.Peek(m) // the buffered bytes, without reading more
+	n, k := uvarintAt(b, 0)
+	if k < 0 || n > uint64(len(b)-k) || n > uint64(p.lim.MaxMessageBytes) {
+		return false
+	}
+	p.count++
+	p.msg, p.held = b[k:k+int(n)], k+int(n)
+	return true
 }
 
 // done moves past the family message just decoded.
 func (p *protoReader) done() {
 	n := len(p.msg)
 	p.off += int64(uvarintSize(uint64(n))) + int64(n)
-	p.rest, p.msg = wire{}, nil
-	if p.held {
-		p.br.Discard(n) // cannot fail: the n bytes are buffered
-		p.held = false
+	p.rest = 0
+	if p.held > 0 {
+		p.br.Discard(p.held) // cannot fail: the bytes are buffered
+		p.held = 0
 	}
 	if cap(p.buf) > 1<<20 {
-		p.buf = nil // a big message's buffer is not kept for the next ones
+		p.buf, p.msg = nil, nil // a big message's buffer is not kept for the next ones
 	}
 }
 
-// length reads the varint length prefix of the next message. The prefix is decoded in
-// the reader's buffer when it is there whole, rather than a byte at a time.
-func (p *protoReader) length() (uint64, error) {
-	if m := p.br.Buffered(); m > 0 {
-		b, _ := p.br.Peek(m) // the buffered bytes, without reading more
-		if b[0] < 0x80 {
-			p.br.Discard(1)
-			return uint64(b[0]), nil
-		}
-		if v, k := binary.Uvarint(b); k > 0 {
-			p.br.Discard(k)
-			return v, nil
-		}
-	}
-	return binary.ReadUvarint(p.br)
-}
-
-// nextPart returns the next part of the family p.fam: its next p.part metrics, or the
+// nextPart returns the next part of the family p.desc: its next p.part metrics, or the
 // rest.
 func (p *protoReader) nextPart() (*prom.Family, error) {
-	f := &prom.Family{Desc: p.fam.Desc}
 	p.cont = p.parts > 0
 	p.parts++
-	if err := p.metrics(f, min(p.part, p.left)); err != nil {
-		p.fam = nil
+	series, err := p.metrics(min(p.part, p.left))
+	if err != nil {
+		p.parting = false
 		return nil, p.fail(err.Error())
 	}
+	f := &prom.Family{Desc: p.desc, Series: series}
 	if p.left == 0 {
-		p.fam = nil
+		p.parting = false
 		p.done()
 	}
 	return f, nil
@@ -157,7 +164,7 @@ func (p *protoReader) readMessage(n int) error {
 		if err != nil {
 			return p.fail("expected a message of " + itoa(n) + " bytes, found " + itoa(len(b)) + " before the end of input")
 		}
-		p.msg, p.held = b, true
+		p.msg, p.held = b, n
 		return nil
 	}
 	b := p.buf[:0]
@@ -390,7 +397,7 @@ const (
 
 // family decodes the header of a MetricFamily message (name, help, type, unit) and counts
 // its metrics, which p.metrics then decodes, all of them or a part at a time.
-func (p *protoReader) family(b []byte) (*prom.Family, error) {
+func (p *protoReader) family(b []byte) (prom.Desc, error) {
 	var name, help, unit []byte
 	w := wire{b: b}
 	n := 0
@@ -424,7 +431,7 @@ func (p *protoReader) family(b []byte) (*prom.Family, error) {
 		case 4:
 			w.sub(typ)
 			if n >= p.lim.MaxSeriesPerFamily {
-				return nil, errors.New("expected at most the limit of " + itoa(p.lim.MaxSeriesPerFamily) + " series in a family, found more")
+				return prom.Desc{}, errors.New("expected at most the limit of " + itoa(p.lim.MaxSeriesPerFamily) + " series in a family, found more")
 			}
 			n++
 		case 5:
@@ -434,10 +441,10 @@ func (p *protoReader) family(b []byte) (*prom.Family, error) {
 		}
 	}
 	if w.err != nil {
-		return nil, w.err
+		return prom.Desc{}, w.err
 	}
 	if len(name) == 0 {
-		return nil, errors.New("expected a family name, found none")
+		return prom.Desc{}, errors.New("expected a family name, found none")
 	}
 	var t prom.Type
 	switch pbType {
@@ -454,7 +461,7 @@ func (p *protoReader) family(b []byte) (*prom.Family, error) {
 	case pbUntyped:
 		t = prom.Unknown
 	default:
-		return nil, errors.New("expected a metric type from 0 to 5, found " + utoa(pbType))
+		return prom.Desc{}, errors.New("expected a metric type from 0 to 5, found " + utoa(pbType))
 	}
 	d := prom.Desc{Name: p.arena.str(name), Help: p.arena.str(help), Type: t}
 	if len(unit) > 0 {
@@ -465,17 +472,15 @@ func (p *protoReader) family(b []byte) (*prom.Family, error) {
 		d.Name = strings.TrimSuffix(d.Name, "_total")
 		d.ExactName = d.Name == p.names[0] // named without "_total": written again as it is
 	}
-	f := &prom.Family{Desc: d} // set whole as it is allocated: no write barrier
-	p.rest, p.left = wire{b: b}, n
-	return f, nil
+	p.rest, p.left = 0, n
+	return d, nil
 }
 
-// metrics decodes the next n metrics of the family message into f.Series, which it
-// allocates to size. Each metric goes through metricFast, and through metric when
-// metricFast declines it.
-func (p *protoReader) metrics(f *prom.Family, n int) error {
-	f.Series = p.arena.seriesOf(n)
-	w := p.rest // a copy in a register, not the heap, while it moves
+// metrics decodes the next n metrics of the family message into series it allocates to
+// size. Each metric goes through metricFast, and through metric when metricFast declines it.
+func (p *protoReader) metrics(n int) ([]prom.Series, error) {
+	series := p.arena.seriesOf(n)
+	w := wire{b: p.msg, i: p.rest}
 	i := 0
 	for i < n {
 		if k := w.i; k < len(w.b) && w.b[k] == 4<<3|wBytes {
@@ -483,12 +488,12 @@ func (p *protoReader) metrics(f *prom.Family, n int) error {
 			if end < 0 {
 				start, end = lenAt(w.b, k+1)
 			}
-			if end >= 0 && p.metricFast(&f.Series[i], w.b[start:end]) {
+			if end >= 0 && p.metricFast(&series[i], w.b[start:end]) {
 				w.i = end
 				i++
 				continue
 			}
-			f.Series[i] = prom.Series{} // what metricFast set before it declined
+			series[i] = prom.Series{} // what metricFast set before it declined
 		}
 		num, typ, ok := w.field()
 		if !ok {
@@ -498,15 +503,14 @@ func (p *protoReader) metrics(f *prom.Family, n int) error {
 			w.skip(typ)
 			continue
 		}
-		if err := p.metric(&f.Series[i], w.sub(typ)); err != nil {
-			p.rest = w
-			return err
+		if err := p.metric(&series[i], w.sub(typ)); err != nil {
+			return nil, err
 		}
 		i++
 	}
-	p.rest = w
+	p.rest = w.i
 	p.left -= n
-	return w.err
+	return series, w.err
 }
 
 // metric decodes a Metric message into s, every field of it, in the general way.
