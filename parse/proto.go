@@ -628,45 +628,43 @@ func (p *protoReader) setLabels(s *prom.Series, m []byte) {
 		s.LabelNames = []string{}
 		return
 	}
-	same := len(p.prevNames) == n
-	for j := 0; same && j < n; j++ {
-		same = p.prevNames[j] == string(m[off[4*j]:off[4*j+1]])
+	names := p.prevNames
+	same := len(names) == n
+	for j := 0; same && j < len(off); j += 4 {
+		same = names[j/4] == string(m[off[j]:off[j+1]])
 	}
-	if same {
-		s.LabelNames = p.prevNames
-	} else {
-		names := p.arena.strings(n)
-		for j := range n {
+	if !same {
+		names = p.arena.strings(n)
+		for j := 0; j < len(off); j += 4 {
 			// Most metrics repeat the label names of the metric before, of this family or
 			// the last: a comparison is cheaper than the interner's map.
-			name := m[off[4*j]:off[4*j+1]]
-			if j < len(p.lastNames) && p.lastNames[j] == string(name) {
-				names = append(names, p.lastNames[j])
+			name, k := m[off[j]:off[j+1]], len(names)
+			if k < len(p.lastNames) && p.lastNames[k] == string(name) {
+				names = append(names, p.lastNames[k])
 			} else {
 				names = append(names, p.in.get(name))
 			}
 		}
-		s.LabelNames = names
 		p.prevNames = names
 		p.lastNames = names
 	}
 	size := 0
-	for j := range n {
-		size += off[4*j+3] - off[4*j+2]
+	for j := 2; j < len(off); j += 4 {
+		size += off[j+1] - off[j]
 	}
-	vb := p.arena.bytes(size)
-	for j := range n {
-		vb = append(vb, m[off[4*j+2]:off[4*j+3]]...)
-	}
-	all := unsafe.String(unsafe.SliceData(vb), len(vb)) // vb is never written again
+	vb := p.arena.bytes(size) // vb is never written again but by the appends below
 	values := p.arena.strings(n)
-	start := 0
-	for j := range n {
-		end := start + off[4*j+3] - off[4*j+2]
-		values = append(values, all[start:end])
-		start = end
+	for j := 2; j < len(off); j += 4 {
+		v := m[off[j]:off[j+1]]
+		if len(v) == 0 {
+			values = append(values, "")
+			continue
+		}
+		k := len(vb)
+		vb = append(vb, v...)
+		values = append(values, unsafe.String(&vb[k], len(v)))
 	}
-	s.LabelValues = values
+	s.LabelNames, s.LabelValues = names, values
 }
 
 // labelBytes decodes a LabelPair message; the name and value point into the message.
