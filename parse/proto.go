@@ -417,6 +417,12 @@ func (p *protoReader) family(b []byte) (prom.Desc, error) {
 				continue
 			}
 		}
+		if k := w.i; k < len(w.b) && w.b[k] == 1<<3|wBytes { // the name, read here
+			if end := len1At(w.b, k+1); end >= 0 {
+				name, w.i = w.b[k+2:end], end
+				continue
+			}
+		}
 		num, typ, ok := w.field()
 		if !ok {
 			break

@@ -142,10 +142,15 @@ func (p *protoReader) metricFast(s *prom.Series, m []byte) bool {
 			}
 			p.loff = append(p.loff, ns, ne, vs, ve)
 		case kGauge, kUntyped, kCounter:
-			if seen&(1<<(k>>3)) != 0 || !valueFast(s, m[start:end], k == kCounter) {
+			if seen&(1<<(k>>3)) != 0 {
 				return false
 			}
 			seen |= 1 << (k >> 3)
+			if end-start == 9 && m[start] == kDouble1 { // the value alone, as most are
+				s.Value = math.Float64frombits(binary.LittleEndian.Uint64(m[start+1 : end]))
+			} else if !valueFast(s, m[start:end], k == kCounter) {
+				return false
+			}
 		case kSummary:
 			if seen&(1<<4) != 0 || !p.summaryFast(s, m[start:end]) {
 				return false
