@@ -8,6 +8,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"sync"
 	"unsafe"
 
 	"github.com/prom-go/prom"
@@ -47,7 +48,33 @@ type protoReader struct {
 }
 
 func newProtoReader(r io.Reader, o *Options) *protoReader {
-	return &protoReader{br: getReader(r), lim: o.Limits, lax: o.Lax, part: o.PartSeries}
+	p := &protoReader{br: getReader(r), lim: o.Limits, lax: o.Lax, part: o.PartSeries}
+	if st, ok := protoStates.Get().(*protoState); ok {
+		p.arena, p.in, p.loff, p.floats = st.arena, st.in, st.loff, st.floats
+		*st = protoState{}
+		protoStates.Put(st)
+	}
+	return p
+}
+
+// protoState is what a protobuf reader that read its document to the end leaves to the
+// next one: the free tails of its arena's chunks, which no family of its own uses (every
+// slice the arena hands out has its length as its capacity), the label names it interned,
+// and its scratch slices. A scraper reads one document after another: without it, each
+// document began with fresh chunks and a fresh interner, and left a tail of each chunk unused.
+type protoState struct {
+	arena  arena
+	in     interner
+	loff   []int
+	floats []float64
+}
+
+var protoStates sync.Pool
+
+// keep leaves what the reader has to the next one; the reader is done.
+func (p *protoReader) keep() {
+	protoStates.Put(&protoState{arena: p.arena, in: p.in, loff: p.loff, floats: p.floats})
+	p.arena, p.in, p.loff, p.floats = arena{}, interner{}, nil, nil
 }
 
 func (p *protoReader) sampleNames() []string { return p.names }
@@ -69,6 +96,7 @@ func (p *protoReader) next() (*prom.Family, error) {
 		if err == io.EOF {
 			putReader(p.br) // the families hold copies of what they took from its buffer
 			p.br, p.msg = nil, nil
+			p.keep()
 			return nil, io.EOF
 		}
 		if err != nil {

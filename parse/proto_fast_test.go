@@ -166,3 +166,64 @@ func FuzzProtobufFastPath(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, m []byte) { checkFastPath(t, m) })
 }
+
+// TestProtoReadersInParallel reads documents on several goroutines at once, each keeping
+// the families it read while the next readers cut theirs from the chunks the last ones
+// left (protoState): every family must stay as it was read. Run with -race.
+func TestProtoReadersInParallel(t *testing.T) {
+	var docs [][]byte
+	for i := range 4 {
+		var text bytes.Buffer
+		for j := range 50 {
+			fmt.Fprintf(&text, "# TYPE g%d_%d gauge\ng%d_%d{a=\"%d\",b=\"x%d\"} %d\n", i, j, i, j, j, i, j)
+		}
+		fs, err := Parse(&text, expfmt.TextFormat, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		docs = append(docs, write(t, fs, expfmt.ProtobufFormat))
+	}
+	want := make([]string, len(docs))
+	for i, doc := range docs {
+		fs, err := Parse(bytes.NewReader(doc), expfmt.ProtobufFormat, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want[i] = dumpFamilies(fs)
+	}
+	errs := make(chan error, len(docs))
+	for i, doc := range docs {
+		go func() {
+			var kept [][]*prom.Family
+			for range 20 {
+				fs, err := Parse(bytes.NewReader(doc), expfmt.ProtobufFormat, nil)
+				if err != nil {
+					errs <- err
+					return
+				}
+				kept = append(kept, fs)
+			}
+			for _, fs := range kept {
+				if got := dumpFamilies(fs); got != want[i] {
+					errs <- fmt.Errorf("document %d read differently: %s", i, got)
+					return
+				}
+			}
+			errs <- nil
+		}()
+	}
+	for range docs {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// dumpFamilies prints families whole, their series' labels and values included.
+func dumpFamilies(fs []*prom.Family) string {
+	var b bytes.Buffer
+	for _, f := range fs {
+		fmt.Fprintf(&b, "%#v\n", *f)
+	}
+	return b.String()
+}
