@@ -45,6 +45,8 @@ type protoReader struct {
 	floats    []float64 // scratch for metricFast's quantiles and buckets
 	prevNames []string  // the label names of the previous series
 	lastNames []string  // the label names of the last series decoded, of any family
+
+	state *protoState // the emptied state this reader took its arena from, for keep
 }
 
 func newProtoReader(r io.Reader, o *Options) *protoReader {
@@ -52,7 +54,7 @@ func newProtoReader(r io.Reader, o *Options) *protoReader {
 	if st, ok := protoStates.Get().(*protoState); ok {
 		p.arena, p.in, p.loff, p.floats = st.arena, st.in, st.loff, st.floats
 		*st = protoState{}
-		protoStates.Put(st)
+		p.state = st
 	}
 	return p
 }
@@ -73,8 +75,13 @@ var protoStates sync.Pool
 
 // keep leaves what the reader has to the next one; the reader is done.
 func (p *protoReader) keep() {
-	protoStates.Put(&protoState{arena: p.arena, in: p.in, loff: p.loff, floats: p.floats})
-	p.arena, p.in, p.loff, p.floats = arena{}, interner{}, nil, nil
+	st := p.state
+	if st == nil {
+		st = new(protoState)
+	}
+	*st = protoState{arena: p.arena, in: p.in, loff: p.loff, floats: p.floats}
+	protoStates.Put(st)
+	p.state, p.arena, p.in, p.loff, p.floats = nil, arena{}, interner{}, nil, nil
 }
 
 func (p *protoReader) sampleNames() []string { return p.names }
