@@ -252,9 +252,9 @@ func describeErr(err error) string {
 // collector runs.
 //
 // An error moves the cursor to the end of the message (fail), so that the fast paths of the
-// methods below, small enough for the compiler to inline, need not look at err: they read
-// what is well formed and in reach, and leave every other case, errors included, to the
-// slow path beside them.
+// methods below need not look at err: they read the common case (a key or length of one
+// byte, the expected wire type, all of it in reach), and leave every other case, errors
+// included, to the slow path beside them.
 type wire struct {
 	b   []byte
 	i   int
