@@ -64,6 +64,8 @@ func newProtoReader(r io.Reader, o *Options) *protoReader {
 // slice the arena hands out has its length as its capacity), the label names it interned,
 // and its scratch slices. A scraper reads one document after another: without it, each
 // document began with fresh chunks and a fresh interner, and left a tail of each chunk unused.
+// The pool keeps those chunks reachable, with the series and strings of the last families at
+// their heads, a few tens of kilobytes, until the collector empties it.
 type protoState struct {
 	arena  arena
 	in     interner
