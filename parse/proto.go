@@ -6,9 +6,9 @@ import (
 	"errors"
 	"io"
 	"math"
-	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"unsafe"
 
 	"github.com/prom-go/prom"
@@ -22,27 +22,68 @@ type protoReader struct {
 	lim   Limits
 	lax   bool
 	in    interner
-	buf   []byte
-	off   int64 // offset of the next message's length prefix
+	buf   []byte // the message, when it did not fit in br's buffer
+	msg   []byte // the message being decoded: in br's buffer, or buf
+	held  int    // when msg is in br's buffer, the bytes done discards: msg and any prefix
+	off   int64  // offset of the next message's length prefix
 	count int
 	names []string
 
-	part  int          // Options.PartSeries
-	fam   *prom.Family // the family whose metrics are left to decode in parts, or nil
-	rest  wire         // the rest of its message
-	left  int          // the number of its metrics left
-	parts int          // the parts of it returned so far
-	cont  bool         // the family next returned last continues the one before
+	part    int       // Options.PartSeries
+	parting bool      // a family is being returned in parts
+	desc    prom.Desc // that family
+	rest    int       // the offset in msg of the metrics of the family not yet decoded
+	left    int       // the number of them
+	parts   int       // the parts of the family returned so far
+	cont    bool      // the family next returned last continues the one before
 
-	arena     arena
-	lnames    []string // the label names of the metric being decoded
-	lvals     [][]byte // and its values, in the message
-	prevNames []string // the label names of the previous series
-	lastNames []string // the label names of the last series decoded, of any family
+	arena arena
+	// loff holds the labels of the metric being decoded as offsets into its message, four
+	// a label (name start and end, value start and end): offsets rather than slices, so that
+	// collecting them stores no pointer, which costs a write barrier while the collector runs.
+	loff      []int
+	floats    []float64 // scratch for metricFast's quantiles and buckets
+	prevNames []string  // the label names of the previous series
+	lastNames []string  // the label names of the last series decoded, of any family
+
+	state *protoState // the emptied state this reader took its arena from, for keep
 }
 
 func newProtoReader(r io.Reader, o *Options) *protoReader {
-	return &protoReader{br: getReader(r), lim: o.Limits, lax: o.Lax, part: o.PartSeries}
+	p := &protoReader{br: getReader(r), lim: o.Limits, lax: o.Lax, part: o.PartSeries}
+	if st, ok := protoStates.Get().(*protoState); ok {
+		p.arena, p.in, p.loff, p.floats = st.arena, st.in, st.loff, st.floats
+		*st = protoState{}
+		p.state = st
+	}
+	return p
+}
+
+// protoState is what a protobuf reader that read its document to the end leaves to the
+// next one: the free tails of its arena's chunks, which no family of its own uses (every
+// slice the arena hands out has its length as its capacity), the label names it interned,
+// and its scratch slices. A scraper reads one document after another: without it, each
+// document began with fresh chunks and a fresh interner, and left a tail of each chunk unused.
+// The pool keeps those chunks reachable, with the series and strings of the last families at
+// their heads, a few tens of kilobytes, until the collector empties it.
+type protoState struct {
+	arena  arena
+	in     interner
+	loff   []int
+	floats []float64
+}
+
+var protoStates sync.Pool
+
+// keep leaves what the reader has to the next one; the reader is done.
+func (p *protoReader) keep() {
+	st := p.state
+	if st == nil {
+		st = new(protoState)
+	}
+	*st = protoState{arena: p.arena, in: p.in, loff: p.loff, floats: p.floats}
+	protoStates.Put(st)
+	p.state, p.arena, p.in, p.loff, p.floats = nil, arena{}, interner{}, nil, nil
 }
 
 func (p *protoReader) sampleNames() []string { return p.names }
@@ -52,80 +93,117 @@ func (p *protoReader) continues() bool { return p.cont }
 func (p *protoReader) fail(msg string) error { return &Error{Offset: p.off, Msg: msg} }
 
 func (p *protoReader) next() (*prom.Family, error) {
-	if p.fam != nil {
+	if p.parting {
 		return p.nextPart()
 	}
 	p.cont, p.parts = false, 0
 	if p.br == nil {
 		return nil, io.EOF
 	}
-	n, err := binary.ReadUvarint(p.br)
-	if err == io.EOF {
-		putReader(p.br) // the families hold copies of what they took from its buffer
-		p.br = nil
-		return nil, io.EOF
+	if !p.buffered() {
+		n, err := binary.ReadUvarint(p.br)
+		if err == io.EOF {
+			putReader(p.br) // the families hold copies of what they took from its buffer
+			p.br, p.msg = nil, nil
+			p.keep()
+			return nil, io.EOF
+		}
+		if err != nil {
+			return nil, p.fail("expected a varint length prefix, found " + describeErr(err))
+		}
+		if n > uint64(p.lim.MaxMessageBytes) {
+			return nil, p.fail("expected a message of at most the limit of " + itoa(p.lim.MaxMessageBytes) + " bytes, found a length prefix of " + utoa(n))
+		}
+		p.count++
+		if p.count > p.lim.MaxFamilies {
+			return nil, p.fail("expected at most the limit of " + itoa(p.lim.MaxFamilies) + " families, found more")
+		}
+		if err := p.readMessage(int(n)); err != nil {
+			return nil, err
+		}
 	}
-	if err != nil {
-		return nil, p.fail("expected a varint length prefix, found " + describeErr(err))
-	}
-	if n > uint64(p.lim.MaxMessageBytes) {
-		return nil, p.fail("expected a message of at most the limit of " + itoa(p.lim.MaxMessageBytes) + " bytes, found a length prefix of " + utoa(n))
-	}
-	p.count++
-	if p.count > p.lim.MaxFamilies {
-		return nil, p.fail("expected at most the limit of " + itoa(p.lim.MaxFamilies) + " families, found more")
-	}
-	if err := p.readMessage(int(n)); err != nil {
-		return nil, err
-	}
-	f, err := p.family(p.buf)
+	d, err := p.family(p.msg)
 	if err != nil {
 		return nil, p.fail(err.Error())
 	}
 	p.prevNames = nil
 	if p.part > 0 && p.left > p.part {
-		p.fam = f
+		p.desc, p.parting = d, true
 		return p.nextPart()
 	}
-	if err := p.metrics(f, p.left); err != nil {
+	series, err := p.metrics(p.left)
+	if err != nil {
 		return nil, p.fail(err.Error())
 	}
 	p.done()
-	return f, nil
+	return &prom.Family{Desc: d, Series: series}, nil // set whole as allocated: no write barrier
+}
+
+// buffered takes the next message, and its length prefix, from br's buffer without
+// reading, when they are both there and within the limits, and reports whether it did:
+// most messages are, and they are then decoded where they are, without a copy. Otherwise
+// next reads the prefix and the message, and reports what is wrong with them.
+func (p *protoReader) buffered() bool {
+	m := p.br.Buffered()
+	if m == 0 || p.count >= p.lim.MaxFamilies {
+		return false
+	}
+	b, _ := p.br.Peek(m) // the buffered bytes, without reading more
+	n, k := uvarintAt(b, 0)
+	if k < 0 || n > uint64(len(b)-k) || n > uint64(p.lim.MaxMessageBytes) {
+		return false
+	}
+	p.count++
+	p.msg, p.held = b[k:k+int(n)], k+int(n)
+	return true
 }
 
 // done moves past the family message just decoded.
 func (p *protoReader) done() {
-	n := len(p.buf)
+	n := len(p.msg)
 	p.off += int64(uvarintSize(uint64(n))) + int64(n)
-	p.rest = wire{}
-	clear(p.lvals[:cap(p.lvals)]) // they point into the message
+	p.rest = 0
+	if p.held > 0 {
+		p.br.Discard(p.held) // cannot fail: the bytes are buffered
+		p.held = 0
+	}
 	if cap(p.buf) > 1<<20 {
-		p.buf = nil // a big message's buffer is not kept for the next ones
+		p.buf, p.msg = nil, nil // a big message's buffer is not kept for the next ones
 	}
 }
 
-// nextPart returns the next part of the family p.fam: its next p.part metrics, or the
+// nextPart returns the next part of the family p.desc: its next p.part metrics, or the
 // rest.
 func (p *protoReader) nextPart() (*prom.Family, error) {
-	f := &prom.Family{Desc: p.fam.Desc}
 	p.cont = p.parts > 0
 	p.parts++
-	if err := p.metrics(f, min(p.part, p.left)); err != nil {
-		p.fam = nil
+	series, err := p.metrics(min(p.part, p.left))
+	if err != nil {
+		p.parting = false
 		return nil, p.fail(err.Error())
 	}
+	f := &prom.Family{Desc: p.desc, Series: series}
 	if p.left == 0 {
-		p.fam = nil
+		p.parting = false
 		p.done()
 	}
 	return f, nil
 }
 
-// readMessage reads a message of n bytes into p.buf. The buffer grows only as bytes arrive,
-// so that a prefix that lies about the length costs nothing, and doubles up to n and no
-// further, so that a message of n bytes costs at most 2n of allocations and no slack.
+// readMessage reads a message of n bytes into p.msg. A message that fits in the reader's
+// buffer is decoded there, without a copy: the families take copies of what they keep, and
+// done moves past it. A larger one is read into p.buf, which grows only as bytes arrive, so
+// that a prefix that lies about the length costs nothing, and doubles up to n and no further,
+// so that a message of n bytes costs at most 2n of allocations and no slack.
 func (p *protoReader) readMessage(n int) error {
+	if n <= p.br.Size() {
+		b, err := p.br.Peek(n)
+		if err != nil {
+			return p.fail("expected a message of " + itoa(n) + " bytes, found " + itoa(len(b)) + " before the end of input")
+		}
+		p.msg, p.held = b, n
+		return nil
+	}
 	b := p.buf[:0]
 	if cap(b) < n {
 		b = make([]byte, 0, min(n, max(cap(b), 64<<10)))
@@ -143,7 +221,7 @@ func (p *protoReader) readMessage(n int) error {
 			return p.fail("expected a message of " + itoa(n) + " bytes, found " + itoa(len(b)) + " before the end of input")
 		}
 	}
-	p.buf = b
+	p.buf, p.msg = b, b
 	return nil
 }
 
@@ -174,14 +252,22 @@ func describeErr(err error) string {
 // left to read. The cursor moves by its offset rather than by reslicing b, so that reading a
 // cursor kept in the heap stores no pointer, which costs a write barrier while the garbage
 // collector runs.
+//
+// An error moves the cursor to the end of the message (fail), so that the fast paths of the
+// methods below need not look at err: they read the common case (a key or length of one
+// byte, the expected wire type, all of it in reach), and leave every other case, errors
+// included, to the slow path beside them.
 type wire struct {
 	b   []byte
 	i   int
 	err error
 }
 
-// stop moves the cursor to the end of the message, after an error.
-func (w *wire) stop() { w.i = len(w.b) }
+// fail records err and moves the cursor to the end of the message.
+func (w *wire) fail(err error) {
+	w.err = err
+	w.i = len(w.b)
+}
 
 const (
 	wVarint  = 0
@@ -194,6 +280,16 @@ var errTruncated = errors.New("expected more bytes in the message, found its end
 
 // field returns the next field number and wire type, or ok false at the end or on error.
 func (w *wire) field() (num int, typ int, ok bool) {
+	if w.i < len(w.b) {
+		if k := w.b[w.i]; k < 0x80 && k >= 8 { // a key of one byte: fields 1 to 15
+			w.i++
+			return int(k >> 3), int(k & 7), true
+		}
+	}
+	return w.fieldSlow()
+}
+
+func (w *wire) fieldSlow() (num int, typ int, ok bool) {
 	if w.err != nil || w.i >= len(w.b) {
 		return 0, 0, false
 	}
@@ -202,7 +298,7 @@ func (w *wire) field() (num int, typ int, ok bool) {
 		return 0, 0, false
 	}
 	if k>>3 == 0 || k>>3 > math.MaxInt32 {
-		w.err = errors.New("expected a field number, found " + utoa(k>>3))
+		w.fail(errors.New("expected a field number, found " + utoa(k>>3)))
 		return 0, 0, false
 	}
 	return int(k >> 3), int(k & 7), true
@@ -214,10 +310,13 @@ func (w *wire) varint() uint64 {
 		w.i++
 		return uint64(v)
 	}
+	return w.varintSlow()
+}
+
+func (w *wire) varintSlow() uint64 {
 	v, n := binary.Uvarint(w.b[w.i:])
 	if n <= 0 {
-		w.err = errors.New("expected a varint, found a malformed one")
-		w.stop()
+		w.fail(errors.New("expected a varint, found a malformed one"))
 		return 0
 	}
 	w.i += n
@@ -226,8 +325,7 @@ func (w *wire) varint() uint64 {
 
 func (w *wire) fixed64() uint64 {
 	if len(w.b)-w.i < 8 {
-		w.err = errTruncated
-		w.stop()
+		w.fail(errTruncated)
 		return 0
 	}
 	v := binary.LittleEndian.Uint64(w.b[w.i:])
@@ -236,13 +334,22 @@ func (w *wire) fixed64() uint64 {
 }
 
 func (w *wire) bytes() []byte {
+	if i := w.i; i < len(w.b) {
+		if n := int(w.b[i]); n < 0x80 && n < len(w.b)-i { // a length of one byte, in reach
+			w.i = i + 1 + n
+			return w.b[i+1 : i+1+n]
+		}
+	}
+	return w.bytesSlow()
+}
+
+func (w *wire) bytesSlow() []byte {
 	n := w.varint()
 	if w.err != nil {
 		return nil
 	}
 	if n > uint64(len(w.b)-w.i) {
-		w.err = errTruncated
-		w.stop()
+		w.fail(errTruncated)
 		return nil
 	}
 	v := w.b[w.i : w.i+int(n)]
@@ -251,18 +358,36 @@ func (w *wire) bytes() []byte {
 }
 
 func (w *wire) double(typ int) float64 {
+	if typ == wFixed64 && len(w.b)-w.i >= 8 {
+		v := binary.LittleEndian.Uint64(w.b[w.i:])
+		w.i += 8
+		return math.Float64frombits(v)
+	}
+	return w.doubleSlow(typ)
+}
+
+func (w *wire) doubleSlow(typ int) float64 {
 	if typ != wFixed64 {
 		w.skip(typ)
-		w.err = errors.New("expected a double, found another wire type")
+		w.fail(errors.New("expected a double, found another wire type"))
 		return 0
 	}
 	return math.Float64frombits(w.fixed64())
 }
 
 func (w *wire) uint(typ int) uint64 {
+	if typ == wVarint && w.i < len(w.b) && w.b[w.i] < 0x80 {
+		v := w.b[w.i]
+		w.i++
+		return uint64(v)
+	}
+	return w.uintSlow(typ)
+}
+
+func (w *wire) uintSlow(typ int) uint64 {
 	if typ != wVarint {
 		w.skip(typ)
-		w.err = errors.New("expected a varint, found another wire type")
+		w.fail(errors.New("expected a varint, found another wire type"))
 		return 0
 	}
 	return w.varint()
@@ -270,7 +395,7 @@ func (w *wire) uint(typ int) uint64 {
 
 func (w *wire) sub(typ int) wire {
 	if typ != wBytes {
-		w.err = errors.New("expected a length-delimited field, found another wire type")
+		w.fail(errors.New("expected a length-delimited field, found another wire type"))
 		return wire{}
 	}
 	return wire{b: w.bytes()}
@@ -286,14 +411,12 @@ func (w *wire) skip(typ int) {
 		w.bytes()
 	case wFixed32:
 		if len(w.b)-w.i < 4 {
-			w.err = errTruncated
-			w.stop()
+			w.fail(errTruncated)
 			return
 		}
 		w.i += 4
 	default:
-		w.err = errors.New("expected a known wire type, found " + itoa(typ))
-		w.stop()
+		w.fail(errors.New("expected a known wire type, found " + itoa(typ)))
 	}
 }
 
@@ -311,8 +434,8 @@ const (
 
 // family decodes the header of a MetricFamily message (name, help, type, unit) and counts
 // its metrics, which p.metrics then decodes, all of them or a part at a time.
-func (p *protoReader) family(b []byte) (*prom.Family, error) {
-	f := &prom.Family{}
+func (p *protoReader) family(b []byte) (prom.Desc, error) {
+	var name, help, unit []byte
 	w := wire{b: b}
 	n := 0
 	// The type is an optional enum whose default is COUNTER: a family without the field is
@@ -320,94 +443,122 @@ func (p *protoReader) family(b []byte) (*prom.Family, error) {
 	// proto2 ones that set the default leave it out).
 	pbType := uint64(pbCounter)
 	for {
+		if k := w.i; k < len(w.b) && w.b[k] == 4<<3|wBytes && n < p.lim.MaxSeriesPerFamily {
+			end := len1At(w.b, k+1)
+			if end < 0 {
+				_, end = lenAt(w.b, k+1)
+			}
+			if end >= 0 { // a metric, counted here
+				w.i = end
+				n++
+				continue
+			}
+		}
+		if k := w.i; k < len(w.b) && w.b[k] == 1<<3|wBytes { // the name, read here
+			if end := len1At(w.b, k+1); end >= 0 {
+				name, w.i = w.b[k+2:end], end
+				continue
+			}
+		}
 		num, typ, ok := w.field()
 		if !ok {
 			break
 		}
 		switch num {
 		case 1:
-			s := w.sub(typ)
-			f.Name = p.arena.str(s.b)
+			name = w.sub(typ).b
 		case 2:
-			s := w.sub(typ)
-			f.Help = p.arena.str(s.b)
+			help = w.sub(typ).b
 		case 3:
 			pbType = w.uint(typ)
 		case 4:
 			w.sub(typ)
 			if n >= p.lim.MaxSeriesPerFamily {
-				return nil, errors.New("expected at most the limit of " + itoa(p.lim.MaxSeriesPerFamily) + " series in a family, found more")
+				return prom.Desc{}, errors.New("expected at most the limit of " + itoa(p.lim.MaxSeriesPerFamily) + " series in a family, found more")
 			}
 			n++
 		case 5:
-			s := w.sub(typ)
-			f.Unit = string(s.b)
+			unit = w.sub(typ).b
 		default:
 			w.skip(typ)
 		}
 	}
 	if w.err != nil {
-		return nil, w.err
+		return prom.Desc{}, w.err
 	}
-	if f.Name == "" {
-		return nil, errors.New("expected a family name, found none")
+	if len(name) == 0 {
+		return prom.Desc{}, errors.New("expected a family name, found none")
 	}
-	p.names = p.names[:0]
+	var t prom.Type
 	switch pbType {
 	case pbCounter:
-		f.Type = prom.CounterType
-		p.names = append(p.names, f.Name)
-		name := f.Name
-		f.Name = strings.TrimSuffix(f.Name, "_total")
-		f.ExactName = f.Name == name // named without "_total": written again as it is
+		t = prom.CounterType
 	case pbGauge:
-		f.Type = prom.GaugeType
+		t = prom.GaugeType
 	case pbSummary:
-		f.Type = prom.SummaryType
+		t = prom.SummaryType
 	case pbHistogram:
-		f.Type = prom.HistogramType
+		t = prom.HistogramType
 	case pbGaugeHistogram:
-		f.Type = prom.GaugeHistogramType
+		t = prom.GaugeHistogramType
 	case pbUntyped:
-		f.Type = prom.Unknown
+		t = prom.Unknown
 	default:
-		return nil, errors.New("expected a metric type from 0 to 5, found " + utoa(pbType))
+		return prom.Desc{}, errors.New("expected a metric type from 0 to 5, found " + utoa(pbType))
 	}
-	if len(p.names) == 0 {
-		p.names = append(p.names, f.Name)
+	d := prom.Desc{Name: p.arena.str(name), Help: p.arena.str(help), Type: t}
+	if len(unit) > 0 {
+		d.Unit = string(unit)
 	}
-	p.rest, p.left = wire{b: b}, n
-	return f, nil
+	p.names = append(p.names[:0], d.Name) // the name as written, for SampleNames
+	if t == prom.CounterType {
+		d.Name = strings.TrimSuffix(d.Name, "_total")
+		d.ExactName = d.Name == p.names[0] // named without "_total": written again as it is
+	}
+	p.rest, p.left = 0, n
+	return d, nil
 }
 
-// metrics decodes the next n metrics of the family message into f.Series, which it
-// allocates to size.
-func (p *protoReader) metrics(f *prom.Family, n int) error {
-	f.Series = p.arena.seriesOf(n)
+// metrics decodes the next n metrics of the family message into series it allocates to
+// size. Each metric goes through metricFast, and through metric when metricFast declines it.
+func (p *protoReader) metrics(n int) ([]prom.Series, error) {
+	series := p.arena.seriesOf(n)
+	w := wire{b: p.msg, i: p.rest}
 	i := 0
 	for i < n {
-		num, typ, ok := p.rest.field()
+		if k := w.i; k < len(w.b) && w.b[k] == 4<<3|wBytes {
+			start, end := k+2, len1At(w.b, k+1)
+			if end < 0 {
+				start, end = lenAt(w.b, k+1)
+			}
+			if end >= 0 && p.metricFast(&series[i], w.b[start:end]) {
+				w.i = end
+				i++
+				continue
+			}
+			series[i] = prom.Series{} // what metricFast set before it declined
+		}
+		num, typ, ok := w.field()
 		if !ok {
 			break
 		}
 		if num != 4 {
-			p.rest.skip(typ)
+			w.skip(typ)
 			continue
 		}
-		if err := p.metric(f, &f.Series[i], p.rest.sub(typ)); err != nil {
-			return err
+		if err := p.metric(&series[i], w.sub(typ)); err != nil {
+			return nil, err
 		}
 		i++
 	}
+	p.rest = w.i
 	p.left -= n
-	return p.rest.err
+	return series, w.err
 }
 
-// metric decodes a Metric message into s. Label names are interned and shared with the
-// previous series when they are the same; the label values of a series are one string
-// cut from the reader's arena.
-func (p *protoReader) metric(f *prom.Family, s *prom.Series, w wire) error {
-	p.lnames, p.lvals = p.lnames[:0], p.lvals[:0]
+// metric decodes a Metric message into s, every field of it, in the general way.
+func (p *protoReader) metric(s *prom.Series, w wire) error {
+	p.loff = p.loff[:0]
 	for {
 		num, typ, ok := w.field()
 		if !ok {
@@ -415,22 +566,15 @@ func (p *protoReader) metric(f *prom.Family, s *prom.Series, w wire) error {
 		}
 		switch num {
 		case 1:
-			n, v, err := p.labelBytes(w.sub(typ))
+			lw := w.sub(typ)
+			ns, ne, vs, ve, err := labelOffsets(lw, w.i-len(lw.b))
 			if err != nil {
 				return err
 			}
-			if len(p.lnames) >= p.lim.MaxLabels {
+			if len(p.loff)/4 >= p.lim.MaxLabels {
 				return errors.New("expected at most the limit of " + itoa(p.lim.MaxLabels) + " labels, found more")
 			}
-			// Most metrics repeat the label names of the metric before, of this family or
-			// the last: a comparison is cheaper than the interner's map.
-			i := len(p.lnames)
-			if i < len(p.lastNames) && p.lastNames[i] == string(n) {
-				p.lnames = append(p.lnames, p.lastNames[i])
-			} else {
-				p.lnames = append(p.lnames, p.in.get(n))
-			}
-			p.lvals = append(p.lvals, v)
+			p.loff = append(p.loff, ns, ne, vs, ve)
 		case 2, 5: // gauge, untyped
 			sw := w.sub(typ)
 			for {
@@ -489,40 +633,81 @@ func (p *protoReader) metric(f *prom.Family, s *prom.Series, w wire) error {
 	if w.err != nil {
 		return w.err
 	}
-	p.setLabels(f, s)
+	p.setLabels(s, w.b)
 	return nil
 }
 
-// setLabels gives s the labels metric collected.
-func (p *protoReader) setLabels(f *prom.Family, s *prom.Series) {
-	n := len(p.lnames)
+// labelOffsets decodes a LabelPair message, which starts at offset base of the message
+// it is in, and returns the offsets of its name and value there.
+func labelOffsets(w wire, base int) (ns, ne, vs, ve int, err error) {
+	for {
+		n, t, ok := w.field()
+		if !ok {
+			break
+		}
+		switch n {
+		case 1:
+			v := w.sub(t)
+			ns = base + w.i - len(v.b)
+			ne = ns + len(v.b)
+		case 2:
+			v := w.sub(t)
+			vs = base + w.i - len(v.b)
+			ve = vs + len(v.b)
+		default:
+			w.skip(t)
+		}
+	}
+	return ns, ne, vs, ve, w.err
+}
+
+// setLabels gives s the labels in p.loff, offsets into the Metric message m. The label
+// names are interned, and shared with the previous series of the family when they are the
+// same; the label values of a series are one string cut from the reader's arena.
+func (p *protoReader) setLabels(s *prom.Series, m []byte) {
+	off := p.loff
+	n := len(off) / 4
 	if n == 0 {
 		s.LabelNames = []string{}
 		return
 	}
-	if p.prevNames != nil && slices.Equal(p.prevNames, p.lnames) {
-		s.LabelNames = p.prevNames
-	} else {
-		s.LabelNames = append(p.arena.strings(n), p.lnames...)
-		p.prevNames = s.LabelNames
-		p.lastNames = s.LabelNames
+	names := p.prevNames
+	same := len(names) == n
+	for j := 0; same && j < len(off); j += 4 {
+		same = names[j/4] == string(m[off[j]:off[j+1]])
+	}
+	if !same {
+		names = p.arena.strings(n)
+		for j := 0; j < len(off); j += 4 {
+			// Most metrics repeat the label names of the metric before, of this family or
+			// the last: a comparison is cheaper than the interner's map.
+			name, k := m[off[j]:off[j+1]], len(names)
+			if k < len(p.lastNames) && p.lastNames[k] == string(name) {
+				names = append(names, p.lastNames[k])
+			} else {
+				names = append(names, p.in.get(name))
+			}
+		}
+		p.prevNames = names
+		p.lastNames = names
 	}
 	size := 0
-	for _, v := range p.lvals {
-		size += len(v)
+	for j := 2; j < len(off); j += 4 {
+		size += off[j+1] - off[j]
 	}
-	vb := p.arena.bytes(size)
-	for _, v := range p.lvals {
-		vb = append(vb, v...)
-	}
-	all := unsafe.String(unsafe.SliceData(vb), len(vb)) // vb is never written again
+	vb := p.arena.bytes(size) // vb is never written again but by the appends below
 	values := p.arena.strings(n)
-	off := 0
-	for _, v := range p.lvals {
-		values = append(values, all[off:off+len(v)])
-		off += len(v)
+	for j := 2; j < len(off); j += 4 {
+		v := m[off[j]:off[j+1]]
+		if len(v) == 0 {
+			values = append(values, "")
+			continue
+		}
+		k := len(vb)
+		vb = append(vb, v...)
+		values = append(values, unsafe.String(&vb[k], len(v)))
 	}
-	s.LabelValues = values
+	s.LabelNames, s.LabelValues = names, values
 }
 
 // labelBytes decodes a LabelPair message; the name and value point into the message.
