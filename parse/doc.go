@@ -106,13 +106,13 @@
 // its allocations, and twice as fast as its protobuf decoder: the ParseText and
 // ParseProtobuf tables of bench/RESULTS.md (cd bench && go test -run XXX -bench Parse).
 // Against Prometheus's own parsers (model/textparse), called as a scrape calls them for the
-// same information, the ParseScrape table shows a Reader allocating three to seven times less
-// often per document; it is faster on documents of typed families (about 1.4 times in text,
-// 1.5 in OpenMetrics, 2.5 in protobuf, and 7 and more on OpenMetrics histograms with
-// exemplars and created series, whose start timestamps textparse finds by reading ahead), and
-// about as fast (0.9 to 1.2 times) on documents without metadata, hundreds of one-series
-// families, where the prom.Series of 184 bytes each series is built into, and the garbage
-// they make, cost what textparse's iterator, which builds no family, does not spend.
+// same information, the ParseScrape table shows a Reader allocating several times less often
+// per document and reading every realistic document faster; bench/RESULTS.md's targets hold
+// it to 1.5 times textparse's speed. The margin is widest on typed families and OpenMetrics
+// histograms with exemplars and created series (whose start timestamps textparse finds by
+// reading ahead), narrowest on documents without metadata, hundreds of one-series families,
+// where the prom.Series of 184 bytes each series is built into, and the garbage they make,
+// cost what textparse's iterator, which builds no family, does not spend.
 //
 // # The prom command
 //
