@@ -144,8 +144,9 @@ func (c *Counter) word() *atomic.Uint64 { return (*atomic.Uint64)(unsafe.Pointer
 // counter is striped, could push n out of it; its cost is that 4 increments in 65,536 take
 // the call. The zone comes round every 65,536 increments rather than every 256, as it did
 // with the low byte, so that an uncontended Inc pays neither the call nor the probe that
-// goes with it (64 loads) on 2% of its increments; a contended counter then stripes after at
-// most 65,536 increments, a fraction of a millisecond of contention.
+// goes with it (probeLoads loads) on 2% of its increments; a contended counter then stripes
+// after at most 65,536 increments, a fraction of a millisecond of contention, as long as the
+// probe watches longer than a cache line takes to reach the other core and come back.
 const slowFrom = 0xfffc
 
 // incSlow is Inc when the low byte of n is in the slow zone: on an uncontended counter, the

@@ -13,10 +13,11 @@
 // Detecting contention must not slow the uncontended path. A histogram's sum is a
 // compare-and-swap loop anyway, and its failure is the signal. A counter's Inc stays a single
 // atomic add (a compare-and-swap costs a third more on current x86 cores): one increment in
-// 65,536 (Inc) or about one in 256 (Add of any step), chosen by the value the add returns, it
-// watches its word for a few dozen loads, and a change seen there means another core is
-// incrementing at the same time. A striped cell probes the same way, about one add in 1,024,
-// and a change there means two goroutines share the cell: they get a new hash.
+// 65,536 (Inc) or about one in 4,096 (Add of any step), chosen by the value the add returns,
+// it watches its word for about 300 ns of loads, longer than a cache line's round trip to
+// another core, and a change seen there means another core is incrementing at the same time.
+// A striped cell probes the same way, about one add in 16,384, and a change there means two
+// goroutines share the cell: they get a new hash.
 //
 // Readers sum the base words and the cells. Every word only grows (until Reset), so a sum read
 // word by word is never less than an earlier one, and a histogram's count, derived from the

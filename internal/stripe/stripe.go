@@ -107,26 +107,38 @@ func probeCell(w *atomic.Uint64, n uint64) {
 	}
 }
 
-// probeEvery is how often, in adds, a word probes for contention: rarely enough that the
-// probe's cost vanishes, often enough that a contended series stripes within microseconds.
-const probeEvery = 256
+// probeEvery is how often, in adds, Counter.Add probes its word for contention: rarely
+// enough that the probe's cost (probeLoads loads, a quarter of a load per add) vanishes,
+// often enough that a contended series stripes within a millisecond. Inc probes once in
+// 65,536 increments, when its slow zone comes round (see Counter.Inc).
+const probeEvery = 1 << probeEveryLog
+
+const probeEveryLog = 12
 
 // sampled picks about one value in probeEvery of any arithmetic sequence, by a multiplicative
 // hash, so that an add of any step probes for contention now and then.
-func sampled(n uint64) bool { return n*0x9e3779b97f4a7c15>>56 == 0 }
+func sampled(n uint64) bool { return n*0x9e3779b97f4a7c15>>(64-probeEveryLog) == 0 }
 
 // probeCellEvery is how often, in adds, a striped cell probes for another goroutine sharing
 // it: less often than an uncontended word probes, since a striped series is one that updates
-// run hot on, and a shared cell only costs until the next probe finds it.
-const probeCellEvery = 1024
+// run hot on, and a shared cell only costs until the next probe finds it (a few hundred
+// microseconds of adds at the contended rate).
+const probeCellEvery = 1 << probeCellEveryLog
+
+const probeCellEveryLog = 14
 
 // sampledCell picks about one value in probeCellEvery of any arithmetic sequence, as sampled
 // does.
-func sampledCell(n uint64) bool { return n*0x9e3779b97f4a7c15>>54 == 0 }
+func sampledCell(n uint64) bool { return n*0x9e3779b97f4a7c15>>(64-probeCellEveryLog) == 0 }
 
-// probeLoads is how many times contended reads a word: some tens of nanoseconds, longer than
-// a contended atomic add takes on another core.
-const probeLoads = 64
+// probeLoads is how many times contended reads a word: about 300 ns of loads that hit the
+// cache, longer than a cache line takes to go to another core and back (120 ns between the
+// two cores of the 2-core AMD EPYC the benchmarks run on). A shorter watch ends before the
+// other core's add can reach the word: the loads all hit the line the probing core's own add
+// just brought in. With 64 loads, two goroutines incrementing one counter on two cores took
+// up to 7 passes of the slow zone (450,000 contended increments) to stripe it, with 256 or
+// more one pass.
+const probeLoads = 1024
 
 // contended reports whether another goroutine changes w, which this one just set to n,
 // within probeLoads loads.
