@@ -8,7 +8,7 @@
 // at most MaxCells), each on its own pair of cache lines, and from then on every update goes
 // to the cell of the goroutine making it. Cores then no longer fight over one cache line, and a
 // series that is never contended never pays the memory. (A native histogram stripes the same
-// way, with a pair of buffers per cell: see package native.)
+// way, with a table of bucket counts per cell: see package native.)
 //
 // Detecting contention must not slow the uncontended path. A histogram's sum is a
 // compare-and-swap loop anyway, and its failure is the signal. A counter's Inc stays a single
