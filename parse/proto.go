@@ -637,28 +637,23 @@ func (p *protoReader) metric(s *prom.Series, w wire) error {
 	return nil
 }
 
-// labelOffsets decodes a LabelPair message, which starts at offset base of the message
+// labelOffsets decodes a LabelPair message w, which starts at offset base of the message
 // it is in, and returns the offsets of its name and value there.
 func labelOffsets(w wire, base int) (ns, ne, vs, ve int, err error) {
-	for {
-		n, t, ok := w.field()
-		if !ok {
-			break
-		}
-		switch n {
-		case 1:
-			v := w.sub(t)
-			ns = base + w.i - len(v.b)
-			ne = ns + len(v.b)
-		case 2:
-			v := w.sub(t)
-			vs = base + w.i - len(v.b)
-			ve = vs + len(v.b)
-		default:
-			w.skip(t)
-		}
+	name, value, err := labelBytes(w)
+	ns, ne = rangeIn(w.b, name, base)
+	vs, ve = rangeIn(w.b, value, base)
+	return ns, ne, vs, ve, err
+}
+
+// rangeIn returns where sub, nil or a slice of b, stands in the message b starts at offset
+// base of: both share b's array, so sub starts cap(b)-cap(sub) bytes into b.
+func rangeIn(b, sub []byte, base int) (int, int) {
+	if sub == nil {
+		return 0, 0
 	}
-	return ns, ne, vs, ve, w.err
+	s := base + cap(b) - cap(sub)
+	return s, s + len(sub)
 }
 
 // setLabels gives s the labels in p.loff, offsets into the Metric message m. The label
@@ -711,7 +706,7 @@ func (p *protoReader) setLabels(s *prom.Series, m []byte) {
 }
 
 // labelBytes decodes a LabelPair message; the name and value point into the message.
-func (p *protoReader) labelBytes(w wire) (name, value []byte, err error) {
+func labelBytes(w wire) (name, value []byte, err error) {
 	for {
 		n, t, ok := w.field()
 		if !ok {
@@ -730,7 +725,7 @@ func (p *protoReader) labelBytes(w wire) (name, value []byte, err error) {
 }
 
 func (p *protoReader) labelPair(w wire) (string, string, error) {
-	name, value, err := p.labelBytes(w)
+	name, value, err := labelBytes(w)
 	return p.in.get(name), string(value), err
 }
 
