@@ -80,22 +80,7 @@ func BenchmarkParseText(b *testing.B) {
 // parse and with prometheus/common's protobuf decoder.
 func BenchmarkParseProtobuf(b *testing.B) {
 	for name, doc := range realistic(b) {
-		fs, err := parse.Parse(bytes.NewReader(doc), expfmt.TextFormat, nil)
-		if err != nil {
-			b.Fatal(err)
-		}
-		var pb bytes.Buffer
-		enc := expfmt.NewEncoder(&pb, expfmt.ProtobufFormat, expfmt.AllowUTF8)
-		for _, f := range fs {
-			enc.Family(&f.Desc)
-			for i := range f.Series {
-				enc.Series(&f.Desc, &f.Series[i])
-			}
-		}
-		if err := enc.Close(); err != nil {
-			b.Fatal(err)
-		}
-		data := pb.Bytes()
+		data := toProtobuf(b, doc)
 		b.Run(name+"/"+libProm, func(b *testing.B) {
 			b.SetBytes(int64(len(data)))
 			b.ReportAllocs()
