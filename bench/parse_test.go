@@ -199,7 +199,7 @@ func BenchmarkParseScrape(b *testing.B) {
 					readProm(b, in.doc, in.format)
 				}
 			})
-			// The document's size, which the report holds B/op against.
+			// The document's size, shown beside B/op in the report's ParseScrape table.
 			b.ReportMetric(float64(len(in.doc)), "doc-bytes")
 		})
 		b.Run(name+"/"+libTextparse, func(b *testing.B) {

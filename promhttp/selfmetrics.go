@@ -157,11 +157,11 @@ func (m *selfMetrics) done(code int, d time.Duration) {
 		i++
 	}
 	m.mu.Lock()
+	defer m.mu.Unlock()
 	m.inFlight--
 	m.buckets[i]++
 	m.sum += v
-	m.mu.Unlock()
-	m.request(code)
+	m.count(code)
 }
 
 func (m *selfMetrics) request(code int) {
@@ -170,6 +170,11 @@ func (m *selfMetrics) request(code int) {
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	m.count(code)
+}
+
+// count counts a request answered with code; m.mu is held.
+func (m *selfMetrics) count(code int) {
 	for i := range m.requests {
 		if m.requests[i].code == code {
 			m.requests[i].n++
