@@ -140,13 +140,6 @@ var nameClass = func() (t [256]uint8) {
 	return t
 }()
 
-func isNameStart(c byte, colon bool) bool {
-	if colon {
-		return nameClass[c]&classColonStart != 0
-	}
-	return nameClass[c]&classStart != 0
-}
-
 func isNameChar(c byte, colon bool) bool {
 	if colon {
 		return nameClass[c]&classColonChar != 0

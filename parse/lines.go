@@ -2,7 +2,6 @@ package parse
 
 import (
 	"bufio"
-	"errors"
 	"io"
 	"sync"
 )
@@ -83,15 +82,6 @@ func (l *lineReader) next() ([]byte, error) {
 		l.long = nil // do not keep a huge buffer for the rest of the document
 	}
 	return b, nil
-}
-
-// atEOF reports whether nothing follows the last line returned.
-func (l *lineReader) atEOF() bool {
-	if l.br == nil {
-		return true // the end was read, and the reader returned
-	}
-	_, err := l.br.Peek(1)
-	return errors.Is(err, io.EOF)
 }
 
 func itoa(n int) string {
